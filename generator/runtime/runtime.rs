@@ -1,0 +1,387 @@
+//! Request plumbing shared by every operation, so that each operation's own
+//! code is only what is particular to it.
+//!
+//! This file is the same in every generated crate; a given spec uses only
+//! part of it, hence `dead_code` is allowed here and nowhere else.
+
+#![allow(dead_code)]
+
+use std::fmt;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::Client;
+use crate::error::{ApiResponse, Error, excerpt};
+
+/// Everything but RFC 3986 unreserved characters is escaped in a path
+/// segment, so a value can never reach into another segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// A credential. Its `Debug` output never shows it.
+#[derive(Clone)]
+pub(crate) struct Secret(String);
+
+impl Secret {
+    pub(crate) fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// A value written into a path segment, a query string or a header: how the
+/// spec's wire format spells it.
+pub(crate) trait ParamValue {
+    fn to_param(&self) -> String;
+}
+
+macro_rules! display_param {
+    ($($t:ty),*) => {$(
+        impl ParamValue for $t {
+            fn to_param(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+
+display_param!(String, str, bool, i32, i64, f32, f64);
+
+impl ParamValue for chrono::DateTime<chrono::Utc> {
+    fn to_param(&self) -> String {
+        self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    }
+}
+
+impl ParamValue for chrono::NaiveDate {
+    fn to_param(&self) -> String {
+        self.format("%Y-%m-%d").to_string()
+    }
+}
+
+impl ParamValue for serde_json::Value {
+    fn to_param(&self) -> String {
+        match self {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl<T: ParamValue + ?Sized> ParamValue for &T {
+    fn to_param(&self) -> String {
+        (**self).to_param()
+    }
+}
+
+/// How a list goes into a query string.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ListStyle {
+    /// `a=1&a=2`.
+    Exploded,
+    /// `a=1,2` (and `|` or space for the other OpenAPI styles).
+    Joined(&'static str),
+}
+
+/// A request under construction. Problems found while building it (a header
+/// value with a line break, say) are kept and reported by [`Request::send`],
+/// so operations need no error handling until then.
+pub(crate) struct Request<'c> {
+    client: &'c Client,
+    operation: &'static str,
+    method: Method,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    headers: HeaderMap,
+    body: Option<(&'static str, Vec<u8>)>,
+    invalid: Option<String>,
+}
+
+impl<'c> Request<'c> {
+    pub(crate) fn new(client: &'c Client, operation: &'static str, method: Method) -> Self {
+        Self {
+            client,
+            operation,
+            method,
+            path: String::new(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: None,
+            invalid: None,
+        }
+    }
+
+    fn reject(&mut self, reason: String) {
+        self.invalid.get_or_insert(reason);
+    }
+
+    /// Appends a literal piece of the path template.
+    pub(crate) fn path(&mut self, literal: &str) {
+        self.path.push_str(literal);
+    }
+
+    /// Appends a path parameter as one percent-encoded segment.
+    pub(crate) fn path_param(&mut self, name: &str, value: &impl ParamValue) {
+        let value = value.to_param();
+        if value.is_empty() || value == "." || value == ".." {
+            self.reject(format!("path parameter `{name}` cannot be {value:?}"));
+        }
+        self.path.extend(utf8_percent_encode(&value, SEGMENT));
+    }
+
+    pub(crate) fn query(&mut self, name: &'static str, value: &impl ParamValue) {
+        self.query.push((name, value.to_param()));
+    }
+
+    pub(crate) fn query_list<T: ParamValue>(&mut self, name: &'static str, values: &[T], style: ListStyle) {
+        match style {
+            ListStyle::Exploded => {
+                self.query.extend(values.iter().map(|v| (name, v.to_param())));
+            }
+            ListStyle::Joined(separator) => {
+                let joined: Vec<String> = values.iter().map(ParamValue::to_param).collect();
+                self.query.push((name, joined.join(separator)));
+            }
+        }
+    }
+
+    /// A query parameter whose schema is an object: sent as JSON text.
+    pub(crate) fn query_json(&mut self, name: &'static str, value: &impl Serialize) {
+        if let Some(text) = self.json_text(name, value) {
+            self.query.push((name, text));
+        }
+    }
+
+    pub(crate) fn header(&mut self, name: &'static str, value: &impl ParamValue) {
+        self.insert_header(name, value.to_param(), false);
+    }
+
+    /// A list in a header: comma-separated (`simple` style).
+    pub(crate) fn header_list<T: ParamValue>(&mut self, name: &'static str, values: &[T]) {
+        let joined: Vec<String> = values.iter().map(ParamValue::to_param).collect();
+        self.insert_header(name, joined.join(","), false);
+    }
+
+    /// A header whose schema is an object: sent as JSON text.
+    pub(crate) fn header_json(&mut self, name: &'static str, value: &impl Serialize) {
+        if let Some(text) = self.json_text(name, value) {
+            self.insert_header(name, text, false);
+        }
+    }
+
+    fn json_text(&mut self, name: &str, value: &impl Serialize) -> Option<String> {
+        match serde_json::to_string(value) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                self.reject(format!("parameter `{name}` cannot be serialized: {e}"));
+                None
+            }
+        }
+    }
+
+    fn insert_header(&mut self, name: &str, value: String, sensitive: bool) {
+        let name = match HeaderName::try_from(name) {
+            Ok(n) => n,
+            Err(_) => return self.reject(format!("`{name}` is not a valid header name")),
+        };
+        match HeaderValue::try_from(value) {
+            Ok(mut v) => {
+                v.set_sensitive(sensitive);
+                self.headers.append(name, v);
+            }
+            // The value itself stays out of the message: it may be a secret.
+            Err(_) => self.reject(format!("the value of header `{name}` contains characters a header cannot carry")),
+        }
+    }
+
+    /// Appends `name=value` to the `Cookie` header.
+    pub(crate) fn cookie(&mut self, name: &str, value: &impl ParamValue) {
+        self.add_cookie(name, &value.to_param(), false);
+    }
+
+    /// A cookie whose schema is an object: sent as JSON text.
+    pub(crate) fn cookie_json(&mut self, name: &str, value: &impl Serialize) {
+        if let Some(text) = self.json_text(name, value) {
+            self.add_cookie(name, &text, false);
+        }
+    }
+
+    fn add_cookie(&mut self, name: &str, value: &str, sensitive: bool) {
+        let encoded = utf8_percent_encode(value, SEGMENT).to_string();
+        let previous = self.headers.remove(header::COOKIE);
+        let pair = match previous.as_ref().and_then(|v| v.to_str().ok()) {
+            Some(existing) => format!("{existing}; {name}={encoded}"),
+            None => format!("{name}={encoded}"),
+        };
+        self.insert_header(header::COOKIE.as_str(), pair, sensitive);
+    }
+
+    /// The media type the operation expects back.
+    pub(crate) fn accept(&mut self, media_type: &'static str) {
+        self.headers.insert(header::ACCEPT, HeaderValue::from_static(media_type));
+    }
+
+    pub(crate) fn bearer(&mut self, token: &Secret) {
+        self.insert_header(header::AUTHORIZATION.as_str(), format!("Bearer {}", token.expose()), true);
+    }
+
+    pub(crate) fn basic(&mut self, user: &str, password: &Secret) {
+        use base64::Engine as _;
+        let raw = format!("{user}:{}", password.expose());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
+        self.insert_header(header::AUTHORIZATION.as_str(), format!("Basic {encoded}"), true);
+    }
+
+    pub(crate) fn api_key_header(&mut self, name: &str, key: &Secret) {
+        self.insert_header(name, key.expose().to_string(), true);
+    }
+
+    pub(crate) fn api_key_query(&mut self, name: &'static str, key: &Secret) {
+        self.query.push((name, key.expose().to_string()));
+    }
+
+    pub(crate) fn api_key_cookie(&mut self, name: &str, key: &Secret) {
+        self.add_cookie(name, key.expose(), true);
+    }
+
+    pub(crate) fn json(&mut self, media_type: &'static str, body: &impl Serialize) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some((media_type, bytes)),
+            Err(e) => self.reject(format!("the body cannot be serialized: {e}")),
+        }
+    }
+
+    pub(crate) fn form(&mut self, body: &impl Serialize) {
+        match serde_urlencoded::to_string(body) {
+            Ok(text) => self.body = Some(("application/x-www-form-urlencoded", text.into_bytes())),
+            Err(e) => self.reject(format!("the body cannot be form-encoded: {e}")),
+        }
+    }
+
+    pub(crate) fn raw(&mut self, media_type: &'static str, bytes: Vec<u8>) {
+        self.body = Some((media_type, bytes));
+    }
+
+    /// Sends the request and reads the whole response.
+    pub(crate) async fn send(self) -> Result<Response, Failure> {
+        let operation = self.operation;
+        if let Some(reason) = self.invalid {
+            return Err(Failure::Invalid { operation, reason });
+        }
+        let base = self.client.base_url().trim_end_matches('/');
+        let mut url = match url::Url::parse(&format!("{base}{}", self.path)) {
+            Ok(u) => u,
+            Err(e) => return Err(Failure::Invalid { operation, reason: format!("bad URL: {e}") }),
+        };
+        if !self.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &self.query {
+                pairs.append_pair(name, value);
+            }
+        }
+        let shown = redacted(&url);
+        let mut builder = self.client.http().request(self.method.clone(), url).headers(self.headers);
+        if let Some((media_type, bytes)) = self.body {
+            builder = builder.header(header::CONTENT_TYPE, media_type).body(bytes);
+        }
+        let transport = |source: reqwest::Error| Failure::Transport {
+            operation,
+            method: self.method.clone(),
+            url: shown.clone(),
+            source: source.without_url(),
+        };
+        let response = builder.send().await.map_err(transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(transport)?;
+        Ok(Response { operation, status, headers, body })
+    }
+}
+
+/// The URL as it may be shown: without the query string, which can carry
+/// API keys.
+fn redacted(url: &url::Url) -> String {
+    let mut shown = url.clone();
+    shown.set_query(None);
+    let _ = shown.set_password(None);
+    shown.to_string()
+}
+
+/// A request that failed before a status could be judged; becomes an
+/// [`Error`] of whatever operation made it.
+pub(crate) enum Failure {
+    Invalid { operation: &'static str, reason: String },
+    Transport { operation: &'static str, method: Method, url: String, source: reqwest::Error },
+    Decode { operation: &'static str, status: StatusCode, source: serde_json::Error, excerpt: String },
+}
+
+impl<E> From<Failure> for Error<E> {
+    fn from(f: Failure) -> Self {
+        match f {
+            Failure::Invalid { operation, reason } => Error::InvalidRequest { operation, reason },
+            Failure::Transport { operation, method, url, source } => {
+                Error::Transport { operation, method, url, source }
+            }
+            Failure::Decode { operation, status, source, excerpt } => {
+                Error::Decode { operation, status, source, excerpt }
+            }
+        }
+    }
+}
+
+/// A response read in full, waiting to be decoded as its status prescribes.
+pub(crate) struct Response {
+    operation: &'static str,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: bytes::Bytes,
+}
+
+impl Response {
+    pub(crate) fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    pub(crate) fn json<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Failure> {
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => Ok(ApiResponse::new(self.status, self.headers, value)),
+            Err(source) => Err(Failure::Decode {
+                operation: self.operation,
+                status: self.status,
+                source,
+                excerpt: excerpt(&String::from_utf8_lossy(&self.body)).to_string(),
+            }),
+        }
+    }
+
+    pub(crate) fn text(self) -> ApiResponse<String> {
+        let text = String::from_utf8_lossy(&self.body).into_owned();
+        ApiResponse::new(self.status, self.headers, text)
+    }
+
+    pub(crate) fn bytes(self) -> ApiResponse<bytes::Bytes> {
+        ApiResponse::new(self.status, self.headers, self.body)
+    }
+
+    pub(crate) fn empty(self) -> ApiResponse<()> {
+        ApiResponse::new(self.status, self.headers, ())
+    }
+
+    /// The error for a status the spec does not document.
+    pub(crate) fn unexpected<E>(self) -> Error<E> {
+        let operation = self.operation;
+        Error::UnexpectedStatus { operation, response: self.text() }
+    }
+}

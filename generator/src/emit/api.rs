@@ -1,0 +1,731 @@
+//! `src/apis/`: one module per tag, one builder per operation.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
+
+use super::Emitted;
+use super::doc::{self, Doc};
+use super::types::{Scope, ident, rust_type};
+use crate::ir::{
+    Api, BodyKind, Group, Method, Operation, ParamLocation, Parameter, PathPart, QueryStyle,
+    StatusMatch, SuccessShape, TypeKind, TypeRef,
+};
+
+pub(super) fn files(api: &Api) -> Vec<Emitted> {
+    let mut files = Vec::with_capacity(api.groups.len() + 1);
+    let mods = api.groups.iter().map(|g| {
+        let module = ident(&g.module);
+        let ty = ident(&g.type_name);
+        let docs = doc::attrs(&format!("Operations tagged {}.", doc::code(&g.tag)));
+        quote! {
+            #docs
+            pub mod #module;
+            pub use #module::#ty;
+        }
+    });
+    files.push(Emitted::Rust {
+        path: "src/apis/mod.rs".into(),
+        tokens: quote! {
+            //! Operations, one module per tag of the spec.
+            #(#mods)*
+        },
+    });
+    for group in &api.groups {
+        files.push(Emitted::Rust {
+            path: format!("src/apis/{}.rs", group.module),
+            tokens: group_file(api, group),
+        });
+    }
+    files
+}
+
+fn group_file(api: &Api, group: &Group) -> TokenStream {
+    let ty = ident(&group.type_name);
+    let module_doc = Doc::default()
+        .note(format!("Operations tagged {}.", doc::code(&group.tag)))
+        .prose(group.description.as_deref())
+        .text();
+    let module_doc: Vec<String> = module_doc
+        .lines()
+        .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
+        .collect();
+    let struct_doc = doc::attrs(&format!(
+        "Operations tagged {}; from [`Client::{}`].",
+        doc::code(&group.tag),
+        naming_bare(&group.module)
+    ));
+    let methods = group.operations.iter().map(|op| entry_method(api, op));
+    let items = group.operations.iter().map(|op| operation_items(api, op));
+    let uses = Uses::of(api, group);
+    let models_use = uses.models.then(|| {
+        quote!(
+            use crate::models;
+        )
+    });
+    let list_use = uses.list_style.then(|| quote!(ListStyle,));
+    let scheme_use = uses.security.then(|| {
+        quote!(
+            use crate::client::SecurityScheme;
+        )
+    });
+    quote! {
+        #(#![doc = #module_doc])*
+
+        use reqwest::Method;
+
+        #scheme_use
+        use crate::runtime::{#list_use Request};
+        #models_use
+        use crate::{ApiResponse, Client, Error};
+
+        #struct_doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #ty<'a> {
+            client: &'a Client,
+        }
+
+        impl<'a> #ty<'a> {
+            pub(crate) fn new(client: &'a Client) -> Self {
+                Self { client }
+            }
+
+            #(#methods)*
+        }
+
+        #(#items)*
+    }
+}
+
+fn naming_bare(name: &str) -> &str {
+    crate::naming::bare(name)
+}
+
+/// Which imports a group module needs, so none is unused.
+struct Uses {
+    models: bool,
+    list_style: bool,
+    security: bool,
+}
+
+impl Uses {
+    fn of(api: &Api, group: &Group) -> Self {
+        let named = |t: &TypeRef| mentions_named(t);
+        let body_named =
+            |k: &BodyKind| matches!(k, BodyKind::Json(t) | BodyKind::Form(t) if named(t));
+        let models = group.operations.iter().any(|o| {
+            o.params.iter().any(|p| named(&p.ty))
+                || o.body.as_ref().is_some_and(|b| body_named(&b.kind))
+                || o.success
+                    .responses
+                    .iter()
+                    .chain(&o.errors)
+                    .any(|r| r.body.as_ref().is_some_and(|b| body_named(&b.kind)))
+        });
+        let list_style = group.operations.iter().any(|o| {
+            o.params
+                .iter()
+                .any(|p| p.location == ParamLocation::Query && list_item(api, &p.ty).is_some())
+        });
+        let security = group.operations.iter().any(|o| !o.security.is_empty());
+        Uses { models, list_style, security }
+    }
+}
+
+fn mentions_named(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Named(_) => true,
+        TypeRef::List(inner) | TypeRef::Map(inner) => mentions_named(inner),
+        _ => false,
+    }
+}
+
+/// The item type when `ty` is a list of values a query string can carry.
+fn list_item<'t>(api: &Api, ty: &'t TypeRef) -> Option<&'t TypeRef> {
+    match ty {
+        TypeRef::List(inner) if is_scalar(api, inner) => Some(inner),
+        _ => None,
+    }
+}
+
+/// Whether a value of `ty` is written as plain text in a URL or header
+/// (otherwise it goes as JSON text).
+fn is_scalar(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::List(_) | TypeRef::Map(_) | TypeRef::JsonObject => false,
+        TypeRef::Named(n) => match api.type_def(n).map(|t| &t.kind) {
+            Some(TypeKind::Enum(_)) => true,
+            Some(TypeKind::Alias(inner)) => is_scalar(api, inner),
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
+/// How an argument of some type is taken and stored.
+struct Arg {
+    ty: TokenStream,
+    store: TokenStream,
+}
+
+fn arg(ty: &TypeRef, value: &Ident) -> Arg {
+    match ty {
+        TypeRef::String => Arg { ty: quote!(impl Into<String>), store: quote!(#value.into()) },
+        TypeRef::List(inner) if **inner == TypeRef::String => Arg {
+            ty: quote!(impl IntoIterator<Item = impl Into<String>>),
+            store: quote!(#value.into_iter().map(Into::into).collect()),
+        },
+        TypeRef::List(inner) => {
+            let inner = rust_type(inner, Scope::Outside);
+            Arg {
+                ty: quote!(impl IntoIterator<Item = #inner>),
+                store: quote!(#value.into_iter().collect()),
+            }
+        }
+        other => Arg { ty: rust_type(other, Scope::Outside), store: quote!(#value) },
+    }
+}
+
+/// The builder's fields: required and optional parameters, then the body.
+struct Slot<'o> {
+    name: Ident,
+    ty: TokenStream,
+    required: bool,
+    arg: Arg,
+    docs: Doc,
+    param: Option<&'o Parameter>,
+}
+
+fn slots(op: &Operation) -> Vec<Slot<'_>> {
+    let mut slots = Vec::new();
+    for p in &op.params {
+        let name = ident(&p.rust_name);
+        let value = name.clone();
+        slots.push(Slot {
+            ty: rust_type(&p.ty, Scope::Outside),
+            required: p.required,
+            arg: arg(&p.ty, &value),
+            docs: param_doc(p),
+            param: Some(p),
+            name,
+        });
+    }
+    if let Some(b) = &op.body {
+        let name = ident(&b.rust_name);
+        let (ty, arg) = match &b.kind {
+            BodyKind::Json(t) | BodyKind::Form(t) => (rust_type(t, Scope::Outside), arg(t, &name)),
+            BodyKind::Text => (quote!(String), arg(&TypeRef::String, &name)),
+            BodyKind::Bytes => (
+                quote!(Vec<u8>),
+                Arg { ty: quote!(impl Into<Vec<u8>>), store: quote!(#name.into()) },
+            ),
+        };
+        let docs = Doc::default()
+            .note(format!("The request body, sent as {}.", doc::code(&b.media_type)))
+            .prose(b.description.as_deref());
+        slots.push(Slot { name, ty, required: b.required, arg, docs, param: None });
+    }
+    // Required ones are positional, in order: keep them first.
+    slots.sort_by_key(|s| !s.required);
+    slots
+}
+
+fn param_doc(p: &Parameter) -> Doc {
+    let place = match p.location {
+        ParamLocation::Path => "Path parameter",
+        ParamLocation::Query => "Query parameter",
+        ParamLocation::Header => "Header",
+        ParamLocation::Cookie => "Cookie",
+    };
+    let mut notes = vec![format!("{place} {}.", doc::code(&p.wire_name))];
+    if p.deprecated {
+        notes.push("**Deprecated** in the spec.".to_string());
+    }
+    let facts = doc::facts(&p.facts);
+    if !facts.is_empty() {
+        notes.push(facts);
+    }
+    Doc::default().prose(p.description.as_deref()).note(notes.join(" "))
+}
+
+/// The method on the group struct that starts a call.
+fn entry_method(api: &Api, op: &Operation) -> TokenStream {
+    let fn_name = ident(&op.fn_name);
+    let builder = ident(&op.builder_name);
+    let slots = slots(op);
+    let args = slots.iter().filter(|s| s.required).map(|s| {
+        let name = &s.name;
+        let ty = &s.arg.ty;
+        quote!(#name: #ty)
+    });
+    let inits = slots.iter().map(|s| {
+        let name = &s.name;
+        if s.required {
+            let store = &s.arg.store;
+            // `name: name` is spelled `name`.
+            if *name == store.to_string() {
+                quote!(#name)
+            } else {
+                quote!(#name: #store)
+            }
+        } else {
+            quote!(#name: None)
+        }
+    });
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let docs = operation_doc(api, op).attrs();
+    quote! {
+        #docs
+        #deprecated
+        pub fn #fn_name(&self, #(#args),*) -> #builder<'a> {
+            #builder {
+                client: self.client,
+                #(#inits,)*
+            }
+        }
+    }
+}
+
+fn operation_doc(api: &Api, op: &Operation) -> Doc {
+    let mut doc = Doc::default().prose(op.summary.as_deref());
+    if op.description != op.summary {
+        doc = doc.prose(op.description.as_deref());
+    }
+    doc = doc.note(format!("`{} {}`", op.method.as_str(), op.path.replace('`', "'")));
+    let required: Vec<String> = slots(op)
+        .iter()
+        .filter(|s| s.required)
+        .map(|s| {
+            format!(
+                "- `{}`: {}",
+                crate::naming::bare(&s.name.to_string()),
+                s.docs.text().replace("\n\n", " ").replace('\n', " ")
+            )
+        })
+        .collect();
+    if !required.is_empty() {
+        doc = doc.note(format!("Arguments:\n{}", required.join("\n")));
+    }
+    let mut outcomes = Vec::new();
+    for r in &op.success.responses {
+        outcomes.push(format!(
+            "- {}: success. {}",
+            status_text(r.status),
+            doc::sanitize(&r.description).replace('\n', " ")
+        ));
+    }
+    for r in &op.errors {
+        outcomes.push(format!(
+            "- {}: [`{}::{}`]. {}",
+            status_text(r.status),
+            op.error_name,
+            r.variant,
+            doc::sanitize(&r.description).replace('\n', " ")
+        ));
+    }
+    if !outcomes.is_empty() {
+        doc = doc.note(format!("Responses:\n{}", outcomes.join("\n")));
+    }
+    if !op.security.is_empty() {
+        let alternatives: Vec<String> = op
+            .security
+            .iter()
+            .map(|all| {
+                if all.is_empty() {
+                    "none".to_string()
+                } else {
+                    all.iter()
+                        .map(|&i| {
+                            let s = &api.security_schemes[i];
+                            format!(
+                                "{} (set with [`ClientBuilder::{}`](crate::ClientBuilder::{}))",
+                                doc::code(&s.name),
+                                s.setter,
+                                s.setter
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                }
+            })
+            .collect();
+        doc = doc.note(format!("Authentication: {}.", alternatives.join(", or ")));
+    }
+    doc
+}
+
+fn status_text(s: StatusMatch) -> String {
+    match s {
+        StatusMatch::Code(n) => format!("`{n}`"),
+        StatusMatch::Range(n) => format!("`{n}XX`"),
+        StatusMatch::Default => "any other status".to_string(),
+    }
+}
+
+/// The builder struct, its impl and the operation's error enum.
+fn operation_items(api: &Api, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let error = ident(&op.error_name);
+    let slots = slots(op);
+    let fields = slots.iter().map(|s| {
+        let name = &s.name;
+        let ty = &s.ty;
+        if s.required { quote!(#name: #ty) } else { quote!(#name: Option<#ty>) }
+    });
+    let setters = slots.iter().filter(|s| !s.required).map(|s| {
+        let name = &s.name;
+        let Arg { ty, store } = &s.arg;
+        let docs = s.docs.attrs();
+        quote! {
+            #docs
+            pub fn #name(mut self, #name: #ty) -> Self {
+                self.#name = Some(#store);
+                self
+            }
+        }
+    });
+    let (success_ty, success_items) = success_type(op);
+    let builder_doc = doc::attrs(&format!(
+        "A {} call: set optional parameters, then [`send`](Self::send).",
+        doc::code(&op.fn_name.replace("r#", ""))
+    ));
+    let send = send_body(api, op, &slots);
+    let error_enum = error_enum(op);
+    quote! {
+        #builder_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "nothing is sent until `send` is awaited"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#fields,)*
+        }
+
+        impl #builder<'_> {
+            #(#setters)*
+
+            /// Sends the request and returns the body of a successful response.
+            pub async fn send(self) -> Result<#success_ty, Error<#error>> {
+                self.send_with_response().await.map(ApiResponse::into_body)
+            }
+
+            /// Sends the request and returns the whole successful response,
+            /// status and headers included.
+            pub async fn send_with_response(self) -> Result<ApiResponse<#success_ty>, Error<#error>> {
+                #send
+            }
+        }
+
+        #success_items
+        #error_enum
+    }
+}
+
+/// How a response body is decoded, and into what.
+fn decode(kind: Option<&BodyKind>, boxed: bool) -> (TokenStream, TokenStream) {
+    match kind {
+        None => (quote!(()), quote!(response.empty())),
+        Some(BodyKind::Json(t)) | Some(BodyKind::Form(t)) => {
+            let mut ty = rust_type(t, Scope::Outside);
+            if boxed && matches!(t, TypeRef::Named(_)) {
+                ty = quote!(Box<#ty>);
+            }
+            (ty, quote!(response.json()?))
+        }
+        Some(BodyKind::Text) => (quote!(String), quote!(response.text())),
+        Some(BodyKind::Bytes) => (quote!(bytes::Bytes), quote!(response.bytes())),
+    }
+}
+
+fn success_type(op: &Operation) -> (TokenStream, TokenStream) {
+    match &op.success.shape {
+        SuccessShape::Single { body, optional } => {
+            let (ty, _) = decode(body.as_ref(), false);
+            if *optional { (quote!(Option<#ty>), quote!()) } else { (ty, quote!()) }
+        }
+        SuccessShape::Variants { name } => {
+            let name = ident(name);
+            let variants = op.success.responses.iter().map(|r| {
+                let v = ident(&r.variant);
+                let docs = doc::attrs(&format!(
+                    "{}: {}",
+                    status_text(r.status),
+                    doc::sanitize(&r.description)
+                ));
+                match r.body.as_ref() {
+                    None => quote!(#docs #v),
+                    Some(b) => {
+                        let (ty, _) = decode(Some(&b.kind), false);
+                        quote!(#docs #v(#ty))
+                    }
+                }
+            });
+            let docs = doc::attrs(&format!(
+                "The successful outcomes of {}.",
+                doc::code(&op.fn_name.replace("r#", ""))
+            ));
+            let items = quote! {
+                #docs
+                #[derive(Debug, Clone)]
+                pub enum #name {
+                    #(#variants,)*
+                }
+            };
+            (quote!(#name), items)
+        }
+    }
+}
+
+fn status_pattern(s: StatusMatch) -> TokenStream {
+    match s {
+        StatusMatch::Code(n) => {
+            let n = Literal::u16_unsuffixed(n);
+            quote!(#n)
+        }
+        StatusMatch::Range(n) => {
+            let (lo, hi) =
+                (Literal::u16_unsuffixed(n * 100), Literal::u16_unsuffixed(n * 100 + 99));
+            quote!(#lo..=#hi)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>]) -> TokenStream {
+    let id = &op.id;
+    let method = match op.method {
+        Method::Get => quote!(GET),
+        Method::Put => quote!(PUT),
+        Method::Post => quote!(POST),
+        Method::Delete => quote!(DELETE),
+        Method::Options => quote!(OPTIONS),
+        Method::Head => quote!(HEAD),
+        Method::Patch => quote!(PATCH),
+        Method::Trace => quote!(TRACE),
+    };
+    let path = op.path_parts.iter().map(|part| match part {
+        PathPart::Literal(l) => quote!(request.path(#l);),
+        PathPart::Param(i) => {
+            let p = &op.params[*i];
+            let name = ident(&p.rust_name);
+            let wire = &p.wire_name;
+            quote!(request.path_param(#wire, &self.#name);)
+        }
+    });
+    let params = slots
+        .iter()
+        .filter_map(|s| s.param.map(|p| (s, p)))
+        .filter(|(_, p)| p.location != ParamLocation::Path)
+        .map(|(s, p)| {
+            let name = &s.name;
+            let value = quote!(value);
+            let put = put_param(api, p, &value);
+            if s.required {
+                quote! {
+                    let value = &self.#name;
+                    #put
+                }
+            } else {
+                quote! {
+                    if let Some(value) = &self.#name {
+                        #put
+                    }
+                }
+            }
+        });
+    let body = op.body.as_ref().map(|b| {
+        let name = ident(&b.rust_name);
+        let media = &b.media_type;
+        let put = match &b.kind {
+            BodyKind::Json(_) => quote!(request.json(#media, body)),
+            BodyKind::Form(_) => quote!(request.form(body)),
+            BodyKind::Text => quote!(request.raw(#media, body.into_bytes())),
+            BodyKind::Bytes => quote!(request.raw(#media, body)),
+        };
+        let by_ref = matches!(b.kind, BodyKind::Json(_) | BodyKind::Form(_));
+        let take = if by_ref { quote!(&self.#name) } else { quote!(self.#name) };
+        if b.required {
+            quote! {
+                let body = #take;
+                #put;
+            }
+        } else {
+            quote! {
+                if let Some(body) = #take {
+                    #put;
+                }
+            }
+        }
+    });
+    let accept = accept(op).map(|a| quote!(request.accept(#a);));
+    let auth = (!op.security.is_empty()).then(|| {
+        let alternatives = op.security.iter().map(|all| {
+            let schemes = all.iter().map(|&i| ident(&api.security_schemes[i].variant));
+            quote!(&[#(SecurityScheme::#schemes),*])
+        });
+        quote!(self.client.authorize(&mut request, &[#(#alternatives),*]);)
+    });
+    let arms = response_arms(op);
+    quote! {
+        let mut request = Request::new(self.client, #id, Method::#method);
+        #(#path)*
+        #(#params)*
+        #accept
+        #auth
+        #body
+        let response = request.send().await?;
+        match response.status() {
+            #(#arms)*
+        }
+    }
+}
+
+/// The statement that puts one parameter's `value` into the request.
+fn put_param(api: &Api, p: &Parameter, value: &TokenStream) -> TokenStream {
+    let wire = &p.wire_name;
+    match p.location {
+        ParamLocation::Query => {
+            if list_item(api, &p.ty).is_some() {
+                let style = match p.style {
+                    QueryStyle::Form { explode: true } => quote!(ListStyle::Exploded),
+                    QueryStyle::Form { explode: false } => quote!(ListStyle::Joined(",")),
+                    QueryStyle::SpaceDelimited => quote!(ListStyle::Joined(" ")),
+                    QueryStyle::PipeDelimited => quote!(ListStyle::Joined("|")),
+                    QueryStyle::DeepObject => quote!(ListStyle::Exploded),
+                };
+                quote!(request.query_list(#wire, #value, #style);)
+            } else if is_scalar(api, &p.ty) {
+                quote!(request.query(#wire, #value);)
+            } else {
+                quote!(request.query_json(#wire, #value);)
+            }
+        }
+        ParamLocation::Header => {
+            if list_item(api, &p.ty).is_some() {
+                quote!(request.header_list(#wire, #value);)
+            } else if is_scalar(api, &p.ty) {
+                quote!(request.header(#wire, #value);)
+            } else {
+                quote!(request.header_json(#wire, #value);)
+            }
+        }
+        ParamLocation::Cookie => {
+            if is_scalar(api, &p.ty) {
+                quote!(request.cookie(#wire, #value);)
+            } else {
+                quote!(request.cookie_json(#wire, #value);)
+            }
+        }
+        ParamLocation::Path => quote!(request.path_param(#wire, #value);),
+    }
+}
+
+/// The `Accept` header: the media types the documented responses come in.
+fn accept(op: &Operation) -> Option<String> {
+    let mut types: Vec<&str> = Vec::new();
+    for r in op.success.responses.iter().chain(&op.errors) {
+        if let Some(b) = &r.body {
+            if !types.contains(&b.media_type.as_str()) {
+                types.push(&b.media_type);
+            }
+        }
+    }
+    (!types.is_empty()).then(|| types.join(", "))
+}
+
+fn response_arms(op: &Operation) -> Vec<TokenStream> {
+    let mut arms = Vec::new();
+    let single_optional = matches!(op.success.shape, SuccessShape::Single { optional: true, .. });
+    for r in &op.success.responses {
+        let pattern = success_pattern(r.status);
+        let (_, decode_expr) = decode(r.body.as_ref().map(|b| &b.kind), false);
+        let value = match &op.success.shape {
+            SuccessShape::Single { .. } if single_optional => match r.body {
+                Some(_) => quote!(#decode_expr.map(Some)),
+                None => quote!(response.empty().map(|()| None)),
+            },
+            SuccessShape::Single { .. } => decode_expr,
+            SuccessShape::Variants { name } => {
+                let name = ident(name);
+                let v = ident(&r.variant);
+                match r.body {
+                    Some(_) => quote!(#decode_expr.map(#name::#v)),
+                    None => quote!(response.empty().map(|()| #name::#v)),
+                }
+            }
+        };
+        arms.push(quote!(#pattern => Ok(#value),));
+    }
+    if op.success.responses.is_empty() {
+        arms.push(quote!(200..=299 => Ok(response.empty()),));
+    }
+    let error = ident(&op.error_name);
+    let mut has_default = false;
+    for r in &op.errors {
+        has_default |= r.status == StatusMatch::Default;
+        let pattern = status_pattern(r.status);
+        let v = ident(&r.variant);
+        let (_, decode_expr) = match &r.body {
+            Some(b) => decode(Some(&b.kind), true),
+            None => (quote!(), quote!(response.text())),
+        };
+        arms.push(quote!(#pattern => Err(Error::Api(#error::#v(#decode_expr))),));
+    }
+    if !has_default {
+        arms.push(quote!(_ => Err(response.unexpected()),));
+    }
+    arms
+}
+
+/// A `default` response used as the success matches any 2xx.
+fn success_pattern(s: StatusMatch) -> TokenStream {
+    match s {
+        StatusMatch::Default => quote!(200..=299),
+        other => status_pattern(other),
+    }
+}
+
+fn error_enum(op: &Operation) -> TokenStream {
+    let error = ident(&op.error_name);
+    let id = op.fn_name.replace("r#", "");
+    let variants = op.errors.iter().map(|r| {
+        let v = ident(&r.variant);
+        let ty = match &r.body {
+            Some(b) => decode(Some(&b.kind), true).0,
+            None => quote!(String),
+        };
+        let docs =
+            doc::attrs(&format!("{}: {}", status_text(r.status), doc::sanitize(&r.description)));
+        quote!(#docs #v(ApiResponse<#ty>))
+    });
+    let displays = op.errors.iter().map(|r| {
+        let v = ident(&r.variant);
+        let text = format!(
+            "{id}: {} (status {{}})",
+            r.description.replace('\n', " ").replace('{', "{{").replace('}', "}}")
+        );
+        quote!(Self::#v(response) => write!(f, #text, response.status()))
+    });
+    let docs = doc::attrs(&format!(
+        "The error statuses the spec documents for {}; any other arrives as [`Error::UnexpectedStatus`].",
+        doc::code(&id)
+    ));
+    let (f, body) = if op.errors.is_empty() {
+        (quote!(_), quote!(match *self {}))
+    } else {
+        (quote!(f), quote!(match self { #(#displays,)* }))
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone)]
+        pub enum #error {
+            #(#variants,)*
+        }
+
+        impl std::fmt::Display for #error {
+            fn fmt(&self, #f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                #body
+            }
+        }
+
+        impl std::error::Error for #error {}
+    }
+}

@@ -1,0 +1,361 @@
+//! `src/client.rs`: the client, its builder and its credentials.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::doc::{self, Doc};
+use super::types::{ident, uses_uuid};
+use crate::ir::{Api, BodyKind, ParamLocation, SecurityKind, TypeKind};
+
+pub(super) fn client_rs(api: &Api) -> TokenStream {
+    let base_url = &api.base_url;
+    let base_doc = if base_url.is_empty() {
+        doc::attrs(
+            "The spec names no absolute server URL, so there is no default: set one with [`ClientBuilder::base_url`].",
+        )
+    } else {
+        doc::attrs(&format!("The server the spec names first: <{base_url}>."))
+    };
+    let client_doc = doc::attrs(&format!(
+        "A client for {} {}.\n\nCheap to clone: clones share one connection pool. Its `Debug` output never shows credentials.",
+        doc::code(&api.title),
+        doc::code(&api.version)
+    ));
+
+    let schemes = &api.security_schemes;
+    let cred_fields = schemes.iter().map(|s| {
+        let field = ident(&s.rust_name);
+        match s.kind {
+            SecurityKind::Basic => quote!(#field: Option<(String, Secret)>),
+            _ => quote!(#field: Option<Secret>),
+        }
+    });
+    let setters = schemes.iter().map(|s| {
+        let field = ident(&s.rust_name);
+        let setter = ident(&s.setter);
+        let what = match &s.kind {
+            SecurityKind::Bearer => "the bearer token sent as `Authorization: Bearer …`".to_string(),
+            SecurityKind::Basic => "the user and password sent as `Authorization: Basic …`".to_string(),
+            SecurityKind::ApiKey { location, name } => {
+                let place = match location {
+                    ParamLocation::Query => "query parameter",
+                    ParamLocation::Cookie => "cookie",
+                    _ => "header",
+                };
+                format!("the API key sent in the {place} {}", doc::code(name))
+            }
+        };
+        let docs = Doc::default()
+            .note(format!("Sets {what}, for operations secured by {}.", doc::code(&s.name)))
+            .prose(s.description.as_deref())
+            .attrs();
+        match s.kind {
+            SecurityKind::Basic => quote! {
+                #docs
+                pub fn #setter(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+                    self.credentials.#field = Some((user.into(), Secret::new(password)));
+                    self
+                }
+            },
+            _ => quote! {
+                #docs
+                pub fn #setter(mut self, secret: impl Into<String>) -> Self {
+                    self.credentials.#field = Some(Secret::new(secret));
+                    self
+                }
+            },
+        }
+    });
+    let accessors = api.groups.iter().map(|g| {
+        let module = ident(&g.module);
+        let ty = ident(&g.type_name);
+        let docs = Doc::default()
+            .note(format!("Operations tagged {}.", doc::code(&g.tag)))
+            .prose(g.description.as_deref())
+            .attrs();
+        quote! {
+            #docs
+            pub fn #module(&self) -> crate::apis::#module::#ty<'_> {
+                crate::apis::#module::#ty::new(self)
+            }
+        }
+    });
+    let auth = authorize(api);
+    let uuid = api_uses_uuid(api).then(|| {
+        quote! {
+            impl crate::runtime::ParamValue for uuid::Uuid {
+                fn to_param(&self) -> String {
+                    self.to_string()
+                }
+            }
+        }
+    });
+    let new_fn = (!base_url.is_empty()).then(|| {
+        quote! {
+            /// A client for [`DEFAULT_BASE_URL`] with default settings and no
+            /// credentials.
+            pub fn new() -> Result<Self, BuildError> {
+                Self::builder().build()
+            }
+        }
+    });
+    let secret_import = (!schemes.is_empty()).then(|| {
+        quote!(
+            use crate::runtime::Secret;
+        )
+    });
+    quote! {
+        //! The client: where requests go, over which connection pool, with
+        //! which credentials.
+
+        use std::fmt;
+        use std::time::Duration;
+
+        #secret_import
+
+        #base_doc
+        pub const DEFAULT_BASE_URL: &str = #base_url;
+
+        /// How long a whole request may take unless [`ClientBuilder::timeout`]
+        /// says otherwise.
+        pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+        /// How long connecting may take unless
+        /// [`ClientBuilder::connect_timeout`] says otherwise.
+        pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+        #client_doc
+        #[derive(Clone)]
+        pub struct Client {
+            base_url: String,
+            http: reqwest::Client,
+            credentials: Credentials,
+        }
+
+        /// Credentials per security scheme; `Secret` keeps them out of `Debug`.
+        #[derive(Debug, Clone, Default)]
+        struct Credentials {
+            #(#cred_fields,)*
+        }
+
+        impl fmt::Debug for Client {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("Client").field("base_url", &self.base_url).finish_non_exhaustive()
+            }
+        }
+
+        impl Client {
+            #new_fn
+
+            /// Starts configuring a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            /// The URL operation paths are appended to.
+            pub fn base_url(&self) -> &str {
+                &self.base_url
+            }
+
+            pub(crate) fn http(&self) -> &reqwest::Client {
+                &self.http
+            }
+
+            #(#accessors)*
+        }
+
+        #auth
+
+        /// Configures a [`Client`]: base URL, credentials, timeouts, or a
+        /// `reqwest::Client` of your own.
+        #[derive(Debug)]
+        pub struct ClientBuilder {
+            base_url: String,
+            http: Option<reqwest::Client>,
+            timeout: Duration,
+            connect_timeout: Duration,
+            user_agent: String,
+            credentials: Credentials,
+        }
+
+        impl Default for ClientBuilder {
+            fn default() -> Self {
+                Self {
+                    base_url: DEFAULT_BASE_URL.to_string(),
+                    http: None,
+                    timeout: DEFAULT_TIMEOUT,
+                    connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                    user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string(),
+                    credentials: Credentials::default(),
+                }
+            }
+        }
+
+        impl ClientBuilder {
+            /// Sends requests to `url` instead of [`DEFAULT_BASE_URL`]; a path
+            /// prefix (`https://host/v2`) is kept.
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.base_url = url.into();
+                self
+            }
+
+            #(#setters)*
+
+            /// Uses `client` for HTTP: its timeouts, proxies, TLS settings and
+            /// middleware apply, and [`timeout`](Self::timeout),
+            /// [`connect_timeout`](Self::connect_timeout) and
+            /// [`user_agent`](Self::user_agent) are ignored.
+            pub fn http_client(mut self, client: reqwest::Client) -> Self {
+                self.http = Some(client);
+                self
+            }
+
+            /// Bounds each whole request (default [`DEFAULT_TIMEOUT`]).
+            pub fn timeout(mut self, timeout: Duration) -> Self {
+                self.timeout = timeout;
+                self
+            }
+
+            /// Bounds connecting (default [`DEFAULT_CONNECT_TIMEOUT`]).
+            pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+                self.connect_timeout = timeout;
+                self
+            }
+
+            /// Sets the `User-Agent` header (default: crate name and version).
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+                self.user_agent = user_agent.into();
+                self
+            }
+
+            /// Builds the client, checking the base URL.
+            pub fn build(self) -> Result<Client, BuildError> {
+                let invalid = |reason: String| BuildError::InvalidBaseUrl { url: self.base_url.clone(), reason };
+                let parsed = url::Url::parse(&self.base_url).map_err(|e| invalid(e.to_string()))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err(invalid("the scheme must be http or https".to_string()));
+                }
+                if parsed.query().is_some() || parsed.fragment().is_some() {
+                    return Err(invalid("a base URL cannot have a query or fragment".to_string()));
+                }
+                let http = match self.http {
+                    Some(http) => http,
+                    None => reqwest::Client::builder()
+                        .timeout(self.timeout)
+                        .connect_timeout(self.connect_timeout)
+                        .user_agent(self.user_agent)
+                        .build()?,
+                };
+                Ok(Client {
+                    base_url: self.base_url.trim_end_matches('/').to_string(),
+                    http,
+                    credentials: self.credentials,
+                })
+            }
+        }
+
+        /// Why a [`ClientBuilder`] could not build a client.
+        #[derive(Debug, thiserror::Error)]
+        pub enum BuildError {
+            /// The base URL is not an absolute `http`/`https` URL.
+            #[error("invalid base URL {url:?}: {reason}")]
+            InvalidBaseUrl {
+                /// The URL given.
+                url: String,
+                /// What is wrong with it.
+                reason: String,
+            },
+            /// `reqwest` could not set up its client (TLS backend, say).
+            #[error("could not build the HTTP client: {0}")]
+            Http(#[from] reqwest::Error),
+        }
+
+        #uuid
+    }
+}
+
+/// The scheme enum and `Client::authorize`, when the spec has schemes.
+fn authorize(api: &Api) -> TokenStream {
+    let schemes = &api.security_schemes;
+    if schemes.is_empty() {
+        return quote!();
+    }
+    let variants: Vec<_> = schemes.iter().map(|s| ident(&s.variant)).collect();
+    let variant_docs =
+        schemes.iter().map(|s| doc::attrs(&format!("The {} scheme.", doc::code(&s.name))));
+    let has = schemes.iter().map(|s| {
+        let v = ident(&s.variant);
+        let field = ident(&s.rust_name);
+        quote!(SecurityScheme::#v => self.credentials.#field.is_some())
+    });
+    let apply = schemes.iter().map(|s| {
+        let v = ident(&s.variant);
+        let field = ident(&s.rust_name);
+        let call = match &s.kind {
+            SecurityKind::Bearer => quote!(request.bearer(secret)),
+            SecurityKind::Basic => quote!(request.basic(&secret.0, &secret.1)),
+            SecurityKind::ApiKey { location: ParamLocation::Query, name } => {
+                quote!(request.api_key_query(#name, secret))
+            }
+            SecurityKind::ApiKey { location: ParamLocation::Cookie, name } => {
+                quote!(request.api_key_cookie(#name, secret))
+            }
+            SecurityKind::ApiKey { name, .. } => quote!(request.api_key_header(#name, secret)),
+        };
+        quote! {
+            SecurityScheme::#v => {
+                if let Some(secret) = &self.credentials.#field {
+                    #call;
+                }
+            }
+        }
+    });
+    quote! {
+        /// The security schemes of the spec.
+        #[derive(Debug, Clone, Copy)]
+        pub(crate) enum SecurityScheme {
+            #(#variant_docs #variants,)*
+        }
+
+        impl Client {
+            /// Applies the first alternative whose credentials are all set;
+            /// with none complete, the request goes without, and the server
+            /// decides.
+            pub(crate) fn authorize(&self, request: &mut crate::runtime::Request<'_>, alternatives: &[&[SecurityScheme]]) {
+                let has = |scheme: &SecurityScheme| match scheme {
+                    #(#has,)*
+                };
+                let Some(chosen) = alternatives.iter().find(|all| all.iter().all(has)) else { return };
+                for scheme in chosen.iter() {
+                    match scheme {
+                        #(#apply)*
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether the generated crate needs the `uuid` dependency.
+pub(super) fn api_uses_uuid(api: &Api) -> bool {
+    let in_types = api.types.iter().any(|t| match &t.kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter().any(|f| uses_uuid(&f.ty))
+                || s.additional.as_ref().is_some_and(uses_uuid)
+        }
+        TypeKind::Union(u) => u.variants.iter().any(|v| uses_uuid(&v.ty)),
+        TypeKind::Alias(ty) => uses_uuid(ty),
+        TypeKind::Enum(_) => false,
+    });
+    let body = |k: &BodyKind| matches!(k, BodyKind::Json(t) | BodyKind::Form(t) if uses_uuid(t));
+    let in_operations = api.operations().any(|o| {
+        o.params.iter().any(|p| uses_uuid(&p.ty))
+            || o.body.as_ref().is_some_and(|b| body(&b.kind))
+            || o.success
+                .responses
+                .iter()
+                .chain(&o.errors)
+                .any(|r| r.body.as_ref().is_some_and(|b| body(&b.kind)))
+    });
+    in_types || in_operations
+}

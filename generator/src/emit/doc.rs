@@ -1,0 +1,198 @@
+//! Doc comments from spec text, made safe for rustdoc.
+//!
+//! Spec descriptions are CommonMark written for other renderers. Left alone
+//! they break rustdoc in predictable ways: indented lines become code blocks
+//! that doc-tests try to compile, `[x]` becomes a broken intra-doc link, and
+//! `<x>` an unclosed HTML tag. This module neutralises each of those.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc]` attributes for a block of doc text (empty for none).
+pub(crate) fn attrs(text: &str) -> TokenStream {
+    let lines: Vec<String> =
+        text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
+    quote!(#(#[doc = #lines])*)
+}
+
+/// Builds doc text from paragraphs, skipping empty ones.
+#[derive(Default)]
+pub(crate) struct Doc {
+    paragraphs: Vec<String>,
+}
+
+impl Doc {
+    /// Adds spec prose, sanitised.
+    pub(crate) fn prose(mut self, text: Option<&str>) -> Self {
+        if let Some(text) = text.map(sanitize).filter(|t| !t.is_empty()) {
+            self.paragraphs.push(text);
+        }
+        self
+    }
+
+    /// Adds text written by the generator (already valid Markdown).
+    pub(crate) fn note(mut self, text: impl Into<String>) -> Self {
+        let text = text.into();
+        if !text.is_empty() {
+            self.paragraphs.push(text);
+        }
+        self
+    }
+
+    pub(crate) fn text(&self) -> String {
+        self.paragraphs.join("\n\n")
+    }
+
+    pub(crate) fn attrs(&self) -> TokenStream {
+        attrs(&self.text())
+    }
+}
+
+/// Makes spec prose safe for rustdoc while keeping what it means.
+pub(crate) fn sanitize(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut fenced = false;
+    for line in text.trim().lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            // A fence with no language would be compiled as a doc-test.
+            if !fenced && trimmed.len() == 3 {
+                out.push(format!("{trimmed}text"));
+            } else {
+                out.push(trimmed.to_string());
+            }
+            fenced = !fenced;
+        } else if fenced {
+            out.push(line.trim_end().to_string());
+        } else {
+            // No indentation: indented text is a code block in Markdown.
+            out.push(escape_inline(trimmed));
+        }
+    }
+    if fenced {
+        out.push("```".to_string());
+    }
+    out.join("\n")
+}
+
+/// Escapes what rustdoc would misread in running text, and wraps bare URLs.
+fn escape_inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while !rest.is_empty() {
+        if let Some(url_len) = url_at(rest) {
+            let url = &rest[..url_len];
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url_len..];
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '*' if rest.starts_with("*/") => out.push_str("*\\/"),
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Length of a URL starting at the beginning of `text`, if one does.
+fn url_at(text: &str) -> Option<usize> {
+    if !(text.starts_with("http://") || text.starts_with("https://")) {
+        return None;
+    }
+    let end = text
+        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
+        .unwrap_or(text.len());
+    let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
+    Some(url.len())
+}
+
+/// Inline code for a value, safe whatever it contains.
+pub(crate) fn code(value: &str) -> String {
+    let value = value.replace('\n', " ");
+    let ticks = "`".repeat(longest_tick_run(&value) + 1);
+    if value.is_empty() {
+        return "`\"\"`".to_string();
+    }
+    let pad = if value.starts_with('`') || value.ends_with('`') { " " } else { "" };
+    format!("{ticks}{pad}{value}{pad}{ticks}")
+}
+
+fn longest_tick_run(s: &str) -> usize {
+    s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indentation_and_fences_do_not_make_doc_tests() {
+        assert_eq!(sanitize("Example:\n\n    let x = 1;"), "Example:\n\nlet x = 1;");
+        assert_eq!(sanitize("```\ncode\n```"), "```text\ncode\n```");
+        assert_eq!(sanitize("```\nunterminated"), "```text\nunterminated\n```");
+    }
+
+    #[test]
+    fn links_html_and_comment_ends_are_neutral() {
+        assert_eq!(sanitize("[optional] <b>x</b> */"), "\\[optional\\] &lt;b&gt;x&lt;/b&gt; *\\/");
+        assert_eq!(sanitize("see https://a.b/c."), "see <https://a.b/c>.");
+    }
+
+    #[test]
+    fn code_survives_backticks() {
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code(""), "`\"\"`");
+    }
+}
+
+/// One line summarising a field's or parameter's schema facts, Markdown.
+pub(crate) fn facts(f: &crate::ir::Facts) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = &f.default {
+        parts.push(format!("Default: {}.", code(d)));
+    }
+    let bound =
+        |lo: &Option<String>, hi: &Option<String>, lo_x: bool, hi_x: bool, what: &str| match (
+            lo, hi,
+        ) {
+            (None, None) => None,
+            (lo, hi) => {
+                let mut s = String::new();
+                if let Some(lo) = lo {
+                    s.push_str(&format!("{lo} {} ", if lo_x { "<" } else { "≤" }));
+                }
+                s.push_str(what);
+                if let Some(hi) = hi {
+                    s.push_str(&format!(" {} {hi}", if hi_x { "<" } else { "≤" }));
+                }
+                Some(s)
+            }
+        };
+    let count = |n: &Option<usize>| n.map(|n| n.to_string());
+    let mut constraints: Vec<String> = [
+        bound(&f.minimum, &f.maximum, f.exclusive_minimum, f.exclusive_maximum, "value"),
+        bound(&count(&f.min_length), &count(&f.max_length), false, false, "length"),
+        bound(&count(&f.min_items), &count(&f.max_items), false, false, "items"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if let Some(p) = &f.pattern {
+        constraints.push(format!("matches {}", code(p)));
+    }
+    if !constraints.is_empty() {
+        parts.push(format!("Constraints: {}.", constraints.join(", ")));
+    }
+    if let Some(e) = &f.example {
+        parts.push(format!("Example: {}.", code(e)));
+    }
+    parts.join(" ")
+}

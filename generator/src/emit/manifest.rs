@@ -1,0 +1,124 @@
+//! `Cargo.toml` and `src/lib.rs`: the crate's frame.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::client::api_uses_uuid;
+use super::doc::{self, Doc};
+use super::types::ident;
+use crate::Settings;
+use crate::ir::Api;
+
+/// Dependencies every generated crate has, at versions tested together.
+const DEPENDENCIES: &[(&str, &str)] = &[
+    ("base64", r#""0.22""#),
+    ("bytes", r#""1""#),
+    ("chrono", r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#),
+    ("percent-encoding", r#""2""#),
+    (
+        "reqwest",
+        r#"{ version = "0.13", default-features = false, features = ["rustls", "http2"] }"#,
+    ),
+    ("serde", r#"{ version = "1", features = ["derive"] }"#),
+    ("serde_json", r#""1""#),
+    ("serde_urlencoded", r#""0.7""#),
+    ("thiserror", r#""2""#),
+    ("url", r#""2""#),
+];
+
+const UUID: (&str, &str) = ("uuid", r#"{ version = "1", features = ["serde"] }"#);
+
+pub(super) fn cargo_toml(api: &Api, settings: &Settings) -> String {
+    let mut deps: Vec<(&str, &str)> = DEPENDENCIES.to_vec();
+    if api_uses_uuid(api) {
+        deps.push(UUID);
+    }
+    deps.sort();
+    let mut out = String::new();
+    out.push_str("[package]\n");
+    out.push_str(&format!("name = {}\n", toml_string(&settings.crate_name)));
+    out.push_str(&format!("version = {}\n", toml_string(&settings.crate_version)));
+    out.push_str("edition = \"2024\"\nrust-version = \"1.85\"\n");
+    let description = format!("Client for {} {}", api.title, api.version);
+    out.push_str(&format!("description = {}\n", toml_string(&description)));
+    out.push_str("publish = false\n\n[dependencies]\n");
+    for (name, spec) in deps {
+        out.push_str(&format!("{name} = {spec}\n"));
+    }
+    if !settings.dev_dependencies.is_empty() {
+        out.push_str("\n[dev-dependencies]\n");
+        for (name, spec) in &settings.dev_dependencies {
+            out.push_str(&format!("{name} = {spec}\n"));
+        }
+    }
+    out
+}
+
+/// A TOML basic string.
+fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
+    let crate_ident = ident(&settings.crate_name.replace('-', "_"));
+    let setter = api.security_schemes.first().map(|s| {
+        let setter = ident(&s.setter);
+        match s.kind {
+            crate::ir::SecurityKind::Basic => quote!(.#setter("user", "password")),
+            _ => quote!(.#setter("SECRET")),
+        }
+    });
+    let base = api.base_url.is_empty().then(|| quote!(.base_url("https://example.com")));
+    let example = quote! {
+        async fn example() -> Result<(), Box<dyn std::error::Error>> {
+            let client = #crate_ident::Client::builder() #base #setter .build()?;
+            println!("{}", client.base_url());
+            Ok(())
+        }
+    };
+    let example = format!("```no_run\n{}\n```", fmt_snippet(example));
+    let docs = Doc::default()
+        .note(format!("# {} {}", doc::sanitize(&api.title), doc::code(&api.version)))
+        .prose(api.description.as_deref())
+        .note(format!(
+            "Generated from the OpenAPI document by `{}`; do not edit by hand.",
+            settings.regenerate_with
+        ))
+        .note("Build a [`Client`], then call operations through its per-tag accessors; each returns a builder for optional parameters, finished by `send()`:")
+        .note(example)
+        .text();
+    let inner_docs: Vec<String> =
+        docs.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
+    quote! {
+        #(#![doc = #inner_docs])*
+        #![deny(missing_docs)]
+
+        pub mod apis;
+        mod client;
+        mod error;
+        pub mod models;
+        mod runtime;
+
+        pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+        pub use error::{ApiResponse, Error};
+    }
+}
+
+/// Formats a snippet of statements for a doc example.
+fn fmt_snippet(tokens: TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file).trim_end().to_string(),
+        Err(_) => tokens.to_string(),
+    }
+}

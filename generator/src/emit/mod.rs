@@ -1,0 +1,48 @@
+//! Stage 3: [`ir::Api`] → token streams, one per generated file.
+//!
+//! Emitting knows nothing of OpenAPI documents: everything it needs is in the
+//! intermediate model. Each submodule writes one kind of file.
+
+mod api;
+mod client;
+mod doc;
+mod manifest;
+mod models;
+mod types;
+
+use proc_macro2::TokenStream;
+
+use crate::Settings;
+use crate::ir::Api;
+
+/// A file of the generated crate, before formatting.
+pub enum Emitted {
+    Rust { path: String, tokens: TokenStream },
+    Text { path: String, text: String },
+}
+
+/// Support code every generated crate carries verbatim.
+const RUNTIME: &[(&str, &str)] = &[
+    ("src/error.rs", include_str!("../../runtime/error.rs")),
+    ("src/runtime.rs", include_str!("../../runtime/runtime.rs")),
+];
+
+/// Emits every file of the crate for `api`.
+pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
+    let mut files = vec![
+        Emitted::Text { path: "Cargo.toml".into(), text: manifest::cargo_toml(api, settings) },
+        Emitted::Rust { path: "src/lib.rs".into(), tokens: manifest::lib_rs(api, settings) },
+        Emitted::Rust { path: "src/client.rs".into(), tokens: client::client_rs(api) },
+    ];
+    files.push(Emitted::Text {
+        path: "rustfmt.toml".into(),
+        // The generator formats its output; rustfmt would only churn it.
+        text: "disable_all_formatting = true\n".into(),
+    });
+    for (path, source) in RUNTIME {
+        files.push(Emitted::Text { path: path.to_string(), text: source.to_string() });
+    }
+    files.extend(api::files(api));
+    files.extend(models::files(api));
+    files
+}

@@ -1,0 +1,309 @@
+//! `src/models/`: one file per named type, re-exported from `models`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Emitted;
+use super::doc::{self, Doc};
+use super::types::{Scope, ident, rust_type};
+use crate::ir::{Api, Enum, EnumRepr, Field, Struct, TypeDef, TypeKind, Union};
+use crate::naming::{self, NameSet};
+
+pub(super) fn files(api: &Api) -> Vec<Emitted> {
+    let mut modules = NameSet::with_reserved(&["mod"]);
+    let mut files = Vec::with_capacity(api.types.len() + 1);
+    let mut decls = Vec::with_capacity(api.types.len());
+    for def in &api.types {
+        let module = modules.claim(naming::module_name(&def.name));
+        let module_ident = ident(&module);
+        let name = ident(&def.name);
+        decls.push(quote! {
+            mod #module_ident;
+            pub use #module_ident::#name;
+        });
+        files
+            .push(Emitted::Rust { path: format!("src/models/{module}.rs"), tokens: type_def(def) });
+    }
+    let tokens = quote! {
+        //! Request and response bodies: every schema the operations use.
+        #(#decls)*
+    };
+    files.push(Emitted::Rust { path: "src/models/mod.rs".into(), tokens });
+    files
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let mut doc = match &def.description {
+        Some(text) => Doc::default().prose(Some(text)),
+        None => Doc::default().note(format!("The schema at {}.", doc::code(&def.origin))),
+    };
+    if def.deprecated {
+        doc = doc.note("**Deprecated** in the spec.");
+    }
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct(s) => struct_def(&name, doc.attrs(), s),
+        TypeKind::Enum(e) => enum_def(&name, doc, e),
+        TypeKind::Union(u) => union_def(&name, doc, u),
+        TypeKind::Alias(ty) => {
+            let docs = doc.attrs();
+            let ty = rust_type(ty, Scope::Models);
+            quote! {
+                #docs
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+fn field_type(f: &Field) -> TokenStream {
+    let mut ty = rust_type(&f.ty, Scope::Models);
+    if f.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    if f.optional() { quote!(Option<#ty>) } else { ty }
+}
+
+fn struct_def(name: &proc_macro2::Ident, docs: TokenStream, s: &Struct) -> TokenStream {
+    let mut fields = Vec::with_capacity(s.fields.len());
+    for f in &s.fields {
+        let field = ident(&f.rust_name);
+        let ty = field_type(f);
+        let mut serde = Vec::new();
+        if naming::bare(&f.rust_name) != f.wire_name {
+            let wire = &f.wire_name;
+            serde.push(quote!(rename = #wire));
+        }
+        if !f.required {
+            serde.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+        let docs = field_doc(f).attrs();
+        fields.push(quote! {
+            #docs
+            #serde
+            pub #field: #ty,
+        });
+    }
+    let mut extra = quote!();
+    if let Some(additional) = &s.additional {
+        let taken: Vec<&str> = s.fields.iter().map(|f| f.rust_name.as_str()).collect();
+        let mut names = NameSet::with_reserved(&taken);
+        let field = ident(&names.claim("additional_properties".into()));
+        let ty = rust_type(additional, Scope::Models);
+        extra = quote! {
+            /// Properties beyond those declared, kept as they came.
+            #[serde(flatten)]
+            pub #field: std::collections::BTreeMap<String, #ty>,
+        };
+    }
+    let default = s.derive_default.then(|| quote!(Default,));
+    let constructor = constructor(name, s);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+        #constructor
+    }
+}
+
+/// `new(required…)`, for structs with fields that have no obvious default.
+fn constructor(name: &proc_macro2::Ident, s: &Struct) -> Option<TokenStream> {
+    let required: Vec<&Field> = s.fields.iter().filter(|f| !f.optional()).collect();
+    if required.is_empty() {
+        return None;
+    }
+    let args = required.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let ty = field_type(f);
+        quote!(#field: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        if f.optional() { quote!(#field: None) } else { quote!(#field) }
+    });
+    let additional = s.additional.as_ref().map(|_| {
+        let taken: Vec<&str> = s.fields.iter().map(|f| f.rust_name.as_str()).collect();
+        let field = ident(&NameSet::with_reserved(&taken).claim("additional_properties".into()));
+        quote!(#field: Default::default(),)
+    });
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    Some(quote! {
+        impl #name {
+            /// A value with the required fields set and the optional ones empty.
+            #many
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* #additional }
+            }
+        }
+    })
+}
+
+fn field_doc(f: &Field) -> Doc {
+    let mut notes = Vec::new();
+    if naming::bare(&f.rust_name) != f.wire_name {
+        notes.push(format!("Wire name: {}.", doc::code(&f.wire_name)));
+    }
+    if f.read_only {
+        notes.push("Read-only: set by the server, ignored in requests.".to_string());
+    }
+    if f.write_only {
+        notes.push("Write-only: sent in requests, never returned.".to_string());
+    }
+    if f.required && f.nullable {
+        notes.push("Required, but may be `null`.".to_string());
+    }
+    if f.deprecated {
+        notes.push("**Deprecated** in the spec.".to_string());
+    }
+    let facts = doc::facts(&f.facts);
+    if !facts.is_empty() {
+        notes.push(facts);
+    }
+    let doc = match &f.description {
+        Some(text) => Doc::default().prose(Some(text)),
+        None => Doc::default().note(format!("The {} property.", doc::code(&f.wire_name))),
+    };
+    doc.note(notes.join(" "))
+}
+
+fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let variant_docs =
+        e.variants.iter().map(|v| doc::attrs(&format!("Wire value {}.", doc::code(&v.wire))));
+    let docs = doc
+        .note(format!(
+            "Values: {}. Values added to the API later arrive as `Unknown`.",
+            e.variants.iter().map(|v| doc::code(&v.wire)).collect::<Vec<_>>().join(", ")
+        ))
+        .attrs();
+    let (unknown_ty, wire_ty, wires, de, ser) = match e.repr {
+        EnumRepr::String => {
+            let wires: Vec<TokenStream> = e
+                .variants
+                .iter()
+                .map(|v| {
+                    let w = &v.wire;
+                    quote!(#w)
+                })
+                .collect();
+            (quote!(String), quote!(&str), wires, quote!(String), quote!(serialize_str))
+        }
+        EnumRepr::Integer => {
+            let wires = e
+                .variants
+                .iter()
+                .map(|v| {
+                    let n: i64 = v.wire.parse().unwrap_or_default();
+                    quote!(#n)
+                })
+                .collect();
+            (quote!(i64), quote!(i64), wires, quote!(i64), quote!(serialize_i64))
+        }
+    };
+    let (as_fn, unknown_arm, from_input, from_arm, display) = match e.repr {
+        EnumRepr::String => (
+            quote!(as_str),
+            quote!(Self::Unknown(value) => value),
+            quote!(value: &str),
+            quote!(other => Self::Unknown(other.to_owned())),
+            quote!(f.write_str(self.as_str())),
+        ),
+        EnumRepr::Integer => (
+            quote!(value),
+            quote!(Self::Unknown(value) => *value),
+            quote!(value: i64),
+            quote!(other => Self::Unknown(other)),
+            quote!(write!(f, "{}", self.value())),
+        ),
+    };
+    let de_value = match e.repr {
+        EnumRepr::String => quote!(Self::from(value.as_str())),
+        EnumRepr::Integer => quote!(Self::from(value)),
+    };
+    let as_doc = doc::attrs(match e.repr {
+        EnumRepr::String => "The value as sent on the wire.",
+        EnumRepr::Integer => "The number sent on the wire.",
+    });
+    let param = match e.repr {
+        EnumRepr::String => quote!(self.as_str().to_owned()),
+        EnumRepr::Integer => quote!(self.value().to_string()),
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variant_docs #variants,)*
+            /// A value this client does not know, kept as received.
+            Unknown(#unknown_ty),
+        }
+
+        impl #name {
+            #as_doc
+            pub fn #as_fn(&self) -> #wire_ty {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    #unknown_arm,
+                }
+            }
+        }
+
+        impl From<#wire_ty> for #name {
+            fn from(#from_input) -> Self {
+                match value {
+                    #(#wires => Self::#variants,)*
+                    #from_arm,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                #display
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.#ser(self.#as_fn())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <#de as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(#de_value)
+            }
+        }
+
+        impl crate::runtime::ParamValue for #name {
+            fn to_param(&self) -> String {
+                #param
+            }
+        }
+    }
+}
+
+fn union_def(name: &proc_macro2::Ident, doc: Doc, u: &Union) -> TokenStream {
+    let docs = doc.note("The first variant whose shape matches a value decodes it.").attrs();
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let mut ty = rust_type(&v.ty, Scope::Models);
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let docs = doc::attrs("A value of this shape.");
+        quote!(#docs #variant(#ty))
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants,)*
+        }
+    }
+}

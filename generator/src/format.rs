@@ -1,0 +1,94 @@
+//! Stage 4: token streams → source text, via `syn` and `prettyplease`.
+
+use crate::diag::Diagnostic;
+use crate::emit::Emitted;
+
+/// A finished file of the generated crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    /// Relative to the crate root, with `/` separators.
+    pub path: String,
+    pub contents: String,
+}
+
+/// Formats every emitted file, marking each as generated.
+pub fn format(files: Vec<Emitted>, header: &str) -> Result<Vec<File>, Diagnostic> {
+    let mut out = Vec::with_capacity(files.len());
+    for file in files {
+        out.push(match file {
+            Emitted::Rust { path, tokens } => {
+                let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
+                    // Emitting unparsable code is a generator bug, not a spec
+                    // problem; say so rather than panic.
+                    Diagnostic::error(
+                        "#",
+                        format!("internal error: generated {path} does not parse: {e}"),
+                    )
+                })?;
+                let text = space_items(&prettyplease::unparse(&parsed));
+                File { contents: format!("// {header}\n\n{text}"), path }
+            }
+            Emitted::Text { path, text } => {
+                let comment = if path.ends_with(".toml") { "#" } else { "//" };
+                File { contents: format!("{comment} {header}\n\n{text}"), path }
+            }
+        });
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Separates items with a blank line, as people write them: prettyplease
+/// packs them together.
+fn space_items(text: &str) -> String {
+    const STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "fn ",
+        "async fn",
+        "impl",
+        "struct ",
+        "enum ",
+        "type ",
+        "const ",
+        "mod ",
+        "use ",
+        "trait ",
+        "macro_rules!",
+    ];
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev = "";
+    for line in text.lines() {
+        let current = line.trim_start();
+        let previous = prev.trim_start();
+        let starts_item = STARTS.iter().any(|s| current.starts_with(s));
+        let after_block = previous == "}" || previous == "};";
+        let after_uses = previous.starts_with("use ") && !current.starts_with("use ");
+        let after_inner_doc = previous.starts_with("//!") && !current.starts_with("//!");
+        if (starts_item && (after_block || after_uses)) || (after_inner_doc && !current.is_empty())
+        {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = line;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_get_blank_lines_but_arms_do_not() {
+        let text = "//! Doc.\nuse a;\nstruct A {}\nimpl A {\n    fn f() {\n        match x {\n            1 => {\n            }\n            _ => {}\n        }\n    }\n    fn g() {}\n}\n";
+        let spaced = space_items(text);
+        assert_eq!(
+            spaced,
+            "//! Doc.\n\nuse a;\n\nstruct A {}\nimpl A {\n    fn f() {\n        match x {\n            1 => {\n            }\n            _ => {}\n        }\n    }\n\n    fn g() {}\n}\n"
+        );
+    }
+}

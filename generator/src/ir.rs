@@ -1,0 +1,378 @@
+//! The intermediate model: what the client must do, in plain Rust data.
+//!
+//! Lowering fills it from an OpenAPI document; emitting turns it into code. It
+//! knows nothing of YAML, `openapiv3` or tokens. Names in it are final Rust
+//! identifiers (made by [`crate::naming`]); wire names sit beside them. Every
+//! list is in a deterministic order, so output is byte-identical across runs.
+
+/// A whole API: what one generated crate holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// `servers[0].url` with variables replaced by their defaults; empty when
+    /// the spec names no server (the caller must then set one).
+    pub base_url: String,
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Operation groups, one per tag, sorted by module name.
+    pub groups: Vec<Group>,
+    /// Named types, sorted by name.
+    pub types: Vec<TypeDef>,
+}
+
+/// Operations sharing a tag: one module and one accessor on the client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The tag as written in the spec.
+    pub tag: String,
+    pub description: Option<String>,
+    /// Module and accessor name, `snake_case`.
+    pub module: String,
+    /// Name of the struct the accessor returns, `UpperCamelCase`.
+    pub type_name: String,
+    /// Sorted by function name.
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The `operationId` as written, or the one derived from method and path.
+    pub id: String,
+    /// Method on the group struct, `snake_case`.
+    pub fn_name: String,
+    /// Per-call builder struct, `UpperCamelCase`.
+    pub builder_name: String,
+    /// Error enum for documented non-success statuses.
+    pub error_name: String,
+    pub method: Method,
+    /// The path template as written (`/users/{user_id}`).
+    pub path: String,
+    pub path_parts: Vec<PathPart>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// Parameters in call order: required ones first (path parameters in
+    /// template order, then the rest in spec order), then optional ones.
+    pub params: Vec<Parameter>,
+    pub body: Option<RequestBody>,
+    /// What a success status yields.
+    pub success: Success,
+    /// Documented non-success statuses, in the order they are matched.
+    pub errors: Vec<Response>,
+    /// Alternatives: the request is authorised by any one entry, each entry
+    /// needing all the schemes it lists (indices into `Api::security_schemes`).
+    /// Empty means no authentication.
+    pub security: Vec<Vec<usize>>,
+}
+
+/// One piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Literal(String),
+    /// Index into `Operation::params`.
+    Param(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+/// How a query array or object is written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `a=1&a=2` when exploded, `a=1,2` otherwise.
+    Form {
+        explode: bool,
+    },
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub style: QueryStyle,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub facts: Facts,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// Name of the argument or setter carrying the body.
+    pub rust_name: String,
+    pub required: bool,
+    pub media_type: String,
+    pub kind: BodyKind,
+    pub description: Option<String>,
+    /// Other media types the spec offers that the client does not send.
+    pub alternatives: Vec<String>,
+}
+
+/// How a body is encoded or decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// `application/json` and `*/*+json`, through serde.
+    Json(TypeRef),
+    /// `application/x-www-form-urlencoded`, through serde.
+    Form(TypeRef),
+    /// `text/*`, as a `String`.
+    Text,
+    /// Anything else, as raw bytes.
+    Bytes,
+}
+
+/// Which statuses a response entry matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `4XX` is `Range(4)`.
+    Range(u16),
+    Default,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: StatusMatch,
+    /// Variant name in the success or error enum (`NotFound`, `Status418`).
+    pub variant: String,
+    pub description: String,
+    /// `None` when the response documents no body.
+    pub body: Option<ResponseBody>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseBody {
+    pub media_type: String,
+    pub kind: BodyKind,
+}
+
+/// What a success status yields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Success {
+    /// Documented success statuses, exact codes before ranges before
+    /// `default`.
+    pub responses: Vec<Response>,
+    pub shape: SuccessShape,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SuccessShape {
+    /// Every success status has the same body (or none): `send()` returns it
+    /// directly, `()` for none, `Option<T>` when only some statuses have it.
+    Single { body: Option<BodyKind>, optional: bool },
+    /// Success statuses with different bodies: an enum, one variant each.
+    Variants { name: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecurityKind {
+    /// `Authorization: Bearer …` (http bearer, and OAuth2/OpenID Connect,
+    /// whose access tokens travel the same way).
+    Bearer,
+    /// `Authorization: Basic …`.
+    Basic,
+    ApiKey {
+        location: ParamLocation,
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// Name in `components.securitySchemes`.
+    pub name: String,
+    /// Field and setter stem, `snake_case`.
+    pub rust_name: String,
+    /// `UpperCamelCase` variant naming the scheme.
+    pub variant: String,
+    /// The `ClientBuilder` method that sets this scheme's credentials
+    /// (`bearer_token` when it is the only bearer scheme).
+    pub setter: String,
+    pub kind: SecurityKind,
+    pub description: Option<String>,
+}
+
+/// A reference to a type, as used in fields, parameters and bodies.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    String,
+    Integer(IntWidth),
+    Float(FloatWidth),
+    Boolean,
+    DateTime,
+    Date,
+    Uuid,
+    /// Any JSON value: empty schemas and what cannot be expressed exactly.
+    Json,
+    /// A JSON object with no declared properties.
+    JsonObject,
+    List(Box<TypeRef>),
+    /// Object keyed by strings.
+    Map(Box<TypeRef>),
+    /// A [`TypeDef`] by name.
+    Named(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum IntWidth {
+    I32,
+    I64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FloatWidth {
+    F32,
+    F64,
+}
+
+/// Schema facts worth documenting next to a field or parameter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// The default as JSON text (`500`, `"forwards"`).
+    pub default: Option<String>,
+    pub example: Option<String>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<String>,
+    pub minimum: Option<String>,
+    pub maximum: Option<String>,
+    pub exclusive_minimum: bool,
+    pub exclusive_maximum: bool,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    pub description: Option<String>,
+    /// JSON pointer of the schema this type came from.
+    pub origin: String,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    Enum(Enum),
+    Union(Union),
+    /// A named schema that is just another type (`Roles` is a map).
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// `additionalProperties` beside declared properties: kept in a map.
+    pub additional: Option<TypeRef>,
+    /// Whether every field has a sensible empty value, so `Default` derives.
+    pub derive_default: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    pub deprecated: bool,
+    /// Break an infinite-size cycle with a `Box`.
+    pub boxed: bool,
+    pub description: Option<String>,
+    pub facts: Facts,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`: when the key may be absent or
+    /// the value may be null.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    pub repr: EnumRepr,
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    String,
+    Integer,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    /// The value on the wire, as text (`"active"`, `"42"`).
+    pub wire: String,
+}
+
+/// `oneOf`/`anyOf`: the first variant whose shape fits wins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    pub boxed: bool,
+}
+
+impl Api {
+    /// The type called `name`, if any.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok().map(|i| &self.types[i])
+    }
+
+    /// Every operation in output order.
+    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+        self.groups.iter().flat_map(|g| g.operations.iter())
+    }
+}

@@ -1,0 +1,126 @@
+//! Stage 2: `openapiv3::OpenAPI` → [`ir::Api`].
+//!
+//! This is where OpenAPI's meaning is decided: which schema becomes which
+//! Rust type ([`schema`]), how operations, parameters and responses map to
+//! calls ([`operation`]), and how `$ref`s resolve ([`refs`]). Whatever cannot
+//! be expressed exactly degrades (usually to `serde_json::Value`) with a
+//! located warning; nothing here panics on input.
+
+mod operation;
+mod refs;
+mod schema;
+
+use std::collections::BTreeMap;
+
+use openapiv3::OpenAPI;
+
+use crate::diag::{Diagnostic, join};
+use crate::ir::{Api, TypeDef};
+use crate::load::SourceMap;
+use crate::naming::{self, NameSet};
+
+/// Names a generated crate defines at its root or in `models`, which
+/// generated types must not take.
+const RESERVED_TYPE_NAMES: &[&str] = &["Client", "ClientBuilder", "Error", "ApiResponse"];
+
+/// Lowers a parsed spec. Diagnostics are appended to `diags`.
+pub fn lower(spec: &OpenAPI, source: &SourceMap, diags: &mut Vec<Diagnostic>) -> Api {
+    let mut cx = Lowerer::new(spec, source);
+    cx.name_components();
+    cx.define_components();
+    let security_schemes = cx.security_schemes();
+    let groups = cx.operations(&security_schemes);
+    let base_url = cx.base_url();
+    let mut types: Vec<TypeDef> = std::mem::take(&mut cx.types).into_values().collect();
+    schema::finish(&mut types);
+    diags.append(&mut cx.diags);
+    Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        base_url,
+        security_schemes,
+        groups,
+        types,
+    }
+}
+
+/// State shared by the lowering passes.
+struct Lowerer<'a> {
+    spec: &'a OpenAPI,
+    source: &'a SourceMap,
+    diags: Vec<Diagnostic>,
+    /// All type names handed out so far.
+    type_names: NameSet,
+    /// Component schema key → Rust type name.
+    components: BTreeMap<String, String>,
+    /// Defined types by name (a `BTreeMap` keeps output sorted).
+    types: BTreeMap<String, TypeDef>,
+    /// Nesting depth of the schema being lowered, to stop runaway recursion.
+    depth: usize,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(spec: &'a OpenAPI, source: &'a SourceMap) -> Self {
+        Self {
+            spec,
+            source,
+            diags: Vec::new(),
+            type_names: NameSet::with_reserved(RESERVED_TYPE_NAMES),
+            components: BTreeMap::new(),
+            types: BTreeMap::new(),
+            depth: 0,
+        }
+    }
+
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        let at = self.source.locate(pointer);
+        self.diags.push(Diagnostic::warning(pointer, message).at(at));
+    }
+
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        let at = self.source.locate(pointer);
+        self.diags.push(Diagnostic::error(pointer, message).at(at));
+    }
+
+    /// Claims a type name for every component schema first, in key order, so
+    /// they keep their natural names and inline types yield on collision.
+    fn name_components(&mut self) {
+        let Some(components) = &self.spec.components else { return };
+        let mut keys: Vec<&String> = components.schemas.keys().collect();
+        keys.sort();
+        for key in keys {
+            let name = self.type_names.claim(naming::type_name(key));
+            self.components.insert(key.clone(), name);
+        }
+    }
+
+    fn define_components(&mut self) {
+        let Some(components) = &self.spec.components else { return };
+        for (key, schema) in &components.schemas {
+            let pointer = join("#/components/schemas", key);
+            let name = self.components[key].clone();
+            self.define_named(&name, schema, &pointer);
+        }
+    }
+
+    /// `servers[0].url` with its variables at their defaults.
+    fn base_url(&mut self) -> String {
+        let Some(server) = self.spec.servers.first() else {
+            self.warn("#/servers", "no server is given; callers must set a base URL");
+            return String::new();
+        };
+        let mut url = server.url.clone();
+        for (name, variable) in server.variables.iter().flatten() {
+            url = url.replace(&format!("{{{name}}}"), &variable.default);
+        }
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            self.warn(
+                "#/servers/0/url",
+                format!("server URL `{url}` is not absolute; callers must set a base URL"),
+            );
+            return String::new();
+        }
+        url.trim_end_matches('/').to_string()
+    }
+}

@@ -1,0 +1,696 @@
+//! Operations: paths, parameters, bodies, responses and security become calls.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    APIKeyLocation, MediaType, Operation as SpecOperation, Parameter as SpecParameter,
+    ParameterSchemaOrContent, PathItem, ReferenceOr, SecurityRequirement, StatusCode,
+};
+
+use super::Lowerer;
+use super::schema::{Naming, facts};
+use crate::diag::join;
+use crate::ir::{
+    BodyKind, Facts, Group, Method, Operation, ParamLocation, Parameter, PathPart, QueryStyle,
+    RequestBody, Response, ResponseBody, SecurityKind, SecurityScheme, StatusMatch, Success,
+    SuccessShape, TypeRef,
+};
+use crate::naming::{self, NameSet};
+
+/// Names a builder uses for itself, which parameters must not take.
+const BUILDER_MEMBERS: &[&str] = &["client", "send", "send_with_response"];
+
+/// Names visible in every group module besides its own types.
+const GROUP_SCOPE: &[&str] = &["Client", "Error", "ApiResponse", "Method"];
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let Some(components) = &self.spec.components else { return Vec::new() };
+        let mut names = NameSet::default();
+        let mut variants = NameSet::default();
+        let mut schemes = Vec::new();
+        let mut keys: Vec<&String> = components.security_schemes.keys().collect();
+        keys.sort();
+        for key in keys {
+            let pointer = join("#/components/securitySchemes", key);
+            let Some(scheme) = self.resolve_scheme(key, &pointer) else { continue };
+            let (kind, description) = match scheme {
+                openapiv3::SecurityScheme::HTTP { scheme, description, .. } => {
+                    match scheme.to_ascii_lowercase().as_str() {
+                        "bearer" => (SecurityKind::Bearer, description),
+                        "basic" => (SecurityKind::Basic, description),
+                        other => {
+                            self.warn(&pointer, format!("HTTP auth scheme `{other}` is not supported; operations needing it are sent without it"));
+                            continue;
+                        }
+                    }
+                }
+                openapiv3::SecurityScheme::APIKey { location, name, description, .. } => {
+                    let location = match location {
+                        APIKeyLocation::Query => ParamLocation::Query,
+                        APIKeyLocation::Header => ParamLocation::Header,
+                        APIKeyLocation::Cookie => ParamLocation::Cookie,
+                    };
+                    (SecurityKind::ApiKey { location, name: name.clone() }, description)
+                }
+                openapiv3::SecurityScheme::OAuth2 { description, .. }
+                | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                    (SecurityKind::Bearer, description)
+                }
+            };
+            schemes.push(SecurityScheme {
+                name: key.clone(),
+                rust_name: names.claim(naming::module_name(key)),
+                variant: variants.claim(naming::type_name(key)),
+                setter: String::new(),
+                kind,
+                description: description.clone(),
+            });
+        }
+        // Setters read as what they take; the scheme name only disambiguates.
+        let mut setters = NameSet::with_reserved(&[
+            "base_url",
+            "http_client",
+            "timeout",
+            "connect_timeout",
+            "user_agent",
+            "build",
+        ]);
+        for i in 0..schemes.len() {
+            let same_kind = schemes
+                .iter()
+                .filter(|s| {
+                    std::mem::discriminant(&s.kind) == std::mem::discriminant(&schemes[i].kind)
+                })
+                .count();
+            let generic = match schemes[i].kind {
+                SecurityKind::Bearer => "bearer_token",
+                SecurityKind::Basic => "basic_auth",
+                SecurityKind::ApiKey { .. } => "api_key",
+            };
+            let setter = if same_kind == 1 {
+                generic.to_string()
+            } else {
+                format!("{}_{generic}", schemes[i].rust_name)
+            };
+            schemes[i].setter = setters.claim(setter);
+        }
+        schemes
+    }
+
+    fn resolve_scheme(
+        &mut self,
+        key: &str,
+        pointer: &str,
+    ) -> Option<&'a openapiv3::SecurityScheme> {
+        let spec = self.spec;
+        let mut item = spec.components.as_ref()?.security_schemes.get(key)?;
+        for _ in 0..16 {
+            match item {
+                ReferenceOr::Item(s) => return Some(s),
+                ReferenceOr::Reference { reference } => {
+                    let next = reference
+                        .strip_prefix("#/components/securitySchemes/")
+                        .and_then(|k| spec.components.as_ref()?.security_schemes.get(k));
+                    match next {
+                        Some(n) => item = n,
+                        None => break,
+                    }
+                }
+            }
+        }
+        self.error(pointer, "security scheme reference does not resolve");
+        None
+    }
+
+    /// Every operation, grouped by first tag.
+    pub(super) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Group> {
+        let spec = self.spec;
+        // Module name → group; claimed in tag order for stable names.
+        let mut tags: Vec<String> = Vec::new();
+        for (_, item) in spec.paths.iter() {
+            if let ReferenceOr::Item(item) = item {
+                for (_, op) in item.iter() {
+                    let tag = op.tags.first().cloned().unwrap_or_else(|| "default".to_string());
+                    if !tags.contains(&tag) {
+                        tags.push(tag);
+                    }
+                }
+            }
+        }
+        tags.sort();
+        let mut modules = NameSet::with_reserved(&["models", "client", "error", "runtime", "apis"]);
+        let mut type_names =
+            NameSet::with_reserved(&["Client", "ClientBuilder", "Error", "ApiResponse"]);
+        let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+        let mut scopes: BTreeMap<String, NameSet> = BTreeMap::new();
+        let mut fns: BTreeMap<String, NameSet> = BTreeMap::new();
+        let mut tag_module = BTreeMap::new();
+        for tag in &tags {
+            let module = modules.claim(naming::module_name(tag));
+            let type_name = type_names.claim(naming::type_name(&format!("{tag}Api")));
+            let description =
+                spec.tags.iter().find(|t| &t.name == tag).and_then(|t| t.description.clone());
+            let mut scope = NameSet::with_reserved(GROUP_SCOPE);
+            scope.claim(type_name.clone());
+            scopes.insert(module.clone(), scope);
+            fns.insert(module.clone(), NameSet::with_reserved(&["new"]));
+            tag_module.insert(tag.clone(), module.clone());
+            groups.insert(
+                module.clone(),
+                Group { tag: tag.clone(), description, module, type_name, operations: Vec::new() },
+            );
+        }
+        for (path, item) in spec.paths.iter() {
+            let path_pointer = join("#/paths", path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    self.warn(
+                        &path_pointer,
+                        "path item references are not supported; skipping this path",
+                    );
+                    continue;
+                }
+            };
+            for (method, op) in path_item_operations(item) {
+                let pointer = join(&path_pointer, &method.as_str().to_ascii_lowercase());
+                let tag = op.tags.first().cloned().unwrap_or_else(|| "default".to_string());
+                let Some(module) = tag_module.get(&tag).cloned() else { continue };
+                let (Some(scope), Some(fn_names), Some(group)) =
+                    (scopes.get_mut(&module), fns.get_mut(&module), groups.get_mut(&module))
+                else {
+                    continue;
+                };
+                let ctx = OpContext { path, item, method, op, pointer: &pointer, schemes };
+                let lowered = self.operation(ctx, fn_names, scope);
+                group.operations.push(lowered);
+            }
+        }
+        let mut groups: Vec<Group> = groups.into_values().collect();
+        for g in &mut groups {
+            g.operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
+        }
+        groups
+    }
+
+    fn operation(
+        &mut self,
+        cx: OpContext<'a, '_>,
+        fn_names: &mut NameSet,
+        scope: &mut NameSet,
+    ) -> Operation {
+        let id = match &cx.op.operation_id {
+            Some(id) if !id.trim().is_empty() => id.clone(),
+            _ => {
+                let derived = derive_operation_id(cx.method, cx.path);
+                self.warn(
+                    cx.pointer,
+                    format!("operation has no operationId; calling it `{derived}`"),
+                );
+                derived
+            }
+        };
+        let fn_name = fn_names.claim(naming::field_name(&id));
+        let builder_name = scope.claim(naming::type_name(naming::bare(&fn_name)));
+        let error_name = scope.claim(format!("{builder_name}Error"));
+
+        let mut params = self.parameters(&cx, &builder_name);
+        let path_parts = self.path_template(&cx, &mut params);
+        let mut names = NameSet::with_reserved(BUILDER_MEMBERS);
+        for p in &mut params {
+            p.rust_name = names.claim(std::mem::take(&mut p.rust_name));
+        }
+        let body = self.request_body(&cx, &builder_name, &mut names);
+        let (success, errors) = self.responses(&cx, &builder_name, scope);
+        let security = self.security(&cx);
+        Operation {
+            id,
+            fn_name,
+            builder_name,
+            error_name,
+            method: cx.method,
+            path: cx.path.to_string(),
+            path_parts,
+            summary: cx.op.summary.clone(),
+            description: cx.op.description.clone(),
+            deprecated: cx.op.deprecated,
+            params,
+            body,
+            success,
+            errors,
+            security,
+        }
+    }
+
+    /// Path-level and operation-level parameters (the latter win), in spec
+    /// order; [`Self::path_template`] puts them in call order.
+    fn parameters(&mut self, cx: &OpContext<'a, '_>, builder: &str) -> Vec<Parameter> {
+        let mut merged: Vec<(&'a SpecParameter, String)> = Vec::new();
+        let sources = [
+            (&cx.item.parameters, join(&join("#/paths", cx.path), "parameters")),
+            (&cx.op.parameters, join(cx.pointer, "parameters")),
+        ];
+        for (list, base) in sources {
+            for (i, p) in list.iter().enumerate() {
+                let at = join(&base, &i.to_string());
+                let Some(p) = self.resolve(p, &at) else { continue };
+                let key = |q: &SpecParameter| (location_of(q), q.parameter_data_ref().name.clone());
+                merged.retain(|(q, _)| key(q) != key(p));
+                merged.push((p, at));
+            }
+        }
+        merged.into_iter().map(|(p, at)| self.parameter(p, builder, &at)).collect()
+    }
+
+    fn parameter(&mut self, p: &'a SpecParameter, builder: &str, pointer: &str) -> Parameter {
+        let data = p.parameter_data_ref();
+        let location = location_of(p);
+        let style = match p {
+            SpecParameter::Query { style, .. } => match style {
+                openapiv3::QueryStyle::Form => {
+                    QueryStyle::Form { explode: data.explode.unwrap_or(true) }
+                }
+                openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
+                openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
+                openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+            },
+            _ => QueryStyle::Form { explode: data.explode.unwrap_or(false) },
+        };
+        let hint = Naming::Hint(format!("{builder}{}", naming::type_name(&data.name)));
+        let (ty, facts) = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => {
+                let at = join(pointer, "schema");
+                let ty = self.schema_type(s.into(), hint, &at);
+                let facts = match s {
+                    ReferenceOr::Item(s) => facts(s),
+                    ReferenceOr::Reference { .. } => Facts::default(),
+                };
+                (ty, facts)
+            }
+            ParameterSchemaOrContent::Content(content) => {
+                self.warn(pointer, "parameters with `content` are sent as JSON text");
+                let ty = match content.values().next().and_then(|m| m.schema.as_ref()) {
+                    Some(s) => self.schema_type(s.into(), hint, &join(pointer, "content")),
+                    None => TypeRef::Json,
+                };
+                (ty, Facts::default())
+            }
+        };
+        let mut facts = facts;
+        if facts.example.is_none() {
+            facts.example = data.example.as_ref().map(|v| v.to_string());
+        }
+        Parameter {
+            wire_name: data.name.clone(),
+            rust_name: naming::field_name(&data.name),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            style,
+            description: data.description.clone(),
+            deprecated: data.deprecated.unwrap_or(false),
+            facts,
+        }
+    }
+
+    /// Splits the path template, matching `{name}`s to path parameters. A
+    /// variable with no parameter gets a string one, so the call still works.
+    fn path_template(
+        &mut self,
+        cx: &OpContext<'a, '_>,
+        params: &mut Vec<Parameter>,
+    ) -> Vec<PathPart> {
+        let mut parts = Vec::new();
+        let mut rest = cx.path;
+        let mut used = Vec::new();
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+            if open > 0 {
+                parts.push(PathPart::Literal(rest[..open].to_string()));
+            }
+            let name = &rest[open + 1..close];
+            let index = params
+                .iter()
+                .position(|p| p.location == ParamLocation::Path && p.wire_name == name);
+            let index = match index {
+                Some(i) => i,
+                None => {
+                    self.warn(
+                        cx.pointer,
+                        format!("path variable `{name}` has no parameter; it is a required string"),
+                    );
+                    params.push(Parameter {
+                        wire_name: name.to_string(),
+                        rust_name: naming::field_name(name),
+                        location: ParamLocation::Path,
+                        required: true,
+                        ty: TypeRef::String,
+                        style: QueryStyle::Form { explode: false },
+                        description: None,
+                        deprecated: false,
+                        facts: Facts::default(),
+                    });
+                    params.len() - 1
+                }
+            };
+            used.push(index);
+            parts.push(PathPart::Param(index));
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_string()));
+        }
+        // Path parameters the template never mentions cannot be sent.
+        let mut i = 0;
+        while i < params.len() {
+            if params[i].location == ParamLocation::Path && !used.contains(&i) {
+                let name = params[i].wire_name.clone();
+                self.warn(cx.pointer, format!("path parameter `{name}` does not appear in the path template; it is ignored"));
+                params.remove(i);
+                for part in &mut parts {
+                    if let PathPart::Param(j) = part {
+                        if *j > i {
+                            *j -= 1;
+                        }
+                    }
+                }
+                for u in &mut used {
+                    if *u > i {
+                        *u -= 1;
+                    }
+                }
+            } else {
+                i += 1;
+            }
+        }
+        // Path parameters lead, in template order; the sort is stable.
+        let order: Vec<usize> = {
+            let mut order: Vec<usize> = (0..params.len()).collect();
+            order.sort_by_key(|&i| match used.iter().position(|&u| u == i) {
+                Some(pos) => (0, pos),
+                None => (if params[i].required { 1 } else { 2 }, i),
+            });
+            order
+        };
+        let remap: BTreeMap<usize, usize> =
+            order.iter().enumerate().map(|(new, &old)| (old, new)).collect();
+        let mut slots: Vec<Option<Parameter>> =
+            std::mem::take(params).into_iter().map(Some).collect();
+        *params = order.iter().filter_map(|&old| slots[old].take()).collect();
+        for part in &mut parts {
+            if let PathPart::Param(j) = part {
+                *j = remap[j];
+            }
+        }
+        parts
+    }
+
+    fn request_body(
+        &mut self,
+        cx: &OpContext<'a, '_>,
+        builder: &str,
+        names: &mut NameSet,
+    ) -> Option<RequestBody> {
+        let at = join(cx.pointer, "requestBody");
+        let body = self.resolve(cx.op.request_body.as_ref()?, &at)?;
+        let Some((media_type, media)) = pick_media(&body.content) else {
+            self.warn(&at, "request body has no content; it is not sent");
+            return None;
+        };
+        let content_at = join(&join(&at, "content"), media_type);
+        let kind =
+            self.body_kind(media_type, media, Naming::Hint(format!("{builder}Body")), &content_at);
+        let stem = match &kind {
+            BodyKind::Json(TypeRef::Named(n)) | BodyKind::Form(TypeRef::Named(n)) => {
+                naming::field_name(n)
+            }
+            _ => "body".to_string(),
+        };
+        let alternatives = body.content.keys().filter(|k| *k != media_type).cloned().collect();
+        Some(RequestBody {
+            rust_name: names.claim(stem),
+            required: body.required,
+            media_type: media_type.clone(),
+            kind,
+            description: body.description.clone(),
+            alternatives,
+        })
+    }
+
+    fn body_kind(
+        &mut self,
+        media_type: &str,
+        media: &'a MediaType,
+        naming: Naming,
+        pointer: &str,
+    ) -> BodyKind {
+        let schema = |cx: &mut Self| match &media.schema {
+            Some(s) => cx.schema_type(s.into(), naming.clone(), &join(pointer, "schema")),
+            None => TypeRef::Json,
+        };
+        match media_kind(media_type) {
+            MediaKind::Json => BodyKind::Json(schema(self)),
+            MediaKind::Form => BodyKind::Form(schema(self)),
+            MediaKind::Text => BodyKind::Text,
+            MediaKind::Bytes => BodyKind::Bytes,
+        }
+    }
+
+    fn responses(
+        &mut self,
+        cx: &OpContext<'a, '_>,
+        builder: &str,
+        scope: &mut NameSet,
+    ) -> (Success, Vec<Response>) {
+        let at = join(cx.pointer, "responses");
+        let mut entries: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> =
+            Vec::new();
+        for (code, r) in &cx.op.responses.responses {
+            let status = match code {
+                StatusCode::Code(n) => StatusMatch::Code(*n),
+                StatusCode::Range(n) => StatusMatch::Range(*n),
+            };
+            entries.push((status, r, join(&at, &code.to_string())));
+        }
+        if let Some(r) = &cx.op.responses.default {
+            entries.push((StatusMatch::Default, r, join(&at, "default")));
+        }
+        let is_success =
+            |s: &StatusMatch| matches!(s, StatusMatch::Code(200..=299) | StatusMatch::Range(2));
+        let any_success = entries.iter().any(|(s, ..)| is_success(s));
+        let mut success = Vec::new();
+        let mut errors = Vec::new();
+        let mut variants = NameSet::default();
+        for (status, r, pointer) in entries {
+            let Some(r) = self.resolve(r, &pointer) else { continue };
+            // With no 2xx documented, `default` describes the success.
+            let ok = is_success(&status) || (status == StatusMatch::Default && !any_success);
+            let hint = match (ok, status) {
+                (true, _) => format!("{builder}Response"),
+                (false, StatusMatch::Code(n)) => format!("{builder}{}", status_variant(n)),
+                (false, _) => format!("{builder}ErrorBody"),
+            };
+            let body = pick_media(&r.content).map(|(media_type, media)| {
+                let content_at = join(&join(&pointer, "content"), media_type);
+                ResponseBody {
+                    media_type: media_type.clone(),
+                    kind: self.body_kind(media_type, media, Naming::Hint(hint), &content_at),
+                }
+            });
+            let variant = variants.claim(match status {
+                StatusMatch::Code(n) => status_variant(n),
+                StatusMatch::Range(n) => range_variant(n),
+                StatusMatch::Default => "Default".to_string(),
+            });
+            let response = Response { status, variant, description: r.description.clone(), body };
+            if ok { success.push(response) } else { errors.push(response) }
+        }
+        // Exact codes are matched before ranges, ranges before `default`.
+        errors.sort_by_key(|r| r.status);
+        success.sort_by_key(|r| r.status);
+        (self.success(success, builder, scope), errors)
+    }
+
+    fn success(&mut self, responses: Vec<Response>, builder: &str, scope: &mut NameSet) -> Success {
+        let mut bodies: Vec<&BodyKind> =
+            responses.iter().filter_map(|r| r.body.as_ref().map(|b| &b.kind)).collect();
+        bodies.dedup();
+        let shape = if bodies.windows(2).all(|w| w[0] == w[1]) {
+            let optional = !bodies.is_empty() && responses.iter().any(|r| r.body.is_none());
+            SuccessShape::Single { body: bodies.first().map(|b| (*b).clone()), optional }
+        } else {
+            SuccessShape::Variants { name: scope.claim(format!("{builder}Response")) }
+        };
+        Success { responses, shape }
+    }
+
+    fn security(&mut self, cx: &OpContext<'a, '_>) -> Vec<Vec<usize>> {
+        let requirements: &[SecurityRequirement] = match (&cx.op.security, &self.spec.security) {
+            (Some(s), _) | (None, Some(s)) => s,
+            (None, None) => return Vec::new(),
+        };
+        let mut alternatives = Vec::new();
+        for requirement in requirements {
+            let mut all = Vec::new();
+            for name in requirement.keys() {
+                match cx.schemes.iter().position(|s| &s.name == name) {
+                    Some(i) => all.push(i),
+                    None => {
+                        self.warn(
+                            &join(cx.pointer, "security"),
+                            format!("security scheme `{name}` is not defined or not supported"),
+                        );
+                    }
+                }
+            }
+            alternatives.push(all);
+        }
+        alternatives
+    }
+}
+
+/// What an operation is lowered from.
+struct OpContext<'a, 'c> {
+    path: &'a str,
+    item: &'a PathItem,
+    method: Method,
+    op: &'a SpecOperation,
+    pointer: &'c str,
+    schemes: &'c [SecurityScheme],
+}
+
+fn path_item_operations(item: &PathItem) -> impl Iterator<Item = (Method, &SpecOperation)> {
+    [
+        (Method::Get, &item.get),
+        (Method::Put, &item.put),
+        (Method::Post, &item.post),
+        (Method::Delete, &item.delete),
+        (Method::Options, &item.options),
+        (Method::Head, &item.head),
+        (Method::Patch, &item.patch),
+        (Method::Trace, &item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
+}
+
+fn location_of(p: &SpecParameter) -> ParamLocation {
+    match p {
+        SpecParameter::Query { .. } => ParamLocation::Query,
+        SpecParameter::Header { .. } => ParamLocation::Header,
+        SpecParameter::Path { .. } => ParamLocation::Path,
+        SpecParameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+/// `get /users/{id}/roles` → `get_users_id_roles`.
+fn derive_operation_id(method: Method, path: &str) -> String {
+    let mut id = method.as_str().to_ascii_lowercase();
+    for word in path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        id.push('_');
+        id.push_str(word);
+    }
+    id
+}
+
+enum MediaKind {
+    Json,
+    Form,
+    Text,
+    Bytes,
+}
+
+fn media_kind(media_type: &str) -> MediaKind {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") {
+        MediaKind::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        MediaKind::Form
+    } else if essence.starts_with("text/") {
+        MediaKind::Text
+    } else {
+        MediaKind::Bytes
+    }
+}
+
+/// The media type the client speaks: JSON first, then form, text, bytes.
+fn pick_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
+    let rank = |k: &str| match media_kind(k) {
+        MediaKind::Json => 0,
+        MediaKind::Form => 1,
+        MediaKind::Text => 2,
+        MediaKind::Bytes => 3,
+    };
+    content.iter().min_by_key(|(k, _)| rank(k))
+}
+
+/// `404` → `NotFound`; unnamed codes → `Status418`.
+pub(crate) fn status_variant(code: u16) -> String {
+    let name = match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        407 => "ProxyAuthenticationRequired",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        414 => "UriTooLong",
+        415 => "UnsupportedMediaType",
+        416 => "RangeNotSatisfiable",
+        417 => "ExpectationFailed",
+        421 => "MisdirectedRequest",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        424 => "FailedDependency",
+        425 => "TooEarly",
+        426 => "UpgradeRequired",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        431 => "RequestHeaderFieldsTooLarge",
+        451 => "UnavailableForLegalReasons",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        505 => "HttpVersionNotSupported",
+        507 => "InsufficientStorage",
+        508 => "LoopDetected",
+        511 => "NetworkAuthenticationRequired",
+        _ => return format!("Status{code}"),
+    };
+    name.to_string()
+}
+
+fn range_variant(class: u16) -> String {
+    match class {
+        1 => "Informational".into(),
+        2 => "Success".into(),
+        3 => "Redirection".into(),
+        4 => "ClientError".into(),
+        5 => "ServerError".into(),
+        n => format!("Status{n}xx"),
+    }
+}

@@ -1,0 +1,731 @@
+//! Where a schema becomes a Rust type.
+//!
+//! | OpenAPI                                   | Rust                              |
+//! |-------------------------------------------|-----------------------------------|
+//! | `type: object` with `properties`          | struct                            |
+//! | `type: object`, only `additionalProperties: S` | `BTreeMap<String, S>`        |
+//! | `type: object`, nothing else / `{}`       | JSON object / `serde_json::Value` |
+//! | `enum` of strings or integers             | enum with an `Unknown` fallback   |
+//! | `allOf`                                   | one struct with merged properties |
+//! | `oneOf` / `anyOf`                         | untagged enum, one variant each   |
+//! | `type: array`                             | `Vec<T>`                          |
+//! | string formats `date-time`, `date`, `uuid`| `chrono`/`uuid` types             |
+//!
+//! A component schema keeps its name; an inline schema that needs a type of
+//! its own is named from where it sits (`UserType`, `ListThingsResponse`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData,
+    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use super::Lowerer;
+use super::refs::{self, Component, unresolved};
+use crate::diag::join;
+use crate::ir::{
+    Enum, EnumRepr, Facts, Field, FloatWidth, IntWidth, Struct, TypeDef, TypeKind, TypeRef, Union,
+    UnionVariant, Variant,
+};
+use crate::naming::{self, NameSet};
+
+/// Schemas nested deeper than this are not lowered further (a guard against
+/// stack exhaustion on pathological specs).
+const MAX_DEPTH: usize = 96;
+
+/// How to name a type if the schema needs one.
+#[derive(Debug, Clone)]
+pub(super) enum Naming {
+    /// The name is already claimed (a component schema).
+    Given(String),
+    /// Claim this name (made unique) if a type is defined.
+    Hint(String),
+}
+
+impl Naming {
+    /// A name for a schema nested in this one.
+    pub(super) fn child(&self, suffix: &str) -> Naming {
+        let base = match self {
+            Naming::Given(n) | Naming::Hint(n) => n,
+        };
+        Naming::Hint(format!("{base}{suffix}"))
+    }
+}
+
+/// A schema or a reference to one, however `openapiv3` boxed it.
+#[derive(Clone, Copy)]
+pub(super) enum SchemaRef<'a> {
+    Ref(&'a str),
+    Item(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+/// The object-shaped parts of a schema, wherever `openapiv3` put them.
+struct ObjectParts<'a> {
+    properties: Vec<(&'a String, SchemaRef<'a>)>,
+    required: BTreeSet<&'a String>,
+    additional: Option<&'a AdditionalProperties>,
+}
+
+impl<'a> Lowerer<'a> {
+    /// Defines the type `name` (already claimed) for a component schema.
+    pub(super) fn define_named(
+        &mut self,
+        name: &str,
+        schema: &'a ReferenceOr<Schema>,
+        pointer: &str,
+    ) {
+        let ty = self.schema_type(schema.into(), Naming::Given(name.to_string()), pointer);
+        if ty != TypeRef::Named(name.to_string()) {
+            let data = match schema {
+                ReferenceOr::Item(s) => Some(&s.schema_data),
+                ReferenceOr::Reference { .. } => None,
+            };
+            self.insert(name.to_string(), data, pointer, TypeKind::Alias(ty));
+        }
+    }
+
+    /// The Rust type for a schema used at `pointer`.
+    pub(super) fn schema_type(
+        &mut self,
+        schema: SchemaRef<'a>,
+        naming: Naming,
+        pointer: &str,
+    ) -> TypeRef {
+        match schema {
+            SchemaRef::Ref(reference) => {
+                match refs::key::<Schema>(reference).and_then(|k| self.components.get(&k)) {
+                    Some(name) => TypeRef::Named(name.clone()),
+                    None => {
+                        self.error(pointer, unresolved(reference, Schema::PREFIX));
+                        TypeRef::Json
+                    }
+                }
+            }
+            SchemaRef::Item(s) => {
+                if self.depth >= MAX_DEPTH {
+                    self.error(pointer, format!("schemas nest deeper than {MAX_DEPTH} levels; this one is `serde_json::Value`"));
+                    return TypeRef::Json;
+                }
+                self.depth += 1;
+                let ty = self.inline(s, naming, pointer);
+                self.depth -= 1;
+                ty
+            }
+        }
+    }
+
+    /// The schema a reference leads to (following chains), if any.
+    pub(super) fn deref(&mut self, schema: SchemaRef<'a>, pointer: &str) -> Option<&'a Schema> {
+        match schema {
+            SchemaRef::Item(s) => Some(s),
+            SchemaRef::Ref(reference) => {
+                let wrapped: &'a ReferenceOr<Schema> = self.component_schema(reference)?;
+                self.resolve(wrapped, pointer)
+            }
+        }
+    }
+
+    fn component_schema(&mut self, reference: &str) -> Option<&'a ReferenceOr<Schema>> {
+        let spec = self.spec;
+        refs::key::<Schema>(reference)
+            .and_then(|k| spec.components.as_ref().and_then(|c| c.schemas.get(&k)))
+    }
+
+    fn inline(&mut self, s: &'a Schema, naming: Naming, pointer: &str) -> TypeRef {
+        let data = &s.schema_data;
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(t)) => {
+                let values: Vec<String> = t.enumeration.iter().flatten().cloned().collect();
+                if values.is_empty() {
+                    string_type(&t.format)
+                } else {
+                    self.define_enum(naming, data, pointer, EnumRepr::String, values)
+                }
+            }
+            SchemaKind::Type(Type::Integer(t)) => {
+                let values: Vec<String> =
+                    t.enumeration.iter().flatten().map(|v| v.to_string()).collect();
+                if values.is_empty() {
+                    integer_type(&t.format)
+                } else {
+                    self.define_enum(naming, data, pointer, EnumRepr::Integer, values)
+                }
+            }
+            SchemaKind::Type(Type::Number(t)) => match t.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => {
+                    TypeRef::Float(FloatWidth::F32)
+                }
+                _ => TypeRef::Float(FloatWidth::F64),
+            },
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
+            SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), naming, pointer),
+            SchemaKind::Type(Type::Object(o)) => {
+                let parts = ObjectParts {
+                    properties: o.properties.iter().map(|(k, v)| (k, v.into())).collect(),
+                    required: o.required.iter().collect(),
+                    additional: o.additional_properties.as_ref(),
+                };
+                self.object(naming, data, parts, pointer)
+            }
+            SchemaKind::AllOf { all_of } => {
+                let empty = ObjectParts {
+                    properties: Vec::new(),
+                    required: BTreeSet::new(),
+                    additional: None,
+                };
+                self.all_of(naming, data, all_of, empty, pointer)
+            }
+            SchemaKind::OneOf { one_of } => {
+                self.union(naming, data, one_of, &join(pointer, "oneOf"))
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.union(naming, data, any_of, &join(pointer, "anyOf"))
+            }
+            SchemaKind::Not { .. } => {
+                self.warn(
+                    pointer,
+                    "`not` cannot be expressed as a Rust type; using `serde_json::Value`",
+                );
+                TypeRef::Json
+            }
+            SchemaKind::Any(a) => self.any(a, naming, data, pointer),
+        }
+    }
+
+    fn array(
+        &mut self,
+        items: Option<&'a ReferenceOr<Box<Schema>>>,
+        naming: Naming,
+        pointer: &str,
+    ) -> TypeRef {
+        let item = match items {
+            Some(items) => {
+                self.schema_type(items.into(), naming.child("Item"), &join(pointer, "items"))
+            }
+            None => TypeRef::Json,
+        };
+        TypeRef::List(Box::new(item))
+    }
+
+    /// A schema `openapiv3` could not classify: mixed keywords, no `type`,
+    /// or an unknown `type`. Decide by the keywords present.
+    fn any(
+        &mut self,
+        a: &'a AnySchema,
+        naming: Naming,
+        data: &SchemaData,
+        pointer: &str,
+    ) -> TypeRef {
+        let parts = || ObjectParts {
+            properties: a.properties.iter().map(|(k, v)| (k, v.into())).collect(),
+            required: a.required.iter().collect(),
+            additional: a.additional_properties.as_ref(),
+        };
+        if !a.all_of.is_empty() {
+            return self.all_of(naming, data, &a.all_of, parts(), pointer);
+        }
+        if !a.one_of.is_empty() {
+            return self.union(naming, data, &a.one_of, &join(pointer, "oneOf"));
+        }
+        if !a.any_of.is_empty() {
+            return self.union(naming, data, &a.any_of, &join(pointer, "anyOf"));
+        }
+        let typ = a.typ.as_deref();
+        if !a.properties.is_empty() || a.additional_properties.is_some() || typ == Some("object") {
+            return self.object(naming, data, parts(), pointer);
+        }
+        if a.items.is_some() || typ == Some("array") {
+            return self.array(a.items.as_ref(), naming, pointer);
+        }
+        let strings: Option<Vec<String>> = a
+            .enumeration
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(|v| v.as_str().map(String::from))
+            .collect();
+        match typ {
+            Some("string") | None if !a.enumeration.is_empty() => match strings {
+                Some(values) if !values.is_empty() => {
+                    self.define_enum(naming, data, pointer, EnumRepr::String, values)
+                }
+                _ => {
+                    self.warn(
+                        &join(pointer, "enum"),
+                        "enum values of mixed types; using `serde_json::Value`",
+                    );
+                    TypeRef::Json
+                }
+            },
+            Some("string") => match a.format.as_deref() {
+                Some(f) => {
+                    string_type(&VariantOrUnknownOrEmpty::Unknown(f.to_string()).normalized())
+                }
+                None => TypeRef::String,
+            },
+            Some("integer") => match a.format.as_deref() {
+                Some("int32") => TypeRef::Integer(IntWidth::I32),
+                _ => TypeRef::Integer(IntWidth::I64),
+            },
+            Some("number") => TypeRef::Float(FloatWidth::F64),
+            Some("boolean") => TypeRef::Boolean,
+            None => TypeRef::Json,
+            Some(other) => {
+                self.warn(
+                    &join(pointer, "type"),
+                    format!("unknown type `{other}`; using `serde_json::Value`"),
+                );
+                TypeRef::Json
+            }
+        }
+    }
+
+    fn object(
+        &mut self,
+        naming: Naming,
+        data: &SchemaData,
+        parts: ObjectParts<'a>,
+        pointer: &str,
+    ) -> TypeRef {
+        if parts.properties.is_empty() {
+            match parts.additional {
+                Some(AdditionalProperties::Schema(s)) => {
+                    let value = self.schema_type(
+                        s.as_ref().into(),
+                        naming.child("Value"),
+                        &join(pointer, "additionalProperties"),
+                    );
+                    return TypeRef::Map(Box::new(value));
+                }
+                Some(AdditionalProperties::Any(false)) => {}
+                _ => return TypeRef::JsonObject,
+            }
+        }
+        let name = self.claim(naming);
+        let mut names = NameSet::default();
+        let mut fields = Vec::with_capacity(parts.properties.len());
+        let properties = join(pointer, "properties");
+        for (wire, prop) in parts.properties {
+            let at = join(&properties, wire);
+            let rust_name = names.claim(naming::field_name(wire));
+            let hint = Naming::Hint(format!("{name}{}", naming::type_name(wire)));
+            let ty = self.schema_type(prop, hint, &at);
+            let target = self.deref(prop, &at);
+            let own = match prop {
+                SchemaRef::Item(s) => Some(s),
+                SchemaRef::Ref(_) => None,
+            };
+            let flag =
+                |f: fn(&SchemaData) -> bool| own.or(target).is_some_and(|s| f(&s.schema_data));
+            fields.push(Field {
+                wire_name: wire.clone(),
+                rust_name,
+                ty,
+                required: parts.required.contains(wire),
+                nullable: flag(|d| d.nullable) || target.is_some_and(|s| s.schema_data.nullable),
+                read_only: flag(|d| d.read_only),
+                write_only: flag(|d| d.write_only),
+                deprecated: flag(|d| d.deprecated),
+                boxed: false,
+                description: own.and_then(|s| s.schema_data.description.clone()),
+                facts: own.map(facts).unwrap_or_default(),
+            });
+        }
+        let additional = match parts.additional {
+            Some(AdditionalProperties::Schema(s)) => Some(self.schema_type(
+                s.as_ref().into(),
+                Naming::Hint(format!("{name}Value")),
+                &join(pointer, "additionalProperties"),
+            )),
+            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
+            _ => None,
+        };
+        let kind = TypeKind::Struct(Struct { fields, additional, derive_default: false });
+        self.insert(name.clone(), Some(data), pointer, kind);
+        TypeRef::Named(name)
+    }
+
+    /// `allOf`: one element is that element (the wrapper only adds docs or
+    /// `nullable`); several are merged into one struct.
+    fn all_of(
+        &mut self,
+        naming: Naming,
+        data: &SchemaData,
+        all_of: &'a [ReferenceOr<Schema>],
+        mut merged: ObjectParts<'a>,
+        pointer: &str,
+    ) -> TypeRef {
+        let pointer_all = join(pointer, "allOf");
+        if all_of.len() == 1 && merged.properties.is_empty() {
+            return self.schema_type((&all_of[0]).into(), naming, &join(&pointer_all, "0"));
+        }
+        let mut scalar = None;
+        for (i, part) in all_of.iter().enumerate() {
+            let at = join(&pointer_all, &i.to_string());
+            self.collect_object(part.into(), &mut merged, &mut scalar, &at, 0);
+        }
+        if merged.properties.is_empty() && merged.additional.is_none() {
+            if let Some((part, at)) = scalar {
+                return self.schema_type(part, naming, &at);
+            }
+        }
+        // Later parts override earlier ones, as a validator would see them.
+        let mut seen = BTreeMap::new();
+        for (i, (wire, _)) in merged.properties.iter().enumerate() {
+            seen.insert(*wire, i);
+        }
+        let mut i = 0;
+        merged.properties.retain(|(wire, _)| {
+            let keep = seen.get(wire) == Some(&i);
+            i += 1;
+            keep
+        });
+        self.object(naming, data, merged, pointer)
+    }
+
+    /// Gathers properties from an `allOf` part, following references and
+    /// nested `allOf`s; notes a non-object part in `scalar`.
+    fn collect_object(
+        &mut self,
+        part: SchemaRef<'a>,
+        into: &mut ObjectParts<'a>,
+        scalar: &mut Option<(SchemaRef<'a>, String)>,
+        pointer: &str,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH {
+            self.error(pointer, "`allOf` nests too deeply (a cycle?)");
+            return;
+        }
+        let Some(schema) = self.deref(part, pointer) else { return };
+        let add = |into: &mut ObjectParts<'a>,
+                   props: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+                   req: &'a [String],
+                   add: Option<&'a AdditionalProperties>| {
+            into.properties.extend(props.iter().map(|(k, v)| (k, v.into())));
+            into.required.extend(req.iter());
+            if add.is_some() {
+                into.additional = add;
+            }
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                add(into, &o.properties, &o.required, o.additional_properties.as_ref())
+            }
+            SchemaKind::AllOf { all_of } => {
+                for (i, p) in all_of.iter().enumerate() {
+                    let at = join(&join(pointer, "allOf"), &i.to_string());
+                    self.collect_object(p.into(), into, scalar, &at, depth + 1);
+                }
+            }
+            SchemaKind::Any(a) => {
+                add(into, &a.properties, &a.required, a.additional_properties.as_ref());
+                for (i, p) in a.all_of.iter().enumerate() {
+                    let at = join(&join(pointer, "allOf"), &i.to_string());
+                    self.collect_object(p.into(), into, scalar, &at, depth + 1);
+                }
+                // Keyword-only parts (`required`, constraints) add nothing else.
+            }
+            _ => {
+                if scalar.is_none() {
+                    *scalar = Some((part, pointer.to_string()));
+                }
+            }
+        }
+    }
+
+    fn union(
+        &mut self,
+        naming: Naming,
+        data: &SchemaData,
+        members: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> TypeRef {
+        if let [only] = members {
+            return self.schema_type(only.into(), naming, &join(pointer, "0"));
+        }
+        let name = self.claim(naming);
+        let mut names = NameSet::default();
+        let mut variants = Vec::with_capacity(members.len());
+        for (i, member) in members.iter().enumerate() {
+            let hint = Naming::Hint(format!("{name}Variant{}", i + 1));
+            let ty = self.schema_type(member.into(), hint, &join(pointer, &i.to_string()));
+            let label = match &ty {
+                TypeRef::Named(n) => n.clone(),
+                other => naming::variant_name(&other.label()),
+            };
+            variants.push(UnionVariant { name: names.claim(label), ty, boxed: false });
+        }
+        self.insert(name.clone(), Some(data), pointer, TypeKind::Union(Union { variants }));
+        TypeRef::Named(name)
+    }
+
+    fn define_enum(
+        &mut self,
+        naming: Naming,
+        data: &SchemaData,
+        pointer: &str,
+        repr: EnumRepr,
+        values: Vec<String>,
+    ) -> TypeRef {
+        let name = self.claim(naming);
+        let mut names = NameSet::with_reserved(&["Unknown"]);
+        let mut seen = BTreeSet::new();
+        let variants = values
+            .into_iter()
+            .filter(|v| seen.insert(v.clone()))
+            .map(|wire| {
+                let label = match repr {
+                    EnumRepr::Integer => match wire.strip_prefix('-') {
+                        Some(n) => format!("Minus{n}"),
+                        None => format!("V{wire}"),
+                    },
+                    EnumRepr::String => naming::variant_name(&wire),
+                };
+                Variant { name: names.claim(label), wire }
+            })
+            .collect();
+        self.insert(name.clone(), Some(data), pointer, TypeKind::Enum(Enum { repr, variants }));
+        TypeRef::Named(name)
+    }
+
+    fn claim(&mut self, naming: Naming) -> String {
+        match naming {
+            Naming::Given(name) => name,
+            Naming::Hint(hint) => self.type_names.claim(naming::type_name(&hint)),
+        }
+    }
+
+    fn insert(&mut self, name: String, data: Option<&SchemaData>, pointer: &str, kind: TypeKind) {
+        let def = TypeDef {
+            name: name.clone(),
+            description: data.and_then(|d| d.description.clone().or_else(|| d.title.clone())),
+            origin: pointer.to_string(),
+            deprecated: data.is_some_and(|d| d.deprecated),
+            kind,
+        };
+        self.types.insert(name, def);
+    }
+}
+
+trait Normalized {
+    fn normalized(self) -> Self;
+}
+
+impl Normalized for VariantOrUnknownOrEmpty<StringFormat> {
+    /// Re-reads an unknown format in case it is a known one.
+    fn normalized(self) -> Self {
+        match self {
+            VariantOrUnknownOrEmpty::Unknown(s) => match s.parse() {
+                Ok(f) => VariantOrUnknownOrEmpty::Item(f),
+                Err(()) => VariantOrUnknownOrEmpty::Unknown(s),
+            },
+            other => other,
+        }
+    }
+}
+
+fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => TypeRef::Uuid,
+        // `byte` stays base64 text and `binary` only matters for bodies,
+        // which are lowered by media type rather than schema.
+        _ => TypeRef::String,
+    }
+}
+
+fn integer_type(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::Integer(IntWidth::I32),
+        _ => TypeRef::Integer(IntWidth::I64),
+    }
+}
+
+impl TypeRef {
+    /// A short name for a variant holding this type.
+    fn label(&self) -> String {
+        match self {
+            TypeRef::String => "String".into(),
+            TypeRef::Integer(_) => "Integer".into(),
+            TypeRef::Float(_) => "Number".into(),
+            TypeRef::Boolean => "Boolean".into(),
+            TypeRef::DateTime => "DateTime".into(),
+            TypeRef::Date => "Date".into(),
+            TypeRef::Uuid => "Uuid".into(),
+            TypeRef::Json => "Value".into(),
+            TypeRef::JsonObject => "Object".into(),
+            TypeRef::List(inner) => format!("{}List", inner.label()),
+            TypeRef::Map(inner) => format!("{}Map", inner.label()),
+            TypeRef::Named(n) => n.clone(),
+        }
+    }
+}
+
+/// Documentation-worthy facts of an inline schema.
+pub(super) fn facts(s: &Schema) -> Facts {
+    let data = &s.schema_data;
+    let json = |v: &serde_json::Value| v.to_string();
+    let mut f = Facts {
+        default: data.default.as_ref().map(json),
+        example: data.example.as_ref().map(json),
+        ..Facts::default()
+    };
+    let number = |n: f64| {
+        if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() }
+    };
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(t)) => {
+            f.min_length = t.min_length;
+            f.max_length = t.max_length;
+            f.pattern = t.pattern.clone();
+            f.format = match &t.format {
+                VariantOrUnknownOrEmpty::Item(x) => Some(format!("{x:?}")),
+                VariantOrUnknownOrEmpty::Unknown(x) => Some(x.clone()),
+                VariantOrUnknownOrEmpty::Empty => None,
+            };
+        }
+        SchemaKind::Type(Type::Integer(t)) => {
+            f.minimum = t.minimum.map(|n| n.to_string());
+            f.maximum = t.maximum.map(|n| n.to_string());
+            f.exclusive_minimum = t.exclusive_minimum;
+            f.exclusive_maximum = t.exclusive_maximum;
+        }
+        SchemaKind::Type(Type::Number(t)) => {
+            f.minimum = t.minimum.map(number);
+            f.maximum = t.maximum.map(number);
+            f.exclusive_minimum = t.exclusive_minimum;
+            f.exclusive_maximum = t.exclusive_maximum;
+        }
+        SchemaKind::Type(Type::Array(t)) => {
+            f.min_items = t.min_items;
+            f.max_items = t.max_items;
+        }
+        _ => {}
+    }
+    f
+}
+
+/// Whole-model passes once every type exists: box fields that would make a
+/// type infinitely large, and decide which structs can derive `Default`.
+pub(super) fn finish(types: &mut [TypeDef]) {
+    let index: BTreeMap<String, usize> =
+        types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    // Edges stored inline (not behind a Vec or map), which are what make size.
+    let direct: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| {
+            let named = |ty: &TypeRef| match ty {
+                TypeRef::Named(n) => index.get(n).copied(),
+                _ => None,
+            };
+            match &t.kind {
+                TypeKind::Struct(s) => s.fields.iter().filter_map(|f| named(&f.ty)).collect(),
+                TypeKind::Union(u) => u.variants.iter().filter_map(|v| named(&v.ty)).collect(),
+                TypeKind::Alias(ty) => named(ty).into_iter().collect(),
+                TypeKind::Enum(_) => Vec::new(),
+            }
+        })
+        .collect();
+    let reaches = |from: usize, to: usize| {
+        let mut stack = vec![from];
+        let mut seen = vec![false; direct.len()];
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[n], true) {
+                stack.extend(&direct[n]);
+            }
+        }
+        false
+    };
+    let mut boxes = Vec::new();
+    for (i, t) in types.iter().enumerate() {
+        let target = |ty: &TypeRef| match ty {
+            TypeRef::Named(n) => index.get(n).copied(),
+            _ => None,
+        };
+        match &t.kind {
+            TypeKind::Struct(s) => {
+                for (j, f) in s.fields.iter().enumerate() {
+                    if target(&f.ty).is_some_and(|to| reaches(to, i)) {
+                        boxes.push((i, j));
+                    }
+                }
+            }
+            TypeKind::Union(u) => {
+                for (j, v) in u.variants.iter().enumerate() {
+                    if target(&v.ty).is_some_and(|to| reaches(to, i)) {
+                        boxes.push((i, j));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (i, j) in boxes {
+        match &mut types[i].kind {
+            TypeKind::Struct(s) => s.fields[j].boxed = true,
+            TypeKind::Union(u) => u.variants[j].boxed = true,
+            _ => {}
+        }
+    }
+    derive_defaults(types, &index);
+}
+
+/// Least fixpoint: a struct derives `Default` once all its required fields'
+/// types have a meaningful empty value. Starting from "no" keeps a required
+/// self-reference from deriving a `Default` that would never return.
+fn derive_defaults(types: &mut [TypeDef], index: &BTreeMap<String, usize>) {
+    loop {
+        let mut changed = false;
+        for i in 0..types.len() {
+            let TypeKind::Struct(s) = &types[i].kind else { continue };
+            if s.derive_default {
+                continue;
+            }
+            let ok = s.fields.iter().all(|f| f.optional() || has_default(&f.ty, types, index));
+            if ok {
+                if let TypeKind::Struct(s) = &mut types[i].kind {
+                    s.derive_default = true;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
+}
+
+fn has_default(ty: &TypeRef, types: &[TypeDef], index: &BTreeMap<String, usize>) -> bool {
+    match ty {
+        TypeRef::DateTime | TypeRef::Date => false,
+        TypeRef::Named(n) => index.get(n).is_some_and(|&i| match &types[i].kind {
+            TypeKind::Struct(s) => s.derive_default,
+            TypeKind::Alias(inner) => has_default(inner, types, index),
+            TypeKind::Enum(_) | TypeKind::Union(_) => false,
+        }),
+        _ => true,
+    }
+}

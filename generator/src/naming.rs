@@ -1,0 +1,214 @@
+//! The one chokepoint for Rust identifiers.
+//!
+//! Every name the generator emits (types, fields, functions, modules,
+//! variants) is made here, so the rules live in one place: heck for the case
+//! conversion, then a pass that guarantees a valid, non-keyword identifier, and
+//! a [`NameSet`] that resolves collisions deterministically. The wire name is
+//! never touched; serde attributes carry it.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords in any Rust edition up to 2024, strict and reserved.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be written as raw identifiers (`r#self` is invalid).
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
+
+/// Type names a generated crate must not shadow, since generated code and the
+/// prelude refer to them unqualified.
+const RESERVED_TYPES: &[&str] = &[
+    "Option",
+    "Result",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "Client",
+    "Error",
+    "ApiResponse",
+];
+
+/// Whether `name` is a Rust keyword in the 2024 edition.
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// Splits text into ASCII words, replacing everything that cannot appear in an
+/// identifier by a word break. Non-ASCII letters are transliterated to their
+/// code point so distinct names stay distinct (`café` and `cafe` differ).
+fn words(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c.is_alphanumeric() {
+            out.push_str(&format!(" u{:x} ", c as u32));
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// Prefixes names that start with a digit (or are empty) so they are valid.
+fn lead(name: String, fallback: &str, digit_prefix: &str) -> String {
+    match name.chars().next() {
+        None => fallback.to_string(),
+        Some(c) if c.is_ascii_digit() => format!("{digit_prefix}{name}"),
+        Some(_) => name,
+    }
+}
+
+/// `UpperCamelCase` for types and enum variants.
+pub fn type_name(raw: &str) -> String {
+    let name = lead(words(raw).to_upper_camel_case(), "Unnamed", "N");
+    if RESERVED_TYPES.contains(&name.as_str()) || is_keyword(&name) {
+        format!("{name}Type")
+    } else {
+        name
+    }
+}
+
+/// `UpperCamelCase` for enum variants, where only `Self` is off limits.
+pub fn variant_name(raw: &str) -> String {
+    let name = lead(words(raw).to_upper_camel_case(), "Empty", "V");
+    if name == "Self" { "SelfValue".to_string() } else { name }
+}
+
+/// `snake_case` for fields, functions and parameters. Keywords become raw
+/// identifiers (`r#type`) where Rust allows it, and get a trailing underscore
+/// where it does not (`self_`).
+pub fn field_name(raw: &str) -> String {
+    let name = lead(words(raw).to_snake_case(), "value", "n");
+    escape_keyword(name)
+}
+
+/// `snake_case` for modules; never raw, since `r#type` as a file name is odd.
+pub fn module_name(raw: &str) -> String {
+    let name = lead(words(raw).to_snake_case(), "default", "m");
+    if is_keyword(&name) { format!("{name}_") } else { name }
+}
+
+fn escape_keyword(name: String) -> String {
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if is_keyword(&name) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// Strips the raw prefix for use inside other names (`r#type` + `_item`).
+pub fn bare(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// A set of names in one namespace. `claim` returns the requested name, or the
+/// first free `name2`, `name3`, … so collisions resolve the same way on every
+/// run provided names are claimed in a deterministic order.
+#[derive(Debug, Default, Clone)]
+pub struct NameSet {
+    taken: BTreeSet<String>,
+}
+
+impl NameSet {
+    /// A namespace in which `reserved` are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Self { taken: reserved.iter().map(|s| s.to_string()).collect() }
+    }
+
+    /// Claims `name` or the first free numbered variant of it.
+    pub fn claim(&mut self, name: String) -> String {
+        if self.taken.insert(name.clone()) {
+            return name;
+        }
+        // A numbered keyword is no keyword, so the raw prefix goes.
+        let stem = bare(&name).to_string();
+        let sep = if stem.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        for n in 2.. {
+            let candidate = format!("{stem}{sep}{n}");
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+        unreachable!("an unbounded counter always finds a free name")
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_upper_camel() {
+        assert_eq!(type_name("MFAChallengeMethod"), "MfaChallengeMethod");
+        assert_eq!(type_name("user_info"), "UserInfo");
+        assert_eq!(type_name("UserInfo"), "UserInfo");
+        assert_eq!(type_name("1password"), "N1password");
+        assert_eq!(type_name("!!!"), "Unnamed");
+        assert_eq!(type_name(""), "Unnamed");
+        assert_eq!(type_name("Result"), "ResultType");
+        assert_eq!(type_name("Self"), "SelfType");
+    }
+
+    #[test]
+    fn fields_escape_keywords() {
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("Self"), "self_");
+        assert_eq!(field_name("crate"), "crate_");
+        assert_eq!(field_name("match"), "r#match");
+        assert_eq!(field_name("async"), "r#async");
+        assert_eq!(field_name("userId"), "user_id");
+        assert_eq!(field_name("UserID"), "user_id");
+        assert_eq!(field_name("2fa"), "n2fa");
+        assert_eq!(field_name("@odata.type"), "odata_type");
+        assert_eq!(field_name("-"), "value");
+    }
+
+    #[test]
+    fn non_ascii_stays_distinct() {
+        assert_ne!(field_name("café"), field_name("cafe"));
+        assert_ne!(variant_name("ü"), variant_name(""));
+    }
+
+    #[test]
+    fn variants_allow_most_names() {
+        assert_eq!(variant_name("gizmo-2"), "Gizmo2");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("1"), "V1");
+        assert_eq!(variant_name("a b"), "AB");
+        assert_eq!(variant_name("Self"), "SelfValue");
+    }
+
+    #[test]
+    fn collisions_are_numbered_in_claim_order() {
+        let mut set = NameSet::with_reserved(&["client"]);
+        assert_eq!(set.claim("user_id".into()), "user_id");
+        assert_eq!(set.claim("user_id".into()), "user_id2");
+        assert_eq!(set.claim("user_id".into()), "user_id3");
+        assert_eq!(set.claim("client".into()), "client2");
+        assert_eq!(set.claim("v1".into()), "v1");
+        assert_eq!(set.claim("v1".into()), "v1_2");
+        assert_eq!(set.claim("r#type".into()), "r#type");
+        assert_eq!(set.claim("r#type".into()), "type2");
+    }
+}

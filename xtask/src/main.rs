@@ -1,0 +1,32 @@
+//! Project automation: `cargo xtask <command>`.
+//!
+//! - `codegen`: regenerate `generated/` from `spec/agilicus.yaml`;
+//! - `codegen --check`: fail with a diff if `generated/` is stale (CI);
+//! - `codegen --spec FILE --out DIR [--name CRATE]`: generate a standalone
+//!   crate from any spec.
+
+mod codegen;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen::run(&args[1..]),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "\
+usage:
+  cargo xtask codegen                 regenerate generated/ from spec/agilicus.yaml
+  cargo xtask codegen --check         fail with a diff if generated/ is stale
+  cargo xtask codegen --spec FILE --out DIR [--name CRATE]
+                                      generate a standalone crate from any spec";
