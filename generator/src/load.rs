@@ -338,8 +338,8 @@ components: {}
         let map = SourceMap::new(text);
         let at = |p| map.locate(p).map(|l| (l.line, l.column));
         assert_eq!(at("#/paths"), Some((2, 3)));
-        assert_eq!(at("#/paths/~1a/get/parameters/1"), Some((2, 51)));
-        assert_eq!(at("#/paths/~1a/get/parameters/1/name"), Some((2, 52)));
+        assert_eq!(at("#/paths/~1a/get/parameters/1"), Some((2, 58)));
+        assert_eq!(at("#/paths/~1a/get/parameters/1/name"), Some((2, 59)));
     }
 
     #[test]

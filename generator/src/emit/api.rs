@@ -262,11 +262,7 @@ fn entry_method(api: &Api, op: &Operation) -> TokenStream {
         if s.required {
             let store = &s.arg.store;
             // `name: name` is spelled `name`.
-            if *name == store.to_string() {
-                quote!(#name)
-            } else {
-                quote!(#name: #store)
-            }
+            if *name == store.to_string() { quote!(#name) } else { quote!(#name: #store) }
         } else {
             quote!(#name: None)
         }

@@ -94,7 +94,6 @@ fn escape_inline(line: &str) -> String {
             '>' => out.push_str("&gt;"),
             '[' => out.push_str("\\["),
             ']' => out.push_str("\\]"),
-            '*' if rest.starts_with("*/") => out.push_str("*\\/"),
             _ => out.push(c),
         }
         rest = &rest[c.len_utf8()..];
@@ -127,30 +126,6 @@ pub(crate) fn code(value: &str) -> String {
 
 fn longest_tick_run(s: &str) -> usize {
     s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn indentation_and_fences_do_not_make_doc_tests() {
-        assert_eq!(sanitize("Example:\n\n    let x = 1;"), "Example:\n\nlet x = 1;");
-        assert_eq!(sanitize("```\ncode\n```"), "```text\ncode\n```");
-        assert_eq!(sanitize("```\nunterminated"), "```text\nunterminated\n```");
-    }
-
-    #[test]
-    fn links_html_and_comment_ends_are_neutral() {
-        assert_eq!(sanitize("[optional] <b>x</b> */"), "\\[optional\\] &lt;b&gt;x&lt;/b&gt; *\\/");
-        assert_eq!(sanitize("see https://a.b/c."), "see <https://a.b/c>.");
-    }
-
-    #[test]
-    fn code_survives_backticks() {
-        assert_eq!(code("a`b"), "``a`b``");
-        assert_eq!(code(""), "`\"\"`");
-    }
 }
 
 /// One line summarising a field's or parameter's schema facts, Markdown.
@@ -195,4 +170,29 @@ pub(crate) fn facts(f: &crate::ir::Facts) -> String {
         parts.push(format!("Example: {}.", code(e)));
     }
     parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indentation_and_fences_do_not_make_doc_tests() {
+        assert_eq!(sanitize("Example:\n\n    let x = 1;"), "Example:\n\nlet x = 1;");
+        assert_eq!(sanitize("```\ncode\n```"), "```text\ncode\n```");
+        assert_eq!(sanitize("```\nunterminated"), "```text\nunterminated\n```");
+    }
+
+    #[test]
+    fn links_html_and_comment_ends_are_neutral() {
+        // Docs are `///` lines, where `*/` means nothing.
+        assert_eq!(sanitize("[optional] <b>x</b> */"), "\\[optional\\] &lt;b&gt;x&lt;/b&gt; */");
+        assert_eq!(sanitize("see https://a.b/c."), "see <https://a.b/c>.");
+    }
+
+    #[test]
+    fn code_survives_backticks() {
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code(""), "`\"\"`");
+    }
 }
