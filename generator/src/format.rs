@@ -64,7 +64,7 @@ fn space_items(text: &str) -> String {
         let current = line.trim_start();
         let previous = prev.trim_start();
         let starts_item = STARTS.iter().any(|s| current.starts_with(s));
-        let after_block = previous == "}" || previous == "};";
+        let after_block = previous.ends_with('}') || previous.ends_with("};");
         let after_uses = previous.starts_with("use ") && !current.starts_with("use ");
         let after_inner_doc = previous.starts_with("//!") && !current.starts_with("//!");
         if (starts_item && (after_block || after_uses)) || (after_inner_doc && !current.is_empty())
@@ -88,7 +88,7 @@ mod tests {
         let spaced = space_items(text);
         assert_eq!(
             spaced,
-            "//! Doc.\n\nuse a;\n\nstruct A {}\nimpl A {\n    fn f() {\n        match x {\n            1 => {\n            }\n            _ => {}\n        }\n    }\n\n    fn g() {}\n}\n"
+            "//! Doc.\n\nuse a;\n\nstruct A {}\n\nimpl A {\n    fn f() {\n        match x {\n            1 => {\n            }\n            _ => {}\n        }\n    }\n\n    fn g() {}\n}\n"
         );
     }
 }

@@ -7,7 +7,7 @@
 //! 2. [`lower`]: OpenAPI → [`ir::Api`], the intermediate model, which is
 //!    where every decision about the meaning of the spec is made;
 //! 3. [`emit`]: `ir::Api` → token streams, one per file;
-//! 4. [`format`]: tokens → formatted source text.
+//! 4. [`format`](mod@format): tokens → formatted source text.
 //!
 //! [`generate`] runs them all. Problems with the spec are [`Diagnostic`]s,
 //! never panics.

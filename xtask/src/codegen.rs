@@ -56,7 +56,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// The workspace root, whatever directory cargo was run from.
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 

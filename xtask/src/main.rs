@@ -3,9 +3,11 @@
 //! - `codegen`: regenerate `generated/` from `spec/agilicus.yaml`;
 //! - `codegen --check`: fail with a diff if `generated/` is stale (CI);
 //! - `codegen --spec FILE --out DIR [--name CRATE]`: generate a standalone
-//!   crate from any spec.
+//!   crate from any spec;
+//! - `test`: every check and test (what CI runs).
 
 mod codegen;
+mod test;
 
 use std::process::ExitCode;
 
@@ -13,6 +15,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
+        Some("test") => test::run(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -29,4 +32,5 @@ usage:
   cargo xtask codegen                 regenerate generated/ from spec/agilicus.yaml
   cargo xtask codegen --check         fail with a diff if generated/ is stale
   cargo xtask codegen --spec FILE --out DIR [--name CRATE]
-                                      generate a standalone crate from any spec";
+                                      generate a standalone crate from any spec
+  cargo xtask test                    run every check and test (what CI runs)";

@@ -5,6 +5,7 @@
 use reqwest::Method;
 use crate::client::SecurityScheme;
 use crate::runtime::{ListStyle, Request};
+
 use crate::models;
 use crate::{ApiResponse, Client, Error};
 
@@ -1102,6 +1103,7 @@ impl BulkUpdateMetadata<'_> {
 /// The error statuses the spec documents for `bulk_update_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum BulkUpdateMetadataError {}
+
 impl std::fmt::Display for BulkUpdateMetadataError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -1109,6 +1111,7 @@ impl std::fmt::Display for BulkUpdateMetadataError {
 }
 
 impl std::error::Error for BulkUpdateMetadataError {}
+
 /// A `create_challenge_method` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1144,8 +1147,7 @@ impl CreateChallengeMethod<'_> {
         request.path("/mfa_challenge_methods");
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
-        let body = &self.mfa_challenge_method;
-        request.json("application/json", body);
+        request.json("application/json", &self.mfa_challenge_method);
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
@@ -1157,6 +1159,7 @@ impl CreateChallengeMethod<'_> {
 /// The error statuses the spec documents for `create_challenge_method`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum CreateChallengeMethodError {}
+
 impl std::fmt::Display for CreateChallengeMethodError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -1164,6 +1167,7 @@ impl std::fmt::Display for CreateChallengeMethodError {
 }
 
 impl std::error::Error for CreateChallengeMethodError {}
+
 /// A `create_service_account` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1193,8 +1197,7 @@ impl CreateServiceAccount<'_> {
         request.path("/v1/service_accounts");
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
-        let body = &self.service_account;
-        request.json("application/json", body);
+        request.json("application/json", &self.service_account);
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
@@ -1206,6 +1209,7 @@ impl CreateServiceAccount<'_> {
 /// The error statuses the spec documents for `create_service_account`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum CreateServiceAccountError {}
+
 impl std::fmt::Display for CreateServiceAccountError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -1213,6 +1217,7 @@ impl std::fmt::Display for CreateServiceAccountError {
 }
 
 impl std::error::Error for CreateServiceAccountError {}
+
 /// A `create_upstream_user_identity` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1248,8 +1253,7 @@ impl CreateUpstreamUserIdentity<'_> {
         request.path("/upstream_user_identities");
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
-        let body = &self.upstream_user_identity;
-        request.json("application/json", body);
+        request.json("application/json", &self.upstream_user_identity);
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
@@ -1261,6 +1265,7 @@ impl CreateUpstreamUserIdentity<'_> {
 /// The error statuses the spec documents for `create_upstream_user_identity`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum CreateUpstreamUserIdentityError {}
+
 impl std::fmt::Display for CreateUpstreamUserIdentityError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -1268,6 +1273,7 @@ impl std::fmt::Display for CreateUpstreamUserIdentityError {
 }
 
 impl std::error::Error for CreateUpstreamUserIdentityError {}
+
 /// A `create_user` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1291,8 +1297,7 @@ impl CreateUser<'_> {
         request.path("/users");
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
-        let body = &self.user;
-        request.json("application/json", body);
+        request.json("application/json", &self.user);
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
@@ -1322,6 +1327,7 @@ impl std::fmt::Display for CreateUserError {
 }
 
 impl std::error::Error for CreateUserError {}
+
 /// A `create_user_identity_update` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1357,8 +1363,7 @@ impl CreateUserIdentityUpdate<'_> {
         request.path("/user_identity_updates");
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
-        let body = &self.user_identity_update;
-        request.json("application/json", body);
+        request.json("application/json", &self.user_identity_update);
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
@@ -1370,6 +1375,7 @@ impl CreateUserIdentityUpdate<'_> {
 /// The error statuses the spec documents for `create_user_identity_update`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum CreateUserIdentityUpdateError {}
+
 impl std::fmt::Display for CreateUserIdentityUpdateError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -1377,6 +1383,7 @@ impl std::fmt::Display for CreateUserIdentityUpdateError {
 }
 
 impl std::error::Error for CreateUserIdentityUpdateError {}
+
 /// A `create_user_metadata` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1406,8 +1413,7 @@ impl CreateUserMetadata<'_> {
         request.path("/v1/user_metadata");
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
-        let body = &self.user_metadata;
-        request.json("application/json", body);
+        request.json("application/json", &self.user_metadata);
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
@@ -1419,6 +1425,7 @@ impl CreateUserMetadata<'_> {
 /// The error statuses the spec documents for `create_user_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum CreateUserMetadataError {}
+
 impl std::fmt::Display for CreateUserMetadataError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -1426,6 +1433,7 @@ impl std::fmt::Display for CreateUserMetadataError {
 }
 
 impl std::error::Error for CreateUserMetadataError {}
+
 /// A `create_user_request` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1451,8 +1459,7 @@ impl CreateUserRequest<'_> {
         request.path("/v1/user_requests");
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
-        let body = &self.user_request_info;
-        request.json("application/json", body);
+        request.json("application/json", &self.user_request_info);
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
@@ -1464,6 +1471,7 @@ impl CreateUserRequest<'_> {
 /// The error statuses the spec documents for `create_user_request`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum CreateUserRequestError {}
+
 impl std::fmt::Display for CreateUserRequestError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -1471,6 +1479,7 @@ impl std::fmt::Display for CreateUserRequestError {
 }
 
 impl std::error::Error for CreateUserRequestError {}
+
 /// A `delete_challenge_method` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1532,6 +1541,7 @@ impl std::fmt::Display for DeleteChallengeMethodError {
 }
 
 impl std::error::Error for DeleteChallengeMethodError {}
+
 /// A `delete_service_account` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1602,6 +1612,7 @@ impl std::fmt::Display for DeleteServiceAccountError {
 }
 
 impl std::error::Error for DeleteServiceAccountError {}
+
 /// A `delete_upstream_user_identity` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1669,6 +1680,7 @@ impl std::fmt::Display for DeleteUpstreamUserIdentityError {
 }
 
 impl std::error::Error for DeleteUpstreamUserIdentityError {}
+
 /// A `delete_user` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1724,6 +1736,7 @@ impl std::fmt::Display for DeleteUserError {
 }
 
 impl std::error::Error for DeleteUserError {}
+
 /// A `delete_user_metadata` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1806,6 +1819,7 @@ impl std::fmt::Display for DeleteUserMetadataError {
 }
 
 impl std::error::Error for DeleteUserMetadataError {}
+
 /// A `delete_user_request` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1887,6 +1901,7 @@ impl std::fmt::Display for DeleteUserRequestError {
 }
 
 impl std::error::Error for DeleteUserRequestError {}
+
 /// A `get_challenge_method` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1950,6 +1965,7 @@ impl std::fmt::Display for GetChallengeMethodError {
 }
 
 impl std::error::Error for GetChallengeMethodError {}
+
 /// A `get_service_account` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2018,6 +2034,7 @@ impl std::fmt::Display for GetServiceAccountError {
 }
 
 impl std::error::Error for GetServiceAccountError {}
+
 /// A `get_upstream_user_identity` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2087,6 +2104,7 @@ impl std::fmt::Display for GetUpstreamUserIdentityError {
 }
 
 impl std::error::Error for GetUpstreamUserIdentityError {}
+
 /// A `get_user` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2150,6 +2168,7 @@ impl std::fmt::Display for GetUserError {
 }
 
 impl std::error::Error for GetUserError {}
+
 /// A `get_user_metadata` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2231,6 +2250,7 @@ impl std::fmt::Display for GetUserMetadataError {
 }
 
 impl std::error::Error for GetUserMetadataError {}
+
 /// A `get_user_request` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2311,6 +2331,7 @@ impl std::fmt::Display for GetUserRequestError {
 }
 
 impl std::error::Error for GetUserRequestError {}
+
 /// A `list_access_requests` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2391,8 +2412,7 @@ impl ListAccessRequests<'_> {
     > {
         let mut request = Request::new(self.client, "list_access_requests", Method::GET);
         request.path("/v1/access_requests");
-        let value = &self.org_id;
-        request.query("org_id", value);
+        request.query("org_id", &self.org_id);
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -2424,6 +2444,7 @@ impl ListAccessRequests<'_> {
 /// The error statuses the spec documents for `list_access_requests`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ListAccessRequestsError {}
+
 impl std::fmt::Display for ListAccessRequestsError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -2431,6 +2452,7 @@ impl std::fmt::Display for ListAccessRequestsError {
 }
 
 impl std::error::Error for ListAccessRequestsError {}
+
 /// A `list_all_resource_permissions` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2467,8 +2489,7 @@ impl ListAllResourcePermissions<'_> {
         request.path("/users/");
         request.path_param("user_id", &self.user_id);
         request.path("/render_resource_permissions");
-        let value = &self.org_id;
-        request.query("org_id", value);
+        request.query("org_id", &self.org_id);
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
         let response = request.send().await?;
@@ -2482,6 +2503,7 @@ impl ListAllResourcePermissions<'_> {
 /// The error statuses the spec documents for `list_all_resource_permissions`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ListAllResourcePermissionsError {}
+
 impl std::fmt::Display for ListAllResourcePermissionsError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -2489,6 +2511,7 @@ impl std::fmt::Display for ListAllResourcePermissionsError {
 }
 
 impl std::error::Error for ListAllResourcePermissionsError {}
+
 /// A `list_all_user_orgs` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2558,6 +2581,7 @@ impl std::fmt::Display for ListAllUserOrgsError {
 }
 
 impl std::error::Error for ListAllUserOrgsError {}
+
 /// A `list_all_user_roles` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2606,6 +2630,7 @@ impl ListAllUserRoles<'_> {
 /// The error statuses the spec documents for `list_all_user_roles`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ListAllUserRolesError {}
+
 impl std::fmt::Display for ListAllUserRolesError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -2613,6 +2638,7 @@ impl std::fmt::Display for ListAllUserRolesError {
 }
 
 impl std::error::Error for ListAllUserRolesError {}
+
 /// A `list_challenge_methods` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2706,6 +2732,7 @@ impl ListChallengeMethods<'_> {
 /// The error statuses the spec documents for `list_challenge_methods`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ListChallengeMethodsError {}
+
 impl std::fmt::Display for ListChallengeMethodsError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -2713,6 +2740,7 @@ impl std::fmt::Display for ListChallengeMethodsError {
 }
 
 impl std::error::Error for ListChallengeMethodsError {}
+
 /// A `list_combined_user_details` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2947,6 +2975,7 @@ impl ListCombinedUserDetails<'_> {
 /// The error statuses the spec documents for `list_combined_user_details`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ListCombinedUserDetailsError {}
+
 impl std::fmt::Display for ListCombinedUserDetailsError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -2954,6 +2983,7 @@ impl std::fmt::Display for ListCombinedUserDetailsError {
 }
 
 impl std::error::Error for ListCombinedUserDetailsError {}
+
 /// A `list_org_user_roles` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3040,6 +3070,7 @@ impl ListOrgUserRoles<'_> {
 /// The error statuses the spec documents for `list_org_user_roles`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ListOrgUserRolesError {}
+
 impl std::fmt::Display for ListOrgUserRolesError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -3047,6 +3078,7 @@ impl std::fmt::Display for ListOrgUserRolesError {
 }
 
 impl std::error::Error for ListOrgUserRolesError {}
+
 /// A `list_service_accounts` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3125,6 +3157,7 @@ impl ListServiceAccounts<'_> {
 /// The error statuses the spec documents for `list_service_accounts`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ListServiceAccountsError {}
+
 impl std::fmt::Display for ListServiceAccountsError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -3132,6 +3165,7 @@ impl std::fmt::Display for ListServiceAccountsError {
 }
 
 impl std::error::Error for ListServiceAccountsError {}
+
 /// A `list_upstream_user_identities` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3192,6 +3226,7 @@ impl ListUpstreamUserIdentities<'_> {
 /// The error statuses the spec documents for `list_upstream_user_identities`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ListUpstreamUserIdentitiesError {}
+
 impl std::fmt::Display for ListUpstreamUserIdentitiesError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -3199,6 +3234,7 @@ impl std::fmt::Display for ListUpstreamUserIdentitiesError {
 }
 
 impl std::error::Error for ListUpstreamUserIdentitiesError {}
+
 /// A `list_user_application_access_info` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3242,10 +3278,8 @@ impl ListUserApplicationAccessInfo<'_> {
             Method::GET,
         );
         request.path("/v1/user_application_access_info");
-        let value = &self.org_id;
-        request.query("org_id", value);
-        let value = &self.user_id;
-        request.query("user_id", value);
+        request.query("org_id", &self.org_id);
+        request.query("user_id", &self.user_id);
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -3262,6 +3296,7 @@ impl ListUserApplicationAccessInfo<'_> {
 /// The error statuses the spec documents for `list_user_application_access_info`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ListUserApplicationAccessInfoError {}
+
 impl std::fmt::Display for ListUserApplicationAccessInfoError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -3269,6 +3304,7 @@ impl std::fmt::Display for ListUserApplicationAccessInfoError {
 }
 
 impl std::error::Error for ListUserApplicationAccessInfoError {}
+
 /// A `list_user_file_share_access_info` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3312,10 +3348,8 @@ impl ListUserFileShareAccessInfo<'_> {
             Method::GET,
         );
         request.path("/v1/user_file_share_access_info");
-        let value = &self.org_id;
-        request.query("org_id", value);
-        let value = &self.user_id;
-        request.query("user_id", value);
+        request.query("org_id", &self.org_id);
+        request.query("user_id", &self.user_id);
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -3332,6 +3366,7 @@ impl ListUserFileShareAccessInfo<'_> {
 /// The error statuses the spec documents for `list_user_file_share_access_info`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ListUserFileShareAccessInfoError {}
+
 impl std::fmt::Display for ListUserFileShareAccessInfoError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -3339,6 +3374,7 @@ impl std::fmt::Display for ListUserFileShareAccessInfoError {
 }
 
 impl std::error::Error for ListUserFileShareAccessInfoError {}
+
 /// A `list_user_guids` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3389,6 +3425,7 @@ impl ListUserGuids<'_> {
 /// The error statuses the spec documents for `list_user_guids`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ListUserGuidsError {}
+
 impl std::fmt::Display for ListUserGuidsError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -3396,6 +3433,7 @@ impl std::fmt::Display for ListUserGuidsError {
 }
 
 impl std::error::Error for ListUserGuidsError {}
+
 /// A `list_user_metadata` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3494,6 +3532,7 @@ impl ListUserMetadata<'_> {
 /// The error statuses the spec documents for `list_user_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ListUserMetadataError {}
+
 impl std::fmt::Display for ListUserMetadataError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -3501,6 +3540,7 @@ impl std::fmt::Display for ListUserMetadataError {
 }
 
 impl std::error::Error for ListUserMetadataError {}
+
 /// A `list_user_permissions` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3574,6 +3614,7 @@ impl std::fmt::Display for ListUserPermissionsError {
 }
 
 impl std::error::Error for ListUserPermissionsError {}
+
 /// A `list_user_requests` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3672,6 +3713,7 @@ impl ListUserRequests<'_> {
 /// The error statuses the spec documents for `list_user_requests`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ListUserRequestsError {}
+
 impl std::fmt::Display for ListUserRequestsError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -3679,6 +3721,7 @@ impl std::fmt::Display for ListUserRequestsError {
 }
 
 impl std::error::Error for ListUserRequestsError {}
+
 /// A `list_users` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3964,6 +4007,7 @@ impl ListUsers<'_> {
 /// The error statuses the spec documents for `list_users`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ListUsersError {}
+
 impl std::fmt::Display for ListUsersError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -3971,6 +4015,7 @@ impl std::fmt::Display for ListUsersError {
 }
 
 impl std::error::Error for ListUsersError {}
+
 /// A `replace_challenge_method` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4053,6 +4098,7 @@ impl std::fmt::Display for ReplaceChallengeMethodError {
 }
 
 impl std::error::Error for ReplaceChallengeMethodError {}
+
 /// A `replace_service_account` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4124,6 +4170,7 @@ impl std::fmt::Display for ReplaceServiceAccountError {
 }
 
 impl std::error::Error for ReplaceServiceAccountError {}
+
 /// A `replace_upstream_user_identity` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4210,6 +4257,7 @@ impl std::fmt::Display for ReplaceUpstreamUserIdentityError {
 }
 
 impl std::error::Error for ReplaceUpstreamUserIdentityError {}
+
 /// A `replace_user` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4274,6 +4322,7 @@ impl std::fmt::Display for ReplaceUserError {
 }
 
 impl std::error::Error for ReplaceUserError {}
+
 /// A `replace_user_metadata` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4345,6 +4394,7 @@ impl std::fmt::Display for ReplaceUserMetadataError {
 }
 
 impl std::error::Error for ReplaceUserMetadataError {}
+
 /// A `replace_user_request` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4414,6 +4464,7 @@ impl std::fmt::Display for ReplaceUserRequestError {
 }
 
 impl std::error::Error for ReplaceUserRequestError {}
+
 /// A `replace_user_role` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4493,6 +4544,7 @@ impl std::fmt::Display for ReplaceUserRoleError {
 }
 
 impl std::error::Error for ReplaceUserRoleError {}
+
 /// A `reset_user_mfa_challenge_methods` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4522,8 +4574,7 @@ impl ResetUserMfaChallengeMethods<'_> {
         request.path_param("user_id", &self.user_id);
         request.path("/reset_mfa_challenge_methods");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
-        let body = &self.reset_mfa_challenge_method;
-        request.json("application/json", body);
+        request.json("application/json", &self.reset_mfa_challenge_method);
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
@@ -4535,6 +4586,7 @@ impl ResetUserMfaChallengeMethods<'_> {
 /// The error statuses the spec documents for `reset_user_mfa_challenge_methods`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 pub enum ResetUserMfaChallengeMethodsError {}
+
 impl std::fmt::Display for ResetUserMfaChallengeMethodsError {
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
@@ -4542,6 +4594,7 @@ impl std::fmt::Display for ResetUserMfaChallengeMethodsError {
 }
 
 impl std::error::Error for ResetUserMfaChallengeMethodsError {}
+
 /// A `update_user_request` call: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]

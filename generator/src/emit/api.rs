@@ -512,14 +512,10 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>]) -> TokenStream {
         .filter(|(_, p)| p.location != ParamLocation::Path)
         .map(|(s, p)| {
             let name = &s.name;
-            let value = quote!(value);
-            let put = put_param(api, p, &value);
             if s.required {
-                quote! {
-                    let value = &self.#name;
-                    #put
-                }
+                put_param(api, p, &quote!(&self.#name))
             } else {
+                let put = put_param(api, p, &quote!(value));
                 quote! {
                     if let Some(value) = &self.#name {
                         #put
@@ -530,25 +526,23 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>]) -> TokenStream {
     let body = op.body.as_ref().map(|b| {
         let name = ident(&b.rust_name);
         let media = &b.media_type;
-        let put = match &b.kind {
-            BodyKind::Json(_) => quote!(request.json(#media, body)),
-            BodyKind::Form(_) => quote!(request.form(body)),
-            BodyKind::Text => quote!(request.raw(#media, body.into_bytes())),
-            BodyKind::Bytes => quote!(request.raw(#media, body)),
-        };
+        // JSON and forms serialise by reference; raw bodies move their bytes.
         let by_ref = matches!(b.kind, BodyKind::Json(_) | BodyKind::Form(_));
-        let take = if by_ref { quote!(&self.#name) } else { quote!(self.#name) };
-        if b.required {
-            quote! {
-                let body = #take;
-                #put;
-            }
-        } else {
-            quote! {
-                if let Some(body) = #take {
-                    #put;
-                }
-            }
+        let value = match (b.required, by_ref) {
+            (true, true) => quote!(&self.#name),
+            (true, false) => quote!(self.#name),
+            (false, _) => quote!(body),
+        };
+        let put = match &b.kind {
+            BodyKind::Json(_) => quote!(request.json(#media, #value);),
+            BodyKind::Form(_) => quote!(request.form(#value);),
+            BodyKind::Text => quote!(request.raw(#media, #value.into_bytes());),
+            BodyKind::Bytes => quote!(request.raw(#media, #value);),
+        };
+        match (b.required, by_ref) {
+            (true, _) => put,
+            (false, true) => quote!(if let Some(body) = &self.#name { #put }),
+            (false, false) => quote!(if let Some(body) = self.#name { #put }),
         }
     });
     let accept = accept(op).map(|a| quote!(request.accept(#a);));

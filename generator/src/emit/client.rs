@@ -99,10 +99,24 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
             }
         }
     });
-    let secret_import = (!schemes.is_empty()).then(|| {
+    // A spec without security schemes gets a client without credentials.
+    let has_auth = !schemes.is_empty();
+    let secret_import = has_auth.then(|| {
         quote!(
             use crate::runtime::Secret;
         )
+    });
+    let cred_field = has_auth.then(|| quote!(credentials: Credentials,));
+    let cred_default = has_auth.then(|| quote!(credentials: Credentials::default(),));
+    let cred_move = has_auth.then(|| quote!(credentials: self.credentials,));
+    let cred_struct = has_auth.then(|| {
+        quote! {
+            /// Credentials per security scheme; `Secret` keeps them out of `Debug`.
+            #[derive(Debug, Clone, Default)]
+            struct Credentials {
+                #(#cred_fields,)*
+            }
+        }
     });
     quote! {
         //! The client: where requests go, over which connection pool, with
@@ -129,14 +143,10 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         pub struct Client {
             base_url: String,
             http: reqwest::Client,
-            credentials: Credentials,
+            #cred_field
         }
 
-        /// Credentials per security scheme; `Secret` keeps them out of `Debug`.
-        #[derive(Debug, Clone, Default)]
-        struct Credentials {
-            #(#cred_fields,)*
-        }
+        #cred_struct
 
         impl fmt::Debug for Client {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -175,7 +185,7 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
             timeout: Duration,
             connect_timeout: Duration,
             user_agent: String,
-            credentials: Credentials,
+            #cred_field
         }
 
         impl Default for ClientBuilder {
@@ -186,7 +196,7 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
                     timeout: DEFAULT_TIMEOUT,
                     connect_timeout: DEFAULT_CONNECT_TIMEOUT,
                     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string(),
-                    credentials: Credentials::default(),
+                    #cred_default
                 }
             }
         }
@@ -249,7 +259,7 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
                 Ok(Client {
                     base_url: self.base_url.trim_end_matches('/').to_string(),
                     http,
-                    credentials: self.credentials,
+                    #cred_move
                 })
             }
         }

@@ -11,7 +11,7 @@ use crate::ir::Api;
 
 /// Dependencies every generated crate has, at versions tested together.
 const DEPENDENCIES: &[(&str, &str)] = &[
-    ("base64", r#""0.22""#),
+    ("base64", r#""0.23""#),
     ("bytes", r#""1""#),
     ("chrono", r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#),
     ("percent-encoding", r#""2""#),

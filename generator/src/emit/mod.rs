@@ -1,4 +1,4 @@
-//! Stage 3: [`ir::Api`] → token streams, one per generated file.
+//! Stage 3: [`ir::Api`](crate::ir::Api) → token streams, one per generated file.
 //!
 //! Emitting knows nothing of OpenAPI documents: everything it needs is in the
 //! intermediate model. Each submodule writes one kind of file.

@@ -1,8 +1,8 @@
-//! Stage 2: `openapiv3::OpenAPI` → [`ir::Api`].
+//! Stage 2: `openapiv3::OpenAPI` → [`ir::Api`](crate::ir::Api).
 //!
 //! This is where OpenAPI's meaning is decided: which schema becomes which
-//! Rust type ([`schema`]), how operations, parameters and responses map to
-//! calls ([`operation`]), and how `$ref`s resolve ([`refs`]). Whatever cannot
+//! Rust type (`schema`), how operations, parameters and responses map to
+//! calls (`operation`), and how `$ref`s resolve (`refs`). Whatever cannot
 //! be expressed exactly degrades (usually to `serde_json::Value`) with a
 //! located warning; nothing here panics on input.
 

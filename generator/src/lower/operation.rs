@@ -8,7 +8,7 @@ use openapiv3::{
 };
 
 use super::Lowerer;
-use super::schema::{Naming, facts};
+use super::schema::{Naming, facts, field_names};
 use crate::diag::join;
 use crate::ir::{
     BodyKind, Facts, Group, Method, Operation, ParamLocation, Parameter, PathPart, QueryStyle,
@@ -217,9 +217,12 @@ impl<'a> Lowerer<'a> {
 
         let mut params = self.parameters(&cx, &builder_name);
         let path_parts = self.path_template(&cx, &mut params);
+        let rust_names = field_names(
+            BUILDER_MEMBERS.iter().copied().chain(params.iter().map(|p| p.wire_name.as_str())),
+        );
         let mut names = NameSet::with_reserved(BUILDER_MEMBERS);
-        for p in &mut params {
-            p.rust_name = names.claim(std::mem::take(&mut p.rust_name));
+        for (p, name) in params.iter_mut().zip(rust_names.into_iter().skip(BUILDER_MEMBERS.len())) {
+            p.rust_name = names.claim(name);
         }
         let body = self.request_body(&cx, &builder_name, &mut names);
         let (success, errors) = self.responses(&cx, &builder_name, scope);
@@ -479,6 +482,15 @@ impl<'a> Lowerer<'a> {
         let is_success =
             |s: &StatusMatch| matches!(s, StatusMatch::Code(200..=299) | StatusMatch::Range(2));
         let any_success = entries.iter().any(|(s, ..)| is_success(s));
+        // Several success bodies become variants of `{builder}Response`, so
+        // their inline types are named by status instead.
+        let success_bodies = entries
+            .iter()
+            .filter(|(s, r, _)| {
+                let ok = is_success(s) || (*s == StatusMatch::Default && !any_success);
+                ok && matches!(r, ReferenceOr::Item(r) if !r.content.is_empty())
+            })
+            .count();
         let mut success = Vec::new();
         let mut errors = Vec::new();
         let mut variants = NameSet::default();
@@ -487,6 +499,9 @@ impl<'a> Lowerer<'a> {
             // With no 2xx documented, `default` describes the success.
             let ok = is_success(&status) || (status == StatusMatch::Default && !any_success);
             let hint = match (ok, status) {
+                (true, StatusMatch::Code(n)) if success_bodies > 1 => {
+                    format!("{builder}{}", status_variant(n))
+                }
                 (true, _) => format!("{builder}Response"),
                 (false, StatusMatch::Code(n)) => format!("{builder}{}", status_variant(n)),
                 (false, _) => format!("{builder}ErrorBody"),

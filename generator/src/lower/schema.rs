@@ -320,12 +320,11 @@ impl<'a> Lowerer<'a> {
             }
         }
         let name = self.claim(naming);
-        let mut names = NameSet::default();
+        let rust_names = field_names(parts.properties.iter().map(|(wire, _)| wire.as_str()));
         let mut fields = Vec::with_capacity(parts.properties.len());
         let properties = join(pointer, "properties");
-        for (wire, prop) in parts.properties {
+        for ((wire, prop), rust_name) in parts.properties.into_iter().zip(rust_names) {
             let at = join(&properties, wire);
-            let rust_name = names.claim(naming::field_name(wire));
             let hint = Naming::Hint(format!("{name}{}", naming::type_name(wire)));
             let ty = self.schema_type(prop, hint, &at);
             let target = self.deref(prop, &at);
@@ -524,6 +523,29 @@ impl<'a> Lowerer<'a> {
         };
         self.types.insert(name, def);
     }
+}
+
+/// Rust names for a list of wire names, collision-free. A wire name that is
+/// already a Rust name keeps it; the others yield on collision (`userId`
+/// becomes `user_id2` when `user_id` is also a property).
+pub(super) fn field_names<'w>(wires: impl Iterator<Item = &'w str>) -> Vec<String> {
+    let wanted: Vec<(String, bool)> = wires
+        .map(|w| {
+            let name = naming::field_name(w);
+            let exact = naming::bare(&name) == w;
+            (name, exact)
+        })
+        .collect();
+    let mut names = NameSet::default();
+    let mut out = vec![String::new(); wanted.len()];
+    for pass in [true, false] {
+        for (i, (name, exact)) in wanted.iter().enumerate() {
+            if *exact == pass {
+                out[i] = names.claim(name.clone());
+            }
+        }
+    }
+    out
 }
 
 trait Normalized {

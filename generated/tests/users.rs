@@ -1,0 +1,316 @@
+//! The generated client against a real HTTP server on loopback: what goes on
+//! the wire (method, path, query, headers, body) and what comes back.
+//!
+//! Each test starts a `wiremock` server that answers every request with one
+//! canned response, makes one call, then inspects the one request received.
+
+use agilicus_api::models::{ReplaceUserRoleRequest, User, UserStatusEnum};
+use agilicus_api::{Client, Error, apis::users};
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const TOKEN: &str = "eyJ.secret-token.sig";
+
+/// A server answering everything with `response`, and a client for it.
+async fn serve(response: ResponseTemplate) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(response).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).bearer_token(TOKEN).build().unwrap();
+    (server, client)
+}
+
+/// The single request the server saw.
+async fn only_request(server: &MockServer) -> Request {
+    let mut requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1, "expected exactly one request");
+    requests.remove(0)
+}
+
+fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
+    request.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn user_json() -> serde_json::Value {
+    json!({
+        "id": "u-1",
+        "email": "ada@example.com",
+        "first_name": "Ada",
+        "status": "active",
+        "type": "user",
+        "roles": {"app-1": ["admin", "viewer"]},
+        "created": "2021-03-26T10:00:00Z"
+    })
+}
+
+#[tokio::test]
+async fn create_user_posts_json_with_bearer_token() {
+    let (server, client) = serve(ResponseTemplate::new(201).set_body_json(user_json())).await;
+    let new_user = User {
+        email: Some("ada@example.com".into()),
+        first_name: Some("Ada".into()),
+        org_id: Some("org-1".into()),
+        ..User::default()
+    };
+
+    let created = client.users().create_user(new_user).send().await.unwrap();
+
+    assert_eq!(created.id.as_deref(), Some("u-1"));
+    assert_eq!(created.status, Some(UserStatusEnum::Active));
+    assert_eq!(created.roles.unwrap()["app-1"], ["admin", "viewer"]);
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "POST");
+    assert_eq!(request.url.path(), "/users");
+    assert_eq!(request.url.query(), None);
+    assert_eq!(header(&request, "authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+    assert_eq!(header(&request, "content-type"), Some("application/json"));
+    assert_eq!(header(&request, "accept"), Some("application/json"));
+    // Unset optional fields are absent, not null.
+    assert_eq!(
+        String::from_utf8(request.body).unwrap(),
+        r#"{"first_name":"Ada","email":"ada@example.com","org_id":"org-1"}"#
+    );
+}
+
+#[tokio::test]
+async fn create_user_conflict_is_a_typed_error() {
+    let (_server, client) =
+        serve(ResponseTemplate::new(409).set_body_string("user exists")).await;
+
+    let err = client.users().create_user(User::default()).send().await.unwrap_err();
+
+    match err {
+        Error::Api(users::CreateUserError::Conflict(response)) => {
+            assert_eq!(response.status().as_u16(), 409);
+            assert_eq!(response.body(), "user exists");
+        }
+        other => panic!("expected the documented 409, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn get_user_decodes_the_user() {
+    let (server, client) = serve(ResponseTemplate::new(200).set_body_json(user_json())).await;
+
+    let response = client.users().get_user("u-1").org_id("org 1").send_with_response().await.unwrap();
+
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let user = response.into_body();
+    assert_eq!(user.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(user.created.map(|t| t.to_rfc3339()), Some("2021-03-26T10:00:00+00:00".into()));
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "GET");
+    assert_eq!(request.url.path(), "/users/u-1");
+    assert_eq!(request.url.query(), Some("org_id=org+1"));
+}
+
+#[tokio::test]
+async fn get_user_not_found_is_a_typed_error() {
+    let (_server, client) = serve(ResponseTemplate::new(404)).await;
+
+    let err = client.users().get_user("nobody").send().await.unwrap_err();
+
+    assert!(
+        matches!(err, Error::Api(users::GetUserError::NotFound(ref r)) if r.status() == 404),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string(), "get_user: User does not exist (status 404 Not Found)");
+}
+
+#[tokio::test]
+async fn list_users_sends_every_query_parameter_in_wire_form() {
+    let body = json!({"users": [user_json()], "limit": 50, "next_page_email": "b@example.com"});
+    let (server, client) = serve(ResponseTemplate::new(200).set_body_json(body)).await;
+
+    let page = client
+        .users()
+        .list_users()
+        .email("a@b.c")
+        .limit(50)
+        .r#type(["user", "group"])
+        .status([UserStatusEnum::Active, UserStatusEnum::Disabled])
+        .has_roles(true)
+        .search_params(["mat"])
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(page.limit, 50);
+    assert_eq!(page.users.unwrap().len(), 1);
+    assert_eq!(page.next_page_email.as_deref(), Some("b@example.com"));
+    let request = only_request(&server).await;
+    assert_eq!(request.url.path(), "/users");
+    // Spec order; exploded arrays repeat their name; enums use wire values.
+    assert_eq!(
+        request.url.query(),
+        Some(
+            "email=a%40b.c&limit=50&type=user&type=group&status=active&status=disabled\
+             &has_roles=true&search_params=mat"
+        )
+    );
+}
+
+#[tokio::test]
+async fn replace_user_role_sends_query_and_body_and_accepts_204() {
+    let (server, client) = serve(ResponseTemplate::new(204)).await;
+    let roles = ReplaceUserRoleRequest {
+        roles: Some([("app-1".to_string(), vec!["admin".to_string()])].into()),
+    };
+
+    let () = client
+        .users()
+        .replace_user_role("u-1")
+        .org_id("org-1")
+        .replace_user_role_request(roles)
+        .send()
+        .await
+        .unwrap();
+
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "PUT");
+    assert_eq!(request.url.path(), "/users/u-1/roles");
+    assert_eq!(request.url.query(), Some("org_id=org-1"));
+    assert_eq!(String::from_utf8(request.body).unwrap(), r#"{"roles":{"app-1":["admin"]}}"#);
+}
+
+#[tokio::test]
+async fn replace_user_role_not_found_is_a_typed_error() {
+    let (_server, client) = serve(ResponseTemplate::new(404)).await;
+
+    let err = client.users().replace_user_role("u-1").send().await.unwrap_err();
+
+    assert!(matches!(err, Error::Api(users::ReplaceUserRoleError::NotFound(_))), "{err:?}");
+}
+
+#[tokio::test]
+async fn delete_user_puts_both_ids_in_the_path() {
+    let (server, client) = serve(ResponseTemplate::new(204)).await;
+
+    client.users().delete_user("org-1", "u-1").send().await.unwrap();
+
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "DELETE");
+    assert_eq!(request.url.path(), "/v1/orgs/org-1/users/u-1");
+    assert!(request.body.is_empty());
+}
+
+#[tokio::test]
+async fn path_parameters_cannot_escape_their_segment() {
+    let (server, client) = serve(ResponseTemplate::new(404)).await;
+
+    let _ = client.users().get_user("../admin?x=1#f").send().await;
+    let err = client.users().get_user("..").send().await.unwrap_err();
+
+    let request = only_request(&server).await;
+    assert_eq!(request.url.path(), "/users/..%2Fadmin%3Fx%3D1%23f");
+    assert_eq!(request.url.query(), None);
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn values_the_client_does_not_know_survive() {
+    let mut user = user_json();
+    user["status"] = json!("suspended");
+    user["type"] = json!("robot");
+    user["unexpected_field"] = json!(1);
+    let (_server, client) = serve(ResponseTemplate::new(200).set_body_json(user)).await;
+
+    let user = client.users().get_user("u-1").send().await.unwrap();
+
+    assert_eq!(user.status, Some(UserStatusEnum::Unknown("suspended".into())));
+    assert_eq!(user.r#type.map(|t| t.to_string()), Some("robot".into()));
+}
+
+#[tokio::test]
+async fn undocumented_status_keeps_status_headers_and_body() {
+    let response = ResponseTemplate::new(503)
+        .insert_header("retry-after", "7")
+        .set_body_string("maintenance");
+    let (_server, client) = serve(response).await;
+
+    let err = client.users().get_user("u-1").send().await.unwrap_err();
+
+    let Error::UnexpectedStatus { operation, response } = &err else {
+        panic!("expected an unexpected status, got {err:?}")
+    };
+    assert_eq!(*operation, "get_user");
+    assert_eq!(response.status().as_u16(), 503);
+    assert_eq!(response.headers()["retry-after"], "7");
+    assert_eq!(response.body(), "maintenance");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+}
+
+#[tokio::test]
+async fn a_body_that_breaks_the_schema_is_a_decode_error() {
+    let (_server, client) =
+        serve(ResponseTemplate::new(200).set_body_json(json!({"users": "nope"}))).await;
+
+    let err = client.users().list_users().send().await.unwrap_err();
+
+    assert!(matches!(err, Error::Decode { operation: "list_users", .. }), "{err:?}");
+    assert!(err.to_string().contains("nope"), "{err}");
+}
+
+#[tokio::test]
+async fn base_url_path_prefix_is_kept() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = Client::builder().base_url(format!("{}/api/v2/", server.uri())).build().unwrap();
+
+    client.users().delete_user("o", "u").send().await.unwrap();
+
+    let request = only_request(&server).await;
+    assert_eq!(request.url.path(), "/api/v2/v1/orgs/o/users/u");
+    // No token configured: no Authorization header.
+    assert_eq!(header(&request, "authorization"), None);
+}
+
+#[tokio::test]
+async fn credentials_never_show_in_debug_or_errors() {
+    let (_server, client) = serve(ResponseTemplate::new(500).set_body_string("boom")).await;
+
+    let err = client.users().get_user("u-1").send().await.unwrap_err();
+
+    for text in [format!("{client:?}"), format!("{err:?}"), err.to_string()] {
+        assert!(!text.contains("secret-token"), "token leaked: {text}");
+    }
+}
+
+#[tokio::test]
+async fn a_token_with_a_line_break_is_never_sent() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_token("abc\r\nX-Injected: 1")
+        .build()
+        .unwrap();
+
+    let err = client.users().delete_user("o", "u").send().await.unwrap_err();
+
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert!(!err.to_string().contains("Injected"), "{err}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn connection_failures_are_transport_errors_with_context() {
+    // Bind then drop a listener: nothing answers on that port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let client = Client::builder().base_url(format!("http://127.0.0.1:{port}")).build().unwrap();
+
+    let err = client.users().list_users().limit(1).send().await.unwrap_err();
+
+    assert!(matches!(err, Error::Transport { operation: "list_users", .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("GET") && text.contains("/users"), "{text}");
+    assert!(!text.contains("limit=1"), "query strings stay out of messages: {text}");
+}
+
+#[test]
+fn default_client_targets_the_spec_server() {
+    let client = Client::new().unwrap();
+    assert_eq!(client.base_url(), "https://api.agilicus.com");
+    assert!(Client::builder().base_url("ftp://x").build().is_err());
+}

@@ -1,0 +1,43 @@
+//! Shared by the generator's integration tests.
+
+#![allow(dead_code)] // each test binary uses its own part
+
+use std::path::{Path, PathBuf};
+
+use generator::{Generated, Settings};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Every spec the snapshot and compile tests cover: the fixtures, then the
+/// real Agilicus spec. Names are file stems.
+pub fn specs() -> Vec<(String, PathBuf)> {
+    let dir = root().join("generator/tests/fixtures");
+    let mut specs: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
+        .expect("fixtures directory")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .map(|p| (p.file_stem().unwrap_or_default().to_string_lossy().into_owned(), p))
+        .collect();
+    specs.sort();
+    specs.push(("agilicus".to_string(), root().join("spec/agilicus.yaml")));
+    specs
+}
+
+/// Settings for a fixture crate called `name`.
+pub fn settings(name: &str) -> Settings {
+    let mut settings = Settings::new(format!("{name}-client"));
+    settings.regenerate_with = format!("the generator's tests from {name}");
+    settings
+}
+
+pub fn generate(path: &Path, name: &str) -> Generated {
+    let text = std::fs::read_to_string(path).expect("spec readable");
+    match generator::generate(&text, &settings(name)) {
+        Ok(generated) => generated,
+        Err(diags) => panic!("{name}: generation failed: {diags:?}"),
+    }
+}

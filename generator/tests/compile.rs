@@ -1,0 +1,46 @@
+//! Every snapshot must compile: each fixture's generated crate is written
+//! into one scratch workspace under `target/` and checked with clippy,
+//! warnings denied, exactly as the committed client is.
+
+mod common;
+
+use std::fs;
+use std::process::Command;
+
+#[test]
+fn generated_fixture_crates_compile_clippy_clean() {
+    let root = common::root();
+    let workspace = root.join("target/fixture-crates");
+    let _ = fs::remove_dir_all(&workspace);
+    fs::create_dir_all(&workspace).expect("scratch workspace");
+    let mut members = Vec::new();
+    for (name, path) in common::specs() {
+        let generated = common::generate(&path, &name);
+        for file in &generated.files {
+            let target = workspace.join(&name).join(&file.path);
+            fs::create_dir_all(target.parent().expect("file has a parent")).expect("mkdir");
+            fs::write(&target, &file.contents).expect("write");
+        }
+        members.push(format!("{name:?}"));
+    }
+    fs::write(
+        workspace.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", ")),
+    )
+    .expect("workspace manifest");
+    // The project's lock file pins the same dependency versions.
+    fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).expect("lock file");
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"])
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", root.join("target/fixture-check"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "generated crates do not compile cleanly:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

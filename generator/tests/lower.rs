@@ -1,0 +1,221 @@
+//! The lowering stage on small specs: names, required vs optional, status
+//! mapping, security and degradation, asserted on the intermediate model.
+
+use generator::ir::{
+    Api, BodyKind, Operation, ParamLocation, QueryStyle, StatusMatch, SuccessShape, TypeKind,
+    TypeRef,
+};
+use generator::{Diagnostic, Severity, load, lower};
+
+fn lower_yaml(text: &str) -> (Api, Vec<Diagnostic>) {
+    let loaded = load::load(text).expect("valid spec");
+    let mut diags = loaded.warnings;
+    let api = lower::lower(&loaded.spec, &loaded.source, &mut diags);
+    (api, diags)
+}
+
+fn op<'a>(api: &'a Api, fn_name: &str) -> &'a Operation {
+    api.operations().find(|o| o.fn_name == fn_name).unwrap_or_else(|| panic!("no {fn_name}"))
+}
+
+const USERS: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+servers: [{url: 'https://api.example.com/'}]
+security: [{token: []}]
+paths:
+  /orgs/{org_id}/users/{userId}:
+    parameters:
+      - {name: userId, in: path, required: true, schema: {type: string}}
+    put:
+      operationId: replaceUser
+      parameters:
+        - {name: org_id, in: path, required: true, schema: {type: string}}
+        - {name: type, in: query, schema: {type: array, items: {type: string}}}
+        - {name: dry-run, in: query, required: true, schema: {type: boolean}}
+        - {name: X-Trace, in: header, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/User'}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/User'}}}}
+        '204': {description: unchanged}
+        '404': {description: User does not exist}
+        5XX: {description: server trouble}
+        default: {description: other, content: {text/plain: {schema: {type: string}}}}
+  /health:
+    get:
+      security: []
+      responses:
+        default: {description: fine}
+components:
+  securitySchemes:
+    token: {type: http, scheme: bearer}
+  schemas:
+    User:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        type: {type: string, enum: [user, group]}
+        nick: {type: string, nullable: true}
+"#;
+
+#[test]
+fn operation_names_come_from_operation_id_or_method_and_path() {
+    let (api, diags) = lower_yaml(USERS);
+    let replace = op(&api, "replace_user");
+    assert_eq!(replace.id, "replaceUser");
+    assert_eq!(replace.builder_name, "ReplaceUser");
+    assert_eq!(replace.error_name, "ReplaceUserError");
+    let health = op(&api, "get_health");
+    assert_eq!(health.id, "get_health");
+    assert!(
+        diags.iter().any(|d| d.severity == Severity::Warning
+            && d.message.contains("no operationId")
+            && d.pointer == "#/paths/~1health/get"
+            && d.location.is_some()),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn path_parameters_lead_in_template_order_then_required_then_optional() {
+    let (api, _) = lower_yaml(USERS);
+    let replace = op(&api, "replace_user");
+    let order: Vec<(&str, &str, bool)> = replace
+        .params
+        .iter()
+        .map(|p| (p.wire_name.as_str(), p.rust_name.as_str(), p.required))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("org_id", "org_id", true),
+            ("userId", "user_id", true),
+            ("dry-run", "dry_run", true),
+            ("type", "r#type", false),
+            ("X-Trace", "x_trace", false),
+        ]
+    );
+    assert_eq!(replace.params[3].style, QueryStyle::Form { explode: true });
+    assert_eq!(replace.params[4].location, ParamLocation::Header);
+    let body = replace.body.as_ref().expect("body");
+    assert!(body.required);
+    assert_eq!(body.rust_name, "user");
+    assert_eq!(body.kind, BodyKind::Json(TypeRef::Named("User".into())));
+}
+
+#[test]
+fn statuses_split_into_success_and_typed_errors() {
+    let (api, _) = lower_yaml(USERS);
+    let replace = op(&api, "replace_user");
+    let success: Vec<StatusMatch> = replace.success.responses.iter().map(|r| r.status).collect();
+    assert_eq!(success, [StatusMatch::Code(200), StatusMatch::Code(204)]);
+    // 200 has a body and 204 none: the call yields Option<User>.
+    assert_eq!(
+        replace.success.shape,
+        SuccessShape::Single {
+            body: Some(BodyKind::Json(TypeRef::Named("User".into()))),
+            optional: true
+        }
+    );
+    let errors: Vec<(StatusMatch, &str)> =
+        replace.errors.iter().map(|r| (r.status, r.variant.as_str())).collect();
+    assert_eq!(
+        errors,
+        [
+            (StatusMatch::Code(404), "NotFound"),
+            (StatusMatch::Range(5), "ServerError"),
+            (StatusMatch::Default, "Default")
+        ]
+    );
+    assert_eq!(replace.errors[2].body.as_ref().map(|b| &b.kind), Some(&BodyKind::Text));
+}
+
+#[test]
+fn default_alone_is_the_success() {
+    let (api, _) = lower_yaml(USERS);
+    let health = op(&api, "get_health");
+    assert!(health.errors.is_empty());
+    assert_eq!(health.success.responses[0].status, StatusMatch::Default);
+}
+
+#[test]
+fn security_is_global_unless_overridden() {
+    let (api, _) = lower_yaml(USERS);
+    assert_eq!(api.security_schemes[0].setter, "bearer_token");
+    assert_eq!(op(&api, "replace_user").security, vec![vec![0]]);
+    assert!(op(&api, "get_health").security.is_empty());
+    assert_eq!(api.base_url, "https://api.example.com");
+}
+
+#[test]
+fn fields_are_optional_unless_required_and_keep_wire_names() {
+    let (api, _) = lower_yaml(USERS);
+    let user = api.type_def("User").expect("User");
+    let TypeKind::Struct(s) = &user.kind else { panic!("User is a struct") };
+    let fields: Vec<(&str, &str, bool, bool)> = s
+        .fields
+        .iter()
+        .map(|f| (f.wire_name.as_str(), f.rust_name.as_str(), f.required, f.optional()))
+        .collect();
+    assert_eq!(
+        fields,
+        [("id", "id", true, false), ("type", "r#type", false, true), ("nick", "nick", false, true)]
+    );
+    assert!(s.fields[2].nullable);
+    // The inline enum is named after its place.
+    assert_eq!(s.fields[1].ty, TypeRef::Named("UserType".into()));
+    assert!(matches!(api.type_def("UserType").map(|t| &t.kind), Some(TypeKind::Enum(_))));
+}
+
+#[test]
+fn unresolvable_references_degrade_with_a_located_error() {
+    let spec = r#"
+openapi: 3.0.0
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: a
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Missing'}
+"#;
+    let (api, diags) = lower_yaml(spec);
+    let a = op(&api, "a");
+    assert_eq!(
+        a.success.shape,
+        SuccessShape::Single { body: Some(BodyKind::Json(TypeRef::Json)), optional: false }
+    );
+    let error = diags.iter().find(|d| d.severity == Severity::Error).expect("an error");
+    assert!(error.message.contains("#/components/schemas/Missing"), "{error:?}");
+    assert_eq!(error.pointer, "#/paths/~1a/get/responses/200/content/application~1json/schema");
+    assert_eq!(error.location.map(|l| l.line), Some(13));
+}
+
+#[test]
+fn colliding_names_are_numbered_deterministically() {
+    let spec = r#"
+openapi: 3.0.0
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    user_info: {type: object, properties: {userId: {type: string}, user_id: {type: string}}}
+    UserInfo: {type: object, properties: {a: {type: string}}}
+"#;
+    let (api, _) = lower_yaml(spec);
+    let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["UserInfo", "UserInfo2"]);
+    let TypeKind::Struct(s) = &api.types[1].kind else { panic!() };
+    let fields: Vec<&str> = s.fields.iter().map(|f| f.rust_name.as_str()).collect();
+    // `user_id` is exactly its wire name, so it keeps it; `userId` yields.
+    assert_eq!(fields, ["user_id2", "user_id"]);
+}
