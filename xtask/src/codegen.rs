@@ -183,7 +183,7 @@ fn diff(out: &Path, files: &[generator::File]) -> Result<String, String> {
         let path = out.join(&file.path);
         let current = fs::read_to_string(&path).unwrap_or_default();
         if current != file.contents {
-            let shown = path.display().to_string();
+            let shown = shown(&path);
             let text = similar::TextDiff::from_lines(&current, &file.contents)
                 .unified_diff()
                 .context_radius(3)
@@ -199,4 +199,9 @@ fn diff(out: &Path, files: &[generator::File]) -> Result<String, String> {
         ));
     }
     Ok(report)
+}
+
+/// A path as the reader knows it: relative to the workspace root when inside.
+fn shown(path: &Path) -> String {
+    path.strip_prefix(root()).unwrap_or(path).display().to_string()
 }
