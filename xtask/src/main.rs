@@ -7,6 +7,7 @@
 //! - `test`: every check and test (what CI runs).
 
 mod codegen;
+mod prism;
 mod test;
 
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("e2e") => test::end_to_end(&std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -33,4 +35,5 @@ usage:
   cargo xtask codegen --check         fail with a diff if generated/ is stale
   cargo xtask codegen --spec FILE --out DIR [--name CRATE]
                                       generate a standalone crate from any spec
-  cargo xtask test                    run every check and test (what CI runs)";
+  cargo xtask test                    run every check and test (what CI runs)
+  cargo xtask e2e                     only the end-to-end tests against Prism";

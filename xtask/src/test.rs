@@ -2,6 +2,9 @@
 //! that fails fastest. CI runs exactly this.
 
 use std::process::Command;
+use std::time::Instant;
+
+use crate::prism::{self, Mode};
 
 /// One step: a label and the cargo arguments that run it.
 const STEPS: &[(&str, &[&str])] = &[
@@ -30,6 +33,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             return Err(format!("step failed: {label}"));
         }
     }
+    end_to_end(&cargo)?;
     println!("==> docs build without warnings");
     let status = Command::new(&cargo)
         .args(["doc", "--workspace", "--no-deps", "--quiet"])
@@ -41,5 +45,33 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err("step failed: docs".to_string());
     }
     println!("==> all checks passed");
+    Ok(())
+}
+
+/// The client against Prism, once per response mode.
+pub fn end_to_end(cargo: &str) -> Result<(), String> {
+    let root = crate::codegen::root();
+    let bin = prism::install(&root)?;
+    for (mode, dynamic) in [(Mode::Static, "0"), (Mode::Dynamic, "1")] {
+        let started = Instant::now();
+        let log = root.join(format!("target/prism/prism-{mode:?}.log").to_lowercase());
+        let server = prism::Server::start(&bin, &root.join("spec/agilicus.yaml"), mode, &log)?;
+        println!("==> end-to-end against Prism ({mode:?} responses) at {}", server.url);
+        let status = Command::new(cargo)
+            .args(["test", "--quiet", "-p", "agilicus-api", "--test", "prism", "--", "--ignored"])
+            .env("PRISM_URL", &server.url)
+            .env("PRISM_DYNAMIC", dynamic)
+            .current_dir(&root)
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        drop(server);
+        if !status.success() {
+            return Err(format!(
+                "step failed: end-to-end ({mode:?}); Prism's log: {}",
+                log.display()
+            ));
+        }
+        println!("    took {:.1} s", started.elapsed().as_secs_f64());
+    }
     Ok(())
 }

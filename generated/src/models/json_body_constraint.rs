@@ -13,7 +13,7 @@ pub struct JsonBodyConstraint {
     pub match_type: Option<super::JsonBodyConstraintMatchType>,
     /// The `pointer` property.
     ///
-    /// Constraints: matches `(/(([^/~])|(~[01]))*)`.
+    /// Constraints: matches `(/(([^/~])|(~[01]))*)`. Example: `"/user/email"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
 }

@@ -1,0 +1,96 @@
+//! Prism, the OpenAPI mock server that referees the end-to-end tests.
+//!
+//! Installed with npm into `target/prism/` on first use, started on a free
+//! loopback port for one test run and stopped afterwards, whatever happens.
+
+use std::fs::File;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PACKAGE: &str = "@stoplight/prism-cli@5.16.0";
+
+/// Which responses Prism makes up.
+#[derive(Debug, Clone, Copy)]
+pub enum Mode {
+    /// The spec's examples, or static values from the schemas.
+    Static,
+    /// Random data valid against the schemas (`--dynamic`).
+    Dynamic,
+}
+
+/// Installs Prism under `target/prism` unless it is already there.
+pub fn install(root: &Path) -> Result<PathBuf, String> {
+    let dir = root.join("target/prism");
+    let bin = dir.join("node_modules/.bin/prism");
+    if bin.exists() {
+        return Ok(bin);
+    }
+    println!("==> installing {PACKAGE} into {}", dir.display());
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let status = Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--no-save", "--prefix"])
+        .arg(&dir)
+        .arg(PACKAGE)
+        // Prism's analytics dependency must not phone home.
+        .env("SCARF_ANALYTICS", "false")
+        .status()
+        .map_err(|e| format!("cannot run npm (is Node.js installed?): {e}"))?;
+    if !status.success() || !bin.exists() {
+        return Err(format!("npm could not install {PACKAGE}"));
+    }
+    Ok(bin)
+}
+
+/// A running Prism; stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub url: String,
+}
+
+impl Server {
+    pub fn start(bin: &Path, spec: &Path, mode: Mode, log: &Path) -> Result<Server, String> {
+        let port = free_port()?;
+        let log_file = File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let err_file = log_file.try_clone().map_err(|e| e.to_string())?;
+        let mut command = Command::new(bin);
+        command
+            .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string(), "--errors"])
+            .arg(spec)
+            .stdin(Stdio::null())
+            .stdout(log_file)
+            .stderr(err_file);
+        if let Mode::Dynamic = mode {
+            command.arg("--dynamic");
+        }
+        let child = command.spawn().map_err(|e| format!("cannot start Prism: {e}"))?;
+        let server = Server { child, url: format!("http://127.0.0.1:{port}") };
+        server.wait_ready(port, log)?;
+        Ok(server)
+    }
+
+    fn wait_ready(&self, port: u16, log: &Path) -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Err(format!("Prism did not start within 60 s; see {}", log.display()))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port nothing listens on right now.
+fn free_port() -> Result<u16, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
