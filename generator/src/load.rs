@@ -20,17 +20,7 @@ pub fn load(text: &str) -> Result<Loaded, Diagnostic> {
     if trimmed.is_empty() {
         return Err(Diagnostic::error("#", "the spec is empty"));
     }
-    let parsed = if source.json {
-        serde_json::from_str::<OpenAPI>(text).map_err(|e| {
-            let at = Location { line: e.line(), column: e.column() };
-            (e.to_string(), Some(at))
-        })
-    } else {
-        serde_yaml::from_str::<OpenAPI>(text).map_err(|e| {
-            let at = e.location().map(|l| Location { line: l.line(), column: l.column() });
-            (e.to_string(), at)
-        })
-    };
+    let parsed = parse::<OpenAPI>(text, source.json);
     let spec = match parsed {
         Ok(spec) => spec,
         Err((message, at)) => return Err(not_openapi(text, message).at(at)),
@@ -51,6 +41,41 @@ pub fn load(text: &str) -> Result<Loaded, Diagnostic> {
     Ok(Loaded { spec, source, warnings })
 }
 
+/// Parses `text` as JSON or YAML into `T`; the error carries its position.
+fn parse<T: serde::de::DeserializeOwned>(
+    text: &str,
+    json: bool,
+) -> Result<T, (String, Option<Location>)> {
+    // openapiv3 panics on some documents (a `$ref`-or-item that fails as a
+    // typed item but succeeds as a value, e.g. with duplicate keys). A panic
+    // is no answer for a spec author: catch it and find the real fault.
+    let attempt = std::panic::catch_unwind(|| {
+        if json {
+            serde_json::from_str::<T>(text).map_err(|e| json_error(&e))
+        } else {
+            serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(&e))
+        }
+    });
+    attempt.unwrap_or_else(|_| {
+        let plain = if json {
+            serde_json::from_str::<serde_json::Value>(text).map(drop).map_err(|e| json_error(&e))
+        } else {
+            serde_yaml::from_str::<serde_yaml::Value>(text).map(drop).map_err(|e| yaml_error(&e))
+        };
+        Err(plain.err().unwrap_or_else(|| {
+            ("the document's structure is not valid OpenAPI (the parser gave up)".into(), None)
+        }))
+    })
+}
+
+fn json_error(e: &serde_json::Error) -> (String, Option<Location>) {
+    (e.to_string(), Some(Location { line: e.line(), column: e.column() }))
+}
+
+fn yaml_error(e: &serde_yaml::Error) -> (String, Option<Location>) {
+    (e.to_string(), e.location().map(|l| Location { line: l.line(), column: l.column() }))
+}
+
 /// Explains a parse failure, naming the version when that is the cause.
 fn not_openapi(text: &str, message: String) -> Diagnostic {
     let head: String = text.chars().take(4096).collect();
@@ -60,7 +85,16 @@ fn not_openapi(text: &str, message: String) -> Diagnostic {
             l.starts_with(&format!("{key}:")) || l.starts_with(&format!("\"{key}\""))
         })
     };
-    let message = if says("swagger") {
+    let version_31 = head.lines().any(|l| {
+        let l = l.trim_start_matches(['{', ' ', '\t']);
+        (l.starts_with("openapi:") || l.starts_with("\"openapi\"")) && l.contains("3.1")
+    });
+    let message = if version_31 {
+        format!(
+            "this is an OpenAPI 3.1 document; only 3.0 is supported, and this one uses \
+             3.1-only constructs: {message}"
+        )
+    } else if says("swagger") {
         format!(
             "this is a Swagger 2.0 document; only OpenAPI 3.0 is supported \
              (convert it first, e.g. with swagger2openapi): {message}"

@@ -58,6 +58,8 @@ struct Lowerer<'a> {
     types: BTreeMap<String, TypeDef>,
     /// Nesting depth of the schema being lowered, to stop runaway recursion.
     depth: usize,
+    /// `operationId`s seen so far, to report duplicates.
+    operation_ids: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -70,6 +72,7 @@ impl<'a> Lowerer<'a> {
             components: BTreeMap::new(),
             types: BTreeMap::new(),
             depth: 0,
+            operation_ids: Default::default(),
         }
     }
 
@@ -99,7 +102,24 @@ impl<'a> Lowerer<'a> {
         let Some(components) = &self.spec.components else { return };
         for (key, schema) in &components.schemas {
             let pointer = join("#/components/schemas", key);
-            let name = self.components[key].clone();
+            let Some(name) = self.components.get(key).cloned() else { continue };
+            if self.is_alias_cycle(key) {
+                self.error(
+                    &pointer,
+                    "this schema is only a reference that leads back to itself; it is `serde_json::Value`",
+                );
+                self.types.insert(
+                    name.clone(),
+                    TypeDef {
+                        name,
+                        description: None,
+                        origin: pointer,
+                        deprecated: false,
+                        kind: crate::ir::TypeKind::Alias(crate::ir::TypeRef::Json),
+                    },
+                );
+                continue;
+            }
             self.define_named(&name, schema, &pointer);
         }
     }

@@ -201,8 +201,17 @@ impl<'a> Lowerer<'a> {
         scope: &mut NameSet,
     ) -> Operation {
         let id = match &cx.op.operation_id {
-            Some(id) if !id.trim().is_empty() => id.clone(),
-            _ => {
+            Some(id) if id.chars().any(|c| c.is_alphanumeric()) => id.clone(),
+            Some(id) => {
+                let derived = derive_operation_id(cx.method, cx.path);
+                let at = join(cx.pointer, "operationId");
+                self.warn(
+                    &at,
+                    format!("operationId `{id}` has no letters or digits; calling it `{derived}`"),
+                );
+                derived
+            }
+            None => {
                 let derived = derive_operation_id(cx.method, cx.path);
                 self.warn(
                     cx.pointer,
@@ -212,6 +221,17 @@ impl<'a> Lowerer<'a> {
             }
         };
         let fn_name = fn_names.claim(naming::field_name(&id));
+        if !self.operation_ids.insert(id.clone()) {
+            let at = join(cx.pointer, "operationId");
+            self.warn(
+                &at,
+                format!("operationId `{id}` is used more than once; this operation is `{fn_name}`"),
+            );
+        }
+        if cx.op.responses.responses.is_empty() && cx.op.responses.default.is_none() {
+            let at = join(cx.pointer, "responses");
+            self.warn(&at, "no responses are documented (status keys must be codes like `200`, ranges like `2XX`, or `default`); any 2xx is taken as success");
+        }
         let builder_name = scope.claim(naming::type_name(naming::bare(&fn_name)));
         let error_name = scope.claim(format!("{builder_name}Error"));
 

@@ -30,9 +30,10 @@ use crate::ir::{
 };
 use crate::naming::{self, NameSet};
 
-/// Schemas nested deeper than this are not lowered further (a guard against
-/// stack exhaustion on pathological specs).
-const MAX_DEPTH: usize = 96;
+/// Schemas nested deeper than this are not lowered further: such a type
+/// (`Vec<Vec<…>>` forty deep) exhausts the stack of the code that parses and
+/// formats it, and no real API needs it.
+const MAX_DEPTH: usize = 32;
 
 /// How to name a type if the schema needs one.
 #[derive(Debug, Clone)]
@@ -103,6 +104,38 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Whether component `key` is a chain of bare references (or one-element
+    /// `allOf`/`oneOf`/`anyOf` wrappers) that comes back to `key`: such a
+    /// schema describes no value, and as type aliases it would not compile.
+    pub(super) fn is_alias_cycle(&self, key: &str) -> bool {
+        let Some(schemas) = self.spec.components.as_ref().map(|c| &c.schemas) else { return false };
+        let mut current = key.to_string();
+        let mut seen = BTreeSet::new();
+        loop {
+            let Some(schema) = schemas.get(&current) else { return false };
+            let next = match schema {
+                ReferenceOr::Reference { reference } => reference.as_str(),
+                ReferenceOr::Item(s) => match &s.schema_kind {
+                    SchemaKind::AllOf { all_of: list }
+                    | SchemaKind::OneOf { one_of: list }
+                    | SchemaKind::AnyOf { any_of: list } => match list.as_slice() {
+                        [ReferenceOr::Reference { reference }] => reference.as_str(),
+                        _ => return false,
+                    },
+                    _ => return false,
+                },
+            };
+            let Some(next) = refs::key::<Schema>(next) else { return false };
+            if next == key {
+                return true;
+            }
+            if !seen.insert(next.clone()) {
+                return false;
+            }
+            current = next;
+        }
+    }
+
     /// The Rust type for a schema used at `pointer`.
     pub(super) fn schema_type(
         &mut self,
@@ -122,7 +155,7 @@ impl<'a> Lowerer<'a> {
             }
             SchemaRef::Item(s) => {
                 if self.depth >= MAX_DEPTH {
-                    self.error(pointer, format!("schemas nest deeper than {MAX_DEPTH} levels; this one is `serde_json::Value`"));
+                    self.warn(pointer, format!("schemas nest deeper than {MAX_DEPTH} levels; this one is `serde_json::Value`"));
                     return TypeRef::Json;
                 }
                 self.depth += 1;

@@ -14,16 +14,26 @@ pub fn root() -> PathBuf {
 /// Every spec the snapshot and compile tests cover: the fixtures, then the
 /// real Agilicus spec. Names are file stems.
 pub fn specs() -> Vec<(String, PathBuf)> {
-    let dir = root().join("generator/tests/fixtures");
-    let mut specs: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
-        .expect("fixtures directory")
+    let mut specs = in_dir("generator/tests/fixtures");
+    specs.push(("agilicus".to_string(), root().join("spec/agilicus.yaml")));
+    specs
+}
+
+/// Specs that are broken or unusual, for the diagnostics tests.
+pub fn invalid_specs() -> Vec<(String, PathBuf)> {
+    in_dir("generator/tests/invalid")
+}
+
+/// The YAML and JSON files of a directory, by stem, sorted.
+fn in_dir(dir: &str) -> Vec<(String, PathBuf)> {
+    let mut specs: Vec<(String, PathBuf)> = std::fs::read_dir(root().join(dir))
+        .expect("spec directory")
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
         .map(|p| (p.file_stem().unwrap_or_default().to_string_lossy().into_owned(), p))
         .collect();
     specs.sort();
-    specs.push(("agilicus".to_string(), root().join("spec/agilicus.yaml")));
     specs
 }
 
@@ -35,9 +45,13 @@ pub fn settings(name: &str) -> Settings {
 }
 
 pub fn generate(path: &Path, name: &str) -> Generated {
-    let text = std::fs::read_to_string(path).expect("spec readable");
-    match generator::generate(&text, &settings(name)) {
+    match try_generate(path, name) {
         Ok(generated) => generated,
         Err(diags) => panic!("{name}: generation failed: {diags:?}"),
     }
+}
+
+pub fn try_generate(path: &Path, name: &str) -> Result<Generated, Vec<generator::Diagnostic>> {
+    let text = std::fs::read_to_string(path).expect("spec readable");
+    generator::generate(&text, &settings(name))
 }
