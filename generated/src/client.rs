@@ -5,6 +5,8 @@
 
 use std::fmt;
 use std::time::Duration;
+use crate::runtime::{RequestHook, RetryPolicy};
+
 use crate::runtime::Secret;
 
 /// The server the spec names first: <https://api.agilicus.com>.
@@ -22,6 +24,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Client {
     base_url: String,
     http: reqwest::Client,
+    retry: RetryPolicy,
+    hook: Option<RequestHook>,
     credentials: Credentials,
 }
 
@@ -58,6 +62,14 @@ impl Client {
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.http
+    }
+
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    pub(crate) fn request_hook(&self) -> Option<&RequestHook> {
+        self.hook.as_ref()
     }
 
     /// Operations tagged `users`.
@@ -102,14 +114,25 @@ impl Client {
 
 /// Configures a [`Client`]: base URL, credentials, timeouts, or a
 /// `reqwest::Client` of your own.
-#[derive(Debug)]
 pub struct ClientBuilder {
     base_url: String,
     http: Option<reqwest::Client>,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
+    retry: RetryPolicy,
+    hook: Option<RequestHook>,
     credentials: Credentials,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for ClientBuilder {
@@ -121,6 +144,8 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))
                 .to_string(),
+            retry: RetryPolicy::default(),
+            hook: None,
             credentials: Credentials::default(),
         }
     }
@@ -161,6 +186,23 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed requests are retried (default [`RetryPolicy::default`];
+    /// [`RetryPolicy::none`] turns retrying off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Calls `hook` on every request just before it is sent, e.g. to
+    /// add headers; it sees the request as it will go out.
+    pub fn request_hook(
+        mut self,
+        hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+    ) -> Self {
+        self.hook = Some(std::sync::Arc::new(hook));
+        self
+    }
+
     /// Sets the `User-Agent` header (default: crate name and version).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
@@ -196,6 +238,8 @@ impl ClientBuilder {
         Ok(Client {
             base_url: self.base_url.trim_end_matches('/').to_string(),
             http,
+            retry: self.retry,
+            hook: self.hook,
             credentials: self.credentials,
         })
     }

@@ -28,3 +28,5 @@ pub use client::{
 };
 
 pub use error::{ApiResponse, Error};
+
+pub use runtime::{RequestHook, RetryPolicy};

@@ -8,7 +8,9 @@
 
 #![allow(dead_code)]
 
+use std::borrow::Cow;
 use std::fmt;
+use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -88,6 +90,40 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
     }
 }
 
+/// How an object goes into a query string.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ObjectStyle {
+    /// `name[key]=value`.
+    DeepObject,
+    /// `key=value` (form, exploded).
+    Exploded,
+    /// `name=key,value` (form, not exploded).
+    Joined,
+}
+
+/// `deepObject` pairs for a value under `prefix`, nested objects included.
+fn deep_pairs(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter().filter(|(_, v)| !v.is_null()) {
+                deep_pairs(&format!("{prefix}[{key}]"), v, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            out.extend(items.iter().map(|v| (prefix.to_string(), plain(v))));
+        }
+        other => out.push((prefix.to_string(), plain(other))),
+    }
+}
+
+/// A JSON value as query text: strings bare, everything else as JSON.
+fn plain(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// How a list goes into a query string.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum ListStyle {
@@ -105,7 +141,7 @@ pub(crate) struct Request<'c> {
     operation: &'static str,
     method: Method,
     path: String,
-    query: Vec<(&'static str, String)>,
+    query: Vec<(Cow<'static, str>, String)>,
     headers: HeaderMap,
     body: Option<(&'static str, Vec<u8>)>,
     invalid: Option<String>,
@@ -144,17 +180,45 @@ impl<'c> Request<'c> {
     }
 
     pub(crate) fn query(&mut self, name: &'static str, value: &impl ParamValue) {
-        self.query.push((name, value.to_param()));
+        self.query.push((name.into(), value.to_param()));
     }
 
     pub(crate) fn query_list<T: ParamValue>(&mut self, name: &'static str, values: &[T], style: ListStyle) {
         match style {
             ListStyle::Exploded => {
-                self.query.extend(values.iter().map(|v| (name, v.to_param())));
+                self.query.extend(values.iter().map(|v| (name.into(), v.to_param())));
             }
             ListStyle::Joined(separator) => {
                 let joined: Vec<String> = values.iter().map(ParamValue::to_param).collect();
-                self.query.push((name, joined.join(separator)));
+                self.query.push((name.into(), joined.join(separator)));
+            }
+        }
+    }
+
+    /// A query parameter whose schema is an object, in the spec's style:
+    /// `deepObject` is `name[key]=value`, exploded `form` is `key=value`,
+    /// unexploded `form` is `name=key,value,…`.
+    pub(crate) fn query_object(&mut self, name: &'static str, value: &impl Serialize, style: ObjectStyle) {
+        let value = match serde_json::to_value(value) {
+            Ok(serde_json::Value::Object(map)) => map,
+            Ok(_) => return self.query_json(name, value),
+            Err(e) => return self.reject(format!("parameter `{name}` cannot be serialized: {e}")),
+        };
+        let flat = value.iter().filter(|(_, v)| !v.is_null());
+        match style {
+            ObjectStyle::DeepObject => {
+                let mut pairs = Vec::new();
+                for (key, v) in flat {
+                    deep_pairs(&format!("{name}[{key}]"), v, &mut pairs);
+                }
+                self.query.extend(pairs.into_iter().map(|(k, v)| (Cow::Owned(k), v)));
+            }
+            ObjectStyle::Exploded => {
+                self.query.extend(flat.map(|(k, v)| (Cow::Owned(k.clone()), plain(v))));
+            }
+            ObjectStyle::Joined => {
+                let parts: Vec<String> = flat.flat_map(|(k, v)| [k.clone(), plain(v)]).collect();
+                self.query.push((name.into(), parts.join(",")));
             }
         }
     }
@@ -162,7 +226,7 @@ impl<'c> Request<'c> {
     /// A query parameter whose schema is an object: sent as JSON text.
     pub(crate) fn query_json(&mut self, name: &'static str, value: &impl Serialize) {
         if let Some(text) = self.json_text(name, value) {
-            self.query.push((name, text));
+            self.query.push((name.into(), text));
         }
     }
 
@@ -251,7 +315,7 @@ impl<'c> Request<'c> {
     }
 
     pub(crate) fn api_key_query(&mut self, name: &'static str, key: &Secret) {
-        self.query.push((name, key.expose().to_string()));
+        self.query.push((name.into(), key.expose().to_string()));
     }
 
     pub(crate) fn api_key_cookie(&mut self, name: &str, key: &Secret) {
@@ -276,7 +340,8 @@ impl<'c> Request<'c> {
         self.body = Some((media_type, bytes));
     }
 
-    /// Sends the request and reads the whole response.
+    /// Sends the request and reads the whole response, retrying as the
+    /// client's [`RetryPolicy`] allows, inside a `tracing` span.
     pub(crate) async fn send(self) -> Result<Response, Failure> {
         let operation = self.operation;
         if let Some(reason) = self.invalid {
@@ -298,19 +363,150 @@ impl<'c> Request<'c> {
         if let Some((media_type, bytes)) = self.body {
             builder = builder.header(header::CONTENT_TYPE, media_type).body(bytes);
         }
+        let method = self.method;
         let transport = |source: reqwest::Error| Failure::Transport {
             operation,
-            method: self.method.clone(),
+            method: method.clone(),
             url: shown.clone(),
             source: source.without_url(),
         };
-        let response = builder.send().await.map_err(transport)?;
+        let mut request = builder.build().map_err(transport)?;
+        if let Some(hook) = self.client.request_hook() {
+            hook(&mut request);
+        }
+        let span = tracing::info_span!(
+            "request",
+            operation,
+            method = %method,
+            url = %shown,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = std::time::Instant::now();
+        let result = tracing::Instrument::instrument(
+            execute(self.client, request, &method, &transport),
+            span.clone(),
+        )
+        .await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        let (response, attempts) = result?;
+        span.record("attempts", attempts);
+        span.record("status", response.status().as_u16());
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(transport)?;
         Ok(Response { operation, status, headers, body })
     }
 }
+
+/// Runs a request, retrying idempotent methods on connection failures,
+/// timeouts, 429 and 503 with exponential backoff and full jitter, honouring
+/// `Retry-After`. Returns the response and the number of attempts made.
+async fn execute(
+    client: &Client,
+    request: reqwest::Request,
+    method: &Method,
+    transport: &impl Fn(reqwest::Error) -> Failure,
+) -> Result<(reqwest::Response, u32), Failure> {
+    let policy = client.retry_policy();
+    let idempotent = matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    );
+    let mut attempt = 0u32;
+    loop {
+        attempt += 1;
+        let spare = if idempotent && attempt <= policy.max_retries { request.try_clone() } else { None };
+        let Some(next) = spare else {
+            // No retry left (or possible): this attempt is the last.
+            let response = client.http().execute(request).await.map_err(transport)?;
+            return Ok((response, attempt));
+        };
+        let delay = match client.http().execute(next).await {
+            Ok(response) if matches!(response.status().as_u16(), 429 | 503) => {
+                policy.delay(attempt, retry_after(response.headers()))
+            }
+            Ok(response) => return Ok((response, attempt)),
+            Err(e) if e.is_connect() || e.is_timeout() => policy.delay(attempt, None),
+            Err(e) => return Err(transport(e)),
+        };
+        tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// The server's `Retry-After`, in seconds or as an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at: std::time::SystemTime = chrono::DateTime::parse_from_rfc2822(value).ok()?.into();
+    // A date in the past means "now".
+    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or_default())
+}
+
+/// When and how often failed requests are tried again.
+///
+/// Only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are
+/// retried, and only after a connection failure, a timeout, `429 Too Many
+/// Requests` or `503 Service Unavailable`. Delays grow exponentially from
+/// `initial_backoff` with full jitter, never beyond `max_backoff`; a
+/// `Retry-After` header replaces the computed delay (still capped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt; 0 turns retrying off.
+    pub max_retries: u32,
+    /// The delay bound before the first retry.
+    pub initial_backoff: Duration,
+    /// The longest any single delay may be.
+    pub max_backoff: Duration,
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        Self { max_retries: 0, ..Self::default() }
+    }
+
+    fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(wait) = retry_after {
+            return wait.min(self.max_backoff);
+        }
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
+            .min(self.max_backoff);
+        // Full jitter: anywhere in [0, ceiling], so clients spread out.
+        let fraction = jitter() as f64 / u64::MAX as f64;
+        ceiling.mul_f64(fraction)
+    }
+}
+
+impl Default for RetryPolicy {
+    /// Two retries, from 100 ms up to 10 s.
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A random number from the standard library's randomly keyed hasher, which
+/// is plenty for spreading retries and needs no extra dependency.
+fn jitter() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    hasher.finish()
+}
+
+/// Called on every request just before it is sent (after authentication),
+/// to add headers or inspect it.
+pub type RequestHook = std::sync::Arc<dyn Fn(&mut reqwest::Request) + Send + Sync>;
 
 /// The URL as it may be shown: without the query string, which can carry
 /// API keys.

@@ -227,7 +227,13 @@ async fn undocumented_status_keeps_status_headers_and_body() {
     let response = ResponseTemplate::new(503)
         .insert_header("retry-after", "7")
         .set_body_string("maintenance");
-    let (_server, client) = serve(response).await;
+    let (server, _) = serve(response).await;
+    // Retrying would honour the 7 s; this test is about what the error keeps.
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry_policy(agilicus_api::RetryPolicy::none())
+        .build()
+        .unwrap();
 
     let err = client.users().get_user("u-1").send().await.unwrap_err();
 
@@ -313,4 +319,158 @@ fn default_client_targets_the_spec_server() {
     let client = Client::new().unwrap();
     assert_eq!(client.base_url(), "https://api.agilicus.com");
     assert!(Client::builder().base_url("ftp://x").build().is_err());
+}
+
+mod robustness {
+    //! Retries, the request hook and tracing.
+
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    use agilicus_api::{Client, Error, RetryPolicy};
+    use wiremock::matchers::any;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    /// Fast retries, so tests do not wait on backoff.
+    fn quick() -> RetryPolicy {
+        RetryPolicy { max_retries: 3, initial_backoff: Duration::from_millis(1), max_backoff: Duration::from_millis(5) }
+    }
+
+    /// A server that fails `failures` times with `status`, then answers 204.
+    async fn flaky(failures: u64, status: u16) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(status).insert_header("retry-after", "0"))
+            .up_to_n_times(failures)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(any()).respond_with(ResponseTemplate::new(204)).with_priority(2).mount(&server).await;
+        server
+    }
+
+    async fn requests(server: &MockServer) -> usize {
+        server.received_requests().await.unwrap().len()
+    }
+
+    #[tokio::test]
+    async fn idempotent_calls_retry_through_503_and_429() {
+        for status in [503, 429] {
+            let server = flaky(2, status).await;
+            let client = Client::builder().base_url(server.uri()).retry_policy(quick()).build().unwrap();
+
+            client.users().delete_user("o", "u").send().await.unwrap();
+
+            assert_eq!(requests(&server).await, 3, "two failures then success ({status})");
+        }
+    }
+
+    #[tokio::test]
+    async fn retries_are_bounded() {
+        let server = flaky(10, 503).await;
+        let client = Client::builder().base_url(server.uri()).retry_policy(quick()).build().unwrap();
+
+        let err = client.users().delete_user("o", "u").send().await.unwrap_err();
+
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+        assert_eq!(requests(&server).await, 4, "one attempt and three retries");
+    }
+
+    #[tokio::test]
+    async fn retrying_can_be_switched_off() {
+        let server = flaky(2, 503).await;
+        let client = Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().unwrap();
+
+        assert!(client.users().delete_user("o", "u").send().await.is_err());
+        assert_eq!(requests(&server).await, 1);
+    }
+
+    #[tokio::test]
+    async fn non_idempotent_calls_are_not_retried() {
+        let server = flaky(2, 503).await;
+        let client = Client::builder().base_url(server.uri()).retry_policy(quick()).build().unwrap();
+
+        let err = client.users().create_user(Default::default()).send().await.unwrap_err();
+
+        assert!(matches!(err, Error::UnexpectedStatus { .. }), "{err:?}");
+        assert_eq!(requests(&server).await, 1);
+    }
+
+    #[tokio::test]
+    async fn retry_after_is_honoured() {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(any()).respond_with(ResponseTemplate::new(204)).with_priority(2).mount(&server).await;
+        let policy = RetryPolicy { max_backoff: Duration::from_secs(5), ..quick() };
+        let client = Client::builder().base_url(server.uri()).retry_policy(policy).build().unwrap();
+
+        let started = Instant::now();
+        client.users().delete_user("o", "u").send().await.unwrap();
+
+        // The computed backoff is at most 5 ms; only Retry-After explains a second.
+        assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
+        assert_eq!(requests(&server).await, 2);
+    }
+
+    #[tokio::test]
+    async fn the_request_hook_sees_and_changes_every_request() {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .request_hook(|request| {
+                request.headers_mut().insert("x-trace-id", "abc123".parse().unwrap());
+            })
+            .build()
+            .unwrap();
+
+        client.users().delete_user("o", "u").send().await.unwrap();
+
+        let request = &server.received_requests().await.unwrap()[0];
+        assert_eq!(request.headers["x-trace-id"], "abc123");
+    }
+
+    /// A `tracing` writer collecting everything into a string.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn each_request_is_a_tracing_span_without_credentials() {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        let client = Client::builder().base_url(server.uri()).bearer_token("top-secret-token").build().unwrap();
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+
+        client.users().delete_user("org-1", "u-1").send().await.unwrap();
+
+        let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(text.contains("operation=\"delete_user\""), "{text}");
+        assert!(text.contains("method=DELETE"), "{text}");
+        assert!(text.contains("status=204"), "{text}");
+        assert!(text.contains("duration_ms="), "{text}");
+        assert!(!text.contains("top-secret-token"), "{text}");
+    }
 }

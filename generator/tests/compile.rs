@@ -1,6 +1,7 @@
 //! Every snapshot must compile: each fixture's generated crate is written
-//! into one scratch workspace under `target/` and checked with clippy,
-//! warnings denied, exactly as the committed client is.
+//! into one scratch workspace under `target/`, checked with clippy (warnings
+//! denied, exactly as the committed client is), and its behaviour tests
+//! (`fixtures/<name>.rs`, if any) run against it.
 
 mod common;
 
@@ -8,7 +9,7 @@ use std::fs;
 use std::process::Command;
 
 #[test]
-fn generated_fixture_crates_compile_clippy_clean() {
+fn generated_fixture_crates_compile_clippy_clean_and_behave() {
     let root = common::root();
     let workspace = root.join("target/fixture-crates");
     let _ = fs::remove_dir_all(&workspace);
@@ -28,6 +29,12 @@ fn generated_fixture_crates_compile_clippy_clean() {
             fs::create_dir_all(target.parent().expect("file has a parent")).expect("mkdir");
             fs::write(&target, &file.contents).expect("write");
         }
+        let behaviour = root.join(format!("generator/tests/fixtures/{name}.rs"));
+        if behaviour.exists() {
+            let tests = workspace.join(&name).join("tests");
+            fs::create_dir_all(&tests).expect("tests dir");
+            fs::copy(&behaviour, tests.join("behaviour.rs")).expect("copy behaviour tests");
+        }
         members.push(format!("{name:?}"));
     }
     fs::write(
@@ -39,15 +46,23 @@ fn generated_fixture_crates_compile_clippy_clean() {
     fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).expect("lock file");
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"])
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", root.join("target/fixture-check"))
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "generated crates do not compile cleanly:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let steps: [&[&str]; 2] = [
+        &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
+        &["test", "--workspace", "--quiet"],
+    ];
+    for step in steps {
+        let output = Command::new(&cargo)
+            .args(step)
+            .current_dir(&workspace)
+            .env("CARGO_TARGET_DIR", root.join("target/fixture-check"))
+            .output()
+            .expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "cargo {} failed on the generated crates:\n{}\n{}",
+            step[0],
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }

@@ -14,6 +14,7 @@ const OUT: &str = "generated";
 /// into its manifest so the whole manifest stays generated.
 const DEV_DEPENDENCIES: &[(&str, &str)] = &[
     ("tokio", r#"{ version = "1", features = ["macros", "rt-multi-thread"] }"#),
+    ("tracing-subscriber", r#"{ version = "0.3", default-features = false, features = ["fmt"] }"#),
     ("wiremock", r#""0.6""#),
 ];
 

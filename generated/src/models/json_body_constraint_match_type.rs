@@ -30,6 +30,13 @@ impl From<&str> for JsonBodyConstraintMatchType {
     }
 }
 
+impl std::str::FromStr for JsonBodyConstraintMatchType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
 impl std::fmt::Display for JsonBodyConstraintMatchType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -42,6 +42,13 @@ impl From<&str> for OrganisationStateStatus {
     }
 }
 
+impl std::str::FromStr for OrganisationStateStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
 impl std::fmt::Display for OrganisationStateStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

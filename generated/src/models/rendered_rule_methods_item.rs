@@ -94,6 +94,13 @@ impl From<&str> for RenderedRuleMethodsItem {
     }
 }
 
+impl std::str::FromStr for RenderedRuleMethodsItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
 impl std::fmt::Display for RenderedRuleMethodsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -30,6 +30,13 @@ impl From<&str> for ResourcePermissionSpecResourceType {
     }
 }
 
+impl std::str::FromStr for ResourcePermissionSpecResourceType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
 impl std::fmt::Display for ResourcePermissionSpecResourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -38,6 +38,13 @@ impl From<&str> for UserApplicationAccessInfoStatusAccessLevel {
     }
 }
 
+impl std::str::FromStr for UserApplicationAccessInfoStatusAccessLevel {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
 impl std::fmt::Display for UserApplicationAccessInfoStatusAccessLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

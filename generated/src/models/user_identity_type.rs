@@ -46,6 +46,13 @@ impl From<&str> for UserIdentityType {
     }
 }
 
+impl std::str::FromStr for UserIdentityType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
 impl std::fmt::Display for UserIdentityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

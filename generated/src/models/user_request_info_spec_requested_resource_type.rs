@@ -34,6 +34,13 @@ impl From<&str> for UserRequestInfoSpecRequestedResourceType {
     }
 }
 
+impl std::str::FromStr for UserRequestInfoSpecRequestedResourceType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
 impl std::fmt::Display for UserRequestInfoSpecRequestedResourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

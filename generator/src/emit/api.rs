@@ -63,6 +63,7 @@ fn group_file(api: &Api, group: &Group) -> TokenStream {
         )
     });
     let list_use = uses.list_style.then(|| quote!(ListStyle,));
+    let object_use = uses.object_style.then(|| quote!(ObjectStyle,));
     let scheme_use = uses.security.then(|| {
         quote!(
             use crate::client::SecurityScheme;
@@ -74,7 +75,7 @@ fn group_file(api: &Api, group: &Group) -> TokenStream {
         use reqwest::Method;
 
         #scheme_use
-        use crate::runtime::{#list_use Request};
+        use crate::runtime::{#list_use #object_use Request};
         #models_use
         use crate::{ApiResponse, Client, Error};
 
@@ -104,6 +105,7 @@ fn naming_bare(name: &str) -> &str {
 struct Uses {
     models: bool,
     list_style: bool,
+    object_style: bool,
     security: bool,
 }
 
@@ -126,8 +128,15 @@ impl Uses {
                 .iter()
                 .any(|p| p.location == ParamLocation::Query && list_item(api, &p.ty).is_some())
         });
+        let object_style = group.operations.iter().any(|o| {
+            o.params.iter().any(|p| {
+                p.location == ParamLocation::Query
+                    && !is_scalar(api, &p.ty)
+                    && is_object(api, &p.ty)
+            })
+        });
         let security = group.operations.iter().any(|o| !o.security.is_empty());
-        Uses { models, list_style, security }
+        Uses { models, list_style, object_style, security }
     }
 }
 
@@ -158,6 +167,19 @@ fn is_scalar(api: &Api, ty: &TypeRef) -> bool {
             _ => false,
         },
         _ => true,
+    }
+}
+
+/// Whether a value of `ty` is a JSON object (a struct or a map).
+fn is_object(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Map(_) | TypeRef::JsonObject => true,
+        TypeRef::Named(n) => match api.type_def(n).map(|t| &t.kind) {
+            Some(TypeKind::Struct(_)) => true,
+            Some(TypeKind::Alias(inner)) => is_object(api, inner),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -584,6 +606,13 @@ fn put_param(api: &Api, p: &Parameter, value: &TokenStream) -> TokenStream {
                 quote!(request.query_list(#wire, #value, #style);)
             } else if is_scalar(api, &p.ty) {
                 quote!(request.query(#wire, #value);)
+            } else if is_object(api, &p.ty) {
+                let style = match p.style {
+                    QueryStyle::DeepObject => quote!(ObjectStyle::DeepObject),
+                    QueryStyle::Form { explode: false } => quote!(ObjectStyle::Joined),
+                    _ => quote!(ObjectStyle::Exploded),
+                };
+                quote!(request.query_object(#wire, #value, #style);)
             } else {
                 quote!(request.query_json(#wire, #value);)
             }

@@ -125,6 +125,8 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         use std::fmt;
         use std::time::Duration;
 
+        use crate::runtime::{RequestHook, RetryPolicy};
+
         #secret_import
 
         #base_doc
@@ -143,6 +145,8 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         pub struct Client {
             base_url: String,
             http: reqwest::Client,
+            retry: RetryPolicy,
+            hook: Option<RequestHook>,
             #cred_field
         }
 
@@ -171,6 +175,14 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
                 &self.http
             }
 
+            pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+                &self.retry
+            }
+
+            pub(crate) fn request_hook(&self) -> Option<&RequestHook> {
+                self.hook.as_ref()
+            }
+
             #(#accessors)*
         }
 
@@ -178,14 +190,25 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
 
         /// Configures a [`Client`]: base URL, credentials, timeouts, or a
         /// `reqwest::Client` of your own.
-        #[derive(Debug)]
         pub struct ClientBuilder {
             base_url: String,
             http: Option<reqwest::Client>,
             timeout: Duration,
             connect_timeout: Duration,
             user_agent: String,
+            retry: RetryPolicy,
+            hook: Option<RequestHook>,
             #cred_field
+        }
+
+        impl fmt::Debug for ClientBuilder {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("ClientBuilder")
+                    .field("base_url", &self.base_url)
+                    .field("timeout", &self.timeout)
+                    .field("retry", &self.retry)
+                    .finish_non_exhaustive()
+            }
         }
 
         impl Default for ClientBuilder {
@@ -196,6 +219,8 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
                     timeout: DEFAULT_TIMEOUT,
                     connect_timeout: DEFAULT_CONNECT_TIMEOUT,
                     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string(),
+                    retry: RetryPolicy::default(),
+                    hook: None,
                     #cred_default
                 }
             }
@@ -232,6 +257,20 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
                 self
             }
 
+            /// How failed requests are retried (default [`RetryPolicy::default`];
+            /// [`RetryPolicy::none`] turns retrying off).
+            pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+                self.retry = policy;
+                self
+            }
+
+            /// Calls `hook` on every request just before it is sent, e.g. to
+            /// add headers; it sees the request as it will go out.
+            pub fn request_hook(mut self, hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static) -> Self {
+                self.hook = Some(std::sync::Arc::new(hook));
+                self
+            }
+
             /// Sets the `User-Agent` header (default: crate name and version).
             pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
                 self.user_agent = user_agent.into();
@@ -259,6 +298,8 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
                 Ok(Client {
                     base_url: self.base_url.trim_end_matches('/').to_string(),
                     http,
+                    retry: self.retry,
+                    hook: self.hook,
                     #cred_move
                 })
             }

@@ -23,6 +23,8 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("serde_json", r#""1""#),
     ("serde_urlencoded", r#""0.7""#),
     ("thiserror", r#""2""#),
+    ("tokio", r#"{ version = "1", features = ["time"] }"#),
+    ("tracing", r#""0.1""#),
     ("url", r#""2""#),
 ];
 
@@ -112,6 +114,7 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
         pub use error::{ApiResponse, Error};
+        pub use runtime::{RequestHook, RetryPolicy};
     }
 }
 

@@ -220,6 +220,18 @@ fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
             quote!(write!(f, "{}", self.value())),
         ),
     };
+    // Parsing never fails: unknown values become `Unknown`.
+    let from_str = (e.repr == EnumRepr::String).then(|| {
+        quote! {
+            impl std::str::FromStr for #name {
+                type Err = std::convert::Infallible;
+
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    Ok(Self::from(value))
+                }
+            }
+        }
+    });
     let de_value = match e.repr {
         EnumRepr::String => quote!(Self::from(value.as_str())),
         EnumRepr::Integer => quote!(Self::from(value)),
@@ -259,6 +271,8 @@ fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
                 }
             }
         }
+
+        #from_str
 
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -37,10 +37,15 @@ fn in_dir(dir: &str) -> Vec<(String, PathBuf)> {
     specs
 }
 
-/// Settings for a fixture crate called `name`.
+/// Settings for a fixture crate called `name`, with what its behaviour
+/// tests need.
 pub fn settings(name: &str) -> Settings {
     let mut settings = Settings::new(format!("{name}-client"));
     settings.regenerate_with = format!("the generator's tests from {name}");
+    settings.dev_dependencies = vec![
+        ("tokio".into(), r#"{ version = "1", features = ["macros", "rt-multi-thread"] }"#.into()),
+        ("wiremock".into(), r#""0.6""#.into()),
+    ];
     settings
 }
 
