@@ -4,7 +4,7 @@
 //! code is only what is particular to it.
 //!
 //! This file is the same in every generated crate; a given spec uses only
-//! part of it, hence `dead_code` is allowed here and nowhere else.
+//! part of it, hence unused items are allowed here and nowhere else.
 
 #![allow(dead_code)]
 
@@ -82,6 +82,123 @@ impl ParamValue for serde_json::Value {
             other => other.to_string(),
         }
     }
+}
+
+/// The impls of a string enum with an `Unknown(String)` fallback: its wire
+/// text, parsing (never failing), `Display`, serde and parameter text.
+#[allow(unused_macros)]
+macro_rules! string_enum {
+    ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_ref()))
+            }
+        }
+
+        impl $crate::runtime::ParamValue for $name {
+            fn to_param(&self) -> String {
+                self.as_str().to_owned()
+            }
+        }
+    };
+}
+
+/// The impls of an integer enum with an `Unknown(i64)` fallback.
+#[allow(unused_macros)]
+macro_rules! integer_enum {
+    ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        impl $name {
+            /// The number sent on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(value) => *value,
+                }
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(value: i64) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                Ok(Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?))
+            }
+        }
+
+        impl $crate::runtime::ParamValue for $name {
+            fn to_param(&self) -> String {
+                self.value().to_string()
+            }
+        }
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use {integer_enum, string_enum};
+
+/// A value of a `oneOf`/`anyOf` type as parameter text: what it serializes
+/// to, strings bare and anything else as JSON.
+pub(crate) fn json_param(value: &impl Serialize) -> String {
+    serde_json::to_value(value).map(|v| plain(&v)).unwrap_or_default()
 }
 
 impl<T: ParamValue + ?Sized> ParamValue for &T {

@@ -29,8 +29,14 @@ pub fn format(files: Vec<Emitted>, header: &str) -> Result<Vec<File>, Diagnostic
                 File { contents: format!("// {header}\n\n{text}"), path }
             }
             Emitted::Text { path, text } => {
-                let comment = if path.ends_with(".toml") { "#" } else { "//" };
-                File { contents: format!("{comment} {header}\n\n{text}"), path }
+                let contents = if path.ends_with(".toml") {
+                    format!("# {header}\n\n{text}")
+                } else if path.ends_with(".md") {
+                    format!("<!-- {header} -->\n\n{text}")
+                } else {
+                    format!("// {header}\n\n{text}")
+                };
+                File { contents, path }
             }
         });
     }
@@ -64,7 +70,9 @@ fn space_items(text: &str) -> String {
         let current = line.trim_start();
         let previous = prev.trim_start();
         let starts_item = STARTS.iter().any(|s| current.starts_with(s));
-        let after_block = previous.ends_with('}') || previous.ends_with("};");
+        // Doc comments and attributes belong to the item below them.
+        let in_prelude = previous.starts_with("//") || previous.starts_with("#[");
+        let after_block = !in_prelude && (previous.ends_with('}') || previous.ends_with("};"));
         let after_uses = previous.starts_with("use ") && !current.starts_with("use ");
         let after_inner_doc = previous.starts_with("//!") && !current.starts_with("//!");
         if (starts_item && (after_block || after_uses)) || (after_inner_doc && !current.is_empty())

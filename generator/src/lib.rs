@@ -33,6 +33,8 @@ pub struct Settings {
     pub regenerate_with: String,
     /// Extra `[dev-dependencies]` entries: name and TOML value.
     pub dev_dependencies: Vec<(String, String)>,
+    /// Benchmarks under `benches/` with their own `main` (criterion's).
+    pub benches: Vec<String>,
 }
 
 impl Settings {
@@ -43,6 +45,7 @@ impl Settings {
             crate_version: "0.1.0".into(),
             regenerate_with: "the OpenAPI generator".into(),
             dev_dependencies: Vec::new(),
+            benches: Vec::new(),
         }
     }
 }

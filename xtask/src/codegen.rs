@@ -13,7 +13,11 @@ const OUT: &str = "generated";
 /// What the committed client's own tests need; the generator writes these
 /// into its manifest so the whole manifest stays generated.
 const DEV_DEPENDENCIES: &[(&str, &str)] = &[
-    ("tokio", r#"{ version = "1", features = ["macros", "rt-multi-thread"] }"#),
+    (
+        "criterion",
+        r#"{ version = "0.8", default-features = false, features = ["cargo_bench_support"] }"#,
+    ),
+    ("tokio", r#"{ version = "1", features = ["macros", "net", "io-util", "rt-multi-thread"] }"#),
     ("tracing-subscriber", r#"{ version = "0.3", default-features = false, features = ["fmt"] }"#),
     ("wiremock", r#""0.6""#),
 ];
@@ -27,11 +31,12 @@ fn agilicus_settings() -> Settings {
             .iter()
             .map(|(n, v)| (n.to_string(), v.to_string()))
             .collect(),
+        benches: vec!["overhead".into()],
     }
 }
 
 /// Directories under the crate root that the generator owns entirely.
-const OWNED_DIRS: &[&str] = &["src"];
+const OWNED_DIRS: &[&str] = &["src", "docs"];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut check = false;

@@ -6,7 +6,9 @@
 //!   crate from any spec;
 //! - `test`: every check and test (what CI runs).
 
+mod bench;
 mod codegen;
+mod corpus;
 mod prism;
 mod test;
 
@@ -17,6 +19,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("corpus") => corpus::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("bench-peak") => bench::peak(&args[1..]),
         Some("e2e") => test::end_to_end(&std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())),
         _ => Err(USAGE.to_string()),
     };
@@ -36,4 +41,7 @@ usage:
   cargo xtask codegen --spec FILE --out DIR [--name CRATE]
                                       generate a standalone crate from any spec
   cargo xtask test                    run every check and test (what CI runs)
-  cargo xtask e2e                     only the end-to-end tests against Prism";
+  cargo xtask e2e                     only the end-to-end tests against Prism
+  cargo xtask bench [--quick]         generation, compile and per-request timings
+  cargo xtask corpus [--filter S] [--limit N]
+                                      generate and clippy public specs (slow; not CI)";

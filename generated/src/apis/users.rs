@@ -28,6 +28,16 @@ impl<'a> UsersApi<'a> {
     /// - `204`: success. Successfully updated user metadata
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().bulk_update_metadata().send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn bulk_update_metadata(&self) -> BulkUpdateMetadata<'a> {
         BulkUpdateMetadata {
             client: self.client,
@@ -47,6 +57,21 @@ impl<'a> UsersApi<'a> {
     /// - `201`: success. New authentication methods created
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use agilicus_api::models;
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .create_challenge_method("1234", models::MfaChallengeMethod::default())
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_challenge_method(
         &self,
         user_id: impl Into<String>,
@@ -70,6 +95,21 @@ impl<'a> UsersApi<'a> {
     /// - `201`: success. New service account
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use agilicus_api::models;
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .create_service_account(models::ServiceAccount::default())
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_service_account(
         &self,
         service_account: models::ServiceAccount,
@@ -92,6 +132,21 @@ impl<'a> UsersApi<'a> {
     /// - `201`: success. New upstream identity created and associated with the user.
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use agilicus_api::models;
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .create_upstream_user_identity("1234", models::UpstreamUserIdentity::default())
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_upstream_user_identity(
         &self,
         user_id: impl Into<String>,
@@ -116,6 +171,17 @@ impl<'a> UsersApi<'a> {
     /// - `409`: [`CreateUserError::Conflict`]. User already exists
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use agilicus_api::models;
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().create_user(models::User::default()).send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_user(&self, user: models::User) -> CreateUser<'a> {
         CreateUser {
             client: self.client,
@@ -135,6 +201,21 @@ impl<'a> UsersApi<'a> {
     /// - `201`: success. User updated with identity information.
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use agilicus_api::models;
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .create_user_identity_update("1234", models::UserIdentityUpdate::default())
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_user_identity_update(
         &self,
         user_id: impl Into<String>,
@@ -158,6 +239,21 @@ impl<'a> UsersApi<'a> {
     /// - `201`: success. New metadata entry created by the user
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use agilicus_api::models;
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .create_user_metadata(models::UserMetadata::default())
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_user_metadata(
         &self,
         user_metadata: models::UserMetadata,
@@ -179,6 +275,30 @@ impl<'a> UsersApi<'a> {
     /// - `201`: success. New request created by the user
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use agilicus_api::models;
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .create_user_request(
+    ///         models::UserRequestInfo::new(
+    ///             models::UserRequestInfoSpec::new(
+    ///                 "value".to_string(),
+    ///                 "value".to_string(),
+    ///                 "value".to_string(),
+    ///                 models::UserRequestInfoSpecRequestedResourceType::ApplicationAccess,
+    ///             ),
+    ///         ),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_user_request(
         &self,
         user_request_info: models::UserRequestInfo,
@@ -202,6 +322,16 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`DeleteChallengeMethodError::NotFound`]. Challenge method does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().delete_challenge_method("1234", "1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_challenge_method(
         &self,
         user_id: impl Into<String>,
@@ -226,6 +356,21 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`DeleteServiceAccountError::NotFound`]. service account does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .delete_service_account("1234")
+    ///     .org_id("1234")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_service_account(
         &self,
         service_account_id: impl Into<String>,
@@ -250,6 +395,20 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`DeleteUpstreamUserIdentityError::NotFound`]. Upstream user identity does not exist.
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .delete_upstream_user_identity("1234", "sad934lsawql2")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_upstream_user_identity(
         &self,
         user_id: impl Into<String>,
@@ -275,6 +434,16 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`DeleteUserError::NotFound`]. User does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().delete_user("1234", "1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_user(
         &self,
         org_id: impl Into<String>,
@@ -299,6 +468,21 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`DeleteUserMetadataError::NotFound`]. User metadata entry does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .delete_user_metadata("1234")
+    ///     .user_id("1234")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_user_metadata(
         &self,
         metadata_id: impl Into<String>,
@@ -323,6 +507,21 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`DeleteUserRequestError::NotFound`]. User request does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .delete_user_request("1234")
+    ///     .user_id("1234")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_user_request(
         &self,
         user_request_id: impl Into<String>,
@@ -348,6 +547,16 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`GetChallengeMethodError::NotFound`]. Challenge method does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().get_challenge_method("1234", "1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_challenge_method(
         &self,
         user_id: impl Into<String>,
@@ -372,6 +581,21 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`GetServiceAccountError::NotFound`]. service account does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .get_service_account("1234")
+    ///     .org_id("1234")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_service_account(
         &self,
         service_account_id: impl Into<String>,
@@ -396,6 +620,20 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`GetUpstreamUserIdentityError::NotFound`]. Upstream user identity does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .get_upstream_user_identity("1234", "sad934lsawql2")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_upstream_user_identity(
         &self,
         user_id: impl Into<String>,
@@ -420,6 +658,16 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`GetUserError::NotFound`]. User does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().get_user("1234").org_id("1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user(&self, user_id: impl Into<String>) -> GetUser<'a> {
         GetUser {
             client: self.client,
@@ -440,6 +688,16 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`GetUserMetadataError::NotFound`]. User metadata entry does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().get_user_metadata("1234").org_id("1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user_metadata(
         &self,
         metadata_id: impl Into<String>,
@@ -464,6 +722,16 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`GetUserRequestError::NotFound`]. User request does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().get_user_request("1234").org_id("1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user_request(
         &self,
         user_request_id: impl Into<String>,
@@ -487,6 +755,16 @@ impl<'a> UsersApi<'a> {
     /// - `200`: success. Return user's requests
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().list_access_requests("1234").limit(1).send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_access_requests(
         &self,
         org_id: impl Into<String>,
@@ -517,6 +795,20 @@ impl<'a> UsersApi<'a> {
     /// - `200`: success. Permissions retrieved successfully
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .list_all_resource_permissions("1234", "1234")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_all_resource_permissions(
         &self,
         user_id: impl Into<String>,
@@ -541,6 +833,21 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`ListAllUserOrgsError::NotFound`]. User does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .list_all_user_orgs("1234")
+    ///     .issuer("example.com")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_all_user_orgs(&self, user_id: impl Into<String>) -> ListAllUserOrgs<'a> {
         ListAllUserOrgs {
             client: self.client,
@@ -562,6 +869,21 @@ impl<'a> UsersApi<'a> {
     /// - `200`: success. roles
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .list_all_user_roles("1234")
+    ///     .org_id("1234")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_all_user_roles(
         &self,
         user_id: impl Into<String>,
@@ -584,6 +906,16 @@ impl<'a> UsersApi<'a> {
     /// - `200`: success. Return user's multi-factor authentication challenge method configuration
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().list_challenge_methods("1234").limit(1).send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_challenge_methods(
         &self,
         user_id: impl Into<String>,
@@ -606,6 +938,21 @@ impl<'a> UsersApi<'a> {
     /// - `200`: success. Return combined user details
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .list_combined_user_details()
+    ///     .email("foo@example.com")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_combined_user_details(&self) -> ListCombinedUserDetails<'a> {
         ListCombinedUserDetails {
             client: self.client,
@@ -635,6 +982,16 @@ impl<'a> UsersApi<'a> {
     /// - `200`: success. Return org user roles
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().list_org_user_roles().org_id("1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_org_user_roles(&self) -> ListOrgUserRoles<'a> {
         ListOrgUserRoles {
             client: self.client,
@@ -653,6 +1010,16 @@ impl<'a> UsersApi<'a> {
     /// - `200`: success. Return a list of service accounts. The query can be limited to all service accounts owned by a specific organisation or can be used to look up the service account associated with an user id.
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().list_service_accounts().org_id("1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_service_accounts(&self) -> ListServiceAccounts<'a> {
         ListServiceAccounts {
             client: self.client,
@@ -673,6 +1040,21 @@ impl<'a> UsersApi<'a> {
     /// - `200`: success. Return user's upstream identities
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .list_upstream_user_identities("1234")
+    ///     .limit(1)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_upstream_user_identities(
         &self,
         user_id: impl Into<String>,
@@ -696,6 +1078,21 @@ impl<'a> UsersApi<'a> {
     /// - `200`: success. Retrieved UserApplicationAccessInfo
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .list_user_application_access_info("1234", "1234")
+    ///     .limit(1)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_user_application_access_info(
         &self,
         org_id: impl Into<String>,
@@ -721,6 +1118,21 @@ impl<'a> UsersApi<'a> {
     /// - `200`: success. Retrieved UserFileShareAccessInfo
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .list_user_file_share_access_info("1234", "1234")
+    ///     .limit(1)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_user_file_share_access_info(
         &self,
         org_id: impl Into<String>,
@@ -742,6 +1154,21 @@ impl<'a> UsersApi<'a> {
     /// - `200`: success. A list of user GUIDs
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .list_user_guids()
+    ///     .updated_since(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH)
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_user_guids(&self) -> ListUserGuids<'a> {
         ListUserGuids {
             client: self.client,
@@ -757,6 +1184,16 @@ impl<'a> UsersApi<'a> {
     /// - `200`: success. Return user metadata entries
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().list_user_metadata().limit(1).send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_user_metadata(&self) -> ListUserMetadata<'a> {
         ListUserMetadata {
             client: self.client,
@@ -780,6 +1217,21 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`ListUserPermissionsError::NotFound`]. User does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .list_user_permissions("1234")
+    ///     .org_id("1234")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_user_permissions(
         &self,
         user_id: impl Into<String>,
@@ -799,6 +1251,16 @@ impl<'a> UsersApi<'a> {
     /// - `200`: success. Return user's requests
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().list_user_requests().limit(1).send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_user_requests(&self) -> ListUserRequests<'a> {
         ListUserRequests {
             client: self.client,
@@ -818,6 +1280,16 @@ impl<'a> UsersApi<'a> {
     /// - `200`: success. Return users
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().list_users().email("foo@example.com").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_users(&self) -> ListUsers<'a> {
         ListUsers {
             client: self.client,
@@ -857,6 +1329,16 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`ReplaceChallengeMethodError::NotFound`]. Challenge method does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().replace_challenge_method("1234", "1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_challenge_method(
         &self,
         user_id: impl Into<String>,
@@ -882,6 +1364,16 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`ReplaceServiceAccountError::NotFound`]. service account does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().replace_service_account("1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_service_account(
         &self,
         service_account_id: impl Into<String>,
@@ -906,6 +1398,20 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`ReplaceUpstreamUserIdentityError::NotFound`]. Upstream user identity does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .replace_upstream_user_identity("1234", "sad934lsawql2")
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_upstream_user_identity(
         &self,
         user_id: impl Into<String>,
@@ -931,6 +1437,16 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`ReplaceUserError::NotFound`]. User does not exists
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().replace_user("1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_user(&self, user_id: impl Into<String>) -> ReplaceUser<'a> {
         ReplaceUser {
             client: self.client,
@@ -951,6 +1467,16 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`ReplaceUserMetadataError::NotFound`]. User metadata entry does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().replace_user_metadata("1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_user_metadata(
         &self,
         metadata_id: impl Into<String>,
@@ -974,6 +1500,16 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`ReplaceUserRequestError::NotFound`]. User request does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().replace_user_request("1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_user_request(
         &self,
         user_request_id: impl Into<String>,
@@ -997,6 +1533,16 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`ReplaceUserRoleError::NotFound`]. User does not exists
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().replace_user_role("1234").org_id("1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_user_role(&self, user_id: impl Into<String>) -> ReplaceUserRole<'a> {
         ReplaceUserRole {
             client: self.client,
@@ -1018,6 +1564,24 @@ impl<'a> UsersApi<'a> {
     /// - `204`: success. User's multi-factor authentication methods were reset successfully
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use agilicus_api::models;
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client
+    ///     .users()
+    ///     .reset_user_mfa_challenge_methods(
+    ///         "1234",
+    ///         models::ResetMfaChallengeMethod::default(),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reset_user_mfa_challenge_methods(
         &self,
         user_id: impl Into<String>,
@@ -1042,6 +1606,16 @@ impl<'a> UsersApi<'a> {
     /// - `404`: [`UpdateUserRequestError::NotFound`]. User request does not exist
     ///
     /// Authentication: `token-valid` (set with [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.users().update_user_request("1234").send().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_user_request(
         &self,
         user_request_id: impl Into<String>,

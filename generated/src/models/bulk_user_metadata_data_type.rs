@@ -14,60 +14,7 @@ pub enum BulkUserMetadataDataType {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
-
-impl BulkUserMetadataDataType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MfaEnrollmentExpiry => "mfa_enrollment_expiry",
-            Self::UserAppData => "user_app_data",
-            Self::UserOrgData => "user_org_data",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BulkUserMetadataDataType {
-    fn from(value: &str) -> Self {
-        match value {
-            "mfa_enrollment_expiry" => Self::MfaEnrollmentExpiry,
-            "user_app_data" => Self::UserAppData,
-            "user_org_data" => Self::UserOrgData,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BulkUserMetadataDataType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for BulkUserMetadataDataType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BulkUserMetadataDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BulkUserMetadataDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-impl crate::runtime::ParamValue for BulkUserMetadataDataType {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::string_enum!(
+    BulkUserMetadataDataType { MfaEnrollmentExpiry = "mfa_enrollment_expiry", UserAppData
+    = "user_app_data", UserOrgData = "user_org_data" }
+);

@@ -42,88 +42,9 @@ pub enum RenderedRuleMethodsItem {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
-
-impl RenderedRuleMethodsItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "get",
-            Self::Put => "put",
-            Self::Post => "post",
-            Self::Delete => "delete",
-            Self::Head => "head",
-            Self::Options => "options",
-            Self::Connect => "connect",
-            Self::Trace => "trace",
-            Self::Patch => "patch",
-            Self::Copy => "copy",
-            Self::Lock => "lock",
-            Self::Mkcol => "mkcol",
-            Self::Move => "move",
-            Self::Propfind => "propfind",
-            Self::Proppatch => "proppatch",
-            Self::Unlock => "unlock",
-            Self::All => "all",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RenderedRuleMethodsItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "get" => Self::Get,
-            "put" => Self::Put,
-            "post" => Self::Post,
-            "delete" => Self::Delete,
-            "head" => Self::Head,
-            "options" => Self::Options,
-            "connect" => Self::Connect,
-            "trace" => Self::Trace,
-            "patch" => Self::Patch,
-            "copy" => Self::Copy,
-            "lock" => Self::Lock,
-            "mkcol" => Self::Mkcol,
-            "move" => Self::Move,
-            "propfind" => Self::Propfind,
-            "proppatch" => Self::Proppatch,
-            "unlock" => Self::Unlock,
-            "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RenderedRuleMethodsItem {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for RenderedRuleMethodsItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RenderedRuleMethodsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RenderedRuleMethodsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-impl crate::runtime::ParamValue for RenderedRuleMethodsItem {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::string_enum!(
+    RenderedRuleMethodsItem { Get = "get", Put = "put", Post = "post", Delete = "delete",
+    Head = "head", Options = "options", Connect = "connect", Trace = "trace", Patch =
+    "patch", Copy = "copy", Lock = "lock", Mkcol = "mkcol", Move = "move", Propfind =
+    "propfind", Proppatch = "proppatch", Unlock = "unlock", All = "all" }
+);

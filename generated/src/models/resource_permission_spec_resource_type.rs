@@ -10,56 +10,6 @@ pub enum ResourcePermissionSpecResourceType {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
-
-impl ResourcePermissionSpecResourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fileshare => "fileshare",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ResourcePermissionSpecResourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "fileshare" => Self::Fileshare,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ResourcePermissionSpecResourceType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ResourcePermissionSpecResourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ResourcePermissionSpecResourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ResourcePermissionSpecResourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-impl crate::runtime::ParamValue for ResourcePermissionSpecResourceType {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::string_enum!(
+    ResourcePermissionSpecResourceType { Fileshare = "fileshare" }
+);

@@ -14,60 +14,7 @@ pub enum UserApplicationAccessInfoStatusAccessLevel {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
-
-impl UserApplicationAccessInfoStatusAccessLevel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Requested => "requested",
-            Self::Granted => "granted",
-            Self::None => "none",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for UserApplicationAccessInfoStatusAccessLevel {
-    fn from(value: &str) -> Self {
-        match value {
-            "requested" => Self::Requested,
-            "granted" => Self::Granted,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UserApplicationAccessInfoStatusAccessLevel {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for UserApplicationAccessInfoStatusAccessLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for UserApplicationAccessInfoStatusAccessLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserApplicationAccessInfoStatusAccessLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-impl crate::runtime::ParamValue for UserApplicationAccessInfoStatusAccessLevel {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::string_enum!(
+    UserApplicationAccessInfoStatusAccessLevel { Requested = "requested", Granted =
+    "granted", None = "none" }
+);

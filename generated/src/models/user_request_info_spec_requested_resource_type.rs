@@ -12,58 +12,7 @@ pub enum UserRequestInfoSpecRequestedResourceType {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
-
-impl UserRequestInfoSpecRequestedResourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApplicationAccess => "application_access",
-            Self::FileShareAccess => "file_share_access",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for UserRequestInfoSpecRequestedResourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "application_access" => Self::ApplicationAccess,
-            "file_share_access" => Self::FileShareAccess,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UserRequestInfoSpecRequestedResourceType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for UserRequestInfoSpecRequestedResourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for UserRequestInfoSpecRequestedResourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserRequestInfoSpecRequestedResourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-impl crate::runtime::ParamValue for UserRequestInfoSpecRequestedResourceType {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::string_enum!(
+    UserRequestInfoSpecRequestedResourceType { ApplicationAccess = "application_access",
+    FileShareAccess = "file_share_access" }
+);

@@ -14,60 +14,7 @@ pub enum UserRequestInfoSpecState {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
-
-impl UserRequestInfoSpecState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Declined => "declined",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for UserRequestInfoSpecState {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "approved" => Self::Approved,
-            "declined" => Self::Declined,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UserRequestInfoSpecState {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for UserRequestInfoSpecState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for UserRequestInfoSpecState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserRequestInfoSpecState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-impl crate::runtime::ParamValue for UserRequestInfoSpecState {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::string_enum!(
+    UserRequestInfoSpecState { Pending = "pending", Approved = "approved", Declined =
+    "declined" }
+);

@@ -18,64 +18,7 @@ pub enum UserType {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
-
-impl UserType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Group => "group",
-            Self::Sysgroup => "sysgroup",
-            Self::Bigroup => "bigroup",
-            Self::ServiceAccount => "service_account",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for UserType {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "group" => Self::Group,
-            "sysgroup" => Self::Sysgroup,
-            "bigroup" => Self::Bigroup,
-            "service_account" => Self::ServiceAccount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UserType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for UserType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for UserType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-impl crate::runtime::ParamValue for UserType {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
+crate::runtime::string_enum!(
+    UserType { User = "user", Group = "group", Sysgroup = "sysgroup", Bigroup =
+    "bigroup", ServiceAccount = "service_account" }
+);

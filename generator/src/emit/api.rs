@@ -11,7 +11,7 @@ use crate::ir::{
     StatusMatch, SuccessShape, TypeKind, TypeRef,
 };
 
-pub(super) fn files(api: &Api) -> Vec<Emitted> {
+pub(super) fn files(api: &Api, crate_name: &str) -> Vec<Emitted> {
     let mut files = Vec::with_capacity(api.groups.len() + 1);
     let mods = api.groups.iter().map(|g| {
         let module = ident(&g.module);
@@ -33,13 +33,13 @@ pub(super) fn files(api: &Api) -> Vec<Emitted> {
     for group in &api.groups {
         files.push(Emitted::Rust {
             path: format!("src/apis/{}.rs", group.module),
-            tokens: group_file(api, group),
+            tokens: group_file(api, group, crate_name),
         });
     }
     files
 }
 
-fn group_file(api: &Api, group: &Group) -> TokenStream {
+fn group_file(api: &Api, group: &Group, crate_name: &str) -> TokenStream {
     let ty = ident(&group.type_name);
     let module_doc = Doc::default()
         .note(format!("Operations tagged {}.", doc::code(&group.tag)))
@@ -54,7 +54,8 @@ fn group_file(api: &Api, group: &Group) -> TokenStream {
         doc::code(&group.tag),
         naming_bare(&group.module)
     ));
-    let methods = group.operations.iter().map(|op| entry_method(api, op));
+    let methods =
+        group.operations.iter().map(|op| entry_method(api, op, crate_name, &group.module));
     let items = group.operations.iter().map(|op| operation_items(api, op));
     let uses = Uses::of(api, group);
     let models_use = uses.models.then(|| {
@@ -161,8 +162,9 @@ fn list_item<'t>(api: &Api, ty: &'t TypeRef) -> Option<&'t TypeRef> {
 fn is_scalar(api: &Api, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::List(_) | TypeRef::Map(_) | TypeRef::JsonObject => false,
+        // Unions write what they serialize to (see `runtime::json_param`).
         TypeRef::Named(n) => match api.type_def(n).map(|t| &t.kind) {
-            Some(TypeKind::Enum(_)) => true,
+            Some(TypeKind::Enum(_) | TypeKind::Union(_)) => true,
             Some(TypeKind::Alias(inner)) => is_scalar(api, inner),
             _ => false,
         },
@@ -270,7 +272,7 @@ fn param_doc(p: &Parameter) -> Doc {
 }
 
 /// The method on the group struct that starts a call.
-fn entry_method(api: &Api, op: &Operation) -> TokenStream {
+fn entry_method(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let builder = ident(&op.builder_name);
     let slots = slots(op);
@@ -290,7 +292,7 @@ fn entry_method(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let docs = operation_doc(api, op).attrs();
+    let docs = operation_doc(api, op, crate_name, accessor).attrs();
     quote! {
         #docs
         #deprecated
@@ -303,7 +305,7 @@ fn entry_method(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn operation_doc(api: &Api, op: &Operation) -> Doc {
+fn operation_doc(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> Doc {
     let mut doc = Doc::default().prose(op.summary.as_deref());
     if op.description != op.summary {
         doc = doc.prose(op.description.as_deref());
@@ -367,6 +369,9 @@ fn operation_doc(api: &Api, op: &Operation) -> Doc {
             })
             .collect();
         doc = doc.note(format!("Authentication: {}.", alternatives.join(", or ")));
+    }
+    if let Some(example) = super::example::operation(api, op, crate_name, accessor) {
+        doc = doc.note("# Example").note(example);
     }
     doc
 }
@@ -483,6 +488,7 @@ fn success_type(op: &Operation) -> (TokenStream, TokenStream) {
             let items = quote! {
                 #docs
                 #[derive(Debug, Clone)]
+                #[allow(clippy::large_enum_variant)]
                 pub enum #name {
                     #(#variants,)*
                 }

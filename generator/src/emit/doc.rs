@@ -30,6 +30,15 @@ impl Doc {
         self
     }
 
+    /// Adds spec prose, or `fallback` (generator text) when the spec has
+    /// none or only whitespace: every public item needs a doc.
+    pub(crate) fn prose_or(self, text: Option<&str>, fallback: impl FnOnce() -> String) -> Self {
+        match text.map(sanitize).filter(|t| !t.is_empty()) {
+            Some(text) => self.note(text),
+            None => self.note(fallback()),
+        }
+    }
+
     /// Adds text written by the generator (already valid Markdown).
     pub(crate) fn note(mut self, text: impl Into<String>) -> Self {
         let text = text.into();
@@ -52,6 +61,9 @@ impl Doc {
 pub(crate) fn sanitize(text: &str) -> String {
     let mut out = Vec::new();
     let mut fenced = false;
+    let mut list_indent = 0;
+    // Tabs render unpredictably; clippy rejects them in docs.
+    let text = text.replace('\t', "    ");
     for line in text.trim().lines() {
         let trimmed = line.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -64,15 +76,48 @@ pub(crate) fn sanitize(text: &str) -> String {
             fenced = !fenced;
         } else if fenced {
             out.push(line.trim_end().to_string());
+        } else if trimmed.is_empty() {
+            list_indent = 0;
+            out.push(String::new());
         } else {
-            // No indentation: indented text is a code block in Markdown.
-            out.push(escape_inline(trimmed));
+            // No indentation (indented text is a code block in Markdown),
+            // except to continue a list item, which would otherwise end it.
+            let marker = list_marker(trimmed);
+            let indent = if marker > 0 { 0 } else { list_indent };
+            if marker > 0 {
+                list_indent = marker;
+            }
+            out.push(format!("{}{}", " ".repeat(indent), escape_inline(trimmed)));
         }
     }
     if fenced {
         out.push("```".to_string());
     }
     out.join("\n")
+}
+
+/// The width of a list marker (`- `, `* `, `+ `, `12. `) opening `line`, or 0.
+fn list_marker(line: &str) -> usize {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return 2;
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && line[digits..].starts_with(". ") { digits + 2 } else { 0 }
+}
+
+/// A Markdown link `[text](http…)` at the start of `text`: its length.
+fn link_at(text: &str) -> Option<usize> {
+    let close = text.find(']')?;
+    let after = &text[close + 1..];
+    if !(after.starts_with("(http://") || after.starts_with("(https://")) {
+        return None;
+    }
+    let end = after.find(')')?;
+    let url = &after[1..end];
+    if url.contains(char::is_whitespace) || text[1..close].contains('[') {
+        return None;
+    }
+    Some(close + 1 + end + 1)
 }
 
 /// Escapes what rustdoc would misread in running text, and wraps bare URLs.
@@ -87,6 +132,14 @@ fn escape_inline(line: &str) -> String {
             out.push('>');
             rest = &rest[url_len..];
             continue;
+        }
+        if rest.starts_with('[') {
+            if let Some(len) = link_at(rest) {
+                // A real link: keep it, escaping only HTML in its text.
+                out.push_str(&rest[..len].replace('<', "&lt;").replace('>', "&gt;"));
+                rest = &rest[len..];
+                continue;
+            }
         }
         let Some(c) = rest.chars().next() else { break };
         match c {
@@ -188,6 +241,16 @@ mod tests {
         // Docs are `///` lines, where `*/` means nothing.
         assert_eq!(sanitize("[optional] <b>x</b> */"), "\\[optional\\] &lt;b&gt;x&lt;/b&gt; */");
         assert_eq!(sanitize("see https://a.b/c."), "see <https://a.b/c>.");
+    }
+
+    #[test]
+    fn links_stay_links_and_lists_keep_their_continuations() {
+        assert_eq!(
+            sanitize("see [the docs](https://x.y/z) or [that]"),
+            "see [the docs](https://x.y/z) or \\[that\\]"
+        );
+        assert_eq!(sanitize("- one\ncontinued\n\nafter"), "- one\n  continued\n\nafter");
+        assert_eq!(sanitize("1. one\n   more"), "1. one\n   more");
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub(super) fn cargo_toml(api: &Api, settings: &Settings) -> String {
             out.push_str(&format!("{name} = {spec}\n"));
         }
     }
+    for bench in &settings.benches {
+        out.push_str(&format!("\n[[bench]]\nname = {}\nharness = false\n", toml_string(bench)));
+    }
     out
 }
 

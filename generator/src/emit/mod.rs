@@ -6,7 +6,9 @@
 mod api;
 mod client;
 mod doc;
+mod example;
 mod manifest;
+mod markdown;
 mod models;
 mod types;
 
@@ -42,7 +44,11 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
     for (path, source) in RUNTIME {
         files.push(Emitted::Text { path: path.to_string(), text: source.to_string() });
     }
-    files.extend(api::files(api));
+    files.extend(api::files(api, &settings.crate_name));
     files.extend(models::files(api));
+    let examples = |group: &crate::ir::Group, op: &crate::ir::Operation| {
+        example::operation(api, op, &settings.crate_name, &group.module)
+    };
+    files.extend(markdown::files(api, &examples));
     files
 }

@@ -33,10 +33,9 @@ pub(super) fn files(api: &Api) -> Vec<Emitted> {
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
-    let mut doc = match &def.description {
-        Some(text) => Doc::default().prose(Some(text)),
-        None => Doc::default().note(format!("The schema at {}.", doc::code(&def.origin))),
-    };
+    let mut doc = Doc::default().prose_or(def.description.as_deref(), || {
+        format!("The schema at {}.", doc::code(&def.origin))
+    });
     if def.deprecated {
         doc = doc.note("**Deprecated** in the spec.");
     }
@@ -163,13 +162,15 @@ fn field_doc(f: &Field) -> Doc {
     if !facts.is_empty() {
         notes.push(facts);
     }
-    let doc = match &f.description {
-        Some(text) => Doc::default().prose(Some(text)),
-        None => Doc::default().note(format!("The {} property.", doc::code(&f.wire_name))),
-    };
-    doc.note(notes.join(" "))
+    Doc::default()
+        .prose_or(f.description.as_deref(), || format!("The {} property.", doc::code(&f.wire_name)))
+        .note(notes.join(" "))
 }
 
+/// An enum with an `Unknown` fallback. Its impls (`as_str`/`value`, `From`,
+/// `FromStr`, `Display`, serde, parameter text) are the same for every enum,
+/// so they come from one macro in `runtime.rs`; the call lists the wire
+/// values, which is all that differs.
 fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let variant_docs =
@@ -180,7 +181,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
             e.variants.iter().map(|v| doc::code(&v.wire)).collect::<Vec<_>>().join(", ")
         ))
         .attrs();
-    let (unknown_ty, wire_ty, wires, de, ser) = match e.repr {
+    let (unknown_ty, mac, wires) = match e.repr {
         EnumRepr::String => {
             let wires: Vec<TokenStream> = e
                 .variants
@@ -190,59 +191,20 @@ fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
                     quote!(#w)
                 })
                 .collect();
-            (quote!(String), quote!(&str), wires, quote!(String), quote!(serialize_str))
+            (quote!(String), quote!(string_enum), wires)
         }
         EnumRepr::Integer => {
             let wires = e
                 .variants
                 .iter()
                 .map(|v| {
-                    let n: i64 = v.wire.parse().unwrap_or_default();
+                    let n =
+                        proc_macro2::Literal::i64_unsuffixed(v.wire.parse().unwrap_or_default());
                     quote!(#n)
                 })
                 .collect();
-            (quote!(i64), quote!(i64), wires, quote!(i64), quote!(serialize_i64))
+            (quote!(i64), quote!(integer_enum), wires)
         }
-    };
-    let (as_fn, unknown_arm, from_input, from_arm, display) = match e.repr {
-        EnumRepr::String => (
-            quote!(as_str),
-            quote!(Self::Unknown(value) => value),
-            quote!(value: &str),
-            quote!(other => Self::Unknown(other.to_owned())),
-            quote!(f.write_str(self.as_str())),
-        ),
-        EnumRepr::Integer => (
-            quote!(value),
-            quote!(Self::Unknown(value) => *value),
-            quote!(value: i64),
-            quote!(other => Self::Unknown(other)),
-            quote!(write!(f, "{}", self.value())),
-        ),
-    };
-    // Parsing never fails: unknown values become `Unknown`.
-    let from_str = (e.repr == EnumRepr::String).then(|| {
-        quote! {
-            impl std::str::FromStr for #name {
-                type Err = std::convert::Infallible;
-
-                fn from_str(value: &str) -> Result<Self, Self::Err> {
-                    Ok(Self::from(value))
-                }
-            }
-        }
-    });
-    let de_value = match e.repr {
-        EnumRepr::String => quote!(Self::from(value.as_str())),
-        EnumRepr::Integer => quote!(Self::from(value)),
-    };
-    let as_doc = doc::attrs(match e.repr {
-        EnumRepr::String => "The value as sent on the wire.",
-        EnumRepr::Integer => "The number sent on the wire.",
-    });
-    let param = match e.repr {
-        EnumRepr::String => quote!(self.as_str().to_owned()),
-        EnumRepr::Integer => quote!(self.value().to_string()),
     };
     quote! {
         #docs
@@ -253,54 +215,13 @@ fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
             Unknown(#unknown_ty),
         }
 
-        impl #name {
-            #as_doc
-            pub fn #as_fn(&self) -> #wire_ty {
-                match self {
-                    #(Self::#variants => #wires,)*
-                    #unknown_arm,
-                }
-            }
-        }
-
-        impl From<#wire_ty> for #name {
-            fn from(#from_input) -> Self {
-                match value {
-                    #(#wires => Self::#variants,)*
-                    #from_arm,
-                }
-            }
-        }
-
-        #from_str
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                #display
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.#ser(self.#as_fn())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <#de as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(#de_value)
-            }
-        }
-
-        impl crate::runtime::ParamValue for #name {
-            fn to_param(&self) -> String {
-                #param
-            }
-        }
+        crate::runtime::#mac!(#name { #(#variants = #wires),* });
     }
 }
 
+/// A `oneOf`/`anyOf` as an untagged enum. Variant sizes are whatever the spec
+/// makes them; boxing some would make the API's shape depend on byte counts,
+/// so `large_enum_variant` is allowed instead.
 fn union_def(name: &proc_macro2::Ident, doc: Doc, u: &Union) -> TokenStream {
     let docs = doc.note("The first variant whose shape matches a value decodes it.").attrs();
     let variants = u.variants.iter().map(|v| {
@@ -316,8 +237,15 @@ fn union_def(name: &proc_macro2::Ident, doc: Doc, u: &Union) -> TokenStream {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants,)*
+        }
+
+        impl crate::runtime::ParamValue for #name {
+            fn to_param(&self) -> String {
+                crate::runtime::json_param(self)
+            }
         }
     }
 }

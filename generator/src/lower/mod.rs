@@ -58,6 +58,8 @@ struct Lowerer<'a> {
     types: BTreeMap<String, TypeDef>,
     /// Nesting depth of the schema being lowered, to stop runaway recursion.
     depth: usize,
+    /// Inline schemas already lowered to a named type, by their JSON text.
+    inline_types: BTreeMap<String, crate::ir::TypeRef>,
     /// `operationId`s seen so far, to report duplicates.
     operation_ids: std::collections::BTreeSet<String>,
 }
@@ -72,6 +74,7 @@ impl<'a> Lowerer<'a> {
             components: BTreeMap::new(),
             types: BTreeMap::new(),
             depth: 0,
+            inline_types: BTreeMap::new(),
             operation_ids: Default::default(),
         }
     }

@@ -183,7 +183,33 @@ impl<'a> Lowerer<'a> {
             .and_then(|k| spec.components.as_ref().and_then(|c| c.schemas.get(&k)))
     }
 
+    /// An inline schema's type. Identical inline objects and unions (common
+    /// in bundled specs, which copy a shape into every place that uses it)
+    /// share the type made for the first instead of one copy per place.
+    /// Enums are shared only under `paths`: inside component schemas each
+    /// keeps the name of its place (`UserMetadataSpecDataType`), which reads
+    /// better and costs little.
     fn inline(&mut self, s: &'a Schema, naming: Naming, pointer: &str) -> TypeRef {
+        let shared = match defines_type(s) {
+            Some(Defines::Enum) => pointer.starts_with("#/paths"),
+            Some(Defines::Composite) => true,
+            None => false,
+        };
+        let key = match naming {
+            Naming::Hint(_) if shared => serde_json::to_string(s).ok(),
+            _ => None,
+        };
+        if let Some(ty) = key.as_ref().and_then(|k| self.inline_types.get(k)) {
+            return ty.clone();
+        }
+        let ty = self.inline_uncached(s, naming, pointer);
+        if let (Some(key), TypeRef::Named(_)) = (key, &ty) {
+            self.inline_types.insert(key, ty.clone());
+        }
+        ty
+    }
+
+    fn inline_uncached(&mut self, s: &'a Schema, naming: Naming, pointer: &str) -> TypeRef {
         let data = &s.schema_data;
         match &s.schema_kind {
             SchemaKind::Type(Type::String(t)) => {
@@ -410,9 +436,10 @@ impl<'a> Lowerer<'a> {
             return self.schema_type((&all_of[0]).into(), naming, &join(&pointer_all, "0"));
         }
         let mut scalar = None;
+        let mut merged_refs = BTreeSet::new();
         for (i, part) in all_of.iter().enumerate() {
             let at = join(&pointer_all, &i.to_string());
-            self.collect_object(part.into(), &mut merged, &mut scalar, &at, 0);
+            self.collect_object(part.into(), &mut merged, &mut scalar, &at, &mut merged_refs);
         }
         if merged.properties.is_empty() && merged.additional.is_none() {
             if let Some((part, at)) = scalar {
@@ -441,11 +468,14 @@ impl<'a> Lowerer<'a> {
         into: &mut ObjectParts<'a>,
         scalar: &mut Option<(SchemaRef<'a>, String)>,
         pointer: &str,
-        depth: usize,
+        merged_refs: &mut BTreeSet<&'a str>,
     ) {
-        if depth > MAX_DEPTH {
-            self.error(pointer, "`allOf` nests too deeply (a cycle?)");
-            return;
+        // A component merged once adds nothing the second time; skipping it
+        // also ends `allOf` cycles and diamond-shaped blow-ups.
+        if let SchemaRef::Ref(reference) = part {
+            if !merged_refs.insert(reference) {
+                return;
+            }
         }
         let Some(schema) = self.deref(part, pointer) else { return };
         let add = |into: &mut ObjectParts<'a>,
@@ -465,14 +495,14 @@ impl<'a> Lowerer<'a> {
             SchemaKind::AllOf { all_of } => {
                 for (i, p) in all_of.iter().enumerate() {
                     let at = join(&join(pointer, "allOf"), &i.to_string());
-                    self.collect_object(p.into(), into, scalar, &at, depth + 1);
+                    self.collect_object(p.into(), into, scalar, &at, merged_refs);
                 }
             }
             SchemaKind::Any(a) => {
                 add(into, &a.properties, &a.required, a.additional_properties.as_ref());
                 for (i, p) in a.all_of.iter().enumerate() {
                     let at = join(&join(pointer, "allOf"), &i.to_string());
-                    self.collect_object(p.into(), into, scalar, &at, depth + 1);
+                    self.collect_object(p.into(), into, scalar, &at, merged_refs);
                 }
                 // Keyword-only parts (`required`, constraints) add nothing else.
             }
@@ -579,6 +609,33 @@ pub(super) fn field_names<'w>(wires: impl Iterator<Item = &'w str>) -> Vec<Strin
         }
     }
     out
+}
+
+/// What kind of named type lowering `s` defines, if any (rather than naming
+/// a primitive, list or map).
+enum Defines {
+    Enum,
+    Composite,
+}
+
+fn defines_type(s: &Schema) -> Option<Defines> {
+    let composite = |yes: bool| yes.then_some(Defines::Composite);
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(t)) => (!t.enumeration.is_empty()).then_some(Defines::Enum),
+        SchemaKind::Type(Type::Integer(t)) => (!t.enumeration.is_empty()).then_some(Defines::Enum),
+        SchemaKind::Type(Type::Object(o)) => composite(!o.properties.is_empty()),
+        SchemaKind::AllOf { all_of: v }
+        | SchemaKind::OneOf { one_of: v }
+        | SchemaKind::AnyOf { any_of: v } => composite(v.len() > 1),
+        SchemaKind::Any(a) if !a.enumeration.is_empty() => Some(Defines::Enum),
+        SchemaKind::Any(a) => composite(
+            !a.properties.is_empty()
+                || !a.one_of.is_empty()
+                || !a.any_of.is_empty()
+                || !a.all_of.is_empty(),
+        ),
+        _ => None,
+    }
 }
 
 trait Normalized {

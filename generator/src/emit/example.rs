@@ -1,0 +1,173 @@
+//! Example calls for operation docs: Rust that compiles as a doc-test.
+//!
+//! Every required argument gets a value of its type: the spec's example
+//! where there is one, otherwise a plain placeholder, and for models the
+//! shortest expression that builds one (`Default`, `new(…)`, a variant).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::types::ident;
+use crate::ir::{
+    Api, BodyKind, EnumRepr, Facts, FloatWidth, IntWidth, Operation, Struct, TypeKind, TypeRef,
+};
+
+/// How deep model construction may go before the example is given up.
+const MAX_DEPTH: usize = 5;
+
+/// Where a value is passed, which decides how it is spelled.
+#[derive(Clone, Copy)]
+enum Place {
+    /// An operation argument: `impl Into<String>` and `impl IntoIterator`.
+    Argument,
+    /// A constructor argument or field: the exact type.
+    Exact,
+}
+
+/// A doc-test for `op`, or `None` when no value of some argument's type can
+/// be written (a model that cannot be built, say).
+pub(super) fn operation(
+    api: &Api,
+    op: &Operation,
+    crate_name: &str,
+    accessor: &str,
+) -> Option<String> {
+    let mut args = Vec::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        args.push(value(api, &p.ty, Place::Argument, Some(&p.facts), 0)?);
+    }
+    if let Some(b) = op.body.as_ref().filter(|b| b.required) {
+        args.push(match &b.kind {
+            BodyKind::Json(t) | BodyKind::Form(t) => value(api, t, Place::Exact, None, 0)?,
+            BodyKind::Text => quote!("text"),
+            BodyKind::Bytes => quote!(vec![0u8]),
+        });
+    }
+    // One optional parameter shows how the builder is used.
+    let optional = op.params.iter().find(|p| !p.required).and_then(|p| {
+        let v = value(api, &p.ty, Place::Argument, Some(&p.facts), 0)?;
+        let setter = ident(&p.rust_name);
+        Some(quote!(.#setter(#v)))
+    });
+    let accessor = ident(accessor);
+    let call = ident(&op.fn_name);
+    let body = quote! {
+        fn example() {
+            let response = client.#accessor().#call(#(#args),*) #optional .send().await?;
+        }
+    };
+    let file: syn::File = syn::parse2(body).ok()?;
+    let text = prettyplease::unparse(&file);
+    let statement: Vec<&str> =
+        text.lines().filter(|l| l.starts_with("    ")).map(|l| &l[4..]).collect();
+    let crate_ident = crate_name.replace('-', "_");
+    let statement = statement.join("\n");
+    let models = if statement.contains("models::") {
+        format!("# use {crate_ident}::models;\n")
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "```no_run\n{models}# async fn example(client: &{crate_ident}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
+         {statement}\nprintln!(\"{{response:?}}\");\n# Ok(())\n# }}\n```"
+    ))
+}
+
+fn value(
+    api: &Api,
+    ty: &TypeRef,
+    place: Place,
+    facts: Option<&Facts>,
+    depth: usize,
+) -> Option<TokenStream> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let example =
+        facts.and_then(|f| f.example.as_deref()).and_then(|e| serde_json::from_str(e).ok());
+    Some(match ty {
+        TypeRef::String => {
+            let text = match example {
+                Some(serde_json::Value::String(s)) => s,
+                _ => "value".to_string(),
+            };
+            match place {
+                Place::Argument => quote!(#text),
+                Place::Exact => quote!(#text.to_string()),
+            }
+        }
+        TypeRef::Integer(w) => {
+            let n = example.as_ref().and_then(serde_json::Value::as_i64).unwrap_or(1);
+            match w {
+                IntWidth::I32 => {
+                    let n = proc_macro2::Literal::i32_unsuffixed(i32::try_from(n).unwrap_or(1));
+                    quote!(#n)
+                }
+                IntWidth::I64 => {
+                    let n = proc_macro2::Literal::i64_unsuffixed(n);
+                    quote!(#n)
+                }
+            }
+        }
+        TypeRef::Float(FloatWidth::F32) | TypeRef::Float(FloatWidth::F64) => quote!(1.0),
+        TypeRef::Boolean => quote!(true),
+        TypeRef::DateTime => quote!(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH),
+        TypeRef::Date => quote!(chrono::NaiveDate::MIN),
+        TypeRef::Uuid => quote!(uuid::Uuid::nil()),
+        TypeRef::Json => quote!(serde_json::Value::Null),
+        TypeRef::JsonObject => quote!(serde_json::Map::new()),
+        TypeRef::Map(_) => quote!(Default::default()),
+        TypeRef::List(inner) => {
+            let item = value(api, inner, place, None, depth + 1)?;
+            match place {
+                Place::Argument => quote!([#item]),
+                Place::Exact => quote!(vec![#item]),
+            }
+        }
+        TypeRef::Named(name) => named(api, name, depth)?,
+    })
+}
+
+fn named(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
+    let def = api.type_def(name)?;
+    let path = {
+        let name = ident(name);
+        quote!(models::#name)
+    };
+    Some(match &def.kind {
+        TypeKind::Struct(s) if s.derive_default => quote!(#path::default()),
+        TypeKind::Struct(s) => {
+            let args = constructor_args(api, s, depth)?;
+            quote!(#path::new(#(#args),*))
+        }
+        TypeKind::Enum(e) => match e.variants.first() {
+            Some(v) => {
+                let v = ident(&v.name);
+                quote!(#path::#v)
+            }
+            None => match e.repr {
+                EnumRepr::String => quote!(#path::Unknown(String::new())),
+                EnumRepr::Integer => quote!(#path::Unknown(0)),
+            },
+        },
+        TypeKind::Union(u) => {
+            let first = u.variants.first()?;
+            let inner = value(api, &first.ty, Place::Exact, None, depth + 1)?;
+            let inner = if first.boxed { quote!(Box::new(#inner)) } else { inner };
+            let v = ident(&first.name);
+            quote!(#path::#v(#inner))
+        }
+        TypeKind::Alias(inner) => value(api, inner, Place::Exact, None, depth + 1)?,
+    })
+}
+
+fn constructor_args(api: &Api, s: &Struct, depth: usize) -> Option<Vec<TokenStream>> {
+    s.fields
+        .iter()
+        .filter(|f| !f.optional())
+        .map(|f| {
+            let v = value(api, &f.ty, Place::Exact, Some(&f.facts), depth + 1)?;
+            Some(if f.boxed { quote!(Box::new(#v)) } else { v })
+        })
+        .collect()
+}

