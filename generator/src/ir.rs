@@ -93,6 +93,14 @@ pub struct Operation {
     pub security: Vec<Vec<usize>>,
 }
 
+impl Operation {
+    /// Whether some way of authorising this operation needs credentials
+    /// (`security: [{}]` and `security: []` need none).
+    pub fn uses_credentials(&self) -> bool {
+        self.security.iter().any(|alternative| !alternative.is_empty())
+    }
+}
+
 /// One piece of a path template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathPart {
@@ -356,6 +364,17 @@ pub struct Variant {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Union {
     pub variants: Vec<UnionVariant>,
+    /// Which variant a value is, read from a property, when the spec says.
+    pub discriminator: Option<Discriminator>,
+}
+
+/// `discriminator`: the property naming the variant, and which wire values
+/// select which variant (explicit `mapping`, else the component's name).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discriminator {
+    pub property: String,
+    /// Wire value and index into `Union::variants`, in spec order.
+    pub mapping: Vec<(String, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -369,6 +388,16 @@ impl Api {
     /// The type called `name`, if any.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok().map(|i| &self.types[i])
+    }
+
+    /// The security schemes credentials can be given for: none when no
+    /// operation asks for any, so the client has no setters that do nothing.
+    pub fn credential_schemes(&self) -> &[SecurityScheme] {
+        if self.operations().any(Operation::uses_credentials) {
+            &self.security_schemes
+        } else {
+            &[]
+        }
     }
 
     /// Every operation in output order.

@@ -46,8 +46,22 @@ fn generated_fixture_crates_compile_clippy_clean_and_behave() {
     fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).expect("lock file");
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let steps: [&[&str]; 2] = [
+    let steps: [&[&str]; 3] = [
         &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
+        // One tag's feature alone: only its module and models compile.
+        &[
+            "clippy",
+            "--quiet",
+            "-p",
+            "petstore-client",
+            "--lib",
+            "--no-default-features",
+            "--features",
+            "store",
+            "--",
+            "-D",
+            "warnings",
+        ],
         &["test", "--workspace", "--quiet"],
     ];
     for step in steps {

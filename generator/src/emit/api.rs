@@ -5,21 +5,25 @@ use quote::quote;
 
 use super::Emitted;
 use super::doc::{self, Doc};
+use super::features::Features;
 use super::types::{Scope, ident, rust_type};
 use crate::ir::{
     Api, BodyKind, Group, Method, Operation, ParamLocation, Parameter, PathPart, QueryStyle,
     StatusMatch, SuccessShape, TypeKind, TypeRef,
 };
 
-pub(super) fn files(api: &Api, crate_name: &str) -> Vec<Emitted> {
+pub(super) fn files(api: &Api, crate_name: &str, features: &Features) -> Vec<Emitted> {
     let mut files = Vec::with_capacity(api.groups.len() + 1);
     let mods = api.groups.iter().map(|g| {
         let module = ident(&g.module);
         let ty = ident(&g.type_name);
         let docs = doc::attrs(&format!("Operations tagged {}.", doc::code(&g.tag)));
+        let cfg = features.for_group(&g.module);
         quote! {
             #docs
+            #cfg
             pub mod #module;
+            #cfg
             pub use #module::#ty;
         }
     });
@@ -136,7 +140,7 @@ impl Uses {
                     && is_object(api, &p.ty)
             })
         });
-        let security = group.operations.iter().any(|o| !o.security.is_empty());
+        let security = group.operations.iter().any(Operation::uses_credentials);
         Uses { models, list_style, object_style, security }
     }
 }
@@ -292,10 +296,14 @@ fn entry_method(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> 
         }
     });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    // Required parameters are positional by design, however many the spec has.
+    let many = (slots.iter().filter(|s| s.required).count() > 7)
+        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let docs = operation_doc(api, op, crate_name, accessor).attrs();
     quote! {
         #docs
         #deprecated
+        #many
         pub fn #fn_name(&self, #(#args),*) -> #builder<'a> {
             #builder {
                 client: self.client,
@@ -324,6 +332,22 @@ fn operation_doc(api: &Api, op: &Operation, crate_name: &str, accessor: &str) ->
         .collect();
     if !required.is_empty() {
         doc = doc.note(format!("Arguments:\n{}", required.join("\n")));
+    }
+    let optional: Vec<String> = slots(op)
+        .iter()
+        .filter(|s| !s.required)
+        .map(|s| {
+            let name = s.name.to_string();
+            let shown = match name.strip_prefix("r#") {
+                Some(raw) => format!("`{raw}`"),
+                None => format!("[`{name}`]({}::{name})", op.builder_name),
+            };
+            let text = s.docs.text().replace("\n\n", " ").replace('\n', " ");
+            format!("- {shown}: {text}")
+        })
+        .collect();
+    if !optional.is_empty() {
+        doc = doc.note(format!("Optional, set on the returned builder:\n{}", optional.join("\n")));
     }
     let mut outcomes = Vec::new();
     for r in &op.success.responses {
@@ -574,7 +598,7 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>]) -> TokenStream {
         }
     });
     let accept = accept(op).map(|a| quote!(request.accept(#a);));
-    let auth = (!op.security.is_empty()).then(|| {
+    let auth = op.uses_credentials().then(|| {
         let alternatives = op.security.iter().map(|all| {
             let schemes = all.iter().map(|&i| ident(&api.security_schemes[i].variant));
             quote!(&[#(SecurityScheme::#schemes),*])

@@ -4,10 +4,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::doc::{self, Doc};
+use super::features::Features;
 use super::types::{ident, uses_uuid};
 use crate::ir::{Api, BodyKind, ParamLocation, SecurityKind, TypeKind};
 
-pub(super) fn client_rs(api: &Api) -> TokenStream {
+pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
     let base_url = &api.base_url;
     let base_doc = if base_url.is_empty() {
         doc::attrs(
@@ -22,7 +23,7 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         doc::code(&api.version)
     ));
 
-    let schemes = &api.security_schemes;
+    let schemes = api.credential_schemes();
     let cred_fields = schemes.iter().map(|s| {
         let field = ident(&s.rust_name);
         match s.kind {
@@ -73,14 +74,16 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
             .note(format!("Operations tagged {}.", doc::code(&g.tag)))
             .prose(g.description.as_deref())
             .attrs();
+        let cfg = features.for_group(&g.module);
         quote! {
             #docs
+            #cfg
             pub fn #module(&self) -> crate::apis::#module::#ty<'_> {
                 crate::apis::#module::#ty::new(self)
             }
         }
     });
-    let auth = authorize(api);
+    let auth = authorize(api, features.enabled());
     let uuid = api_uses_uuid(api).then(|| {
         quote! {
             impl crate::runtime::ParamValue for uuid::Uuid {
@@ -326,8 +329,8 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
 }
 
 /// The scheme enum and `Client::authorize`, when the spec has schemes.
-fn authorize(api: &Api) -> TokenStream {
-    let schemes = &api.security_schemes;
+fn authorize(api: &Api, gated: bool) -> TokenStream {
+    let schemes = api.credential_schemes();
     if schemes.is_empty() {
         return quote!();
     }
@@ -361,14 +364,18 @@ fn authorize(api: &Api) -> TokenStream {
             }
         }
     });
+    // With only some tags' features on, some schemes go unused.
+    let allow = gated.then(|| quote!(#[allow(dead_code)]));
     quote! {
         /// The security schemes of the spec.
         #[derive(Debug, Clone, Copy)]
+        #allow
         pub(crate) enum SecurityScheme {
             #(#variant_docs #variants,)*
         }
 
         impl Client {
+            #allow
             /// Applies the first alternative whose credentials are all set;
             /// with none complete, the request goes without, and the server
             /// decides.

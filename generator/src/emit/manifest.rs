@@ -5,6 +5,7 @@ use quote::quote;
 
 use super::client::api_uses_uuid;
 use super::doc::{self, Doc};
+use super::features::Features;
 use super::types::ident;
 use crate::Settings;
 use crate::ir::Api;
@@ -30,7 +31,7 @@ const DEPENDENCIES: &[(&str, &str)] = &[
 
 const UUID: (&str, &str) = ("uuid", r#"{ version = "1", features = ["serde"] }"#);
 
-pub(super) fn cargo_toml(api: &Api, settings: &Settings) -> String {
+pub(super) fn cargo_toml(api: &Api, settings: &Settings, features: &Features) -> String {
     let mut deps: Vec<(&str, &str)> = DEPENDENCIES.to_vec();
     if api_uses_uuid(api) {
         deps.push(UUID);
@@ -53,6 +54,7 @@ pub(super) fn cargo_toml(api: &Api, settings: &Settings) -> String {
             out.push_str(&format!("{name} = {spec}\n"));
         }
     }
+    out.push_str(&features.manifest());
     for bench in &settings.benches {
         out.push_str(&format!("\n[[bench]]\nname = {}\nharness = false\n", toml_string(bench)));
     }
@@ -77,7 +79,7 @@ fn toml_string(s: &str) -> String {
 
 pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     let crate_ident = ident(&settings.crate_name.replace('-', "_"));
-    let setter = api.security_schemes.first().map(|s| {
+    let setter = api.credential_schemes().first().map(|s| {
         let setter = ident(&s.setter);
         match s.kind {
             crate::ir::SecurityKind::Basic => quote!(.#setter("user", "password")),
@@ -102,6 +104,11 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         ))
         .note("Build a [`Client`], then call operations through its per-tag accessors; each returns a builder for optional parameters, finished by `send()`:")
         .note(example)
+        .note(if api.groups.len() > 1 {
+            "Each tag's operations sit behind a Cargo feature named after the tag's module, all on by default: with `default-features = false` and only the features you use, the other tags' operations and models are not compiled."
+        } else {
+            ""
+        })
         .text();
     let inner_docs: Vec<String> =
         docs.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();

@@ -7,6 +7,7 @@ mod api;
 mod client;
 mod doc;
 mod example;
+mod features;
 mod manifest;
 mod markdown;
 mod models;
@@ -31,10 +32,14 @@ const RUNTIME: &[(&str, &str)] = &[
 
 /// Emits every file of the crate for `api`.
 pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
+    let features = features::Features::of(api);
     let mut files = vec![
-        Emitted::Text { path: "Cargo.toml".into(), text: manifest::cargo_toml(api, settings) },
+        Emitted::Text {
+            path: "Cargo.toml".into(),
+            text: manifest::cargo_toml(api, settings, &features),
+        },
         Emitted::Rust { path: "src/lib.rs".into(), tokens: manifest::lib_rs(api, settings) },
-        Emitted::Rust { path: "src/client.rs".into(), tokens: client::client_rs(api) },
+        Emitted::Rust { path: "src/client.rs".into(), tokens: client::client_rs(api, &features) },
     ];
     files.push(Emitted::Text {
         path: "rustfmt.toml".into(),
@@ -44,8 +49,8 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
     for (path, source) in RUNTIME {
         files.push(Emitted::Text { path: path.to_string(), text: source.to_string() });
     }
-    files.extend(api::files(api, &settings.crate_name));
-    files.extend(models::files(api));
+    files.extend(api::files(api, &settings.crate_name, &features));
+    files.extend(models::files(api, &features));
     let examples = |group: &crate::ir::Group, op: &crate::ir::Operation| {
         example::operation(api, op, &settings.crate_name, &group.module)
     };

@@ -5,11 +5,12 @@ use quote::quote;
 
 use super::Emitted;
 use super::doc::{self, Doc};
+use super::features::Features;
 use super::types::{Scope, ident, rust_type};
-use crate::ir::{Api, Enum, EnumRepr, Field, Struct, TypeDef, TypeKind, Union};
+use crate::ir::{Api, Discriminator, Enum, EnumRepr, Field, Struct, TypeDef, TypeKind, Union};
 use crate::naming::{self, NameSet};
 
-pub(super) fn files(api: &Api) -> Vec<Emitted> {
+pub(super) fn files(api: &Api, features: &Features) -> Vec<Emitted> {
     let mut modules = NameSet::with_reserved(&["mod"]);
     let mut files = Vec::with_capacity(api.types.len() + 1);
     let mut decls = Vec::with_capacity(api.types.len());
@@ -17,8 +18,11 @@ pub(super) fn files(api: &Api) -> Vec<Emitted> {
         let module = modules.claim(naming::module_name(&def.name));
         let module_ident = ident(&module);
         let name = ident(&def.name);
+        let cfg = features.for_type(&def.name);
         decls.push(quote! {
+            #cfg
             mod #module_ident;
+            #cfg
             pub use #module_ident::#name;
         });
         files
@@ -223,7 +227,19 @@ fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
 /// makes them; boxing some would make the API's shape depend on byte counts,
 /// so `large_enum_variant` is allowed instead.
 fn union_def(name: &proc_macro2::Ident, doc: Doc, u: &Union) -> TokenStream {
-    let docs = doc.note("The first variant whose shape matches a value decodes it.").attrs();
+    let how = match &u.discriminator {
+        Some(d) => format!(
+            "Which variant a value is comes from its {} property ({}); a value naming none of them decodes as the first variant whose shape fits.",
+            doc::code(&d.property),
+            d.mapping
+                .iter()
+                .map(|(wire, i)| format!("{} is `{}`", doc::code(wire), u.variants[*i].name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => "The first variant whose shape matches a value decodes it.".to_string(),
+    };
+    let docs = doc.note(how).attrs();
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let mut ty = rust_type(&v.ty, Scope::Models);
@@ -233,18 +249,71 @@ fn union_def(name: &proc_macro2::Ident, doc: Doc, u: &Union) -> TokenStream {
         let docs = doc::attrs("A value of this shape.");
         quote!(#docs #variant(#ty))
     });
+    // Untagged decoding tries variants in order; with a discriminator the
+    // tag decides, so overlapping shapes cannot be taken for one another.
+    let (derive_de, tagged) = match &u.discriminator {
+        None => (quote!(serde::Deserialize,), None),
+        Some(d) => (quote!(), Some(discriminated_deserialize(name, u, d))),
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive_de)]
         #[serde(untagged)]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants,)*
         }
 
+        #tagged
+
         impl crate::runtime::ParamValue for #name {
             fn to_param(&self) -> String {
                 crate::runtime::json_param(self)
+            }
+        }
+    }
+}
+
+/// `Deserialize` for a union with a discriminator: read the tag, decode the
+/// variant it names; for an unknown tag, the first variant that fits.
+fn discriminated_deserialize(
+    name: &proc_macro2::Ident,
+    u: &Union,
+    d: &Discriminator,
+) -> TokenStream {
+    let property = &d.property;
+    let arms = d.mapping.iter().map(|(wire, i)| {
+        let variant = ident(&u.variants[*i].name);
+        let decode = if u.variants[*i].boxed {
+            quote!(serde_json::from_value(value).map(|v| Self::#variant(Box::new(v))))
+        } else {
+            quote!(serde_json::from_value(value).map(Self::#variant))
+        };
+        quote!(Some(#wire) => #decode.map_err(serde::de::Error::custom))
+    });
+    let fallbacks = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wrapped =
+            if v.boxed { quote!(Self::#variant(Box::new(v))) } else { quote!(Self::#variant(v)) };
+        quote! {
+            if let Ok(v) = serde_json::from_value(value.clone()) {
+                return Ok(#wrapped);
+            }
+        }
+    });
+    let no_match = format!("no variant of {name} matches this value");
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#arms,)*
+                    _ => {
+                        #(#fallbacks)*
+                        Err(serde::de::Error::custom(#no_match))
+                    }
+                }
             }
         }
     }

@@ -25,8 +25,8 @@ use super::Lowerer;
 use super::refs::{self, Component, unresolved};
 use crate::diag::join;
 use crate::ir::{
-    Enum, EnumRepr, Facts, Field, FloatWidth, IntWidth, Struct, TypeDef, TypeKind, TypeRef, Union,
-    UnionVariant, Variant,
+    Discriminator, Enum, EnumRepr, Facts, Field, FloatWidth, IntWidth, Struct, TypeDef, TypeKind,
+    TypeRef, Union, UnionVariant, Variant,
 };
 use crate::naming::{self, NameSet};
 
@@ -253,12 +253,8 @@ impl<'a> Lowerer<'a> {
                 };
                 self.all_of(naming, data, all_of, empty, pointer)
             }
-            SchemaKind::OneOf { one_of } => {
-                self.union(naming, data, one_of, &join(pointer, "oneOf"))
-            }
-            SchemaKind::AnyOf { any_of } => {
-                self.union(naming, data, any_of, &join(pointer, "anyOf"))
-            }
+            SchemaKind::OneOf { one_of } => self.union(naming, data, one_of, pointer, "oneOf"),
+            SchemaKind::AnyOf { any_of } => self.union(naming, data, any_of, pointer, "anyOf"),
             SchemaKind::Not { .. } => {
                 self.warn(
                     pointer,
@@ -303,10 +299,10 @@ impl<'a> Lowerer<'a> {
             return self.all_of(naming, data, &a.all_of, parts(), pointer);
         }
         if !a.one_of.is_empty() {
-            return self.union(naming, data, &a.one_of, &join(pointer, "oneOf"));
+            return self.union(naming, data, &a.one_of, pointer, "oneOf");
         }
         if !a.any_of.is_empty() {
-            return self.union(naming, data, &a.any_of, &join(pointer, "anyOf"));
+            return self.union(naming, data, &a.any_of, pointer, "anyOf");
         }
         let typ = a.typ.as_deref();
         if !a.properties.is_empty() || a.additional_properties.is_some() || typ == Some("object") {
@@ -520,23 +516,58 @@ impl<'a> Lowerer<'a> {
         data: &SchemaData,
         members: &'a [ReferenceOr<Schema>],
         pointer: &str,
+        keyword: &str,
     ) -> TypeRef {
+        let members_at = join(pointer, keyword);
         if let [only] = members {
-            return self.schema_type(only.into(), naming, &join(pointer, "0"));
+            return self.schema_type(only.into(), naming, &join(&members_at, "0"));
         }
         let name = self.claim(naming);
         let mut names = NameSet::default();
         let mut variants = Vec::with_capacity(members.len());
         for (i, member) in members.iter().enumerate() {
             let hint = Naming::Hint(format!("{name}Variant{}", i + 1));
-            let ty = self.schema_type(member.into(), hint, &join(pointer, &i.to_string()));
+            let ty = self.schema_type(member.into(), hint, &join(&members_at, &i.to_string()));
             let label = match &ty {
                 TypeRef::Named(n) => n.clone(),
                 other => naming::variant_name(&other.label()),
             };
             variants.push(UnionVariant { name: names.claim(label), ty, boxed: false });
         }
-        self.insert(name.clone(), Some(data), pointer, TypeKind::Union(Union { variants }));
+        let discriminator = data.discriminator.as_ref().map(|d| {
+            let variant_of = |target: &str| {
+                let key = refs::key::<Schema>(target).unwrap_or_else(|| target.to_string());
+                let ty = TypeRef::Named(self.components.get(&key)?.clone());
+                variants.iter().position(|v| v.ty == ty)
+            };
+            let mut mapping: Vec<(String, usize)> = Vec::new();
+            for (value, target) in &d.mapping {
+                match variant_of(target) {
+                    Some(i) => mapping.push((value.clone(), i)),
+                    None => self.diags.push(crate::diag::Diagnostic::warning(
+                        join(&join(pointer, "discriminator"), "mapping"),
+                        format!("discriminator value `{value}` maps to `{target}`, which is not one of the variants; it is ignored"),
+                    )),
+                }
+            }
+            // Without a mapping entry, a variant's value is its schema name.
+            for member in members {
+                if let ReferenceOr::Reference { reference } = member {
+                    if let (Some(key), Some(i)) = (refs::key::<Schema>(reference), variant_of(reference)) {
+                        if !mapping.iter().any(|(_, j)| *j == i) {
+                            mapping.push((key, i));
+                        }
+                    }
+                }
+            }
+            Discriminator { property: d.property_name.clone(), mapping }
+        });
+        self.insert(
+            name.clone(),
+            Some(data),
+            pointer,
+            TypeKind::Union(Union { variants, discriminator }),
+        );
         TypeRef::Named(name)
     }
 
