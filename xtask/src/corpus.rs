@@ -62,6 +62,10 @@ struct Outcome {
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
+    if cfg!(debug_assertions) {
+        // Generation times are reported; a debug build's would mislead.
+        return crate::rerun_optimised("corpus", args);
+    }
     let mut filter = None;
     let mut limit = usize::MAX;
     let mut it = args.iter();

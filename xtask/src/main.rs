@@ -34,6 +34,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs `cargo xtask COMMAND ARGS` again from a release build, for commands
+/// that measure time.
+fn rerun_optimised(command: &str, args: &[String]) -> Result<(), String> {
+    let status =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["run", "--release", "--quiet", "-p", "xtask", "--", command])
+            .args(args)
+            .current_dir(codegen::root())
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("`xtask {command}` failed")) }
+}
+
 const USAGE: &str = "\
 usage:
   cargo xtask codegen                 regenerate generated/ from spec/agilicus.yaml

@@ -56,7 +56,7 @@ fn group_file(api: &Api, group: &Group, crate_name: &str) -> TokenStream {
     let struct_doc = doc::attrs(&format!(
         "Operations tagged {}; from [`Client::{}`].",
         doc::code(&group.tag),
-        naming_bare(&group.module)
+        crate::naming::bare(&group.module)
     ));
     let methods =
         group.operations.iter().map(|op| entry_method(api, op, crate_name, &group.module));
@@ -100,10 +100,6 @@ fn group_file(api: &Api, group: &Group, crate_name: &str) -> TokenStream {
 
         #(#items)*
     }
-}
-
-fn naming_bare(name: &str) -> &str {
-    crate::naming::bare(name)
 }
 
 /// Which imports a group module needs, so none is unused.
