@@ -390,14 +390,13 @@ impl Api {
         self.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok().map(|i| &self.types[i])
     }
 
-    /// The security schemes credentials can be given for: none when no
-    /// operation asks for any, so the client has no setters that do nothing.
-    pub fn credential_schemes(&self) -> &[SecurityScheme] {
-        if self.operations().any(Operation::uses_credentials) {
-            &self.security_schemes
-        } else {
-            &[]
-        }
+    /// The security schemes some operation can use: the client has setters
+    /// for these and no others (a setter nothing reads would be a lie, and
+    /// dead code).
+    pub fn credential_schemes(&self) -> Vec<&SecurityScheme> {
+        let used: std::collections::BTreeSet<usize> =
+            self.operations().flat_map(|o| o.security.iter().flatten().copied()).collect();
+        used.into_iter().filter_map(|i| self.security_schemes.get(i)).collect()
     }
 
     /// Every operation in output order.

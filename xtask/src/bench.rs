@@ -17,6 +17,17 @@ use serde_json::{Value, json};
 
 const GITHUB: &str = "target/corpus/node_modules/@octokit/openapi/generated/api.github.com.json";
 
+/// Prints a line of the report as soon as it is known, and keeps it for the
+/// summary at the end.
+macro_rules! say {
+    ($table:ident, $($arg:tt)*) => {{
+        let line = format!($($arg)*);
+        println!("{line}");
+        $table.push_str(&line);
+        $table.push('\n');
+    }};
+}
+
 /// Median, min and max of some samples, in milliseconds.
 struct Stats {
     median: f64,
@@ -64,13 +75,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for (name, path, runs) in &specs {
         let runs = if quick { 1 } else { *runs };
         let generation = generation(path, runs)?;
-        let _ = writeln!(table, "{name}: generation ({runs} runs)");
+        say!(table, "{name}: generation ({runs} runs)");
         for (stage, stats) in &generation.stages {
-            let _ = writeln!(table, "  {stage:<14} {}", stats.show());
+            say!(table, "  {stage:<14} {}", stats.show());
         }
         let ratio = generation.total.median / generation.parse.median;
-        let _ = writeln!(table, "  {:<14} {}", "parse only", generation.parse.show());
-        let _ = writeln!(table, "  {:<14} {ratio:>9.2}x parse-only", "ratio");
+        say!(table, "  {:<14} {}", "parse only", generation.parse.show());
+        say!(table, "  {:<14} {ratio:>9.2}x parse-only", "ratio");
         let peak = peak_memory(path)?;
         let _ = writeln!(
             table,
@@ -95,7 +106,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let agilicus =
         compile_times(&root, "generated", &root.join("target"), if quick { 1 } else { 3 }, None)?;
-    let _ = writeln!(table, "agilicus-api: {}", agilicus.summary());
+    say!(table, "agilicus-api: {}", agilicus.summary());
     report.insert("agilicus_compile".into(), agilicus.json());
     if !quick {
         let crate_dir = out_dir.join("github");
@@ -115,18 +126,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
             1,
             Some(&warm),
         )?;
-        let _ = writeln!(table, "github: {}", github_compile.summary());
+        say!(table, "github: {}", github_compile.summary());
         report.insert("github_compile".into(), github_compile.json());
     }
 
     let overhead = request_overhead(&root, quick)?;
-    let _ = writeln!(table, "{}", overhead.0);
+    say!(table, "{}", overhead.0);
     report.insert("request_overhead".into(), overhead.1);
 
     report.insert("quick".into(), json!(quick));
     report
         .insert("cores".into(), json!(std::thread::available_parallelism().map_or(0, |n| n.get())));
-    println!("{table}");
+    println!("\n{table}");
     let path = out_dir.join(if quick { "quick.json" } else { "latest.json" });
     fs::write(&path, serde_json::to_string_pretty(&Value::Object(report)).unwrap_or_default())
         .map_err(|e| e.to_string())?;
@@ -347,7 +358,9 @@ fn request_overhead(root: &Path, quick: bool) -> Result<(String, Value), String>
         return Err("criterion benchmark failed".into());
     }
     let estimate = |name: &str| -> Result<f64, String> {
-        let path = root.join(format!("target/criterion/{name}/new/estimates.json"));
+        // Criterion names the directory after the id, `/` made `_`.
+        let dir = name.replace('/', "_");
+        let path = root.join(format!("target/criterion/{dir}/new/estimates.json"));
         let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let value: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
         value["median"]["point_estimate"].as_f64().ok_or_else(|| "no median".to_string())

@@ -10,6 +10,7 @@
 
 use std::fmt::Write as _;
 use std::fs;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -245,14 +246,17 @@ fn one(spec: &Spec, crates: &Path, target: &Path, lock: &Path) -> Outcome {
 fn run_with_limit(command: &mut Command, limit: Duration) -> Option<(bool, String)> {
     let log = std::env::temp_dir().join(format!("xtask-corpus-{}.log", std::process::id()));
     let file = fs::File::create(&log).ok()?;
-    let mut child = command.stdout(Stdio::null()).stderr(file).spawn().ok()?;
+    // Its own process group, so a timeout stops cargo *and* the compiler it
+    // started (killing cargo alone leaves rustc running, and a 5-million-line
+    // crate then holds 20 GiB).
+    let mut child = command.stdout(Stdio::null()).stderr(file).process_group(0).spawn().ok()?;
     let started = Instant::now();
     let status = loop {
         if let Ok(Some(status)) = child.try_wait() {
             break status;
         }
         if started.elapsed() > limit {
-            let _ = child.kill();
+            let _ = Command::new("kill").args(["-KILL", &format!("-{}", child.id())]).status();
             let _ = child.wait();
             return None;
         }

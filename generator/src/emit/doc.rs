@@ -62,8 +62,9 @@ pub(crate) fn sanitize(text: &str) -> String {
     let mut out = Vec::new();
     let mut fenced = false;
     let mut list_indent = 0;
-    // Tabs render unpredictably; clippy rejects them in docs.
-    let text = text.replace('\t', "    ");
+    // Tabs render unpredictably and a bare CR is not allowed in a doc
+    // comment; clippy and rustc reject them.
+    let text = text.replace('\t', "    ").replace("\r\n", "\n").replace('\r', "\n");
     for line in text.trim().lines() {
         let trimmed = line.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -97,12 +98,16 @@ pub(crate) fn sanitize(text: &str) -> String {
 }
 
 /// The width of a list marker (`- `, `* `, `+ `, `12. `) opening `line`, or 0.
+/// Continuation lines must be indented to where the item's text starts.
 fn list_marker(line: &str) -> usize {
-    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
-        return 2;
-    }
-    let digits = line.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && line[digits..].starts_with(". ") { digits + 2 } else { 0 }
+    let marker = if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        1
+    } else {
+        let digits = line.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 && line[digits..].starts_with(". ") { digits + 1 } else { return 0 }
+    };
+    let spaces = line[marker..].chars().take_while(|c| *c == ' ').count();
+    marker + spaces.min(4)
 }
 
 /// A Markdown link `[text](http…)` at the start of `text`: its length.
@@ -251,6 +256,8 @@ mod tests {
         );
         assert_eq!(sanitize("- one\ncontinued\n\nafter"), "- one\n  continued\n\nafter");
         assert_eq!(sanitize("1. one\n   more"), "1. one\n   more");
+        assert_eq!(sanitize("*   wide\nmore"), "*   wide\n    more");
+        assert_eq!(sanitize("a\rb\r\nc"), "a\nb\nc");
     }
 
     #[test]
