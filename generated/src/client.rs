@@ -80,6 +80,7 @@ impl Client {
 
 /// The security schemes of the spec.
 #[derive(Debug, Clone, Copy)]
+#[allow(clippy::enum_variant_names)]
 pub(crate) enum SecurityScheme {
     /// The `token-valid` scheme.
     TokenValid,

@@ -1828,6 +1828,7 @@ impl BulkUpdateMetadata<'_> {
 
 /// The error statuses the spec documents for `bulk_update_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum BulkUpdateMetadataError {}
 
 impl std::fmt::Display for BulkUpdateMetadataError {
@@ -1884,6 +1885,7 @@ impl CreateChallengeMethod<'_> {
 
 /// The error statuses the spec documents for `create_challenge_method`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum CreateChallengeMethodError {}
 
 impl std::fmt::Display for CreateChallengeMethodError {
@@ -1934,6 +1936,7 @@ impl CreateServiceAccount<'_> {
 
 /// The error statuses the spec documents for `create_service_account`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum CreateServiceAccountError {}
 
 impl std::fmt::Display for CreateServiceAccountError {
@@ -1990,6 +1993,7 @@ impl CreateUpstreamUserIdentity<'_> {
 
 /// The error statuses the spec documents for `create_upstream_user_identity`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum CreateUpstreamUserIdentityError {}
 
 impl std::fmt::Display for CreateUpstreamUserIdentityError {
@@ -2035,6 +2039,7 @@ impl CreateUser<'_> {
 
 /// The error statuses the spec documents for `create_user`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum CreateUserError {
     /// `409`: User already exists
     Conflict(ApiResponse<String>),
@@ -2100,6 +2105,7 @@ impl CreateUserIdentityUpdate<'_> {
 
 /// The error statuses the spec documents for `create_user_identity_update`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum CreateUserIdentityUpdateError {}
 
 impl std::fmt::Display for CreateUserIdentityUpdateError {
@@ -2150,6 +2156,7 @@ impl CreateUserMetadata<'_> {
 
 /// The error statuses the spec documents for `create_user_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum CreateUserMetadataError {}
 
 impl std::fmt::Display for CreateUserMetadataError {
@@ -2196,6 +2203,7 @@ impl CreateUserRequest<'_> {
 
 /// The error statuses the spec documents for `create_user_request`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum CreateUserRequestError {}
 
 impl std::fmt::Display for CreateUserRequestError {
@@ -2247,6 +2255,7 @@ impl DeleteChallengeMethod<'_> {
 
 /// The error statuses the spec documents for `delete_challenge_method`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum DeleteChallengeMethodError {
     /// `404`: Challenge method does not exist
     NotFound(ApiResponse<String>),
@@ -2318,6 +2327,7 @@ impl DeleteServiceAccount<'_> {
 
 /// The error statuses the spec documents for `delete_service_account`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum DeleteServiceAccountError {
     /// `404`: service account does not exist
     NotFound(ApiResponse<String>),
@@ -2386,6 +2396,7 @@ impl DeleteUpstreamUserIdentity<'_> {
 
 /// The error statuses the spec documents for `delete_upstream_user_identity`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum DeleteUpstreamUserIdentityError {
     /// `404`: Upstream user identity does not exist.
     NotFound(ApiResponse<String>),
@@ -2444,6 +2455,7 @@ impl DeleteUser<'_> {
 
 /// The error statuses the spec documents for `delete_user`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum DeleteUserError {
     /// `404`: User does not exist
     NotFound(ApiResponse<String>),
@@ -2525,6 +2537,7 @@ impl DeleteUserMetadata<'_> {
 
 /// The error statuses the spec documents for `delete_user_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum DeleteUserMetadataError {
     /// `404`: User metadata entry does not exist
     NotFound(ApiResponse<String>),
@@ -2608,6 +2621,7 @@ impl DeleteUserRequest<'_> {
 
 /// The error statuses the spec documents for `delete_user_request`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum DeleteUserRequestError {
     /// `404`: User request does not exist
     NotFound(ApiResponse<String>),
@@ -2671,6 +2685,7 @@ impl GetChallengeMethod<'_> {
 
 /// The error statuses the spec documents for `get_challenge_method`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum GetChallengeMethodError {
     /// `404`: Challenge method does not exist
     NotFound(ApiResponse<String>),
@@ -2741,6 +2756,7 @@ impl GetServiceAccount<'_> {
 
 /// The error statuses the spec documents for `get_service_account`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum GetServiceAccountError {
     /// `404`: service account does not exist
     NotFound(ApiResponse<String>),
@@ -2810,6 +2826,7 @@ impl GetUpstreamUserIdentity<'_> {
 
 /// The error statuses the spec documents for `get_upstream_user_identity`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum GetUpstreamUserIdentityError {
     /// `404`: Upstream user identity does not exist
     NotFound(ApiResponse<String>),
@@ -2878,6 +2895,7 @@ impl GetUser<'_> {
 
 /// The error statuses the spec documents for `get_user`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum GetUserError {
     /// `404`: User does not exist
     NotFound(ApiResponse<String>),
@@ -2956,6 +2974,7 @@ impl GetUserMetadata<'_> {
 
 /// The error statuses the spec documents for `get_user_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum GetUserMetadataError {
     /// `404`: User metadata entry does not exist
     NotFound(ApiResponse<String>),
@@ -3038,6 +3057,7 @@ impl GetUserRequest<'_> {
 
 /// The error statuses the spec documents for `get_user_request`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum GetUserRequestError {
     /// `404`: User request does not exist
     NotFound(ApiResponse<String>),
@@ -3169,6 +3189,7 @@ impl ListAccessRequests<'_> {
 
 /// The error statuses the spec documents for `list_access_requests`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListAccessRequestsError {}
 
 impl std::fmt::Display for ListAccessRequestsError {
@@ -3228,6 +3249,7 @@ impl ListAllResourcePermissions<'_> {
 
 /// The error statuses the spec documents for `list_all_resource_permissions`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListAllResourcePermissionsError {}
 
 impl std::fmt::Display for ListAllResourcePermissionsError {
@@ -3288,6 +3310,7 @@ impl ListAllUserOrgs<'_> {
 
 /// The error statuses the spec documents for `list_all_user_orgs`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListAllUserOrgsError {
     /// `404`: User does not exist
     NotFound(ApiResponse<String>),
@@ -3355,6 +3378,7 @@ impl ListAllUserRoles<'_> {
 
 /// The error statuses the spec documents for `list_all_user_roles`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListAllUserRolesError {}
 
 impl std::fmt::Display for ListAllUserRolesError {
@@ -3457,6 +3481,7 @@ impl ListChallengeMethods<'_> {
 
 /// The error statuses the spec documents for `list_challenge_methods`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListChallengeMethodsError {}
 
 impl std::fmt::Display for ListChallengeMethodsError {
@@ -3700,6 +3725,7 @@ impl ListCombinedUserDetails<'_> {
 
 /// The error statuses the spec documents for `list_combined_user_details`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListCombinedUserDetailsError {}
 
 impl std::fmt::Display for ListCombinedUserDetailsError {
@@ -3795,6 +3821,7 @@ impl ListOrgUserRoles<'_> {
 
 /// The error statuses the spec documents for `list_org_user_roles`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListOrgUserRolesError {}
 
 impl std::fmt::Display for ListOrgUserRolesError {
@@ -3882,6 +3909,7 @@ impl ListServiceAccounts<'_> {
 
 /// The error statuses the spec documents for `list_service_accounts`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListServiceAccountsError {}
 
 impl std::fmt::Display for ListServiceAccountsError {
@@ -3951,6 +3979,7 @@ impl ListUpstreamUserIdentities<'_> {
 
 /// The error statuses the spec documents for `list_upstream_user_identities`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListUpstreamUserIdentitiesError {}
 
 impl std::fmt::Display for ListUpstreamUserIdentitiesError {
@@ -4021,6 +4050,7 @@ impl ListUserApplicationAccessInfo<'_> {
 
 /// The error statuses the spec documents for `list_user_application_access_info`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListUserApplicationAccessInfoError {}
 
 impl std::fmt::Display for ListUserApplicationAccessInfoError {
@@ -4091,6 +4121,7 @@ impl ListUserFileShareAccessInfo<'_> {
 
 /// The error statuses the spec documents for `list_user_file_share_access_info`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListUserFileShareAccessInfoError {}
 
 impl std::fmt::Display for ListUserFileShareAccessInfoError {
@@ -4150,6 +4181,7 @@ impl ListUserGuids<'_> {
 
 /// The error statuses the spec documents for `list_user_guids`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListUserGuidsError {}
 
 impl std::fmt::Display for ListUserGuidsError {
@@ -4257,6 +4289,7 @@ impl ListUserMetadata<'_> {
 
 /// The error statuses the spec documents for `list_user_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListUserMetadataError {}
 
 impl std::fmt::Display for ListUserMetadataError {
@@ -4321,6 +4354,7 @@ impl ListUserPermissions<'_> {
 
 /// The error statuses the spec documents for `list_user_permissions`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListUserPermissionsError {
     /// `404`: User does not exist
     NotFound(ApiResponse<String>),
@@ -4438,6 +4472,7 @@ impl ListUserRequests<'_> {
 
 /// The error statuses the spec documents for `list_user_requests`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListUserRequestsError {}
 
 impl std::fmt::Display for ListUserRequestsError {
@@ -4732,6 +4767,7 @@ impl ListUsers<'_> {
 
 /// The error statuses the spec documents for `list_users`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ListUsersError {}
 
 impl std::fmt::Display for ListUsersError {
@@ -4804,6 +4840,7 @@ impl ReplaceChallengeMethod<'_> {
 
 /// The error statuses the spec documents for `replace_challenge_method`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ReplaceChallengeMethodError {
     /// `404`: Challenge method does not exist
     NotFound(ApiResponse<String>),
@@ -4876,6 +4913,7 @@ impl ReplaceServiceAccount<'_> {
 
 /// The error statuses the spec documents for `replace_service_account`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ReplaceServiceAccountError {
     /// `404`: service account does not exist
     NotFound(ApiResponse<String>),
@@ -4963,6 +5001,7 @@ impl ReplaceUpstreamUserIdentity<'_> {
 
 /// The error statuses the spec documents for `replace_upstream_user_identity`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ReplaceUpstreamUserIdentityError {
     /// `404`: Upstream user identity does not exist
     NotFound(ApiResponse<String>),
@@ -5029,6 +5068,7 @@ impl ReplaceUser<'_> {
 
 /// The error statuses the spec documents for `replace_user`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ReplaceUserError {
     /// `404`: User does not exists
     NotFound(ApiResponse<String>),
@@ -5100,6 +5140,7 @@ impl ReplaceUserMetadata<'_> {
 
 /// The error statuses the spec documents for `replace_user_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ReplaceUserMetadataError {
     /// `404`: User metadata entry does not exist
     NotFound(ApiResponse<String>),
@@ -5171,6 +5212,7 @@ impl ReplaceUserRequest<'_> {
 
 /// The error statuses the spec documents for `replace_user_request`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ReplaceUserRequestError {
     /// `404`: User request does not exist
     NotFound(ApiResponse<String>),
@@ -5251,6 +5293,7 @@ impl ReplaceUserRole<'_> {
 
 /// The error statuses the spec documents for `replace_user_role`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ReplaceUserRoleError {
     /// `404`: User does not exists
     NotFound(ApiResponse<String>),
@@ -5311,6 +5354,7 @@ impl ResetUserMfaChallengeMethods<'_> {
 
 /// The error statuses the spec documents for `reset_user_mfa_challenge_methods`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum ResetUserMfaChallengeMethodsError {}
 
 impl std::fmt::Display for ResetUserMfaChallengeMethodsError {
@@ -5371,6 +5415,7 @@ impl UpdateUserRequest<'_> {
 
 /// The error statuses the spec documents for `update_user_request`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
 pub enum UpdateUserRequestError {
     /// `404`: User request does not exist
     NotFound(ApiResponse<String>),

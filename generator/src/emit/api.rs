@@ -172,6 +172,46 @@ fn is_scalar(api: &Api, ty: &TypeRef) -> bool {
     }
 }
 
+/// Names come from the spec, not from a Rust author: an operation called
+/// `sub` is no attempt at `std::ops`, so clippy's suggestion is allowed (as
+/// `enum_variant_names` is on every generated enum, for the same reason).
+fn looks_like_std_trait(name: &str) -> Option<TokenStream> {
+    const NAMES: &[&str] = &[
+        "add",
+        "as_mut",
+        "as_ref",
+        "bitand",
+        "bitor",
+        "bitxor",
+        "borrow",
+        "borrow_mut",
+        "clone",
+        "cmp",
+        "default",
+        "deref",
+        "deref_mut",
+        "div",
+        "drop",
+        "eq",
+        "from_iter",
+        "from_str",
+        "hash",
+        "index",
+        "index_mut",
+        "into_iter",
+        "mul",
+        "neg",
+        "next",
+        "not",
+        "partial_cmp",
+        "rem",
+        "shl",
+        "shr",
+        "sub",
+    ];
+    NAMES.contains(&name).then(|| quote!(#[allow(clippy::should_implement_trait)]))
+}
+
 /// Whether a value of `ty` is a JSON object (a struct or a map).
 fn is_object(api: &Api, ty: &TypeRef) -> bool {
     match ty {
@@ -295,11 +335,13 @@ fn entry_method(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> 
     // Required parameters are positional by design, however many the spec has.
     let many = (slots.iter().filter(|s| s.required).count() > 7)
         .then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let trait_like = looks_like_std_trait(&op.fn_name);
     let docs = operation_doc(api, op, crate_name, accessor).attrs();
     quote! {
         #docs
         #deprecated
         #many
+        #trait_like
         pub fn #fn_name(&self, #(#args),*) -> #builder<'a> {
             #builder {
                 client: self.client,
@@ -418,8 +460,10 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         let name = &s.name;
         let Arg { ty, store } = &s.arg;
         let docs = s.docs.attrs();
+        let trait_like = looks_like_std_trait(&name.to_string());
         quote! {
             #docs
+            #trait_like
             pub fn #name(mut self, #name: #ty) -> Self {
                 self.#name = Some(#store);
                 self
@@ -508,7 +552,7 @@ fn success_type(op: &Operation) -> (TokenStream, TokenStream) {
             let items = quote! {
                 #docs
                 #[derive(Debug, Clone)]
-                #[allow(clippy::large_enum_variant)]
+                #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
                 pub enum #name {
                     #(#variants,)*
                 }
@@ -761,6 +805,7 @@ fn error_enum(op: &Operation) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone)]
+        #[allow(clippy::enum_variant_names)]
         pub enum #error {
             #(#variants,)*
         }

@@ -369,6 +369,7 @@ fn authorize(api: &Api, gated: bool) -> TokenStream {
     quote! {
         /// The security schemes of the spec.
         #[derive(Debug, Clone, Copy)]
+        #[allow(clippy::enum_variant_names)]
         #allow
         pub(crate) enum SecurityScheme {
             #(#variant_docs #variants,)*

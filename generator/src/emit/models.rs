@@ -213,6 +213,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[allow(clippy::enum_variant_names)]
         pub enum #name {
             #(#variant_docs #variants,)*
             /// A value this client does not know, kept as received.
@@ -259,7 +260,7 @@ fn union_def(name: &proc_macro2::Ident, doc: Doc, u: &Union) -> TokenStream {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive_de)]
         #[serde(untagged)]
-        #[allow(clippy::large_enum_variant)]
+        #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
         pub enum #name {
             #(#variants,)*
         }
