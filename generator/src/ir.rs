@@ -94,6 +94,23 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// Every type the operation sends or receives: parameters, the request
+    /// body and each response body (JSON and form bodies; text and bytes
+    /// have no schema type).
+    pub fn type_refs(&self) -> impl Iterator<Item = &TypeRef> {
+        let bodies = self.body.iter().map(|b| &b.kind).chain(
+            self.success
+                .responses
+                .iter()
+                .chain(&self.errors)
+                .filter_map(|r| r.body.as_ref().map(|b| &b.kind)),
+        );
+        self.params.iter().map(|p| &p.ty).chain(bodies.filter_map(|kind| match kind {
+            BodyKind::Json(t) | BodyKind::Form(t) => Some(t),
+            BodyKind::Text | BodyKind::Bytes => None,
+        }))
+    }
+
     /// Whether some way of authorising this operation needs credentials
     /// (`security: [{}]` and `security: []` need none).
     pub fn uses_credentials(&self) -> bool {

@@ -49,10 +49,7 @@ fn group_file(api: &Api, group: &Group, crate_name: &str) -> TokenStream {
         .note(format!("Operations tagged {}.", doc::code(&group.tag)))
         .prose(group.description.as_deref())
         .text();
-    let module_doc: Vec<String> = module_doc
-        .lines()
-        .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
-        .collect();
+    let module_doc = doc::inner_attrs(&module_doc);
     let struct_doc = doc::attrs(&format!(
         "Operations tagged {}; from [`Client::{}`].",
         doc::code(&group.tag),
@@ -75,7 +72,7 @@ fn group_file(api: &Api, group: &Group, crate_name: &str) -> TokenStream {
         )
     });
     quote! {
-        #(#![doc = #module_doc])*
+        #module_doc
 
         use reqwest::Method;
 
@@ -112,18 +109,7 @@ struct Uses {
 
 impl Uses {
     fn of(api: &Api, group: &Group) -> Self {
-        let named = |t: &TypeRef| mentions_named(t);
-        let body_named =
-            |k: &BodyKind| matches!(k, BodyKind::Json(t) | BodyKind::Form(t) if named(t));
-        let models = group.operations.iter().any(|o| {
-            o.params.iter().any(|p| named(&p.ty))
-                || o.body.as_ref().is_some_and(|b| body_named(&b.kind))
-                || o.success
-                    .responses
-                    .iter()
-                    .chain(&o.errors)
-                    .any(|r| r.body.as_ref().is_some_and(|b| body_named(&b.kind)))
-        });
+        let models = group.operations.iter().any(|o| o.type_refs().any(mentions_named));
         let list_style = group.operations.iter().any(|o| {
             o.params
                 .iter()

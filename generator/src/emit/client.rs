@@ -6,7 +6,7 @@ use quote::quote;
 use super::doc::{self, Doc};
 use super::features::Features;
 use super::types::{ident, uses_uuid};
-use crate::ir::{Api, BodyKind, ParamLocation, SecurityKind, TypeKind};
+use crate::ir::{Api, ParamLocation, SecurityKind, TypeKind};
 
 pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
     let base_url = &api.base_url;
@@ -406,15 +406,6 @@ pub(super) fn api_uses_uuid(api: &Api) -> bool {
         TypeKind::Alias(ty) => uses_uuid(ty),
         TypeKind::Enum(_) => false,
     });
-    let body = |k: &BodyKind| matches!(k, BodyKind::Json(t) | BodyKind::Form(t) if uses_uuid(t));
-    let in_operations = api.operations().any(|o| {
-        o.params.iter().any(|p| uses_uuid(&p.ty))
-            || o.body.as_ref().is_some_and(|b| body(&b.kind))
-            || o.success
-                .responses
-                .iter()
-                .chain(&o.errors)
-                .any(|r| r.body.as_ref().is_some_and(|b| body(&b.kind)))
-    });
+    let in_operations = api.operations().any(|o| o.type_refs().any(uses_uuid));
     in_types || in_operations
 }

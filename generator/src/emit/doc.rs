@@ -8,13 +8,22 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// The lines of doc text as attribute values (`/// text` keeps one space).
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect()
+}
+
 /// `#[doc]` attributes for a block of doc text (empty for none).
 pub(crate) fn attrs(text: &str) -> TokenStream {
-    let lines: Vec<String> =
-        text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
+    let lines = lines(text);
     quote!(#(#[doc = #lines])*)
 }
 
+/// `#![doc]` attributes: the docs of the module or crate they open.
+pub(crate) fn inner_attrs(text: &str) -> TokenStream {
+    let lines = lines(text);
+    quote!(#(#![doc = #lines])*)
+}
 /// Builds doc text from paragraphs, skipping empty ones.
 #[derive(Default)]
 pub(crate) struct Doc {

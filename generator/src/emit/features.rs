@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Api, BodyKind, TypeKind, TypeRef};
+use crate::ir::{Api, TypeKind, TypeRef};
 
 pub(super) struct Features {
     /// Feature names (group modules), sorted; empty when not gating.
@@ -26,22 +26,8 @@ impl Features {
         }
         let mut reached_by: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for group in &api.groups {
-            let mut stack: Vec<&TypeRef> = Vec::new();
-            for op in &group.operations {
-                stack.extend(op.params.iter().map(|p| &p.ty));
-                let bodies = op.body.iter().map(|b| &b.kind).chain(
-                    op.success
-                        .responses
-                        .iter()
-                        .chain(&op.errors)
-                        .filter_map(|r| r.body.as_ref().map(|b| &b.kind)),
-                );
-                for kind in bodies {
-                    if let BodyKind::Json(t) | BodyKind::Form(t) = kind {
-                        stack.push(t);
-                    }
-                }
-            }
+            let mut stack: Vec<&TypeRef> =
+                group.operations.iter().flat_map(|op| op.type_refs()).collect();
             while let Some(ty) = stack.pop() {
                 match ty {
                     TypeRef::List(inner) | TypeRef::Map(inner) => stack.push(inner),

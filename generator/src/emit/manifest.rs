@@ -110,10 +110,9 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             ""
         })
         .text();
-    let inner_docs: Vec<String> =
-        docs.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
+    let inner_docs = doc::inner_attrs(&docs);
     quote! {
-        #(#![doc = #inner_docs])*
+        #inner_docs
         #![deny(missing_docs)]
 
         pub mod apis;
