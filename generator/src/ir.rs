@@ -98,17 +98,19 @@ impl Operation {
     /// body and each response body (JSON and form bodies; text and bytes
     /// have no schema type).
     pub fn type_refs(&self) -> impl Iterator<Item = &TypeRef> {
-        let bodies = self.body.iter().map(|b| &b.kind).chain(
-            self.success
-                .responses
-                .iter()
-                .chain(&self.errors)
-                .filter_map(|r| r.body.as_ref().map(|b| &b.kind)),
-        );
-        self.params.iter().map(|p| &p.ty).chain(bodies.filter_map(|kind| match kind {
-            BodyKind::Json(t) | BodyKind::Form(t) => Some(t),
-            BodyKind::Text | BodyKind::Bytes => None,
-        }))
+        let responses = self.success.responses.iter().chain(&self.errors);
+        let bodies = self
+            .body
+            .iter()
+            .map(|b| &b.kind)
+            .chain(responses.clone().filter_map(|r| r.body.as_ref().map(|b| &b.kind)));
+        let body_types = bodies.flat_map(|kind| match kind {
+            BodyKind::Json(t) | BodyKind::Form(t) => vec![t],
+            BodyKind::Multipart(form) => form.parts.iter().filter_map(Part::type_ref).collect(),
+            BodyKind::Text | BodyKind::Bytes => Vec::new(),
+        });
+        let header_types = responses.flat_map(|r| &r.headers).map(|h| &h.ty);
+        self.params.iter().map(|p| &p.ty).chain(body_types).chain(header_types)
     }
 
     /// Whether some way of authorising this operation needs credentials
@@ -180,8 +182,52 @@ pub enum BodyKind {
     Form(TypeRef),
     /// `text/*`, as a `String`.
     Text,
-    /// Anything else, as raw bytes.
+    /// Anything else, as raw bytes (or a stream of them).
     Bytes,
+    /// `multipart/form-data` request bodies: one part per property.
+    Multipart(Multipart),
+}
+
+/// A `multipart/form-data` body: a struct with a field per part.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Multipart {
+    /// Name of the struct, `UpperCamelCase`.
+    pub name: String,
+    /// In spec order.
+    pub parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub required: bool,
+    /// An array property: the part repeats once per item.
+    pub repeated: bool,
+    pub kind: PartKind,
+    /// The `encoding.contentType` the spec sets for this part.
+    pub content_type: Option<String>,
+    pub description: Option<String>,
+}
+
+impl Part {
+    /// The schema type of a text or JSON part (files have none).
+    pub fn type_ref(&self) -> Option<&TypeRef> {
+        match &self.kind {
+            PartKind::File => None,
+            PartKind::Text(t) | PartKind::Json(t) => Some(t),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartKind {
+    /// `format: binary` (or `base64`): a file, from bytes or a stream.
+    File,
+    /// A scalar written as text.
+    Text(TypeRef),
+    /// Anything structured, written as JSON.
+    Json(TypeRef),
 }
 
 /// Which statuses a response entry matches.
@@ -201,6 +247,18 @@ pub struct Response {
     pub description: String,
     /// `None` when the response documents no body.
     pub body: Option<ResponseBody>,
+    /// Documented response headers, in spec order.
+    pub headers: Vec<ResponseHeader>,
+    /// Struct holding the typed headers, when there are any.
+    pub headers_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

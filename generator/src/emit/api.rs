@@ -8,8 +8,8 @@ use super::doc::{self, Doc};
 use super::features::Features;
 use super::types::{Scope, ident, rust_type};
 use crate::ir::{
-    Api, BodyKind, Group, Method, Operation, ParamLocation, Parameter, PathPart, QueryStyle,
-    StatusMatch, SuccessShape, TypeKind, TypeRef,
+    Api, BodyKind, Group, Method, Multipart, Operation, ParamLocation, Parameter, Part, PartKind,
+    PathPart, QueryStyle, Response, StatusMatch, SuccessShape, TypeKind, TypeRef,
 };
 
 pub(super) fn files(api: &Api, crate_name: &str, features: &Features) -> Vec<Emitted> {
@@ -66,6 +66,13 @@ fn group_file(api: &Api, group: &Group, crate_name: &str) -> TokenStream {
     });
     let list_use = uses.list_style.then(|| quote!(ListStyle,));
     let object_use = uses.object_style.then(|| quote!(ObjectStyle,));
+    let multipart_use = uses.multipart.then(|| {
+        quote!(
+            use crate::transfer::Multipart;
+        )
+    });
+    let header_use = uses.header_value.then(|| quote!(header_value,));
+    let headers_use = uses.header_values.then(|| quote!(header_values,));
     let scheme_use = uses.security.then(|| {
         quote!(
             use crate::client::SecurityScheme;
@@ -77,7 +84,8 @@ fn group_file(api: &Api, group: &Group, crate_name: &str) -> TokenStream {
         use reqwest::Method;
 
         #scheme_use
-        use crate::runtime::{#list_use #object_use Request};
+        use crate::runtime::{#header_use #headers_use #list_use #object_use Request};
+        #multipart_use
         #models_use
         use crate::{ApiResponse, Client, Error};
 
@@ -105,6 +113,9 @@ struct Uses {
     list_style: bool,
     object_style: bool,
     security: bool,
+    multipart: bool,
+    header_value: bool,
+    header_values: bool,
 }
 
 impl Uses {
@@ -123,7 +134,20 @@ impl Uses {
             })
         });
         let security = group.operations.iter().any(Operation::uses_credentials);
-        Uses { models, list_style, object_style, security }
+        let multipart = group
+            .operations
+            .iter()
+            .any(|o| o.body.as_ref().is_some_and(|b| matches!(b.kind, BodyKind::Multipart(_))));
+        let readings: Vec<HeaderReading<'_>> = group
+            .operations
+            .iter()
+            .flat_map(|o| o.success.responses.iter().chain(&o.errors))
+            .flat_map(|r| &r.headers)
+            .map(|h| header_reading(api, &h.ty))
+            .collect();
+        let header_value = readings.iter().any(|r| matches!(r, HeaderReading::One(_)));
+        let header_values = readings.iter().any(|r| matches!(r, HeaderReading::List(_)));
+        Uses { models, list_style, object_style, security, multipart, header_value, header_values }
     }
 }
 
@@ -198,6 +222,36 @@ fn looks_like_std_trait(name: &str) -> Option<TokenStream> {
     NAMES.contains(&name).then(|| quote!(#[allow(clippy::should_implement_trait)]))
 }
 
+/// How a response header's text is read into its field.
+enum HeaderReading<'t> {
+    /// Parsed whole, as this type.
+    One(&'t TypeRef),
+    /// Split at commas, each item parsed as this type.
+    List(&'t TypeRef),
+}
+
+/// Scalars parse; lists of scalars split at commas; the rest stays text.
+fn header_reading<'t>(api: &Api, ty: &'t TypeRef) -> HeaderReading<'t> {
+    match ty {
+        TypeRef::List(item) if parses(api, item) => HeaderReading::List(item),
+        ty if parses(api, ty) => HeaderReading::One(ty),
+        _ => HeaderReading::One(&TypeRef::String),
+    }
+}
+
+/// Whether a value of `ty` can be parsed from header text (`FromStr`).
+fn parses(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(n) => match api.type_def(n).map(|t| &t.kind) {
+            Some(TypeKind::Enum(_)) => true,
+            Some(TypeKind::Alias(inner)) => parses(api, inner),
+            _ => false,
+        },
+        TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Json | TypeRef::JsonObject => false,
+        _ => true,
+    }
+}
+
 /// Whether a value of `ty` is a JSON object (a struct or a map).
 fn is_object(api: &Api, ty: &TypeRef) -> bool {
     match ty {
@@ -265,9 +319,13 @@ fn slots(op: &Operation) -> Vec<Slot<'_>> {
             BodyKind::Json(t) | BodyKind::Form(t) => (rust_type(t, Scope::Outside), arg(t, &name)),
             BodyKind::Text => (quote!(String), arg(&TypeRef::String, &name)),
             BodyKind::Bytes => (
-                quote!(Vec<u8>),
-                Arg { ty: quote!(impl Into<Vec<u8>>), store: quote!(#name.into()) },
+                quote!(crate::Payload),
+                Arg { ty: quote!(impl Into<crate::Payload>), store: quote!(#name.into()) },
             ),
+            BodyKind::Multipart(form) => {
+                let ty = ident(&form.name);
+                (quote!(#ty), Arg { ty: quote!(#ty), store: quote!(#name) })
+            }
         };
         let docs = Doc::default()
             .note(format!("The request body, sent as {}.", doc::code(&b.media_type)))
@@ -374,20 +432,26 @@ fn operation_doc(api: &Api, op: &Operation, crate_name: &str, accessor: &str) ->
         doc = doc.note(format!("Optional, set on the returned builder:\n{}", optional.join("\n")));
     }
     let mut outcomes = Vec::new();
+    let headers = |r: &Response| match &r.headers_type {
+        Some(name) => format!(" Headers: [`{name}`]."),
+        None => String::new(),
+    };
     for r in &op.success.responses {
         outcomes.push(format!(
-            "- {}: success. {}",
+            "- {}: success. {}{}",
             status_text(r.status),
-            doc::sanitize(&r.description).replace('\n', " ")
+            doc::sanitize(&r.description).replace('\n', " "),
+            headers(r)
         ));
     }
     for r in &op.errors {
         outcomes.push(format!(
-            "- {}: [`{}::{}`]. {}",
+            "- {}: [`{}::{}`]. {}{}",
             status_text(r.status),
             op.error_name,
             r.variant,
-            doc::sanitize(&r.description).replace('\n', " ")
+            doc::sanitize(&r.description).replace('\n', " "),
+            headers(r)
         ));
     }
     if !outcomes.is_empty() {
@@ -461,11 +525,46 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         "A {} call: set optional parameters, then [`send`](Self::send).",
         doc::code(&op.fn_name.replace("r#", ""))
     ));
-    let send = send_body(api, op, &slots);
     let error_enum = error_enum(op);
+    // Streams and files cannot be cloned, nor can a builder holding one.
+    let derives = match op.body.as_ref().map(|b| &b.kind) {
+        Some(BodyKind::Bytes | BodyKind::Multipart(_)) => quote!(#[derive(Debug)]),
+        _ => quote!(#[derive(Debug, Clone)]),
+    };
+    let sends = if streams(op) {
+        let send = send_body(api, op, &slots, Reading::Streamed);
+        quote! {
+            /// Sends the request and returns the whole successful response,
+            /// status and headers included, its body read into memory.
+            pub async fn send_with_response(self) -> Result<ApiResponse<#success_ty>, Error<#error>> {
+                Ok(crate::transfer::collect(self.send_streaming().await?).await?)
+            }
+
+            /// Sends the request and returns the successful response with
+            /// its body as a stream, read only as it is consumed.
+            pub async fn send_streaming(self) -> Result<ApiResponse<crate::ByteStream>, Error<#error>> {
+                #send
+            }
+        }
+    } else {
+        let send = send_body(api, op, &slots, Reading::Whole);
+        quote! {
+            /// Sends the request and returns the whole successful response,
+            /// status and headers included.
+            pub async fn send_with_response(self) -> Result<ApiResponse<#success_ty>, Error<#error>> {
+                #send
+            }
+        }
+    };
+    let form = op.body.as_ref().and_then(|b| match &b.kind {
+        BodyKind::Multipart(form) => Some(multipart_form(op, form)),
+        _ => None,
+    });
+    let headers =
+        op.success.responses.iter().chain(&op.errors).filter_map(|r| headers_struct(api, op, r));
     quote! {
         #builder_doc
-        #[derive(Debug, Clone)]
+        #derives
         #[must_use = "nothing is sent until `send` is awaited"]
         pub struct #builder<'a> {
             client: &'a Client,
@@ -480,16 +579,204 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
                 self.send_with_response().await.map(ApiResponse::into_body)
             }
 
-            /// Sends the request and returns the whole successful response,
-            /// status and headers included.
-            pub async fn send_with_response(self) -> Result<ApiResponse<#success_ty>, Error<#error>> {
-                #send
-            }
+            #sends
         }
 
+        #form
+        #(#headers)*
         #success_items
         #error_enum
     }
+}
+
+/// Whether the operation's success body is binary, so it can also be read
+/// as a stream.
+pub(super) fn streams(op: &Operation) -> bool {
+    matches!(
+        op.success.shape,
+        SuccessShape::Single { body: Some(BodyKind::Bytes), optional: false }
+    )
+}
+
+/// How `send_body` reads the response.
+#[derive(Clone, Copy, PartialEq)]
+enum Reading {
+    /// Whole, then decoded by status.
+    Whole,
+    /// Success bodies as a stream; error bodies whole.
+    Streamed,
+}
+
+/// The struct a `multipart/form-data` body is given as: a field per part.
+fn multipart_form(op: &Operation, form: &Multipart) -> TokenStream {
+    let name = ident(&form.name);
+    let value_ty = |p: &Part| match p.type_ref() {
+        Some(t) => rust_type(t, Scope::Outside),
+        None => quote!(crate::FilePart),
+    };
+    let fields = form.parts.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let one = value_ty(p);
+        let ty = match (p.repeated, p.required) {
+            (true, _) => quote!(Vec<#one>),
+            (false, true) => one,
+            (false, false) => quote!(Option<#one>),
+        };
+        let kind = match p.kind {
+            PartKind::File => "a file",
+            PartKind::Text(_) => "text",
+            PartKind::Json(_) => "JSON",
+        };
+        let mut note = format!("Part {}, {kind}", doc::code(&p.wire_name));
+        if p.repeated {
+            note.push_str(", once per item");
+        }
+        if let Some(ct) = &p.content_type {
+            note.push_str(&format!(", sent as {}", doc::code(ct)));
+        }
+        note.push('.');
+        let docs = Doc::default().prose(p.description.as_deref()).note(note).attrs();
+        quote!(#docs pub #field: #ty)
+    });
+    let writes = form.parts.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let wire = &p.wire_name;
+        let ct = match &p.content_type {
+            Some(ct) => quote!(Some(#ct)),
+            None => quote!(None),
+        };
+        let (method, by_ref) = match p.kind {
+            PartKind::File => (quote!(file), false),
+            PartKind::Text(_) => (quote!(text), true),
+            PartKind::Json(_) => (quote!(json), true),
+        };
+        let write = |value: TokenStream| {
+            let value = if by_ref { quote!(&#value) } else { value };
+            quote!(form.#method(#wire, #value, #ct);)
+        };
+        match (p.repeated, p.required) {
+            (true, _) => {
+                let write = write(quote!(value));
+                quote!(for value in self.#field { #write })
+            }
+            (false, true) => write(quote!(self.#field)),
+            (false, false) => {
+                let write = write(quote!(value));
+                quote!(if let Some(value) = self.#field { #write })
+            }
+        }
+    });
+    let required: Vec<&Part> = form.parts.iter().filter(|p| p.required).collect();
+    let constructor = (!required.is_empty()).then(|| {
+        let args = required.iter().map(|p| {
+            let field = ident(&p.rust_name);
+            let ty = part_arg(p, &field).ty;
+            quote!(#field: #ty)
+        });
+        let inits = form.parts.iter().map(|p| {
+            let field = ident(&p.rust_name);
+            if p.required {
+                let store = part_arg(p, &field).store;
+                quote!(#field: #store)
+            } else if p.repeated {
+                quote!(#field: Vec::new())
+            } else {
+                quote!(#field: None)
+            }
+        });
+        quote! {
+            /// A form with the required parts; the others are public fields.
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* }
+            }
+        }
+    });
+    let derives = if required.is_empty() {
+        quote!(#[derive(Debug, Default)])
+    } else {
+        quote!(#[derive(Debug)])
+    };
+    let docs = doc::attrs(&format!(
+        "The `multipart/form-data` body of {}: a field per part.",
+        doc::code(&op.fn_name.replace("r#", ""))
+    ));
+    quote! {
+        #docs
+        #derives
+        pub struct #name {
+            #(#fields,)*
+        }
+
+        impl #name {
+            #constructor
+
+            fn into_multipart(self) -> Multipart {
+                let mut form = Multipart::new();
+                #(#writes)*
+                form
+            }
+        }
+    }
+}
+
+/// How a required part is taken by the form's constructor.
+fn part_arg(p: &Part, value: &Ident) -> Arg {
+    match (p.type_ref(), p.repeated) {
+        (Some(t), false) => arg(t, value),
+        (Some(t), true) => arg(&TypeRef::List(Box::new(t.clone())), value),
+        (None, false) => {
+            Arg { ty: quote!(impl Into<crate::FilePart>), store: quote!(#value.into()) }
+        }
+        (None, true) => Arg {
+            ty: quote!(impl IntoIterator<Item = crate::FilePart>),
+            store: quote!(#value.into_iter().collect()),
+        },
+    }
+}
+
+/// A response's documented headers, typed, read from its header map.
+fn headers_struct(api: &Api, op: &Operation, r: &Response) -> Option<TokenStream> {
+    let name = ident(r.headers_type.as_ref()?);
+    let mut fields = Vec::new();
+    let mut reads = Vec::new();
+    for h in &r.headers {
+        let field = ident(&h.rust_name);
+        let wire = h.wire_name.to_ascii_lowercase();
+        let (ty, read) = match header_reading(api, &h.ty) {
+            HeaderReading::List(item) => {
+                let item = rust_type(item, Scope::Outside);
+                (quote!(Vec<#item>), quote!(header_values(headers, #wire)))
+            }
+            HeaderReading::One(ty) => {
+                (rust_type(ty, Scope::Outside), quote!(header_value(headers, #wire)))
+            }
+        };
+        let docs = Doc::default()
+            .prose(h.description.as_deref())
+            .note(format!("Header {}; `None` when absent or unreadable.", doc::code(&h.wire_name)))
+            .attrs();
+        fields.push(quote!(#docs pub #field: Option<#ty>));
+        reads.push(quote!(#field: #read));
+    }
+    let docs = doc::attrs(&format!(
+        "The headers documented for a {} response of {}: `{}::from(response.headers())`.",
+        status_text(r.status),
+        doc::code(&op.fn_name.replace("r#", "")),
+        r.headers_type.as_deref().unwrap_or_default()
+    ));
+    Some(quote! {
+        #docs
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #(#fields,)*
+        }
+
+        impl From<&reqwest::header::HeaderMap> for #name {
+            fn from(headers: &reqwest::header::HeaderMap) -> Self {
+                Self { #(#reads,)* }
+            }
+        }
+    })
 }
 
 /// How a response body is decoded, and into what.
@@ -504,7 +791,9 @@ fn decode(kind: Option<&BodyKind>, boxed: bool) -> (TokenStream, TokenStream) {
             (ty, quote!(response.json()?))
         }
         Some(BodyKind::Text) => (quote!(String), quote!(response.text())),
-        Some(BodyKind::Bytes) => (quote!(bytes::Bytes), quote!(response.bytes())),
+        Some(BodyKind::Bytes | BodyKind::Multipart(_)) => {
+            (quote!(bytes::Bytes), quote!(response.bytes()))
+        }
     }
 }
 
@@ -563,7 +852,7 @@ fn status_pattern(s: StatusMatch) -> TokenStream {
     }
 }
 
-fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>]) -> TokenStream {
+fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) -> TokenStream {
     let id = &op.id;
     let method = match op.method {
         Method::Get => quote!(GET),
@@ -615,7 +904,8 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>]) -> TokenStream {
             BodyKind::Json(_) => quote!(request.json(#media, #value);),
             BodyKind::Form(_) => quote!(request.form(#value);),
             BodyKind::Text => quote!(request.raw(#media, #value.into_bytes());),
-            BodyKind::Bytes => quote!(request.raw(#media, #value);),
+            BodyKind::Bytes => quote!(request.payload(#media, #value);),
+            BodyKind::Multipart(_) => quote!(request.multipart(#value.into_multipart());),
         };
         match (b.required, by_ref) {
             (true, _) => put,
@@ -631,17 +921,39 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>]) -> TokenStream {
         });
         quote!(self.client.authorize(&mut request, &[#(#alternatives),*]);)
     });
-    let arms = response_arms(op);
-    quote! {
+    let build = quote! {
         let mut request = Request::new(self.client, #id, Method::#method);
         #(#path)*
         #(#params)*
         #accept
         #auth
         #body
-        let response = request.send().await?;
-        match response.status() {
-            #(#arms)*
+    };
+    match reading {
+        Reading::Whole => {
+            let arms = response_arms(op, true);
+            quote! {
+                #build
+                let response = request.send().await?;
+                match response.status() {
+                    #(#arms)*
+                }
+            }
+        }
+        Reading::Streamed => {
+            let statuses = op.success.responses.iter().map(|r| success_pattern(r.status));
+            let arms = response_arms(op, false);
+            quote! {
+                #build
+                let response = request.open().await?;
+                if matches!(response.status(), #(#statuses)|*) {
+                    return Ok(response.stream());
+                }
+                let response = response.read().await?;
+                match response.status() {
+                    #(#arms)*
+                }
+            }
         }
     }
 }
@@ -706,10 +1018,12 @@ fn accept(op: &Operation) -> Option<String> {
     (!types.is_empty()).then(|| types.join(", "))
 }
 
-fn response_arms(op: &Operation) -> Vec<TokenStream> {
+/// The `match` arms deciding a response by status; without `success`, only
+/// the error arms (success was handled before).
+fn response_arms(op: &Operation, success: bool) -> Vec<TokenStream> {
     let mut arms = Vec::new();
     let single_optional = matches!(op.success.shape, SuccessShape::Single { optional: true, .. });
-    for r in &op.success.responses {
+    for r in op.success.responses.iter().filter(|_| success) {
         let pattern = success_pattern(r.status);
         let (_, decode_expr) = decode(r.body.as_ref().map(|b| &b.kind), false);
         let value = match &op.success.shape {
@@ -729,7 +1043,7 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
         };
         arms.push(quote!(#pattern => Ok(#value),));
     }
-    if op.success.responses.is_empty() {
+    if success && op.success.responses.is_empty() {
         arms.push(quote!(200..=299 => Ok(response.empty()),));
     }
     let error = ident(&op.error_name);

@@ -9,7 +9,8 @@ use quote::quote;
 
 use super::types::ident;
 use crate::ir::{
-    Api, BodyKind, EnumRepr, Facts, FloatWidth, IntWidth, Operation, Struct, TypeKind, TypeRef,
+    Api, BodyKind, EnumRepr, Facts, FloatWidth, IntWidth, Operation, PartKind, Struct, TypeKind,
+    TypeRef,
 };
 
 /// How deep model construction may go before the example is given up.
@@ -36,11 +37,31 @@ pub(super) fn operation(
     for p in op.params.iter().filter(|p| p.required) {
         args.push(value(api, &p.ty, Place::Argument, Some(&p.facts), 0)?);
     }
+    let crate_ident = ident(&crate_name.replace('-', "_"));
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
         args.push(match &b.kind {
             BodyKind::Json(t) | BodyKind::Form(t) => value(api, t, Place::Exact, None, 0)?,
             BodyKind::Text => quote!("text"),
             BodyKind::Bytes => quote!(vec![0u8]),
+            BodyKind::Multipart(form) => {
+                let mut parts = Vec::new();
+                for p in form.parts.iter().filter(|p| p.required) {
+                    let one = match (&p.kind, p.type_ref()) {
+                        (PartKind::Json(_), Some(t)) => value(api, t, Place::Exact, None, 0)?,
+                        (_, Some(t)) => value(api, t, Place::Argument, None, 0)?,
+                        (_, None) => quote!(#crate_ident::FilePart::new(vec![0u8])),
+                    };
+                    parts.push(if p.repeated { quote!([#one]) } else { one });
+                }
+                let module = ident(accessor);
+                let form = ident(&form.name);
+                let path = quote!(#crate_ident::apis::#module::#form);
+                if parts.is_empty() {
+                    quote!(#path::default())
+                } else {
+                    quote!(#path::new(#(#parts),*))
+                }
+            }
         });
     }
     // One optional parameter shows how the builder is used.
@@ -60,7 +81,7 @@ pub(super) fn operation(
     let text = prettyplease::unparse(&file);
     let statement: Vec<&str> =
         text.lines().filter(|l| l.starts_with("    ")).map(|l| &l[4..]).collect();
-    let crate_ident = crate_name.replace('-', "_");
+    let crate_ident = crate_ident.to_string();
     let statement = statement.join("\n");
     let models = if statement.contains("models::") {
         format!("# use {crate_ident}::models;\n")

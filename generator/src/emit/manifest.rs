@@ -31,10 +31,23 @@ const DEPENDENCIES: &[(&str, &str)] = &[
 
 const UUID: (&str, &str) = ("uuid", r#"{ version = "1", features = ["serde"] }"#);
 
+/// What `src/transfer.rs` needs: streamed bodies and multipart forms.
+const TRANSFER_DEPENDENCIES: &[(&str, &str)] = &[
+    ("futures-core", r#""0.3""#),
+    (
+        "reqwest",
+        r#"{ version = "0.13", default-features = false, features = ["rustls", "http2", "multipart", "stream"] }"#,
+    ),
+];
+
 pub(super) fn cargo_toml(api: &Api, settings: &Settings, features: &Features) -> String {
     let mut deps: Vec<(&str, &str)> = DEPENDENCIES.to_vec();
     if api_uses_uuid(api) {
         deps.push(UUID);
+    }
+    if super::uses_transfer(api) {
+        deps.retain(|(name, _)| !TRANSFER_DEPENDENCIES.iter().any(|(n, _)| n == name));
+        deps.extend_from_slice(TRANSFER_DEPENDENCIES);
     }
     deps.sort();
     let mut out = String::new();
@@ -111,6 +124,12 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         })
         .text();
     let inner_docs = doc::inner_attrs(&docs);
+    let transfer = super::uses_transfer(api).then(|| {
+        quote! {
+            mod transfer;
+            pub use transfer::{ByteStream, FilePart, Payload};
+        }
+    });
     quote! {
         #inner_docs
         #![deny(missing_docs)]
@@ -120,6 +139,7 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         mod error;
         pub mod models;
         mod runtime;
+        #transfer
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
         pub use error::{ApiResponse, Error};

@@ -91,6 +91,7 @@ fn body_text(kind: Option<&BodyKind>) -> String {
         Some(BodyKind::Json(t)) | Some(BodyKind::Form(t)) => type_text(t, "models/"),
         Some(BodyKind::Text) => "String".into(),
         Some(BodyKind::Bytes) => "Bytes".into(),
+        Some(BodyKind::Multipart(form)) => format!("`{}`, a field per part", form.name),
     }
 }
 
@@ -186,7 +187,11 @@ fn operation_section(
                 out,
                 "| `{}` | {} | body | {} | {} | `{}` |",
                 b.rust_name,
-                body_text(Some(&b.kind)),
+                match &b.kind {
+                    // Raw request bodies take bytes or a stream.
+                    BodyKind::Bytes => "Payload".to_string(),
+                    kind => body_text(Some(kind)),
+                },
                 if b.required { "yes" } else { "no" },
                 cell(b.description.as_deref().unwrap_or("")),
                 b.media_type
@@ -197,6 +202,9 @@ fn operation_section(
     match &op.success.shape {
         SuccessShape::Single { body, optional: false } => {
             let _ = writeln!(out, "{}", body_text(body.as_ref()));
+            if super::api::streams(op) {
+                out.push_str("\n`send_streaming()` returns it as a stream instead.\n");
+            }
         }
         SuccessShape::Single { body, optional: true } => {
             let _ = writeln!(out, "Option&lt;{}&gt;", body_text(body.as_ref()));

@@ -30,6 +30,20 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime.rs", include_str!("../../runtime/runtime.rs")),
 ];
 
+/// Support for raw, streamed and multipart bodies, carried verbatim by the
+/// crates whose spec has them (it needs more of `reqwest`).
+const TRANSFER: (&str, &str) = ("src/transfer.rs", include_str!("../../runtime/transfer.rs"));
+
+/// Whether some operation sends or receives raw bytes or a multipart form.
+pub(super) fn uses_transfer(api: &Api) -> bool {
+    api.operations().any(|op| {
+        api::streams(op)
+            || op.body.as_ref().is_some_and(|b| {
+                matches!(b.kind, crate::ir::BodyKind::Bytes | crate::ir::BodyKind::Multipart(_))
+            })
+    })
+}
+
 /// Emits every file of the crate for `api`.
 pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
     let features = features::Features::of(api);
@@ -46,7 +60,8 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
         // The generator formats its output; rustfmt would only churn it.
         text: "disable_all_formatting = true\n".into(),
     });
-    for (path, source) in RUNTIME {
+    let transfer = uses_transfer(api).then_some(&TRANSFER);
+    for (path, source) in RUNTIME.iter().chain(transfer) {
         files.push(Emitted::Text { path: path.to_string(), text: source.to_string() });
     }
     files.extend(api::files(api, &settings.crate_name, &features));

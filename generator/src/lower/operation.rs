@@ -4,21 +4,22 @@ use std::collections::BTreeMap;
 
 use openapiv3::{
     APIKeyLocation, MediaType, Operation as SpecOperation, Parameter as SpecParameter,
-    ParameterSchemaOrContent, PathItem, ReferenceOr, SecurityRequirement, StatusCode,
+    ParameterSchemaOrContent, PathItem, ReferenceOr, Schema, SchemaKind, SecurityRequirement,
+    StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use super::Lowerer;
-use super::schema::{Naming, facts, field_names};
+use super::schema::{Naming, ObjectParts, SchemaRef, facts, field_names};
 use crate::diag::join;
 use crate::ir::{
-    BodyKind, Facts, Group, Method, Operation, ParamLocation, Parameter, PathPart, QueryStyle,
-    RequestBody, Response, ResponseBody, SecurityKind, SecurityScheme, StatusMatch, Success,
-    SuccessShape, TypeRef,
+    BodyKind, Facts, Group, Method, Multipart, Operation, ParamLocation, Parameter, Part, PartKind,
+    PathPart, QueryStyle, RequestBody, Response, ResponseBody, ResponseHeader, SecurityKind,
+    SecurityScheme, StatusMatch, Success, SuccessShape, TypeRef,
 };
 use crate::naming::{self, NameSet};
 
 /// Names a builder uses for itself, which parameters must not take.
-const BUILDER_MEMBERS: &[&str] = &["client", "send", "send_with_response"];
+const BUILDER_MEMBERS: &[&str] = &["client", "send", "send_with_response", "send_streaming"];
 
 /// Names visible in every group module besides its own types.
 const GROUP_SCOPE: &[&str] = &["Client", "Error", "ApiResponse", "Method"];
@@ -244,7 +245,7 @@ impl<'a> Lowerer<'a> {
         for (p, name) in params.iter_mut().zip(rust_names.into_iter().skip(BUILDER_MEMBERS.len())) {
             p.rust_name = names.claim(name);
         }
-        let body = self.request_body(&cx, &builder_name, &mut names);
+        let body = self.request_body(&cx, &builder_name, &mut names, scope);
         let (success, errors) = self.responses(&cx, &builder_name, scope);
         let security = self.security(&cx);
         Operation {
@@ -434,6 +435,7 @@ impl<'a> Lowerer<'a> {
         cx: &OpContext<'a, '_>,
         builder: &str,
         names: &mut NameSet,
+        scope: &mut NameSet,
     ) -> Option<RequestBody> {
         let at = join(cx.pointer, "requestBody");
         let body = self.resolve(cx.op.request_body.as_ref()?, &at)?;
@@ -442,12 +444,20 @@ impl<'a> Lowerer<'a> {
             return None;
         };
         let content_at = join(&join(&at, "content"), media_type);
-        let kind =
-            self.body_kind(media_type, media, Naming::Hint(format!("{builder}Body")), &content_at);
+        let kind = match media_kind(media_type) {
+            MediaKind::Multipart => self.multipart(media, builder, scope, &content_at),
+            _ => self.body_kind(
+                media_type,
+                media,
+                Naming::Hint(format!("{builder}Body")),
+                &content_at,
+            ),
+        };
         let stem = match &kind {
             BodyKind::Json(TypeRef::Named(n)) | BodyKind::Form(TypeRef::Named(n)) => {
                 naming::field_name(n)
             }
+            BodyKind::Multipart(_) => "form".to_string(),
             _ => "body".to_string(),
         };
         let alternatives = body.content.keys().filter(|k| *k != media_type).cloned().collect();
@@ -476,8 +486,76 @@ impl<'a> Lowerer<'a> {
             MediaKind::Json => BodyKind::Json(schema(self)),
             MediaKind::Form => BodyKind::Form(schema(self)),
             MediaKind::Text => BodyKind::Text,
-            MediaKind::Bytes => BodyKind::Bytes,
+            // A multipart response is read as the bytes it is.
+            MediaKind::Multipart | MediaKind::Bytes => BodyKind::Bytes,
         }
+    }
+
+    /// A `multipart/form-data` body: a part per property of its object
+    /// schema. Without properties to go by, the caller sends encoded bytes.
+    fn multipart(
+        &mut self,
+        media: &'a MediaType,
+        builder: &str,
+        scope: &mut NameSet,
+        pointer: &str,
+    ) -> BodyKind {
+        let schema_at = join(pointer, "schema");
+        let mut object = ObjectParts::default();
+        if let Some(schema) = &media.schema {
+            self.collect_object(
+                schema.into(),
+                &mut object,
+                &mut None,
+                &schema_at,
+                &mut Default::default(),
+            );
+        }
+        if object.properties.is_empty() {
+            self.warn(
+                pointer,
+                "a multipart body without properties is sent as bytes the caller encodes",
+            );
+            return BodyKind::Bytes;
+        }
+        let name = scope.claim(format!("{builder}Form"));
+        let rust_names = field_names(object.properties.iter().map(|(wire, _)| wire.as_str()));
+        let mut parts = Vec::with_capacity(object.properties.len());
+        let properties = join(&schema_at, "properties");
+        for ((wire, prop), rust_name) in object.properties.into_iter().zip(rust_names) {
+            let at = join(&properties, wire);
+            let hint = Naming::Hint(format!("{name}{}", naming::type_name(wire)));
+            let target = self.deref(prop, &at);
+            let items = match target.map(|s| &s.schema_kind) {
+                Some(SchemaKind::Type(Type::Array(a))) => a.items.as_ref(),
+                _ => None,
+            };
+            let repeated = items.is_some();
+            let (one, one_at) = match items {
+                Some(items) => (SchemaRef::from(items), join(&at, "items")),
+                None => (prop, at.clone()),
+            };
+            let one_schema = self.deref(one, &one_at);
+            let kind = if one_schema.is_some_and(is_file) {
+                PartKind::File
+            } else if one_schema.is_some_and(is_scalar) {
+                PartKind::Text(self.schema_type(one, hint, &one_at))
+            } else {
+                PartKind::Json(self.schema_type(prop, hint, &at))
+            };
+            // A JSON part carries the whole array; text and file parts repeat.
+            let repeated = repeated && !matches!(kind, PartKind::Json(_));
+            parts.push(Part {
+                content_type: media.encoding.get(wire).and_then(|e| e.content_type.clone()),
+                required: object.required.contains(wire),
+                description: target.and_then(|s| s.schema_data.description.clone()),
+                wire_name: wire.clone(),
+                rust_name,
+                repeated,
+                kind,
+            });
+        }
+        BodyKind::Multipart(Multipart { name, parts })
     }
 
     fn responses(
@@ -538,13 +616,56 @@ impl<'a> Lowerer<'a> {
                 StatusMatch::Range(n) => range_variant(n),
                 StatusMatch::Default => "Default".to_string(),
             });
-            let response = Response { status, variant, description: r.description.clone(), body };
+            let headers_name = format!("{builder}{variant}Headers");
+            let headers = self.response_headers(r, &headers_name, &pointer);
+            let headers_type = (!headers.is_empty()).then(|| scope.claim(headers_name));
+            let response = Response {
+                status,
+                variant,
+                description: r.description.clone(),
+                body,
+                headers,
+                headers_type,
+            };
             if ok { success.push(response) } else { errors.push(response) }
         }
         // Exact codes are matched before ranges, ranges before `default`.
         errors.sort_by_key(|r| r.status);
         success.sort_by_key(|r| r.status);
         (self.success(success, builder, scope), errors)
+    }
+
+    /// A response's documented headers, as fields of a struct called `name`.
+    fn response_headers(
+        &mut self,
+        r: &'a openapiv3::Response,
+        name: &str,
+        pointer: &str,
+    ) -> Vec<ResponseHeader> {
+        let base = join(pointer, "headers");
+        // OpenAPI says a `Content-Type` response header is ignored.
+        let documented: Vec<(&'a String, &'a ReferenceOr<openapiv3::Header>)> =
+            r.headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("content-type")).collect();
+        let rust_names = field_names(documented.iter().map(|(wire, _)| wire.as_str()));
+        let mut headers = Vec::with_capacity(documented.len());
+        for ((wire, header), rust_name) in documented.into_iter().zip(rust_names) {
+            let at = join(&base, wire);
+            let Some(header) = self.resolve(header, &at) else { continue };
+            let hint = Naming::Hint(format!("{name}{}", naming::type_name(wire)));
+            let ty = match &header.format {
+                ParameterSchemaOrContent::Schema(s) => {
+                    self.schema_type(s.into(), hint, &join(&at, "schema"))
+                }
+                ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            };
+            headers.push(ResponseHeader {
+                wire_name: wire.clone(),
+                rust_name,
+                ty,
+                description: header.description.clone(),
+            });
+        }
+        headers
     }
 
     fn success(&mut self, responses: Vec<Response>, builder: &str, scope: &mut NameSet) -> Success {
@@ -632,8 +753,24 @@ fn derive_operation_id(method: Method, path: &str) -> String {
 enum MediaKind {
     Json,
     Form,
+    Multipart,
     Text,
     Bytes,
+}
+
+/// A file in a multipart body: `format: binary` (or `base64`, which OpenAPI
+/// 3.0 also uses for file contents).
+fn is_file(s: &Schema) -> bool {
+    matches!(&s.schema_kind, SchemaKind::Type(Type::String(t))
+        if matches!(&t.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary | StringFormat::Byte)))
+}
+
+/// Whether a schema's value is plain text in a form part.
+fn is_scalar(s: &Schema) -> bool {
+    matches!(
+        &s.schema_kind,
+        SchemaKind::Type(Type::String(_) | Type::Integer(_) | Type::Number(_) | Type::Boolean(_))
+    )
 }
 
 fn media_kind(media_type: &str) -> MediaKind {
@@ -642,6 +779,8 @@ fn media_kind(media_type: &str) -> MediaKind {
         MediaKind::Json
     } else if essence == "application/x-www-form-urlencoded" {
         MediaKind::Form
+    } else if essence == "multipart/form-data" {
+        MediaKind::Multipart
     } else if essence.starts_with("text/") {
         MediaKind::Text
     } else {
@@ -649,13 +788,14 @@ fn media_kind(media_type: &str) -> MediaKind {
     }
 }
 
-/// The media type the client speaks: JSON first, then form, text, bytes.
+/// The media type the client speaks: JSON first, then forms, text, bytes.
 fn pick_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
     let rank = |k: &str| match media_kind(k) {
         MediaKind::Json => 0,
         MediaKind::Form => 1,
-        MediaKind::Text => 2,
-        MediaKind::Bytes => 3,
+        MediaKind::Multipart => 2,
+        MediaKind::Text => 3,
+        MediaKind::Bytes => 4,
     };
     content.iter().min_by_key(|(k, _)| rank(k))
 }

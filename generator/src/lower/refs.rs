@@ -1,7 +1,7 @@
 //! `$ref` resolution within one document.
 
 use indexmap::IndexMap;
-use openapiv3::{Components, Parameter, ReferenceOr, RequestBody, Response, Schema};
+use openapiv3::{Components, Header, Parameter, ReferenceOr, RequestBody, Response, Schema};
 
 use super::Lowerer;
 
@@ -37,6 +37,13 @@ impl Component for Response {
     const PREFIX: &'static str = "#/components/responses/";
     fn table(c: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
         &c.responses
+    }
+}
+
+impl Component for Header {
+    const PREFIX: &'static str = "#/components/headers/";
+    fn table(c: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &c.headers
     }
 }
 

@@ -80,10 +80,11 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
 }
 
 /// The object-shaped parts of a schema, wherever `openapiv3` put them.
-struct ObjectParts<'a> {
-    properties: Vec<(&'a String, SchemaRef<'a>)>,
-    required: BTreeSet<&'a String>,
-    additional: Option<&'a AdditionalProperties>,
+#[derive(Default)]
+pub(super) struct ObjectParts<'a> {
+    pub(super) properties: Vec<(&'a String, SchemaRef<'a>)>,
+    pub(super) required: BTreeSet<&'a String>,
+    pub(super) additional: Option<&'a AdditionalProperties>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -458,7 +459,7 @@ impl<'a> Lowerer<'a> {
 
     /// Gathers properties from an `allOf` part, following references and
     /// nested `allOf`s; notes a non-object part in `scalar`.
-    fn collect_object(
+    pub(super) fn collect_object(
         &mut self,
         part: SchemaRef<'a>,
         into: &mut ObjectParts<'a>,

@@ -43,7 +43,12 @@ pub fn settings(name: &str) -> Settings {
     let mut settings = Settings::new(format!("{name}-client"));
     settings.regenerate_with = format!("the generator's tests from {name}");
     settings.dev_dependencies = vec![
-        ("tokio".into(), r#"{ version = "1", features = ["macros", "rt-multi-thread"] }"#.into()),
+        ("futures-util".into(), r#""0.3""#.into()),
+        (
+            "tokio".into(),
+            r#"{ version = "1", features = ["macros", "rt-multi-thread", "io-util"] }"#.into(),
+        ),
+        ("tokio-util".into(), r#"{ version = "0.7", features = ["io"] }"#.into()),
         ("wiremock".into(), r#""0.6""#.into()),
     ];
     settings
