@@ -44,6 +44,12 @@ impl<T> ApiResponse<T> {
         self.body
     }
 
+    // Used by `transfer.rs`, which only some crates have.
+    #[allow(dead_code)]
+    pub(crate) fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, *self.headers, self.body)
+    }
+
     /// Transforms the body, keeping status and headers.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U> {
         ApiResponse { status: self.status, headers: self.headers, body: f(self.body) }

@@ -166,6 +166,14 @@ macro_rules! integer_enum {
             }
         }
 
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                value.parse::<i64>().map(Self::from)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, "{}", self.value())
@@ -194,6 +202,25 @@ macro_rules! integer_enum {
 
 #[allow(unused_imports)]
 pub(crate) use {integer_enum, string_enum};
+
+/// A documented response header, parsed; `None` when absent or unreadable.
+pub(crate) fn header_value<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<T> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// A list-valued response header: comma-separated items, over one or more
+/// header lines; `None` when absent or when an item is unreadable.
+pub(crate) fn header_values<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<Vec<T>> {
+    let mut lines = headers.get_all(name).iter().peekable();
+    lines.peek()?;
+    let mut items = Vec::new();
+    for line in lines {
+        for item in line.to_str().ok()?.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            items.push(item.parse().ok()?);
+        }
+    }
+    Some(items)
+}
 
 /// A value of a `oneOf`/`anyOf` type as parameter text: what it serializes
 /// to, strings bare and anything else as JSON.
@@ -260,9 +287,12 @@ pub(crate) struct Request<'c> {
     path: String,
     query: Vec<(Cow<'static, str>, String)>,
     headers: HeaderMap,
-    body: Option<(&'static str, Vec<u8>)>,
+    body: Option<AttachBody>,
     invalid: Option<String>,
 }
+
+/// Puts a body (and its `Content-Type`) on the request being sent.
+type AttachBody = Box<dyn FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder + Send>;
 
 impl<'c> Request<'c> {
     pub(crate) fn new(client: &'c Client, operation: &'static str, method: Method) -> Self {
@@ -278,7 +308,7 @@ impl<'c> Request<'c> {
         }
     }
 
-    fn reject(&mut self, reason: String) {
+    pub(crate) fn reject(&mut self, reason: String) {
         self.invalid.get_or_insert(reason);
     }
 
@@ -441,25 +471,38 @@ impl<'c> Request<'c> {
 
     pub(crate) fn json(&mut self, media_type: &'static str, body: &impl Serialize) {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some((media_type, bytes)),
+            Ok(bytes) => self.raw(media_type, bytes),
             Err(e) => self.reject(format!("the body cannot be serialized: {e}")),
         }
     }
 
     pub(crate) fn form(&mut self, body: &impl Serialize) {
         match serde_urlencoded::to_string(body) {
-            Ok(text) => self.body = Some(("application/x-www-form-urlencoded", text.into_bytes())),
+            Ok(text) => self.raw("application/x-www-form-urlencoded", text.into_bytes()),
             Err(e) => self.reject(format!("the body cannot be form-encoded: {e}")),
         }
     }
 
     pub(crate) fn raw(&mut self, media_type: &'static str, bytes: Vec<u8>) {
-        self.body = Some((media_type, bytes));
+        self.attach(move |b| b.header(header::CONTENT_TYPE, media_type).body(bytes));
     }
 
-    /// Sends the request and reads the whole response, retrying as the
-    /// client's [`RetryPolicy`] allows, inside a `tracing` span.
+    /// Sets the body: `attach` puts it on the request when it is sent.
+    pub(crate) fn attach(
+        &mut self,
+        attach: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder + Send + 'static,
+    ) {
+        self.body = Some(Box::new(attach));
+    }
+
+    /// Sends the request and reads the whole response.
     pub(crate) async fn send(self) -> Result<Response, Failure> {
+        self.open().await?.read().await
+    }
+
+    /// Sends the request, retrying as the client's [`RetryPolicy`] allows,
+    /// inside a `tracing` span; returns once the status and headers are in.
+    pub(crate) async fn open(self) -> Result<Opened, Failure> {
         let operation = self.operation;
         if let Some(reason) = self.invalid {
             return Err(Failure::Invalid { operation, reason });
@@ -475,18 +518,12 @@ impl<'c> Request<'c> {
                 pairs.append_pair(name, value);
             }
         }
-        let shown = redacted(&url);
-        let mut builder = self.client.http().request(self.method.clone(), url).headers(self.headers);
-        if let Some((media_type, bytes)) = self.body {
-            builder = builder.header(header::CONTENT_TYPE, media_type).body(bytes);
+        let origin = Origin { operation, method: self.method.clone(), url: redacted(&url) };
+        let mut builder = self.client.http().request(self.method, url).headers(self.headers);
+        if let Some(attach) = self.body {
+            builder = attach(builder);
         }
-        let method = self.method;
-        let transport = |source: reqwest::Error| Failure::Transport {
-            operation,
-            method: method.clone(),
-            url: shown.clone(),
-            source: source.without_url(),
-        };
+        let transport = |source: reqwest::Error| origin.transport(source);
         let mut request = builder.build().map_err(transport)?;
         if let Some(hook) = self.client.request_hook() {
             hook(&mut request);
@@ -494,15 +531,15 @@ impl<'c> Request<'c> {
         let span = tracing::info_span!(
             "request",
             operation,
-            method = %method,
-            url = %shown,
+            method = %origin.method,
+            url = %origin.url,
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
         let started = std::time::Instant::now();
         let result = tracing::Instrument::instrument(
-            execute(self.client, request, &method, &transport),
+            execute(self.client, request, &origin.method, &transport),
             span.clone(),
         )
         .await;
@@ -510,10 +547,47 @@ impl<'c> Request<'c> {
         let (response, attempts) = result?;
         span.record("attempts", attempts);
         span.record("status", response.status().as_u16());
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?;
-        Ok(Response { operation, status, headers, body })
+        Ok(Opened { origin, response })
+    }
+}
+
+/// Which request a failure belongs to, as it may be shown.
+#[derive(Clone)]
+pub(crate) struct Origin {
+    operation: &'static str,
+    method: Method,
+    /// Without the query string (see [`redacted`]).
+    url: String,
+}
+
+impl Origin {
+    pub(crate) fn transport(&self, source: reqwest::Error) -> Failure {
+        Failure::Transport {
+            operation: self.operation,
+            method: self.method.clone(),
+            url: self.url.clone(),
+            source: source.without_url(),
+        }
+    }
+}
+
+/// A response whose status and headers have arrived, its body not yet.
+pub(crate) struct Opened {
+    pub(crate) origin: Origin,
+    pub(crate) response: reqwest::Response,
+}
+
+impl Opened {
+    pub(crate) fn status(&self) -> u16 {
+        self.response.status().as_u16()
+    }
+
+    /// Reads the whole body.
+    pub(crate) async fn read(self) -> Result<Response, Failure> {
+        let status = self.response.status();
+        let headers = self.response.headers().clone();
+        let body = self.response.bytes().await.map_err(|e| self.origin.transport(e))?;
+        Ok(Response { operation: self.origin.operation, status, headers, body })
     }
 }
 

@@ -102,7 +102,7 @@ impl Operation {
         let bodies = self
             .body
             .iter()
-            .map(|b| &b.kind)
+            .flat_map(RequestBody::kinds)
             .chain(responses.clone().filter_map(|r| r.body.as_ref().map(|b| &b.kind)));
         let body_types = bodies.flat_map(|kind| match kind {
             BodyKind::Json(t) | BodyKind::Form(t) => vec![t],
@@ -169,8 +169,35 @@ pub struct RequestBody {
     pub media_type: String,
     pub kind: BodyKind,
     pub description: Option<String>,
-    /// Other media types the spec offers that the client does not send.
-    pub alternatives: Vec<String>,
+    /// When the spec accepts several media types, the caller picks one: the
+    /// body is then an enum with a variant per media type, `media_type` and
+    /// `kind` (the preferred one) first.
+    pub choice: Option<BodyChoice>,
+}
+
+impl RequestBody {
+    /// Every way the body may be encoded: the preferred one, then the rest.
+    pub fn kinds(&self) -> impl Iterator<Item = &BodyKind> {
+        let others = self.choice.iter().flat_map(|c| c.variants.iter().skip(1));
+        std::iter::once(&self.kind).chain(others.map(|v| &v.kind))
+    }
+}
+
+/// A request body offered in several media types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyChoice {
+    /// Name of the enum, `UpperCamelCase`.
+    pub name: String,
+    /// In preference order.
+    pub variants: Vec<BodyVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyVariant {
+    /// `Json`, `Xml`, `Form`, ….
+    pub name: String,
+    pub media_type: String,
+    pub kind: BodyKind,
 }
 
 /// How a body is encoded or decoded.
@@ -186,6 +213,14 @@ pub enum BodyKind {
     Bytes,
     /// `multipart/form-data` request bodies: one part per property.
     Multipart(Multipart),
+}
+
+impl BodyKind {
+    /// Whether a request body of this kind may come from a stream (raw
+    /// bytes and multipart files), which cannot be cloned or replayed.
+    pub fn takes_stream(&self) -> bool {
+        matches!(self, BodyKind::Bytes | BodyKind::Multipart(_))
+    }
 }
 
 /// A `multipart/form-data` body: a struct with a field per part.

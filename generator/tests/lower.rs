@@ -2,8 +2,8 @@
 //! mapping, security and degradation, asserted on the intermediate model.
 
 use generator::ir::{
-    Api, BodyKind, Operation, ParamLocation, QueryStyle, StatusMatch, SuccessShape, TypeKind,
-    TypeRef,
+    Api, BodyKind, IntWidth, Operation, ParamLocation, PartKind, QueryStyle, StatusMatch,
+    SuccessShape, TypeKind, TypeRef,
 };
 use generator::{Diagnostic, Severity, load, lower};
 
@@ -218,4 +218,78 @@ components:
     let fields: Vec<&str> = s.fields.iter().map(|f| f.rust_name.as_str()).collect();
     // `user_id` is exactly its wire name, so it keeps it; `userId` yields.
     assert_eq!(fields, ["user_id2", "user_id"]);
+}
+
+const MEDIA: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    post:
+      operationId: offered
+      requestBody:
+        content:
+          application/xml: {schema: {type: object}}
+          application/merge-patch+json: {schema: {type: object}}
+          application/json: {schema: {type: object}}
+          application/octet-stream: {schema: {type: string, format: binary}}
+      responses: {'204': {description: ok}}
+  /b:
+    post:
+      operationId: shapeless
+      requestBody:
+        content:
+          multipart/form-data: {schema: {type: object}}
+      responses: {'204': {description: ok}}
+  /c:
+    post:
+      operationId: parts
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                photos: {type: array, items: {type: string, format: binary}}
+                labels: {type: array, items: {type: integer}}
+                shape: {type: array, items: {type: object, properties: {x: {type: integer}}}}
+      responses: {'204': {description: ok}}
+"#;
+
+#[test]
+fn several_request_media_types_become_a_choice_preferring_json() {
+    let (api, _) = lower_yaml(MEDIA);
+    let body = op(&api, "offered").body.as_ref().expect("a body");
+    assert_eq!(body.media_type, "application/json");
+    let choice = body.choice.as_ref().expect("a choice");
+    let variants: Vec<(&str, &str)> =
+        choice.variants.iter().map(|v| (v.name.as_str(), v.media_type.as_str())).collect();
+    assert_eq!(
+        variants,
+        [
+            ("Json", "application/json"),
+            ("Xml", "application/xml"),
+            ("MergePatchJson", "application/merge-patch+json"),
+            ("OctetStream", "application/octet-stream"),
+        ]
+    );
+    assert_eq!(choice.variants[1].kind, BodyKind::Bytes);
+}
+
+#[test]
+fn multipart_parts_follow_their_schemas_and_shapeless_forms_degrade_to_bytes() {
+    let (api, diags) = lower_yaml(MEDIA);
+    let warning = diags.iter().find(|d| d.pointer.contains("~1b")).expect("a warning for /b");
+    assert_eq!(warning.pointer, "#/paths/~1b/post/requestBody/content/multipart~1form-data");
+    assert_eq!(op(&api, "shapeless").body.as_ref().map(|b| &b.kind), Some(&BodyKind::Bytes));
+
+    let Some(BodyKind::Multipart(form)) = op(&api, "parts").body.as_ref().map(|b| &b.kind) else {
+        panic!("a multipart body")
+    };
+    let parts: Vec<(&str, bool, &PartKind)> =
+        form.parts.iter().map(|p| (p.wire_name.as_str(), p.repeated, &p.kind)).collect();
+    assert_eq!(parts[0], ("photos", true, &PartKind::File));
+    assert_eq!(parts[1], ("labels", true, &PartKind::Text(TypeRef::Integer(IntWidth::I64))));
+    // Structured items go as one JSON part holding the whole list.
+    assert!(matches!(parts[2], ("shape", false, PartKind::Json(TypeRef::List(_)))));
 }

@@ -8,8 +8,8 @@ use super::doc::{self, Doc};
 use super::features::Features;
 use super::types::{Scope, ident, rust_type};
 use crate::ir::{
-    Api, BodyKind, Group, Method, Multipart, Operation, ParamLocation, Parameter, Part, PartKind,
-    PathPart, QueryStyle, Response, StatusMatch, SuccessShape, TypeKind, TypeRef,
+    Api, BodyChoice, BodyKind, Group, Method, Multipart, Operation, ParamLocation, Parameter, Part,
+    PartKind, PathPart, QueryStyle, Response, StatusMatch, SuccessShape, TypeKind, TypeRef,
 };
 
 pub(super) fn files(api: &Api, crate_name: &str, features: &Features) -> Vec<Emitted> {
@@ -134,10 +134,9 @@ impl Uses {
             })
         });
         let security = group.operations.iter().any(Operation::uses_credentials);
-        let multipart = group
-            .operations
-            .iter()
-            .any(|o| o.body.as_ref().is_some_and(|b| matches!(b.kind, BodyKind::Multipart(_))));
+        let multipart = group.operations.iter().any(|o| {
+            o.body.iter().flat_map(|b| b.kinds()).any(|k| matches!(k, BodyKind::Multipart(_)))
+        });
         let readings: Vec<HeaderReading<'_>> = group
             .operations
             .iter()
@@ -315,26 +314,111 @@ fn slots(op: &Operation) -> Vec<Slot<'_>> {
     }
     if let Some(b) = &op.body {
         let name = ident(&b.rust_name);
-        let (ty, arg) = match &b.kind {
-            BodyKind::Json(t) | BodyKind::Form(t) => (rust_type(t, Scope::Outside), arg(t, &name)),
-            BodyKind::Text => (quote!(String), arg(&TypeRef::String, &name)),
-            BodyKind::Bytes => (
-                quote!(crate::Payload),
-                Arg { ty: quote!(impl Into<crate::Payload>), store: quote!(#name.into()) },
-            ),
-            BodyKind::Multipart(form) => {
-                let ty = ident(&form.name);
-                (quote!(#ty), Arg { ty: quote!(#ty), store: quote!(#name) })
+        let (ty, arg, note) = match &b.choice {
+            Some(choice) => {
+                let ty = ident(&choice.name);
+                let media: Vec<String> =
+                    choice.variants.iter().map(|v| doc::code(&v.media_type)).collect();
+                let note = format!(
+                    "The request body, in one of the media types the spec accepts ({}): see [`{}`].",
+                    media.join(", "),
+                    choice.name
+                );
+                let arg = Arg { ty: quote!(impl Into<#ty>), store: quote!(#name.into()) };
+                (quote!(#ty), arg, note)
+            }
+            None => {
+                let (ty, arg) = body_type(&b.kind, &name);
+                (ty, arg, format!("The request body, sent as {}.", doc::code(&b.media_type)))
             }
         };
-        let docs = Doc::default()
-            .note(format!("The request body, sent as {}.", doc::code(&b.media_type)))
-            .prose(b.description.as_deref());
+        let docs = Doc::default().note(note).prose(b.description.as_deref());
         slots.push(Slot { name, ty, required: b.required, arg, docs, param: None });
     }
     // Required ones are positional, in order: keep them first.
     slots.sort_by_key(|s| !s.required);
     slots
+}
+
+/// The Rust type of a body encoded one way, and how an argument becomes it.
+fn body_type(kind: &BodyKind, value: &Ident) -> (TokenStream, Arg) {
+    match kind {
+        BodyKind::Json(t) | BodyKind::Form(t) => (rust_type(t, Scope::Outside), arg(t, value)),
+        BodyKind::Text => (quote!(String), arg(&TypeRef::String, value)),
+        BodyKind::Bytes => (
+            quote!(crate::Payload),
+            Arg { ty: quote!(impl Into<crate::Payload>), store: quote!(#value.into()) },
+        ),
+        BodyKind::Multipart(form) => {
+            let ty = ident(&form.name);
+            (quote!(#ty), Arg { ty: quote!(#ty), store: quote!(#value) })
+        }
+    }
+}
+
+/// The statement that puts a body into the request; `value` is a reference
+/// for JSON and forms (which serialise by reference), owned otherwise.
+fn put_body(kind: &BodyKind, media: &str, value: TokenStream) -> TokenStream {
+    match kind {
+        BodyKind::Json(_) => quote!(request.json(#media, #value);),
+        BodyKind::Form(_) => quote!(request.form(#value);),
+        BodyKind::Text => quote!(request.raw(#media, #value.into_bytes());),
+        BodyKind::Bytes => quote!(request.payload(#media, #value);),
+        BodyKind::Multipart(_) => quote!(request.multipart(#value.into_multipart());),
+    }
+}
+
+fn by_ref(kind: &BodyKind) -> bool {
+    matches!(kind, BodyKind::Json(_) | BodyKind::Form(_))
+}
+
+/// Streams and files cannot be cloned, nor can what holds one.
+fn derives(takes_stream: bool) -> TokenStream {
+    if takes_stream { quote!(#[derive(Debug)]) } else { quote!(#[derive(Debug, Clone)]) }
+}
+
+/// The enum a body offered in several media types is given as, with a
+/// `From` for the preferred one so the common case reads as if there were
+/// no choice.
+fn body_choice(op: &Operation, choice: &BodyChoice) -> TokenStream {
+    let name = ident(&choice.name);
+    let value = ident("body");
+    let variants = choice.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let (ty, _) = body_type(&v.kind, &value);
+        let encoded = match v.kind {
+            BodyKind::Bytes => ", bytes the caller encodes",
+            _ => "",
+        };
+        let docs = doc::attrs(&format!("Sent as {}{encoded}.", doc::code(&v.media_type)));
+        quote!(#docs #variant(#ty))
+    });
+    let derives = derives(choice.variants.iter().any(|v| v.kind.takes_stream()));
+    let first = choice.variants.first().map(|v| {
+        let variant = ident(&v.name);
+        let (ty, _) = body_type(&v.kind, &value);
+        quote! {
+            impl From<#ty> for #name {
+                fn from(body: #ty) -> Self {
+                    Self::#variant(body)
+                }
+            }
+        }
+    });
+    let docs = doc::attrs(&format!(
+        "The request body of {}, in one of the media types the spec accepts.",
+        doc::code(&op.fn_name.replace("r#", ""))
+    ));
+    quote! {
+        #docs
+        #derives
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants,)*
+        }
+
+        #first
+    }
 }
 
 fn param_doc(p: &Parameter) -> Doc {
@@ -527,10 +611,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     ));
     let error_enum = error_enum(op);
     // Streams and files cannot be cloned, nor can a builder holding one.
-    let derives = match op.body.as_ref().map(|b| &b.kind) {
-        Some(BodyKind::Bytes | BodyKind::Multipart(_)) => quote!(#[derive(Debug)]),
-        _ => quote!(#[derive(Debug, Clone)]),
-    };
+    let derives = derives(op.body.iter().flat_map(|b| b.kinds()).any(BodyKind::takes_stream));
     let sends = if streams(op) {
         let send = send_body(api, op, &slots, Reading::Streamed);
         quote! {
@@ -556,10 +637,11 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     };
-    let form = op.body.as_ref().and_then(|b| match &b.kind {
+    let forms = op.body.iter().flat_map(|b| b.kinds()).filter_map(|kind| match kind {
         BodyKind::Multipart(form) => Some(multipart_form(op, form)),
         _ => None,
     });
+    let choice = op.body.as_ref().and_then(|b| b.choice.as_ref()).map(|c| body_choice(op, c));
     let headers =
         op.success.responses.iter().chain(&op.errors).filter_map(|r| headers_struct(api, op, r));
     quote! {
@@ -582,7 +664,8 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             #sends
         }
 
-        #form
+        #choice
+        #(#forms)*
         #(#headers)*
         #success_items
         #error_enum
@@ -892,21 +975,27 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
         });
     let body = op.body.as_ref().map(|b| {
         let name = ident(&b.rust_name);
-        let media = &b.media_type;
-        // JSON and forms serialise by reference; raw bodies move their bytes.
-        let by_ref = matches!(b.kind, BodyKind::Json(_) | BodyKind::Form(_));
+        if let Some(choice) = &b.choice {
+            let ty = ident(&choice.name);
+            let arms = choice.variants.iter().map(|v| {
+                let variant = ident(&v.name);
+                let value = if by_ref(&v.kind) { quote!(&body) } else { quote!(body) };
+                let put = put_body(&v.kind, &v.media_type, value);
+                quote!(#ty::#variant(body) => { #put })
+            });
+            return if b.required {
+                quote!(match self.#name { #(#arms)* })
+            } else {
+                quote!(if let Some(body) = self.#name { match body { #(#arms)* } })
+            };
+        }
+        let by_ref = by_ref(&b.kind);
         let value = match (b.required, by_ref) {
             (true, true) => quote!(&self.#name),
             (true, false) => quote!(self.#name),
             (false, _) => quote!(body),
         };
-        let put = match &b.kind {
-            BodyKind::Json(_) => quote!(request.json(#media, #value);),
-            BodyKind::Form(_) => quote!(request.form(#value);),
-            BodyKind::Text => quote!(request.raw(#media, #value.into_bytes());),
-            BodyKind::Bytes => quote!(request.payload(#media, #value);),
-            BodyKind::Multipart(_) => quote!(request.multipart(#value.into_multipart());),
-        };
+        let put = put_body(&b.kind, &b.media_type, value);
         match (b.required, by_ref) {
             (true, _) => put,
             (false, true) => quote!(if let Some(body) = &self.#name { #put }),

@@ -41,6 +41,11 @@ pub(super) fn operation(
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
         args.push(match &b.kind {
             BodyKind::Json(t) | BodyKind::Form(t) => value(api, t, Place::Exact, None, 0)?,
+            // A body enum converts only from the preferred body's own type.
+            BodyKind::Text if b.choice.is_some() => quote!(String::from("text")),
+            BodyKind::Bytes if b.choice.is_some() => {
+                quote!(#crate_ident::Payload::from(vec![0u8]))
+            }
             BodyKind::Text => quote!("text"),
             BodyKind::Bytes => quote!(vec![0u8]),
             BodyKind::Multipart(form) => {

@@ -185,16 +185,25 @@ fn operation_section(
         if let Some(b) = &op.body {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | body | {} | {} | `{}` |",
+                "| `{}` | {} | body | {} | {} | {} |",
                 b.rust_name,
-                match &b.kind {
+                match (&b.choice, &b.kind) {
+                    (Some(choice), _) => format!("`{}`", choice.name),
                     // Raw request bodies take bytes or a stream.
-                    BodyKind::Bytes => "Payload".to_string(),
-                    kind => body_text(Some(kind)),
+                    (None, BodyKind::Bytes) => "Payload".to_string(),
+                    (None, kind) => body_text(Some(kind)),
                 },
                 if b.required { "yes" } else { "no" },
                 cell(b.description.as_deref().unwrap_or("")),
-                b.media_type
+                match &b.choice {
+                    Some(choice) => choice
+                        .variants
+                        .iter()
+                        .map(|v| format!("`{}`", v.media_type))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    None => format!("`{}`", b.media_type),
+                }
             );
         }
     }

@@ -37,10 +37,7 @@ const TRANSFER: (&str, &str) = ("src/transfer.rs", include_str!("../../runtime/t
 /// Whether some operation sends or receives raw bytes or a multipart form.
 pub(super) fn uses_transfer(api: &Api) -> bool {
     api.operations().any(|op| {
-        api::streams(op)
-            || op.body.as_ref().is_some_and(|b| {
-                matches!(b.kind, crate::ir::BodyKind::Bytes | crate::ir::BodyKind::Multipart(_))
-            })
+        api::streams(op) || op.body.iter().flat_map(|b| b.kinds()).any(|k| k.takes_stream())
     })
 }
 

@@ -12,9 +12,9 @@ use super::Lowerer;
 use super::schema::{Naming, ObjectParts, SchemaRef, facts, field_names};
 use crate::diag::join;
 use crate::ir::{
-    BodyKind, Facts, Group, Method, Multipart, Operation, ParamLocation, Parameter, Part, PartKind,
-    PathPart, QueryStyle, RequestBody, Response, ResponseBody, ResponseHeader, SecurityKind,
-    SecurityScheme, StatusMatch, Success, SuccessShape, TypeRef,
+    BodyChoice, BodyKind, BodyVariant, Facts, Group, Method, Multipart, Operation, ParamLocation,
+    Parameter, Part, PartKind, PathPart, QueryStyle, RequestBody, Response, ResponseBody,
+    ResponseHeader, SecurityKind, SecurityScheme, StatusMatch, Success, SuccessShape, TypeRef,
 };
 use crate::naming::{self, NameSet};
 
@@ -443,16 +443,23 @@ impl<'a> Lowerer<'a> {
             self.warn(&at, "request body has no content; it is not sent");
             return None;
         };
-        let content_at = join(&join(&at, "content"), media_type);
-        let kind = match media_kind(media_type) {
-            MediaKind::Multipart => self.multipart(media, builder, scope, &content_at),
-            _ => self.body_kind(
-                media_type,
-                media,
-                Naming::Hint(format!("{builder}Body")),
-                &content_at,
-            ),
-        };
+        let kind = self.request_body_kind(media_type, media, builder, scope, &at);
+        let choice = (body.content.len() > 1).then(|| {
+            let mut names = NameSet::default();
+            let mut variants = vec![BodyVariant {
+                name: names.claim(media_variant(media_type)),
+                media_type: media_type.clone(),
+                kind: kind.clone(),
+            }];
+            for (other, media) in body.content.iter().filter(|(k, _)| *k != media_type) {
+                variants.push(BodyVariant {
+                    name: names.claim(media_variant(other)),
+                    media_type: other.clone(),
+                    kind: self.request_body_kind(other, media, builder, scope, &at),
+                });
+            }
+            BodyChoice { name: scope.claim(format!("{builder}Body")), variants }
+        });
         let stem = match &kind {
             BodyKind::Json(TypeRef::Named(n)) | BodyKind::Form(TypeRef::Named(n)) => {
                 naming::field_name(n)
@@ -460,15 +467,32 @@ impl<'a> Lowerer<'a> {
             BodyKind::Multipart(_) => "form".to_string(),
             _ => "body".to_string(),
         };
-        let alternatives = body.content.keys().filter(|k| *k != media_type).cloned().collect();
         Some(RequestBody {
             rust_name: names.claim(stem),
             required: body.required,
             media_type: media_type.clone(),
             kind,
             description: body.description.clone(),
-            alternatives,
+            choice,
         })
+    }
+
+    fn request_body_kind(
+        &mut self,
+        media_type: &str,
+        media: &'a MediaType,
+        builder: &str,
+        scope: &mut NameSet,
+        body_at: &str,
+    ) -> BodyKind {
+        let content_at = join(&join(body_at, "content"), media_type);
+        match media_kind(media_type) {
+            MediaKind::Multipart => self.multipart(media, builder, scope, &content_at),
+            _ => {
+                let naming = Naming::Hint(format!("{builder}Body"));
+                self.body_kind(media_type, media, naming, &content_at)
+            }
+        }
     }
 
     fn body_kind(
@@ -758,6 +782,20 @@ enum MediaKind {
     Bytes,
 }
 
+/// The variant naming a media type in a body enum: `Json`, `Form`,
+/// `Multipart`, `Text`, else its subtype (`Xml`, `MergePatchJson`).
+fn media_variant(media_type: &str) -> String {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let subtype = essence.split('/').nth(1).unwrap_or("");
+    match (media_kind(media_type), subtype) {
+        (MediaKind::Json, "json") => "Json".into(),
+        (MediaKind::Form, _) => "Form".into(),
+        (MediaKind::Multipart, _) => "Multipart".into(),
+        (MediaKind::Text, "plain") => "Text".into(),
+        _ => naming::variant_name(subtype),
+    }
+}
+
 /// A file in a multipart body: `format: binary` (or `base64`, which OpenAPI
 /// 3.0 also uses for file contents).
 fn is_file(s: &Schema) -> bool {
@@ -788,14 +826,16 @@ fn media_kind(media_type: &str) -> MediaKind {
     }
 }
 
-/// The media type the client speaks: JSON first, then forms, text, bytes.
+/// The media type the client speaks: plain JSON first, then other JSON
+/// types, forms, text, bytes.
 fn pick_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
     let rank = |k: &str| match media_kind(k) {
-        MediaKind::Json => 0,
-        MediaKind::Form => 1,
-        MediaKind::Multipart => 2,
-        MediaKind::Text => 3,
-        MediaKind::Bytes => 4,
+        MediaKind::Json if media_variant(k) == "Json" => 0,
+        MediaKind::Json => 1,
+        MediaKind::Form => 2,
+        MediaKind::Multipart => 3,
+        MediaKind::Text => 4,
+        MediaKind::Bytes => 5,
     };
     content.iter().min_by_key(|(k, _)| rank(k))
 }
