@@ -1,7 +1,13 @@
 //! Stage 4: token streams → source text, via `syn` and `prettyplease`.
+//!
+//! Parsing tokens into a syntax tree is most of a run's time, and files are
+//! independent: they are built and formatted on as many threads as there
+//! are cores, then sorted by path, so output does not depend on scheduling.
+
+use std::sync::{Mutex, PoisonError};
 
 use crate::diag::Diagnostic;
-use crate::emit::Emitted;
+use crate::emit::{Emitted, Source};
 
 /// A finished file of the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,37 +17,72 @@ pub struct File {
     pub contents: String,
 }
 
-/// Formats every emitted file, marking each as generated.
-pub fn format(files: Vec<Emitted>, header: &str) -> Result<Vec<File>, Diagnostic> {
-    let mut out = Vec::with_capacity(files.len());
-    for file in files {
-        out.push(match file {
-            Emitted::Rust { path, tokens } => {
-                let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
-                    // Emitting unparsable code is a generator bug, not a spec
-                    // problem; say so rather than panic.
-                    Diagnostic::error(
-                        "#",
-                        format!("internal error: generated {path} does not parse: {e}"),
-                    )
-                })?;
-                let text = space_items(&prettyplease::unparse(&parsed));
-                File { contents: format!("// {header}\n\n{text}"), path }
+/// The pretty-printer recurses as deep as the code nests; lowering bounds
+/// nesting, and this leaves room beyond that bound.
+const STACK_SIZE: usize = 16 << 20;
+
+/// Builds and formats every emitted file, marking each as generated; the
+/// result is sorted by path.
+pub fn format(files: Vec<Emitted<'_>>, header: &str) -> Result<Vec<File>, Diagnostic> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = cores.min(files.len());
+    let queue = Mutex::new(files.into_iter());
+    let done = Mutex::new(Vec::new());
+    let work = || {
+        loop {
+            let next = queue.lock().unwrap_or_else(PoisonError::into_inner).next();
+            let Some(file) = next else { break };
+            let (path, source) = file.build();
+            let formatted = format_source(path, source, header);
+            done.lock().unwrap_or_else(PoisonError::into_inner).push(formatted);
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            let spawned =
+                std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(scope, work);
+            // Without another thread, this one does all the work.
+            if spawned.is_err() {
+                break;
             }
-            Emitted::Text { path, text } => {
-                let contents = if path.ends_with(".toml") {
-                    format!("# {header}\n\n{text}")
-                } else if path.ends_with(".md") {
-                    format!("<!-- {header} -->\n\n{text}")
-                } else {
-                    format!("// {header}\n\n{text}")
-                };
-                File { contents, path }
-            }
-        });
-    }
+        }
+        work();
+    });
+    let mut out = done
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .into_iter()
+        .collect::<Result<Vec<File>, Diagnostic>>()?;
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// Formats one file's source, with the generated-file header.
+pub fn format_source(path: String, source: Source, header: &str) -> Result<File, Diagnostic> {
+    Ok(match source {
+        Source::Rust(tokens) => {
+            let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
+                // Emitting unparsable code is a generator bug, not a spec
+                // problem; say so rather than panic.
+                Diagnostic::error(
+                    "#",
+                    format!("internal error: generated {path} does not parse: {e}"),
+                )
+            })?;
+            let text = space_items(&prettyplease::unparse(&parsed));
+            File { contents: format!("// {header}\n\n{text}"), path }
+        }
+        Source::Text(text) => {
+            let contents = if path.ends_with(".toml") {
+                format!("# {header}\n\n{text}")
+            } else if path.ends_with(".md") {
+                format!("<!-- {header} -->\n\n{text}")
+            } else {
+                format!("// {header}\n\n{text}")
+            };
+            File { contents, path }
+        }
+    })
 }
 
 /// Separates items with a blank line, as people write them: prettyplease

@@ -1,5 +1,7 @@
 //! `src/apis/`: one module per tag, one builder per operation.
 
+use std::sync::Arc;
+
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
@@ -12,33 +14,36 @@ use crate::ir::{
     PartKind, PathPart, QueryStyle, Response, StatusMatch, SuccessShape, TypeKind, TypeRef,
 };
 
-pub(super) fn files(api: &Api, crate_name: &str, features: &Features) -> Vec<Emitted> {
+pub(super) fn files<'a>(
+    api: &'a Api,
+    crate_name: &'a str,
+    features: &Arc<Features>,
+) -> Vec<Emitted<'a>> {
     let mut files = Vec::with_capacity(api.groups.len() + 1);
-    let mods = api.groups.iter().map(|g| {
-        let module = ident(&g.module);
-        let ty = ident(&g.type_name);
-        let docs = doc::attrs(&format!("Operations tagged {}.", doc::code(&g.tag)));
-        let cfg = features.for_group(&g.module);
+    let features = features.clone();
+    files.push(Emitted::rust("src/apis/mod.rs", move || {
+        let mods = api.groups.iter().map(|g| {
+            let module = ident(&g.module);
+            let ty = ident(&g.type_name);
+            let docs = doc::attrs(&format!("Operations tagged {}.", doc::code(&g.tag)));
+            let cfg = features.for_group(&g.module);
+            quote! {
+                #docs
+                #cfg
+                pub mod #module;
+                #cfg
+                pub use #module::#ty;
+            }
+        });
         quote! {
-            #docs
-            #cfg
-            pub mod #module;
-            #cfg
-            pub use #module::#ty;
-        }
-    });
-    files.push(Emitted::Rust {
-        path: "src/apis/mod.rs".into(),
-        tokens: quote! {
             //! Operations, one module per tag of the spec.
             #(#mods)*
-        },
-    });
+        }
+    }));
     for group in &api.groups {
-        files.push(Emitted::Rust {
-            path: format!("src/apis/{}.rs", group.module),
-            tokens: group_file(api, group, crate_name),
-        });
+        files.push(Emitted::rust(format!("src/apis/{}.rs", group.module), move || {
+            group_file(api, group, crate_name)
+        }));
     }
     files
 }

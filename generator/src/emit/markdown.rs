@@ -14,22 +14,15 @@ use crate::ir::{
     SuccessShape, TypeDef, TypeKind, TypeRef,
 };
 
-pub(super) fn files(
-    api: &Api,
-    examples: &dyn Fn(&Group, &Operation) -> Option<String>,
-) -> Vec<Emitted> {
-    let mut files = vec![Emitted::Text { path: "docs/README.md".into(), text: index(api) }];
+pub(super) fn files<'a>(api: &'a Api, crate_name: &'a str) -> Vec<Emitted<'a>> {
+    let mut files = vec![Emitted::text("docs/README.md", move || index(api))];
     for group in &api.groups {
-        files.push(Emitted::Text {
-            path: format!("docs/{}.md", group.type_name),
-            text: group_page(api, group, examples),
-        });
+        files.push(Emitted::text(format!("docs/{}.md", group.type_name), move || {
+            group_page(api, group, crate_name)
+        }));
     }
     for def in &api.types {
-        files.push(Emitted::Text {
-            path: format!("docs/models/{}.md", def.name),
-            text: model_page(def),
-        });
+        files.push(Emitted::text(format!("docs/models/{}.md", def.name), move || model_page(def)));
     }
     files
 }
@@ -103,11 +96,7 @@ fn status_text(s: StatusMatch) -> String {
     }
 }
 
-fn group_page(
-    api: &Api,
-    group: &Group,
-    examples: &dyn Fn(&Group, &Operation) -> Option<String>,
-) -> String {
+fn group_page(api: &Api, group: &Group, crate_name: &str) -> String {
     let mut out = format!("# {}\n\n", group.type_name);
     let _ = writeln!(
         out,
@@ -133,18 +122,12 @@ fn group_page(
         );
     }
     for op in &group.operations {
-        operation_section(&mut out, api, group, op, examples);
+        operation_section(&mut out, api, group, op, crate_name);
     }
     out
 }
 
-fn operation_section(
-    out: &mut String,
-    api: &Api,
-    group: &Group,
-    op: &Operation,
-    examples: &dyn Fn(&Group, &Operation) -> Option<String>,
-) {
+fn operation_section(out: &mut String, api: &Api, group: &Group, op: &Operation, crate_name: &str) {
     let name = crate::naming::bare(&op.fn_name);
     let _ = writeln!(out, "\n## {name}\n");
     let _ = writeln!(out, "`{} {}`", op.method.as_str(), op.path);
@@ -269,7 +252,7 @@ fn operation_section(
             r.variant
         );
     }
-    if let Some(example) = examples(group, op) {
+    if let Some(example) = super::example::operation(api, op, crate_name, &group.module) {
         // rustdoc's hidden `# ` lines are noise in plain Markdown.
         let example: Vec<&str> = example.lines().filter(|l| !l.starts_with("# ")).collect();
         let example = example.join("\n").replacen("```no_run", "```rust", 1);

@@ -13,15 +13,40 @@ mod markdown;
 mod models;
 mod types;
 
+use std::sync::Arc;
+
 use proc_macro2::TokenStream;
 
 use crate::Settings;
 use crate::ir::Api;
 
-/// A file of the generated crate, before formatting.
-pub enum Emitted {
-    Rust { path: String, tokens: TokenStream },
-    Text { path: String, text: String },
+/// What a generated file holds before formatting.
+pub enum Source {
+    Rust(TokenStream),
+    Text(String),
+}
+
+/// A file of the generated crate, not yet built. Building is deferred so
+/// that each file's tokens are made on the thread that formats them: token
+/// streams cannot move between threads.
+pub struct Emitted<'a> {
+    pub path: String,
+    build: Box<dyn FnOnce() -> Source + Send + 'a>,
+}
+
+impl<'a> Emitted<'a> {
+    fn rust(path: impl Into<String>, build: impl FnOnce() -> TokenStream + Send + 'a) -> Self {
+        Self { path: path.into(), build: Box::new(move || Source::Rust(build())) }
+    }
+
+    fn text(path: impl Into<String>, build: impl FnOnce() -> String + Send + 'a) -> Self {
+        Self { path: path.into(), build: Box::new(move || Source::Text(build())) }
+    }
+
+    /// Builds the file's contents.
+    pub fn build(self) -> (String, Source) {
+        (self.path, (self.build)())
+    }
 }
 
 /// Support code every generated crate carries verbatim.
@@ -41,31 +66,23 @@ pub(super) fn uses_transfer(api: &Api) -> bool {
     })
 }
 
-/// Emits every file of the crate for `api`.
-pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
-    let features = features::Features::of(api);
-    let mut files = vec![
-        Emitted::Text {
-            path: "Cargo.toml".into(),
-            text: manifest::cargo_toml(api, settings, &features),
-        },
-        Emitted::Rust { path: "src/lib.rs".into(), tokens: manifest::lib_rs(api, settings) },
-        Emitted::Rust { path: "src/client.rs".into(), tokens: client::client_rs(api, &features) },
-    ];
-    files.push(Emitted::Text {
-        path: "rustfmt.toml".into(),
-        // The generator formats its output; rustfmt would only churn it.
-        text: "disable_all_formatting = true\n".into(),
-    });
+/// Every file of the crate for `api`, ready to be built and formatted.
+pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> Vec<Emitted<'a>> {
+    let features = Arc::new(features::Features::of(api));
+    let mut files = Vec::new();
+    let f = features.clone();
+    files.push(Emitted::text("Cargo.toml", move || manifest::cargo_toml(api, settings, &f)));
+    files.push(Emitted::rust("src/lib.rs", move || manifest::lib_rs(api, settings)));
+    let f = features.clone();
+    files.push(Emitted::rust("src/client.rs", move || client::client_rs(api, &f)));
+    // The generator formats its output; rustfmt would only churn it.
+    files.push(Emitted::text("rustfmt.toml", || "disable_all_formatting = true\n".into()));
     let transfer = uses_transfer(api).then_some(&TRANSFER);
     for (path, source) in RUNTIME.iter().chain(transfer) {
-        files.push(Emitted::Text { path: path.to_string(), text: source.to_string() });
+        files.push(Emitted::text(*path, || source.to_string()));
     }
     files.extend(api::files(api, &settings.crate_name, &features));
     files.extend(models::files(api, &features));
-    let examples = |group: &crate::ir::Group, op: &crate::ir::Operation| {
-        example::operation(api, op, &settings.crate_name, &group.module)
-    };
-    files.extend(markdown::files(api, &examples));
+    files.extend(markdown::files(api, &settings.crate_name));
     files
 }

@@ -1,5 +1,7 @@
 //! `src/models/`: one file per named type, re-exported from `models`.
 
+use std::sync::Arc;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -10,29 +12,33 @@ use super::types::{Scope, ident, rust_type};
 use crate::ir::{Api, Discriminator, Enum, EnumRepr, Field, Struct, TypeDef, TypeKind, Union};
 use crate::naming::{self, NameSet};
 
-pub(super) fn files(api: &Api, features: &Features) -> Vec<Emitted> {
+pub(super) fn files<'a>(api: &'a Api, features: &Arc<Features>) -> Vec<Emitted<'a>> {
     let mut modules = NameSet::with_reserved(&["mod"]);
     let mut files = Vec::with_capacity(api.types.len() + 1);
-    let mut decls = Vec::with_capacity(api.types.len());
+    let mut declared = Vec::with_capacity(api.types.len());
     for def in &api.types {
         let module = modules.claim(naming::module_name(&def.name));
-        let module_ident = ident(&module);
-        let name = ident(&def.name);
-        let cfg = features.for_type(&def.name);
-        decls.push(quote! {
-            #cfg
-            mod #module_ident;
-            #cfg
-            pub use #module_ident::#name;
-        });
-        files
-            .push(Emitted::Rust { path: format!("src/models/{module}.rs"), tokens: type_def(def) });
+        files.push(Emitted::rust(format!("src/models/{module}.rs"), move || type_def(def)));
+        declared.push((module, def.name.as_str()));
     }
-    let tokens = quote! {
-        //! Request and response bodies: every schema the operations use.
-        #(#decls)*
-    };
-    files.push(Emitted::Rust { path: "src/models/mod.rs".into(), tokens });
+    let features = features.clone();
+    files.push(Emitted::rust("src/models/mod.rs", move || {
+        let decls = declared.iter().map(|(module, name)| {
+            let module = ident(module);
+            let cfg = features.for_type(name);
+            let name = ident(name);
+            quote! {
+                #cfg
+                mod #module;
+                #cfg
+                pub use #module::#name;
+            }
+        });
+        quote! {
+            //! Request and response bodies: every schema the operations use.
+            #(#decls)*
+        }
+    }));
     files
 }
 
