@@ -466,8 +466,7 @@ fn entry_method(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> 
     });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     // Required parameters are positional by design, however many the spec has.
-    let many = (slots.iter().filter(|s| s.required).count() > 7)
-        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let many = super::many_arguments(slots.iter().filter(|s| s.required).count() + 1);
     let trait_like = looks_like_std_trait(&op.fn_name);
     let docs = operation_doc(api, op, crate_name, accessor).attrs();
     quote! {
@@ -772,8 +771,10 @@ fn multipart_form(op: &Operation, form: &Multipart) -> TokenStream {
                 quote!(#field: None)
             }
         });
+        let many = super::many_arguments(required.len());
         quote! {
             /// A form with the required parts; the others are public fields.
+            #many
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits,)* }
             }

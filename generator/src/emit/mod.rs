@@ -66,6 +66,12 @@ pub(super) fn uses_transfer(api: &Api) -> bool {
     })
 }
 
+/// Clippy's limit is seven arguments (`self` included); the spec decides
+/// how many a constructor or call takes.
+fn many_arguments(count: usize) -> Option<TokenStream> {
+    (count > 7).then(|| quote::quote!(#[allow(clippy::too_many_arguments)]))
+}
+
 /// Every file of the crate for `api`, ready to be built and formatted.
 pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> Vec<Emitted<'a>> {
     let features = Arc::new(features::Features::of(api));

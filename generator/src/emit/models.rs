@@ -139,7 +139,7 @@ fn constructor(name: &proc_macro2::Ident, s: &Struct) -> Option<TokenStream> {
         let field = ident(&NameSet::with_reserved(&taken).claim("additional_properties".into()));
         quote!(#field: Default::default(),)
     });
-    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let many = super::many_arguments(required.len());
     Some(quote! {
         impl #name {
             /// A value with the required fields set and the optional ones empty.

@@ -676,9 +676,26 @@ impl<'a> Lowerer<'a> {
             let at = join(&base, wire);
             let Some(header) = self.resolve(header, &at) else { continue };
             let hint = Naming::Hint(format!("{name}{}", naming::type_name(wire)));
+            // Header text parses into scalars and lists of them; anything
+            // structured is kept as the text it arrived as.
             let ty = match &header.format {
                 ParameterSchemaOrContent::Schema(s) => {
-                    self.schema_type(s.into(), hint, &join(&at, "schema"))
+                    let schema_at = join(&at, "schema");
+                    let target = self.deref(s.into(), &schema_at);
+                    let items = match target.map(|t| &t.schema_kind) {
+                        Some(SchemaKind::Type(Type::Array(a))) => a.items.as_ref(),
+                        _ => None,
+                    };
+                    let items_at = join(&schema_at, "items");
+                    let parses = match items {
+                        Some(i) => self.deref(i.into(), &items_at).is_some_and(is_scalar),
+                        None => target.is_some_and(is_scalar),
+                    };
+                    if parses {
+                        self.schema_type(s.into(), hint, &schema_at)
+                    } else {
+                        TypeRef::String
+                    }
                 }
                 ParameterSchemaOrContent::Content(_) => TypeRef::String,
             };
