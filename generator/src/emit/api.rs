@@ -1037,16 +1037,24 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
         }
         Reading::Streamed => {
             let statuses = op.success.responses.iter().map(|r| success_pattern(r.status));
-            let arms = response_arms(op, false);
+            // Error bodies are small and typed: read them whole.
+            let error = if op.errors.is_empty() {
+                quote!(Err(response.read().await?.unexpected()))
+            } else {
+                let arms = response_arms(op, false);
+                quote!({
+                    let response = response.read().await?;
+                    match response.status() {
+                        #(#arms)*
+                    }
+                })
+            };
             quote! {
                 #build
                 let response = request.open().await?;
-                if matches!(response.status(), #(#statuses)|*) {
-                    return Ok(response.stream());
-                }
-                let response = response.read().await?;
                 match response.status() {
-                    #(#arms)*
+                    #(#statuses)|* => Ok(response.stream()),
+                    _ => #error,
                 }
             }
         }
