@@ -3,8 +3,10 @@
 //!
 //! Runs in release (it re-runs itself with `--release` if needed). Prints a
 //! table and writes `target/bench/latest.json`. `--quick` does one iteration
-//! of everything cheap and skips the large spec's compile, to keep the
-//! harness from rotting without costing CI minutes.
+//! of everything cheap and skips the large spec's compile. `--smoke`, which
+//! the test command runs, goes through the same code once on the Agilicus
+//! spec alone, unoptimised, with the criterion benchmark in its test mode:
+//! it keeps the harness from rotting, and its timings mean nothing.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -56,6 +58,9 @@ impl Stats {
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
+    if args.iter().any(|a| a == "--smoke") {
+        return smoke();
+    }
     let quick = args.iter().any(|a| a == "--quick");
     if cfg!(debug_assertions) {
         // Timings of a debug build mean nothing.
@@ -142,6 +147,26 @@ pub fn run(args: &[String]) -> Result<(), String> {
     fs::write(&path, serde_json::to_string_pretty(&Value::Object(report)).unwrap_or_default())
         .map_err(|e| e.to_string())?;
     println!("written to {}", path.display());
+    Ok(())
+}
+
+/// One pass over the harness on the small spec, for the test suite.
+fn smoke() -> Result<(), String> {
+    let root = crate::codegen::root();
+    let generation = generation(&root.join("spec/agilicus.yaml"), 1)?;
+    let (peak, parse_peak) = peak_memory(&root.join("spec/agilicus.yaml"))?;
+    if !(generation.total.median > 0.0 && peak > 0.0 && parse_peak > 0.0) {
+        return Err("the harness measured nothing".into());
+    }
+    println!("generation and peak memory measured (timings of an unoptimised build)");
+    let status = Command::new(cargo())
+        .args(["test", "--quiet", "-p", "agilicus-api", "--bench", "overhead"])
+        .current_dir(&root)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("the criterion benchmark failed in test mode".into());
+    }
     Ok(())
 }
 

@@ -55,6 +55,6 @@ usage:
                                       generate a standalone crate from any spec
   cargo xtask test                    run every check and test (what CI runs)
   cargo xtask e2e                     only the end-to-end tests against Prism
-  cargo xtask bench [--quick]         generation, compile and per-request timings
+  cargo xtask bench [--quick|--smoke] generation, compile and per-request timings
   cargo xtask corpus [--filter S] [--limit N]
                                       generate and clippy public specs (slow; not CI)";

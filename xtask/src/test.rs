@@ -15,6 +15,7 @@ const STEPS: &[(&str, &[&str])] = &[
         &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
     ),
     ("tests", &["test", "--workspace"]),
+    ("benchmark harness, one smoke pass", &["xtask", "bench", "--smoke"]),
 ];
 
 pub fn run(args: &[String]) -> Result<(), String> {
