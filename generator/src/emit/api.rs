@@ -456,13 +456,7 @@ fn entry_method(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> 
     });
     let inits = slots.iter().map(|s| {
         let name = &s.name;
-        if s.required {
-            let store = &s.arg.store;
-            // `name: name` is spelled `name`.
-            if *name == store.to_string() { quote!(#name) } else { quote!(#name: #store) }
-        } else {
-            quote!(#name: None)
-        }
+        if s.required { field_init(name, &s.arg.store) } else { quote!(#name: None) }
     });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     // Required parameters are positional by design, however many the spec has.
@@ -763,8 +757,7 @@ fn multipart_form(op: &Operation, form: &Multipart) -> TokenStream {
         let inits = form.parts.iter().map(|p| {
             let field = ident(&p.rust_name);
             if p.required {
-                let store = part_arg(p, &field).store;
-                quote!(#field: #store)
+                field_init(&field, &part_arg(p, &field).store)
             } else if p.repeated {
                 quote!(#field: Vec::new())
             } else {
@@ -806,6 +799,11 @@ fn multipart_form(op: &Operation, form: &Multipart) -> TokenStream {
             }
         }
     }
+}
+
+/// A field initialiser; `name: name` is spelled `name`.
+fn field_init(name: &Ident, value: &TokenStream) -> TokenStream {
+    if *name == value.to_string() { quote!(#name) } else { quote!(#name: #value) }
 }
 
 /// How a required part is taken by the form's constructor.
