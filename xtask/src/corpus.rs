@@ -176,8 +176,14 @@ fn one(spec: &Spec, crates: &Path, target: &Path, lock: &Path) -> Outcome {
             return outcome;
         }
     };
-    let slug: String =
-        spec.id.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    // `api.github.com (octokit)` → `api-github-com-octokit`: runs of other
+    // characters become one dash, so the library name is snake case.
+    let slug = spec
+        .id
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
     let settings = Settings::new(format!("corpus-{slug}").to_ascii_lowercase());
     let started = Instant::now();
     let result = std::panic::catch_unwind(|| generator::generate(&text, &settings));

@@ -1036,16 +1036,24 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
         Reading::Streamed => {
             let statuses = op.success.responses.iter().map(|r| success_pattern(r.status));
             // Error bodies are small and typed: read them whole.
-            let error = if op.errors.is_empty() {
-                quote!(Err(response.read().await?.unexpected()))
-            } else {
-                let arms = response_arms(op, false);
-                quote!({
-                    let response = response.read().await?;
-                    match response.status() {
-                        #(#arms)*
-                    }
-                })
+            let error = match op.errors.as_slice() {
+                [] => quote!(Err(response.read().await?.unexpected())),
+                [only] if only.status == StatusMatch::Default => {
+                    let value = error_value(op, only);
+                    quote!({
+                        let response = response.read().await?;
+                        #value
+                    })
+                }
+                _ => {
+                    let arms = response_arms(op, false);
+                    quote!({
+                        let response = response.read().await?;
+                        match response.status() {
+                            #(#arms)*
+                        }
+                    })
+                }
             };
             quote! {
                 #build
@@ -1147,22 +1155,28 @@ fn response_arms(op: &Operation, success: bool) -> Vec<TokenStream> {
     if success && op.success.responses.is_empty() {
         arms.push(quote!(200..=299 => Ok(response.empty()),));
     }
-    let error = ident(&op.error_name);
     let mut has_default = false;
     for r in &op.errors {
         has_default |= r.status == StatusMatch::Default;
         let pattern = status_pattern(r.status);
-        let v = ident(&r.variant);
-        let (_, decode_expr) = match &r.body {
-            Some(b) => decode(Some(&b.kind), true),
-            None => (quote!(), quote!(response.text())),
-        };
-        arms.push(quote!(#pattern => Err(Error::Api(#error::#v(#decode_expr))),));
+        let value = error_value(op, r);
+        arms.push(quote!(#pattern => #value,));
     }
     if !has_default {
         arms.push(quote!(_ => Err(response.unexpected()),));
     }
     arms
+}
+
+/// The typed error a documented error response becomes.
+fn error_value(op: &Operation, r: &Response) -> TokenStream {
+    let error = ident(&op.error_name);
+    let v = ident(&r.variant);
+    let decoded = match &r.body {
+        Some(b) => decode(Some(&b.kind), true).1,
+        None => quote!(response.text()),
+    };
+    quote!(Err(Error::Api(#error::#v(#decoded))))
 }
 
 /// A `default` response used as the success matches any 2xx.
