@@ -1,7 +1,8 @@
 //! Every snapshot must compile: each fixture's generated crate is written
 //! into one scratch workspace under `target/`, checked with clippy (warnings
-//! denied, exactly as the committed client is), and its behaviour tests
-//! (`fixtures/<name>.rs`, if any) run against it.
+//! denied, exactly as the committed client is), its behaviour tests
+//! (`fixtures/<name>.rs`, if any) run against it, and its docs built with
+//! warnings denied.
 
 mod common;
 
@@ -46,7 +47,7 @@ fn generated_fixture_crates_compile_clippy_clean_and_behave() {
     fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).expect("lock file");
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let steps: [&[&str]; 3] = [
+    let steps: [&[&str]; 4] = [
         &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
         // One tag's feature alone: only its module and models compile.
         &[
@@ -63,12 +64,15 @@ fn generated_fixture_crates_compile_clippy_clean_and_behave() {
             "warnings",
         ],
         &["test", "--workspace", "--quiet"],
+        // Intra-doc links (header structs, body enums, setters) must resolve.
+        &["doc", "--workspace", "--no-deps", "--quiet"],
     ];
     for step in steps {
         let output = Command::new(&cargo)
             .args(step)
             .current_dir(&workspace)
             .env("CARGO_TARGET_DIR", root.join("target/fixture-check"))
+            .env("RUSTDOCFLAGS", "-D warnings")
             .output()
             .expect("cargo runs");
         assert!(
