@@ -1,17 +1,26 @@
 //! `src/apis/`: one module per tag, one builder per operation.
+//!
+//! This module writes the builders and how they send and decide responses;
+//! [`bodies`] how request bodies are taken and encoded, [`headers`] the
+//! typed response headers.
+
+mod bodies;
+mod headers;
 
 use std::sync::Arc;
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
+use self::bodies::{body_choice, body_type, by_ref, derives, multipart_form, put_body};
+use self::headers::{HeaderReading, header_reading, headers_struct};
 use super::Emitted;
 use super::doc::{self, Doc};
 use super::features::Features;
 use super::types::{Scope, ident, rust_type};
 use crate::ir::{
-    Api, BodyChoice, BodyKind, Group, Method, Multipart, Operation, ParamLocation, Parameter, Part,
-    PartKind, PathPart, QueryStyle, Response, StatusMatch, SuccessShape, TypeKind, TypeRef,
+    Api, BodyKind, Group, Method, Operation, ParamLocation, Parameter, PathPart, QueryStyle,
+    Response, StatusMatch, SuccessShape, TypeKind, TypeRef,
 };
 
 pub(super) fn files<'a>(
@@ -226,36 +235,6 @@ fn looks_like_std_trait(name: &str) -> Option<TokenStream> {
     NAMES.contains(&name).then(|| quote!(#[allow(clippy::should_implement_trait)]))
 }
 
-/// How a response header's text is read into its field.
-enum HeaderReading<'t> {
-    /// Parsed whole, as this type.
-    One(&'t TypeRef),
-    /// Split at commas, each item parsed as this type.
-    List(&'t TypeRef),
-}
-
-/// Scalars parse; lists of scalars split at commas; the rest stays text.
-fn header_reading<'t>(api: &Api, ty: &'t TypeRef) -> HeaderReading<'t> {
-    match ty {
-        TypeRef::List(item) if parses(api, item) => HeaderReading::List(item),
-        ty if parses(api, ty) => HeaderReading::One(ty),
-        _ => HeaderReading::One(&TypeRef::String),
-    }
-}
-
-/// Whether a value of `ty` can be parsed from header text (`FromStr`).
-fn parses(api: &Api, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(n) => match api.type_def(n).map(|t| &t.kind) {
-            Some(TypeKind::Enum(_)) => true,
-            Some(TypeKind::Alias(inner)) => parses(api, inner),
-            _ => false,
-        },
-        TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Json | TypeRef::JsonObject => false,
-        _ => true,
-    }
-}
-
 /// Whether a value of `ty` is a JSON object (a struct or a map).
 fn is_object(api: &Api, ty: &TypeRef) -> bool {
     match ty {
@@ -345,87 +324,6 @@ fn slots(op: &Operation) -> Vec<Slot<'_>> {
     slots
 }
 
-/// The Rust type of a body encoded one way, and how an argument becomes it.
-fn body_type(kind: &BodyKind, value: &Ident) -> (TokenStream, Arg) {
-    match kind {
-        BodyKind::Json(t) | BodyKind::Form(t) => (rust_type(t, Scope::Outside), arg(t, value)),
-        BodyKind::Text => (quote!(String), arg(&TypeRef::String, value)),
-        BodyKind::Bytes => (
-            quote!(crate::Payload),
-            Arg { ty: quote!(impl Into<crate::Payload>), store: quote!(#value.into()) },
-        ),
-        BodyKind::Multipart(form) => {
-            let ty = ident(&form.name);
-            (quote!(#ty), Arg { ty: quote!(#ty), store: quote!(#value) })
-        }
-    }
-}
-
-/// The statement that puts a body into the request; `value` is a reference
-/// for JSON and forms (which serialise by reference), owned otherwise.
-fn put_body(kind: &BodyKind, media: &str, value: TokenStream) -> TokenStream {
-    match kind {
-        BodyKind::Json(_) => quote!(request.json(#media, #value);),
-        BodyKind::Form(_) => quote!(request.form(#value);),
-        BodyKind::Text => quote!(request.raw(#media, #value.into_bytes());),
-        BodyKind::Bytes => quote!(request.payload(#media, #value);),
-        BodyKind::Multipart(_) => quote!(request.multipart(#value.into_multipart());),
-    }
-}
-
-fn by_ref(kind: &BodyKind) -> bool {
-    matches!(kind, BodyKind::Json(_) | BodyKind::Form(_))
-}
-
-/// Streams and files cannot be cloned, nor can what holds one.
-fn derives(takes_stream: bool) -> TokenStream {
-    if takes_stream { quote!(#[derive(Debug)]) } else { quote!(#[derive(Debug, Clone)]) }
-}
-
-/// The enum a body offered in several media types is given as, with a
-/// `From` for the preferred one so the common case reads as if there were
-/// no choice.
-fn body_choice(op: &Operation, choice: &BodyChoice) -> TokenStream {
-    let name = ident(&choice.name);
-    let value = ident("body");
-    let variants = choice.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let (ty, _) = body_type(&v.kind, &value);
-        let encoded = match v.kind {
-            BodyKind::Bytes => ", bytes the caller encodes",
-            _ => "",
-        };
-        let docs = doc::attrs(&format!("Sent as {}{encoded}.", doc::code(&v.media_type)));
-        quote!(#docs #variant(#ty))
-    });
-    let derives = derives(choice.variants.iter().any(|v| v.kind.takes_stream()));
-    let first = choice.variants.first().map(|v| {
-        let variant = ident(&v.name);
-        let (ty, _) = body_type(&v.kind, &value);
-        quote! {
-            impl From<#ty> for #name {
-                fn from(body: #ty) -> Self {
-                    Self::#variant(body)
-                }
-            }
-        }
-    });
-    let docs = doc::attrs(&format!(
-        "The request body of {}, in one of the media types the spec accepts.",
-        doc::code(&op.fn_name.replace("r#", ""))
-    ));
-    quote! {
-        #docs
-        #derives
-        #[allow(clippy::large_enum_variant)]
-        pub enum #name {
-            #(#variants,)*
-        }
-
-        #first
-    }
-}
-
 fn param_doc(p: &Parameter) -> Doc {
     let place = match p.location {
         ParamLocation::Path => "Path parameter",
@@ -460,7 +358,7 @@ fn entry_method(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> 
     });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     // Required parameters are positional by design, however many the spec has.
-    let many = super::many_arguments(slots.iter().filter(|s| s.required).count() + 1);
+    let many = crate::emit::many_arguments(slots.iter().filter(|s| s.required).count() + 1);
     let trait_like = looks_like_std_trait(&op.fn_name);
     let docs = operation_doc(api, op, crate_name, accessor).attrs();
     quote! {
@@ -688,182 +586,9 @@ enum Reading {
     Streamed,
 }
 
-/// The struct a `multipart/form-data` body is given as: a field per part.
-fn multipart_form(op: &Operation, form: &Multipart) -> TokenStream {
-    let name = ident(&form.name);
-    let value_ty = |p: &Part| match p.type_ref() {
-        Some(t) => rust_type(t, Scope::Outside),
-        None => quote!(crate::FilePart),
-    };
-    let fields = form.parts.iter().map(|p| {
-        let field = ident(&p.rust_name);
-        let one = value_ty(p);
-        let ty = match (p.repeated, p.required) {
-            (true, _) => quote!(Vec<#one>),
-            (false, true) => one,
-            (false, false) => quote!(Option<#one>),
-        };
-        let kind = match p.kind {
-            PartKind::File => "a file",
-            PartKind::Text(_) => "text",
-            PartKind::Json(_) => "JSON",
-        };
-        let mut note = format!("Part {}, {kind}", doc::code(&p.wire_name));
-        if p.repeated {
-            note.push_str(", once per item");
-        }
-        if let Some(ct) = &p.content_type {
-            note.push_str(&format!(", sent as {}", doc::code(ct)));
-        }
-        note.push('.');
-        let docs = Doc::default().prose(p.description.as_deref()).note(note).attrs();
-        quote!(#docs pub #field: #ty)
-    });
-    let writes = form.parts.iter().map(|p| {
-        let field = ident(&p.rust_name);
-        let wire = &p.wire_name;
-        let ct = match &p.content_type {
-            Some(ct) => quote!(Some(#ct)),
-            None => quote!(None),
-        };
-        let (method, by_ref) = match p.kind {
-            PartKind::File => (quote!(file), false),
-            PartKind::Text(_) => (quote!(text), true),
-            PartKind::Json(_) => (quote!(json), true),
-        };
-        let write = |value: TokenStream| {
-            let value = if by_ref { quote!(&#value) } else { value };
-            quote!(form.#method(#wire, #value, #ct);)
-        };
-        match (p.repeated, p.required) {
-            (true, _) => {
-                let write = write(quote!(value));
-                quote!(for value in self.#field { #write })
-            }
-            (false, true) => write(quote!(self.#field)),
-            (false, false) => {
-                let write = write(quote!(value));
-                quote!(if let Some(value) = self.#field { #write })
-            }
-        }
-    });
-    let required: Vec<&Part> = form.parts.iter().filter(|p| p.required).collect();
-    let constructor = (!required.is_empty()).then(|| {
-        let args = required.iter().map(|p| {
-            let field = ident(&p.rust_name);
-            let ty = part_arg(p, &field).ty;
-            quote!(#field: #ty)
-        });
-        let inits = form.parts.iter().map(|p| {
-            let field = ident(&p.rust_name);
-            if p.required {
-                field_init(&field, &part_arg(p, &field).store)
-            } else if p.repeated {
-                quote!(#field: Vec::new())
-            } else {
-                quote!(#field: None)
-            }
-        });
-        let many = super::many_arguments(required.len());
-        quote! {
-            /// A form with the required parts; the others are public fields.
-            #many
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits,)* }
-            }
-        }
-    });
-    let derives = if required.is_empty() {
-        quote!(#[derive(Debug, Default)])
-    } else {
-        quote!(#[derive(Debug)])
-    };
-    let docs = doc::attrs(&format!(
-        "The `multipart/form-data` body of {}: a field per part.",
-        doc::code(&op.fn_name.replace("r#", ""))
-    ));
-    quote! {
-        #docs
-        #derives
-        pub struct #name {
-            #(#fields,)*
-        }
-
-        impl #name {
-            #constructor
-
-            fn into_multipart(self) -> Multipart {
-                let mut form = Multipart::new();
-                #(#writes)*
-                form
-            }
-        }
-    }
-}
-
 /// A field initialiser; `name: name` is spelled `name`.
 fn field_init(name: &Ident, value: &TokenStream) -> TokenStream {
     if *name == value.to_string() { quote!(#name) } else { quote!(#name: #value) }
-}
-
-/// How a required part is taken by the form's constructor.
-fn part_arg(p: &Part, value: &Ident) -> Arg {
-    match (p.type_ref(), p.repeated) {
-        (Some(t), false) => arg(t, value),
-        (Some(t), true) => arg(&TypeRef::List(Box::new(t.clone())), value),
-        (None, false) => {
-            Arg { ty: quote!(impl Into<crate::FilePart>), store: quote!(#value.into()) }
-        }
-        (None, true) => Arg {
-            ty: quote!(impl IntoIterator<Item = crate::FilePart>),
-            store: quote!(#value.into_iter().collect()),
-        },
-    }
-}
-
-/// A response's documented headers, typed, read from its header map.
-fn headers_struct(api: &Api, op: &Operation, r: &Response) -> Option<TokenStream> {
-    let name = ident(r.headers_type.as_ref()?);
-    let mut fields = Vec::new();
-    let mut reads = Vec::new();
-    for h in &r.headers {
-        let field = ident(&h.rust_name);
-        let wire = h.wire_name.to_ascii_lowercase();
-        let (ty, read) = match header_reading(api, &h.ty) {
-            HeaderReading::List(item) => {
-                let item = rust_type(item, Scope::Outside);
-                (quote!(Vec<#item>), quote!(header_values(headers, #wire)))
-            }
-            HeaderReading::One(ty) => {
-                (rust_type(ty, Scope::Outside), quote!(header_value(headers, #wire)))
-            }
-        };
-        let docs = Doc::default()
-            .prose(h.description.as_deref())
-            .note(format!("Header {}; `None` when absent or unreadable.", doc::code(&h.wire_name)))
-            .attrs();
-        fields.push(quote!(#docs pub #field: Option<#ty>));
-        reads.push(quote!(#field: #read));
-    }
-    let docs = doc::attrs(&format!(
-        "The headers documented for a {} response of {}: `{}::from(response.headers())`.",
-        status_text(r.status),
-        doc::code(&op.fn_name.replace("r#", "")),
-        r.headers_type.as_deref().unwrap_or_default()
-    ));
-    Some(quote! {
-        #docs
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct #name {
-            #(#fields,)*
-        }
-
-        impl From<&reqwest::header::HeaderMap> for #name {
-            fn from(headers: &reqwest::header::HeaderMap) -> Self {
-                Self { #(#reads,)* }
-            }
-        }
-    })
 }
 
 /// How a response body is decoded, and into what.
