@@ -581,9 +581,10 @@ impl Opened {
     }
 
     /// Reads the whole body.
-    pub(crate) async fn read(self) -> Result<Response, Failure> {
+    pub(crate) async fn read(mut self) -> Result<Response, Failure> {
         let status = self.response.status();
-        let headers = self.response.headers().clone();
+        // Taken, not cloned: reading the body does not need them.
+        let headers = std::mem::take(self.response.headers_mut());
         let body = self.response.bytes().await.map_err(|e| self.origin.transport(e))?;
         Ok(Response { operation: self.origin.operation, status, headers, body })
     }

@@ -242,9 +242,9 @@ impl fmt::Debug for ByteStream {
 
 impl Opened {
     /// The body as a stream, read as the caller pulls it.
-    pub(crate) fn stream(self) -> ApiResponse<ByteStream> {
+    pub(crate) fn stream(mut self) -> ApiResponse<ByteStream> {
         let status = self.response.status();
-        let headers = self.response.headers().clone();
+        let headers = std::mem::take(self.response.headers_mut());
         let chunks = Box::pin(self.response.bytes_stream());
         ApiResponse::new(status, headers, ByteStream { chunks, origin: self.origin })
     }
