@@ -319,11 +319,32 @@ impl<'c> Request<'c> {
 
     /// Appends a path parameter as one percent-encoded segment.
     pub(crate) fn path_param(&mut self, name: &str, value: &impl ParamValue) {
-        let value = value.to_param();
-        if value.is_empty() || value == "." || value == ".." {
-            self.reject(format!("path parameter `{name}` cannot be {value:?}"));
+        let segment = utf8_percent_encode(&value.to_param(), SEGMENT).to_string();
+        self.path_segment(name, segment);
+    }
+
+    /// A list path parameter (`simple` style): each item encoded, joined by
+    /// commas, all in one segment.
+    pub(crate) fn path_list<T: ParamValue>(&mut self, name: &str, values: &[T]) {
+        let items: Vec<String> =
+            values.iter().map(|v| utf8_percent_encode(&v.to_param(), SEGMENT).to_string()).collect();
+        self.path_segment(name, items.join(","));
+    }
+
+    /// A structured path parameter, as its JSON text in one segment.
+    pub(crate) fn path_json(&mut self, name: &str, value: &impl Serialize) {
+        if let Some(text) = self.json_text(name, value) {
+            self.path_param(name, &text);
         }
-        self.path.extend(utf8_percent_encode(&value, SEGMENT));
+    }
+
+    /// Appends an encoded segment, refusing one that is empty or would
+    /// move up or stay in the path (`.`, `..`).
+    fn path_segment(&mut self, name: &str, segment: String) {
+        if segment.is_empty() || segment == "." || segment == ".." {
+            self.reject(format!("path parameter `{name}` cannot be {segment:?}"));
+        }
+        self.path.push_str(&segment);
     }
 
     pub(crate) fn query(&mut self, name: &'static str, value: &impl ParamValue) {

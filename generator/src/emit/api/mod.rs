@@ -681,8 +681,7 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
         PathPart::Param(i) => {
             let p = &op.params[*i];
             let name = ident(&p.rust_name);
-            let wire = &p.wire_name;
-            quote!(request.path_param(#wire, &self.#name);)
+            put_param(api, p, &quote!(&self.#name))
         }
     });
     let params = slots
@@ -835,7 +834,17 @@ fn put_param(api: &Api, p: &Parameter, value: &TokenStream) -> TokenStream {
                 quote!(request.cookie_json(#wire, #value);)
             }
         }
-        ParamLocation::Path => quote!(request.path_param(#wire, #value);),
+        // `simple` style: a list is its items joined by commas; anything
+        // structured goes as JSON text, still one segment.
+        ParamLocation::Path => {
+            if list_item(api, &p.ty).is_some() {
+                quote!(request.path_list(#wire, #value);)
+            } else if is_scalar(api, &p.ty) {
+                quote!(request.path_param(#wire, #value);)
+            } else {
+                quote!(request.path_json(#wire, #value);)
+            }
+        }
     }
 }
 
