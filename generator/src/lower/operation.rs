@@ -550,10 +550,7 @@ impl<'a> Lowerer<'a> {
             let at = join(&properties, wire);
             let hint = Naming::Hint(format!("{name}{}", naming::type_name(wire)));
             let target = self.deref(prop, &at);
-            let items = match target.map(|s| &s.schema_kind) {
-                Some(SchemaKind::Type(Type::Array(a))) => a.items.as_ref(),
-                _ => None,
-            };
+            let items = array_items(target);
             let repeated = items.is_some();
             let (one, one_at) = match items {
                 Some(items) => (SchemaRef::from(items), join(&at, "items")),
@@ -682,10 +679,7 @@ impl<'a> Lowerer<'a> {
                 ParameterSchemaOrContent::Schema(s) => {
                     let schema_at = join(&at, "schema");
                     let target = self.deref(s.into(), &schema_at);
-                    let items = match target.map(|t| &t.schema_kind) {
-                        Some(SchemaKind::Type(Type::Array(a))) => a.items.as_ref(),
-                        _ => None,
-                    };
+                    let items = array_items(target);
                     let items_at = join(&schema_at, "items");
                     let parses = match items {
                         Some(i) => self.deref(i.into(), &items_at).is_some_and(is_scalar),
@@ -810,6 +804,14 @@ fn media_variant(media_type: &str) -> String {
         (MediaKind::Multipart, _) => "Multipart".into(),
         (MediaKind::Text, "plain") => "Text".into(),
         _ => naming::variant_name(subtype),
+    }
+}
+
+/// The item schema of an array schema.
+fn array_items(schema: Option<&Schema>) -> Option<&ReferenceOr<Box<Schema>>> {
+    match schema.map(|s| &s.schema_kind) {
+        Some(SchemaKind::Type(Type::Array(a))) => a.items.as_ref(),
+        _ => None,
     }
 }
 

@@ -76,7 +76,7 @@ pub(super) fn body_choice(op: &Operation, choice: &BodyChoice) -> TokenStream {
     });
     let docs = doc::attrs(&format!(
         "The request body of {}, in one of the media types the spec accepts.",
-        doc::code(&op.fn_name.replace("r#", ""))
+        doc::code(crate::naming::bare(&op.fn_name))
     ));
     quote! {
         #docs
@@ -182,7 +182,7 @@ pub(super) fn multipart_form(op: &Operation, form: &Multipart) -> TokenStream {
     };
     let docs = doc::attrs(&format!(
         "The `multipart/form-data` body of {}: a field per part.",
-        doc::code(&op.fn_name.replace("r#", ""))
+        doc::code(crate::naming::bare(&op.fn_name))
     ));
     quote! {
         #docs

@@ -41,7 +41,8 @@ fn parses(api: &Api, ty: &TypeRef) -> bool {
 
 /// A response's documented headers, typed, read from its header map.
 pub(super) fn headers_struct(api: &Api, op: &Operation, r: &Response) -> Option<TokenStream> {
-    let name = ident(r.headers_type.as_ref()?);
+    let type_name = r.headers_type.as_ref()?;
+    let name = ident(type_name);
     let mut fields = Vec::new();
     let mut reads = Vec::new();
     for h in &r.headers {
@@ -66,8 +67,8 @@ pub(super) fn headers_struct(api: &Api, op: &Operation, r: &Response) -> Option<
     let docs = doc::attrs(&format!(
         "The headers documented for a {} response of {}: `{}::from(response.headers())`.",
         status_text(r.status),
-        doc::code(&op.fn_name.replace("r#", "")),
-        r.headers_type.as_deref().unwrap_or_default()
+        doc::code(crate::naming::bare(&op.fn_name)),
+        type_name
     ));
     Some(quote! {
         #docs

@@ -503,7 +503,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     let (success_ty, success_items) = success_type(op);
     let builder_doc = doc::attrs(&format!(
         "A {} call: set optional parameters, then [`send`](Self::send).",
-        doc::code(&op.fn_name.replace("r#", ""))
+        doc::code(crate::naming::bare(&op.fn_name))
     ));
     let error_enum = error_enum(op);
     // Streams and files cannot be cloned, nor can a builder holding one.
@@ -634,7 +634,7 @@ fn success_type(op: &Operation) -> (TokenStream, TokenStream) {
             });
             let docs = doc::attrs(&format!(
                 "The successful outcomes of {}.",
-                doc::code(&op.fn_name.replace("r#", ""))
+                doc::code(crate::naming::bare(&op.fn_name))
             ));
             let items = quote! {
                 #docs
@@ -923,7 +923,7 @@ fn success_pattern(s: StatusMatch) -> TokenStream {
 
 fn error_enum(op: &Operation) -> TokenStream {
     let error = ident(&op.error_name);
-    let id = op.fn_name.replace("r#", "");
+    let id = crate::naming::bare(&op.fn_name);
     let variants = op.errors.iter().map(|r| {
         let v = ident(&r.variant);
         let ty = match &r.body {
@@ -944,7 +944,7 @@ fn error_enum(op: &Operation) -> TokenStream {
     });
     let docs = doc::attrs(&format!(
         "The error statuses the spec documents for {}; any other arrives as [`Error::UnexpectedStatus`].",
-        doc::code(&id)
+        doc::code(id)
     ));
     let (f, body) = if op.errors.is_empty() {
         (quote!(_), quote!(match *self {}))
