@@ -7,7 +7,7 @@
 use std::sync::{Mutex, PoisonError};
 
 use crate::diag::Diagnostic;
-use crate::emit::{Emitted, Source};
+use crate::emit::{DOC_MARKER, Emitted, Source};
 
 /// A finished file of the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,7 @@ pub fn format(files: Vec<Emitted<'_>>, header: &str) -> Result<Vec<File>, Diagno
 /// Formats one file's source, with the generated-file header.
 pub fn format_source(path: String, source: Source, header: &str) -> Result<File, Diagnostic> {
     Ok(match source {
-        Source::Rust(tokens) => {
+        Source::Rust { tokens, docs } => {
             let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
                 // Emitting unparsable code is a generator bug, not a spec
                 // problem; say so rather than panic.
@@ -69,7 +69,7 @@ pub fn format_source(path: String, source: Source, header: &str) -> Result<File,
                     format!("internal error: generated {path} does not parse: {e}"),
                 )
             })?;
-            let text = space_items(&prettyplease::unparse(&parsed));
+            let text = space_items(&expand_docs(&prettyplease::unparse(&parsed), &docs));
             File { contents: format!("// {header}\n\n{text}"), path }
         }
         Source::Text(text) => {
@@ -83,6 +83,37 @@ pub fn format_source(path: String, source: Source, header: &str) -> Result<File,
             File { contents, path }
         }
     })
+}
+
+/// Replaces each doc marker line with its block's lines, indented alike
+/// and written as prettyplease writes doc attributes.
+fn expand_docs(text: &str, docs: &[Vec<String>]) -> String {
+    let mut out =
+        String::with_capacity(text.len() + docs.iter().flatten().map(String::len).sum::<usize>());
+    for line in text.lines() {
+        let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
+        let block = body
+            .get(..3)
+            .filter(|p| *p == "///" || *p == "//!")
+            .and_then(|prefix| Some((prefix, body[3..].strip_prefix(DOC_MARKER)?)))
+            .and_then(|(prefix, index)| Some((prefix, docs.get(index.parse::<usize>().ok()?)?)));
+        match block {
+            Some((prefix, lines)) => {
+                for doc in lines {
+                    out.push_str(indent);
+                    out.push_str(prefix);
+                    out.push_str(doc.trim_end_matches(' '));
+                    out.push('\n');
+                }
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// Separates items with a blank line, as people write them: prettyplease

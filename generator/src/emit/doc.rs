@@ -5,25 +5,66 @@
 //! that doc-tests try to compile, `[x]` becomes a broken intra-doc link, and
 //! `<x>` an unclosed HTML tag. This module neutralises each of those.
 
+use std::cell::RefCell;
+
 use proc_macro2::TokenStream;
 use quote::quote;
+
+use super::DOC_MARKER;
 
 /// The lines of doc text as attribute values (`/// text` keeps one space).
 fn lines(text: &str) -> Vec<String> {
     text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect()
 }
 
+thread_local! {
+    /// The doc blocks of the file being built on this thread, when deferred.
+    static DEFERRED: RefCell<Option<Vec<Vec<String>>>> = const { RefCell::new(None) };
+}
+
+/// Builds a file's tokens with its doc blocks set aside: each becomes one
+/// marker attribute, which the formatter replaces by the block's lines.
+/// Doc lines were a third of the output's text, and parsing and printing
+/// them as attribute tokens an eighth of a run, for nothing: their
+/// layout is fixed.
+pub(super) fn deferred(build: impl FnOnce() -> TokenStream) -> (TokenStream, Vec<Vec<String>>) {
+    let outer = DEFERRED.with(|d| d.replace(Some(Vec::new())));
+    let tokens = build();
+    let blocks = DEFERRED.with(|d| d.replace(outer)).unwrap_or_default();
+    (tokens, blocks)
+}
+
+/// The attribute for a block of doc lines: a marker when deferring, the
+/// lines themselves otherwise.
+fn block(text: &str, inner: bool) -> TokenStream {
+    let lines = lines(text);
+    if lines.is_empty() {
+        return TokenStream::new();
+    }
+    let marker = DEFERRED.with(|d| {
+        d.borrow_mut().as_mut().map(|blocks| {
+            blocks.push(lines.clone());
+            format!("{DOC_MARKER}{}", blocks.len() - 1)
+        })
+    });
+    match (marker, inner) {
+        (Some(marker), false) => quote!(#[doc = #marker]),
+        (Some(marker), true) => quote!(#![doc = #marker]),
+        (None, false) => quote!(#(#[doc = #lines])*),
+        (None, true) => quote!(#(#![doc = #lines])*),
+    }
+}
+
 /// `#[doc]` attributes for a block of doc text (empty for none).
 pub(crate) fn attrs(text: &str) -> TokenStream {
-    let lines = lines(text);
-    quote!(#(#[doc = #lines])*)
+    block(text, false)
 }
 
 /// `#![doc]` attributes: the docs of the module or crate they open.
 pub(crate) fn inner_attrs(text: &str) -> TokenStream {
-    let lines = lines(text);
-    quote!(#(#![doc = #lines])*)
+    block(text, true)
 }
+
 /// Builds doc text from paragraphs, skipping empty ones.
 #[derive(Default)]
 pub(crate) struct Doc {
@@ -267,6 +308,26 @@ mod tests {
         assert_eq!(sanitize("1. one\n   more"), "1. one\n   more");
         assert_eq!(sanitize("*   wide\nmore"), "*   wide\n    more");
         assert_eq!(sanitize("a\rb\r\nc"), "a\nb\nc");
+    }
+
+    #[test]
+    fn deferred_blocks_format_as_attributes_do() {
+        let item = || {
+            let outer = attrs("Line one.\n\n- a list  \n  item");
+            let inner = inner_attrs("Module.");
+            quote!(mod m { #inner #outer pub struct S { #outer pub f: u8 } })
+        };
+        let format = |source| crate::format::format_source("m.rs".into(), source, "h").unwrap();
+        let plain = format(super::super::Source::Rust { tokens: item(), docs: Vec::new() });
+        let (tokens, docs) = deferred(item);
+        // The outer block is one marker, used twice.
+        assert_eq!(docs.len(), 2);
+        assert_eq!(format(super::super::Source::Rust { tokens, docs }), plain);
+        assert!(
+            plain.contents.contains("    /// - a list\n    ///   item\n"),
+            "{}",
+            plain.contents
+        );
     }
 
     #[test]

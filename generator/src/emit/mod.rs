@@ -22,9 +22,19 @@ use crate::ir::Api;
 
 /// What a generated file holds before formatting.
 pub enum Source {
-    Rust(TokenStream),
+    /// Rust tokens whose doc blocks are markers (see [`DOC_MARKER`]) indexing
+    /// `docs`, each block a list of lines as `///` or `//!` would carry them.
+    Rust {
+        tokens: TokenStream,
+        docs: Vec<Vec<String>>,
+    },
     Text(String),
 }
+
+/// Opens the value of a doc attribute that stands for a deferred block: a
+/// control character, which no real doc line starts with (they start with
+/// a space, or are empty).
+pub const DOC_MARKER: char = '\u{1}';
 
 /// A file of the generated crate, not yet built. Building is deferred so
 /// that each file's tokens are made on the thread that formats them: token
@@ -36,7 +46,11 @@ pub struct Emitted<'a> {
 
 impl<'a> Emitted<'a> {
     fn rust(path: impl Into<String>, build: impl FnOnce() -> TokenStream + Send + 'a) -> Self {
-        Self { path: path.into(), build: Box::new(move || Source::Rust(build())) }
+        let build = move || {
+            let (tokens, docs) = doc::deferred(build);
+            Source::Rust { tokens, docs }
+        };
+        Self { path: path.into(), build: Box::new(build) }
     }
 
     fn text(path: impl Into<String>, build: impl FnOnce() -> String + Send + 'a) -> Self {
