@@ -24,17 +24,23 @@ const STACK_SIZE: usize = 16 << 20;
 /// Builds and formats every emitted file, marking each as generated; the
 /// result is sorted by path.
 pub fn format(files: Vec<Emitted<'_>>, header: &str) -> Result<Vec<File>, Diagnostic> {
+    let mut paths = Vec::with_capacity(files.len());
+    let mut jobs = Vec::new();
+    for (file, emitted) in files.into_iter().enumerate() {
+        let (path, pieces) = emitted.into_pieces();
+        paths.push(path);
+        jobs.extend(pieces.into_iter().enumerate().map(|(piece, build)| (file, piece, build)));
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = cores.min(files.len());
-    let queue = Mutex::new(files.into_iter());
+    let workers = cores.min(jobs.len());
+    let queue = Mutex::new(jobs.into_iter());
     let done = Mutex::new(Vec::new());
     let work = || {
         loop {
             let next = queue.lock().unwrap_or_else(PoisonError::into_inner).next();
-            let Some(file) = next else { break };
-            let (path, source) = file.build();
-            let formatted = format_source(path, source, header);
-            done.lock().unwrap_or_else(PoisonError::into_inner).push(formatted);
+            let Some((file, piece, build)) = next else { break };
+            let printed = print(&paths[file], build());
+            done.lock().unwrap_or_else(PoisonError::into_inner).push((file, piece, printed));
         }
     };
     std::thread::scope(|scope| {
@@ -48,17 +54,41 @@ pub fn format(files: Vec<Emitted<'_>>, header: &str) -> Result<Vec<File>, Diagno
         }
         work();
     });
-    let mut out = done
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
+    let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+    done.sort_by_key(|(file, piece, _)| (*file, *piece));
+    let mut pieces = vec![Vec::new(); paths.len()];
+    for (file, _, printed) in done {
+        pieces[file].push(printed?);
+    }
+    let mut out: Vec<File> = paths
         .into_iter()
-        .collect::<Result<Vec<File>, Diagnostic>>()?;
+        .zip(pieces)
+        .map(|(path, pieces)| assemble(path, pieces, header))
+        .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
-/// Formats one file's source, with the generated-file header.
-pub fn format_source(path: String, source: Source, header: &str) -> Result<File, Diagnostic> {
+/// Formats one file's built pieces on this thread.
+pub fn format_sources(
+    path: String,
+    sources: Vec<Source>,
+    header: &str,
+) -> Result<File, Diagnostic> {
+    let printed =
+        sources.into_iter().map(|source| print(&path, source)).collect::<Result<_, _>>()?;
+    Ok(assemble(path, printed, header))
+}
+
+/// A piece of a file as text.
+#[derive(Clone)]
+enum Printed {
+    Rust(String),
+    Text(String),
+}
+
+/// Prints one piece: Rust through syn and prettyplease, text as it is.
+fn print(path: &str, source: Source) -> Result<Printed, Diagnostic> {
     Ok(match source {
         Source::Rust { tokens, docs } => {
             let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
@@ -69,20 +99,32 @@ pub fn format_source(path: String, source: Source, header: &str) -> Result<File,
                     format!("internal error: generated {path} does not parse: {e}"),
                 )
             })?;
-            let text = space_items(&expand_docs(&prettyplease::unparse(&parsed), &docs));
-            File { contents: format!("// {header}\n\n{text}"), path }
+            Printed::Rust(expand_docs(&prettyplease::unparse(&parsed), &docs))
         }
-        Source::Text(text) => {
-            let contents = if path.ends_with(".toml") {
-                format!("# {header}\n\n{text}")
-            } else if path.ends_with(".md") {
-                format!("<!-- {header} -->\n\n{text}")
-            } else {
-                format!("// {header}\n\n{text}")
-            };
-            File { contents, path }
-        }
+        Source::Text(text) => Printed::Text(text),
     })
+}
+
+/// Joins a file's printed pieces under the generated-file header.
+fn assemble(path: String, pieces: Vec<Printed>, header: &str) -> File {
+    let mut rust = String::new();
+    let mut text = String::new();
+    for piece in pieces {
+        match piece {
+            Printed::Rust(piece) => rust.push_str(&piece),
+            Printed::Text(piece) => text.push_str(&piece),
+        }
+    }
+    let contents = if !rust.is_empty() {
+        format!("// {header}\n\n{}", space_items(&rust))
+    } else if path.ends_with(".toml") {
+        format!("# {header}\n\n{text}")
+    } else if path.ends_with(".md") {
+        format!("<!-- {header} -->\n\n{text}")
+    } else {
+        format!("// {header}\n\n{text}")
+    };
+    File { path, contents }
 }
 
 /// Replaces each doc marker line with its block's lines, indented alike

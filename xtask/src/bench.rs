@@ -216,12 +216,18 @@ fn generation(path: &Path, runs: usize) -> Result<Generation, String> {
 
         // The same two stages on one thread, to show what each costs.
         let t = Instant::now();
-        let sources: Vec<_> = emit::emit(&api, &settings).into_iter().map(|e| e.build()).collect();
+        let built: Vec<_> = emit::emit(&api, &settings)
+            .into_iter()
+            .map(|e| {
+                let (path, pieces) = e.into_pieces();
+                (path, pieces.into_iter().map(|build| build()).collect::<Vec<_>>())
+            })
+            .collect();
         emit_t.push(ms(t.elapsed()));
         let t = Instant::now();
-        for (path, source) in sources {
+        for (path, sources) in built {
             std::hint::black_box(
-                format::format_source(path, source, "bench").map_err(|d| d.message)?,
+                format::format_sources(path, sources, "bench").map_err(|d| d.message)?,
             );
         }
         format_t.push(ms(t.elapsed()));

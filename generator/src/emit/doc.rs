@@ -317,7 +317,8 @@ mod tests {
             let inner = inner_attrs("Module.");
             quote!(mod m { #inner #outer pub struct S { #outer pub f: u8 } })
         };
-        let format = |source| crate::format::format_source("m.rs".into(), source, "h").unwrap();
+        let format =
+            |source| crate::format::format_sources("m.rs".into(), vec![source], "h").unwrap();
         let plain = format(super::super::Source::Rust { tokens: item(), docs: Vec::new() });
         let (tokens, docs) = deferred(item);
         // The outer block is one marker, used twice.

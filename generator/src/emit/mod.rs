@@ -36,30 +36,48 @@ pub enum Source {
 /// a space, or are empty).
 pub const DOC_MARKER: char = '\u{1}';
 
+/// Builds one piece of a file.
+pub type Build<'a> = Box<dyn FnOnce() -> Source + Send + 'a>;
+
 /// A file of the generated crate, not yet built. Building is deferred so
-/// that each file's tokens are made on the thread that formats them: token
-/// streams cannot move between threads.
+/// that tokens are made on the thread that formats them (token streams
+/// cannot move between threads), and a large file comes in pieces, each a
+/// run of whole items, so that it does not keep one core busy while the
+/// others idle.
 pub struct Emitted<'a> {
     pub path: String,
-    build: Box<dyn FnOnce() -> Source + Send + 'a>,
+    pieces: Vec<Build<'a>>,
 }
 
 impl<'a> Emitted<'a> {
     fn rust(path: impl Into<String>, build: impl FnOnce() -> TokenStream + Send + 'a) -> Self {
-        let build = move || {
-            let (tokens, docs) = doc::deferred(build);
-            Source::Rust { tokens, docs }
-        };
-        Self { path: path.into(), build: Box::new(build) }
+        Self::rust_pieces(path, vec![build])
+    }
+
+    /// A Rust file whose items are the pieces' items, in order.
+    fn rust_pieces(
+        path: impl Into<String>,
+        pieces: Vec<impl FnOnce() -> TokenStream + Send + 'a>,
+    ) -> Self {
+        let pieces = pieces
+            .into_iter()
+            .map(|build| -> Build<'a> {
+                Box::new(move || {
+                    let (tokens, docs) = doc::deferred(build);
+                    Source::Rust { tokens, docs }
+                })
+            })
+            .collect();
+        Self { path: path.into(), pieces }
     }
 
     fn text(path: impl Into<String>, build: impl FnOnce() -> String + Send + 'a) -> Self {
-        Self { path: path.into(), build: Box::new(move || Source::Text(build())) }
+        Self { path: path.into(), pieces: vec![Box::new(move || Source::Text(build()))] }
     }
 
-    /// Builds the file's contents.
-    pub fn build(self) -> (String, Source) {
-        (self.path, (self.build)())
+    /// The path and the builders of the file's pieces, in order.
+    pub fn into_pieces(self) -> (String, Vec<Build<'a>>) {
+        (self.path, self.pieces)
     }
 }
 

@@ -50,14 +50,31 @@ pub(super) fn files<'a>(
         }
     }));
     for group in &api.groups {
-        files.push(Emitted::rust(format!("src/apis/{}.rs", group.module), move || {
-            group_file(api, group, crate_name)
-        }));
+        // The group's struct first, then each operation's items apart:
+        // one tag can hold most of a spec's operations.
+        let head = std::iter::once(Piece::Head(group));
+        let pieces = head.chain(group.operations.iter().map(Piece::Operation)).map(|piece| {
+            move || match piece {
+                Piece::Head(group) => group_head(api, group, crate_name),
+                Piece::Operation(op) => operation_items(api, op),
+            }
+        });
+        files.push(Emitted::rust_pieces(format!("src/apis/{}.rs", group.module), pieces.collect()));
     }
     files
 }
 
-fn group_file(api: &Api, group: &Group, crate_name: &str) -> TokenStream {
+/// A piece of a group's file.
+#[derive(Clone, Copy)]
+enum Piece<'a> {
+    /// The module docs, imports, and the group's struct with a method per
+    /// operation.
+    Head(&'a Group),
+    /// An operation's builder, error enum and forms.
+    Operation(&'a Operation),
+}
+
+fn group_head(api: &Api, group: &Group, crate_name: &str) -> TokenStream {
     let ty = ident(&group.type_name);
     let module_doc = Doc::default()
         .note(format!("Operations tagged {}.", doc::code(&group.tag)))
@@ -71,7 +88,6 @@ fn group_file(api: &Api, group: &Group, crate_name: &str) -> TokenStream {
     ));
     let methods =
         group.operations.iter().map(|op| entry_method(api, op, crate_name, &group.module));
-    let items = group.operations.iter().map(|op| operation_items(api, op));
     let uses = Uses::of(api, group);
     let models_use = uses.models.then(|| {
         quote!(
@@ -116,8 +132,6 @@ fn group_file(api: &Api, group: &Group, crate_name: &str) -> TokenStream {
 
             #(#methods)*
         }
-
-        #(#items)*
     }
 }
 
