@@ -400,38 +400,55 @@ fn dependencies_only(dir: &Path, stand_in: &Path) -> Result<PathBuf, String> {
     Ok(stand_in.join("Cargo.toml"))
 }
 
-/// Runs the criterion benchmark and reads its estimates.
+/// Runs the criterion benchmark and reads its estimates, and the ratios
+/// it measures from interleaved batches (the figure that stays put from
+/// run to run).
 fn request_overhead(root: &Path, quick: bool) -> Result<(String, Value), String> {
+    let paired_path = root.join("target/criterion/overhead-paired.json");
+    let _ = fs::remove_file(&paired_path);
     let mut command = Command::new(cargo());
     command.args(["bench", "--quiet", "-p", "agilicus-api", "--bench", "overhead", "--"]);
     if quick {
         command.args(["--warm-up-time", "0.2", "--measurement-time", "0.5", "--sample-size", "10"]);
     }
+    command.env("OVERHEAD_PAIRED_JSON", &paired_path);
     let status = command.current_dir(root).status().map_err(|e| e.to_string())?;
     if !status.success() {
         return Err("criterion benchmark failed".into());
     }
+    let read = |path: &Path| -> Result<Value, String> {
+        let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    };
     let estimate = |name: &str| -> Result<f64, String> {
         // Criterion names the directory after the id, `/` made `_`.
         let dir = name.replace('/', "_");
-        let path = root.join(format!("target/criterion/{dir}/new/estimates.json"));
-        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let value: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        let value = read(&root.join(format!("target/criterion/{dir}/new/estimates.json")))?;
         value["median"]["point_estimate"].as_f64().ok_or_else(|| "no median".to_string())
     };
-    let mut text = String::from("per-request (criterion medians, loopback):");
+    let paired = read(&paired_path)?;
+    let mut text =
+        String::from("per-request (loopback; criterion medians, then interleaved ratios):");
     let mut report = serde_json::Map::new();
     for op in ["get_user", "list_users"] {
         let generated = estimate(&format!("{op}/generated"))? / 1000.0;
         let hand = estimate(&format!("{op}/hand_written"))? / 1000.0;
-        let ratio = generated / hand;
+        let quartiles: Vec<f64> = paired[op]
+            .as_array()
+            .map(|q| q.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default();
+        let [low, ratio, high] = quartiles[..] else {
+            return Err(format!("{}: no quartiles for {op}", paired_path.display()));
+        };
         let _ = write!(
             text,
-            "\n  {op:<11} generated {generated:>7.1} µs, hand-written {hand:>7.1} µs, ratio {ratio:.3}"
+            "\n  {op:<11} generated {generated:>7.1} µs, hand-written {hand:>7.1} µs; \
+             ratio {ratio:.3} (quartiles {low:.3}–{high:.3})"
         );
         report.insert(
             op.into(),
-            json!({"generated_us": generated, "hand_written_us": hand, "ratio": ratio}),
+            json!({"generated_us": generated, "hand_written_us": hand, "ratio": ratio,
+                   "ratio_quartiles": [low, high]}),
         );
     }
     Ok((text, Value::Object(report)))
