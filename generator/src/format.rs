@@ -105,18 +105,14 @@ fn print(path: &str, source: Source) -> Result<Printed, Diagnostic> {
     })
 }
 
-/// Joins a file's printed pieces under the generated-file header.
+/// Joins a file's printed pieces under the generated-file header, written
+/// as a comment of the file's language. A file's pieces are all Rust or
+/// all text.
 fn assemble(path: String, pieces: Vec<Printed>, header: &str) -> File {
-    let mut rust = String::new();
-    let mut text = String::new();
-    for piece in pieces {
-        match piece {
-            Printed::Rust(piece) => rust.push_str(&piece),
-            Printed::Text(piece) => text.push_str(&piece),
-        }
-    }
-    let contents = if !rust.is_empty() {
-        format!("// {header}\n\n{}", space_items(&rust))
+    let rust = pieces.iter().any(|p| matches!(p, Printed::Rust(_)));
+    let text: String = pieces.into_iter().map(|(Printed::Rust(t) | Printed::Text(t))| t).collect();
+    let contents = if rust {
+        format!("// {header}\n\n{}", space_items(&text))
     } else if path.ends_with(".toml") {
         format!("# {header}\n\n{text}")
     } else if path.ends_with(".md") {
