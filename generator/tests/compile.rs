@@ -47,7 +47,7 @@ fn generated_fixture_crates_compile_clippy_clean_and_behave() {
     fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).expect("lock file");
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let steps: [&[&str]; 4] = [
+    let steps: [&[&str]; 5] = [
         &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
         // One tag's feature alone: only its module and models compile.
         &[
@@ -59,6 +59,20 @@ fn generated_fixture_crates_compile_clippy_clean_and_behave() {
             "--no-default-features",
             "--features",
             "store",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        // And with the models no operation uses, which hold `pets` models.
+        &[
+            "clippy",
+            "--quiet",
+            "-p",
+            "petstore-client",
+            "--lib",
+            "--no-default-features",
+            "--features",
+            "store,other-models",
             "--",
             "-D",
             "warnings",

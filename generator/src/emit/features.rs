@@ -4,6 +4,8 @@
 //! after it (all on by default), and each model behind the features of the
 //! groups that reach it. A client of GitHub's API that only needs `repos`
 //! then compiles `repos` and the models it uses, not all 1,200 operations.
+//! Models no operation uses (webhook payloads, say) sit behind one more
+//! feature, `other-models`, with every model they hold.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,11 +15,16 @@ use quote::quote;
 use crate::ir::{Api, TypeKind, TypeRef};
 
 pub(super) struct Features {
-    /// Feature names (group modules), sorted; empty when not gating.
+    /// Feature names (group modules, and [`OTHER_MODELS`] when some model
+    /// is not used by any operation), sorted; empty when not gating.
     groups: Vec<String>,
-    /// For each model, the groups that reach it.
+    /// For each model, the features that need it.
     reached_by: BTreeMap<String, BTreeSet<String>>,
 }
+
+/// The feature for models no operation uses (webhook payloads, say) and
+/// the models they hold. Hyphenated, so no module name can take it.
+const OTHER_MODELS: &str = "other-models";
 
 impl Features {
     pub(super) fn of(api: &Api) -> Features {
@@ -25,34 +32,27 @@ impl Features {
             return Features { groups: Vec::new(), reached_by: BTreeMap::new() };
         }
         let mut reached_by: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut groups: Vec<String> = api.groups.iter().map(|g| g.module.clone()).collect();
         for group in &api.groups {
-            let mut stack: Vec<&TypeRef> =
-                group.operations.iter().flat_map(|op| op.type_refs()).collect();
-            while let Some(ty) = stack.pop() {
-                match ty {
-                    TypeRef::List(inner) | TypeRef::Map(inner) => stack.push(inner),
-                    TypeRef::Named(name) => {
-                        let groups = reached_by.entry(name.clone()).or_default();
-                        if !groups.insert(group.module.clone()) {
-                            continue;
-                        }
-                        match api.type_def(name).map(|t| &t.kind) {
-                            Some(TypeKind::Struct(s)) => {
-                                stack.extend(s.fields.iter().map(|f| &f.ty));
-                                stack.extend(s.additional.iter());
-                            }
-                            Some(TypeKind::Union(u)) => {
-                                stack.extend(u.variants.iter().map(|v| &v.ty))
-                            }
-                            Some(TypeKind::Alias(inner)) => stack.push(inner),
-                            Some(TypeKind::Enum(_)) | None => {}
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            let roots = group.operations.iter().flat_map(|op| op.type_refs());
+            walk(api, roots, |name| {
+                reached_by.entry(name.to_string()).or_default().insert(group.module.clone())
+            });
         }
-        Features { groups: api.groups.iter().map(|g| g.module.clone()).collect(), reached_by }
+        let unreached: Vec<TypeRef> = api
+            .types
+            .iter()
+            .filter(|t| !reached_by.contains_key(&t.name))
+            .map(|t| TypeRef::Named(t.name.clone()))
+            .collect();
+        if !unreached.is_empty() {
+            groups.push(OTHER_MODELS.to_string());
+            walk(api, unreached.iter(), |name| {
+                reached_by.entry(name.to_string()).or_default().insert(OTHER_MODELS.to_string())
+            });
+        }
+        groups.sort();
+        Features { groups, reached_by }
     }
 
     /// The feature for a group module: its name, except that Cargo reserves
@@ -88,8 +88,8 @@ impl Features {
         self.enabled().then(|| quote!(#[cfg(feature = #feature)]))
     }
 
-    /// The `#[cfg]` for a model: any of the groups that use it. Models every
-    /// group uses, or none does, are always compiled.
+    /// The `#[cfg]` for a model: any of the features that need it. Models
+    /// every feature needs are always compiled.
     pub(super) fn for_type(&self, name: &str) -> Option<TokenStream> {
         let groups = self.reached_by.get(name)?;
         if groups.len() == self.groups.len() {
@@ -100,5 +100,36 @@ impl Features {
             [one] => quote!(#[cfg(feature = #one)]),
             many => quote!(#[cfg(any(#(feature = #many),*))]),
         })
+    }
+}
+
+/// Visits every named type `roots` lead to, through fields, variants and
+/// aliases. `visit` returns whether the name is new; a name seen before is
+/// not walked again.
+fn walk<'a>(
+    api: &'a Api,
+    roots: impl IntoIterator<Item = &'a TypeRef>,
+    mut visit: impl FnMut(&str) -> bool,
+) {
+    let mut stack: Vec<&TypeRef> = roots.into_iter().collect();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            TypeRef::List(inner) | TypeRef::Map(inner) => stack.push(inner),
+            TypeRef::Named(name) => {
+                if !visit(name) {
+                    continue;
+                }
+                match api.type_def(name).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(s)) => {
+                        stack.extend(s.fields.iter().map(|f| &f.ty));
+                        stack.extend(s.additional.iter());
+                    }
+                    Some(TypeKind::Union(u)) => stack.extend(u.variants.iter().map(|v| &v.ty)),
+                    Some(TypeKind::Alias(inner)) => stack.push(inner),
+                    Some(TypeKind::Enum(_)) | None => {}
+                }
+            }
+            _ => {}
+        }
     }
 }
