@@ -233,6 +233,20 @@ fn one(spec: &Spec, crates: &Path, target: &Path, lock: &Path) -> Outcome {
             .env("CARGO_TARGET_DIR", target),
         limit,
     );
+    // With per-tag features, one tag alone must compile too: that is how
+    // users of a large API build it.
+    let alone = first_feature(&generated.files).filter(|_| matches!(check, Some((true, _))));
+    let check = match &alone {
+        Some(feature) => run_with_limit(
+            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .args(["check", "--quiet", "--message-format", "short", "--lib"])
+                .args(["--no-default-features", "--features", feature])
+                .current_dir(&out)
+                .env("CARGO_TARGET_DIR", target),
+            limit,
+        ),
+        None => check,
+    };
     outcome.check_s = started.elapsed().as_secs_f64();
     outcome.stage = match check {
         None => Stage::TimedOut,
@@ -240,11 +254,22 @@ fn one(spec: &Spec, crates: &Path, target: &Path, lock: &Path) -> Outcome {
         Some((false, output)) => {
             let compile_error = output.lines().find(|l| l.contains("error[E"));
             let any_error = output.lines().find(|l| l.contains("error"));
-            outcome.first_error = compile_error.or(any_error).unwrap_or("").trim().to_string();
+            let error = compile_error.or(any_error).unwrap_or("").trim();
+            outcome.first_error = match &alone {
+                Some(feature) => format!("with feature `{feature}` alone: {error}"),
+                None => error.to_string(),
+            };
             if compile_error.is_some() { Stage::DoesNotCompile } else { Stage::Compiles }
         }
     };
     outcome
+}
+
+/// The first tag feature of a generated manifest, if it has features.
+fn first_feature(files: &[generator::File]) -> Option<String> {
+    let manifest = files.iter().find(|f| f.path == "Cargo.toml")?;
+    let list = manifest.contents.lines().find_map(|l| l.strip_prefix("default = ["))?;
+    Some(list.split('"').nth(1)?.to_string())
 }
 
 /// Runs `command`, killing it after `limit`; `None` on timeout, else
