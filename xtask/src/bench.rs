@@ -134,6 +134,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
         )?;
         say!(table, "github: {}", github_compile.summary());
         report.insert("github_compile".into(), github_compile.json());
+        // What a user of one tag compiles: its module and the models it uses.
+        touch(&crate_dir);
+        let one_tag = cargo_step(
+            "check",
+            &crate_dir.join("Cargo.toml"),
+            &out_dir.join("target"),
+            &["--no-default-features", "--features", "issues"],
+        )?;
+        say!(table, "github, feature `issues` alone: cargo check {:.1} s", one_tag / 1000.0);
+        report.insert("github_issues_alone_check_ms".into(), json!(one_tag));
     }
 
     let overhead = request_overhead(&root, quick)?;
@@ -311,6 +321,30 @@ impl CompileTimes {
     }
 }
 
+/// Times `cargo STEP --lib` (plus `extra`) on `manifest`, in milliseconds.
+fn cargo_step(step: &str, manifest: &Path, target: &Path, extra: &[&str]) -> Result<f64, String> {
+    let t = Instant::now();
+    let status = Command::new(cargo())
+        .args([step, "--quiet", "--lib"])
+        .args(extra)
+        .arg("--manifest-path")
+        .arg(manifest)
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("cargo {step} failed for {}", manifest.display()));
+    }
+    Ok(t.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// Makes cargo see the crate in `dir` as changed, so it recompiles it.
+fn touch(dir: &Path) {
+    let lib = dir.join("src/lib.rs");
+    let text = fs::read_to_string(&lib).unwrap_or_default();
+    let _ = fs::write(&lib, text);
+}
+
 /// `cargo check` and `cargo build` of the crate in `dir` with dependencies
 /// already built: only the crate itself recompiles.
 fn compile_times(
@@ -322,34 +356,16 @@ fn compile_times(
 ) -> Result<CompileTimes, String> {
     let dir = if Path::new(dir).is_absolute() { PathBuf::from(dir) } else { root.join(dir) };
     let manifest = dir.join("Cargo.toml");
-    let cargo_step = |step: &str, manifest: &Path| -> Result<f64, String> {
-        let t = Instant::now();
-        let status = Command::new(cargo())
-            .args([step, "--quiet", "--lib", "--manifest-path"])
-            .arg(manifest)
-            .env("CARGO_TARGET_DIR", target)
-            .status()
-            .map_err(|e| e.to_string())?;
-        if !status.success() {
-            return Err(format!("cargo {step} failed for {}", manifest.display()));
-        }
-        Ok(t.elapsed().as_secs_f64() * 1000.0)
-    };
     // Warm the dependency cache, then time rebuilds of the crate alone.
     let warm = warm_with.unwrap_or(&manifest);
-    cargo_step("check", warm)?;
-    cargo_step("build", warm)?;
-    let lib = dir.join("src/lib.rs");
-    let touch = || {
-        let text = fs::read_to_string(&lib).unwrap_or_default();
-        let _ = fs::write(&lib, text);
-    };
+    cargo_step("check", warm, target, &[])?;
+    cargo_step("build", warm, target, &[])?;
     let (mut check, mut build) = (vec![], vec![]);
     for _ in 0..runs {
-        touch();
-        check.push(cargo_step("check", &manifest)?);
-        touch();
-        build.push(cargo_step("build", &manifest)?);
+        touch(&dir);
+        check.push(cargo_step("check", &manifest, target, &[])?);
+        touch(&dir);
+        build.push(cargo_step("build", &manifest, target, &[])?);
     }
     let mut lines = 0;
     let mut operations = 0;
