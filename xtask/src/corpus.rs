@@ -5,9 +5,10 @@
 //! description (`@octokit/openapi`): generate a standalone crate, then
 //! `cargo clippy -D warnings` it with one shared target directory (crates
 //! over two million lines in batches of their tag features), then check its
-//! first tag feature alone. Each spec ends at a stage: generation failed (or panicked), generated but does not
-//! compile, compiles, or compiles clippy-clean. Results go to
-//! `target/corpus/results.tsv` so runs can be compared.
+//! first tag feature alone. Each spec ends at a stage: generation failed (or
+//! panicked), generated but does not compile, compiles, or compiles
+//! clippy-clean. Results go to `target/corpus/results.tsv` so runs can be
+//! compared.
 
 use std::fmt::Write as _;
 use std::fs;
