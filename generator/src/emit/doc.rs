@@ -26,7 +26,8 @@ thread_local! {
 /// marker attribute, which the formatter replaces by the block's lines.
 /// Doc lines are a third of the output's text, and parsing and printing
 /// them as attribute tokens took a tenth of a run for nothing: their
-/// layout is fixed.
+/// layout is fixed. Doc attributes must therefore stay out of macro
+/// invocations, whose tokens prettyplease prints as they are.
 pub(super) fn deferred(build: impl FnOnce() -> TokenStream) -> (TokenStream, Vec<Vec<String>>) {
     let outer = DEFERRED.with(|d| d.replace(Some(Vec::new())));
     let tokens = build();
