@@ -322,6 +322,10 @@ impl CompileTimes {
 }
 
 /// Times `cargo STEP --lib` (plus `extra`) on `manifest`, in milliseconds.
+///
+/// Without incremental compilation: touching `lib.rs` without changing it
+/// let rustc reuse almost all of the last session, which timed a cache
+/// (0.75 s for the Agilicus check against 1.9 s compiling it).
 fn cargo_step(step: &str, manifest: &Path, target: &Path, extra: &[&str]) -> Result<f64, String> {
     let t = Instant::now();
     let status = Command::new(cargo())
@@ -330,6 +334,7 @@ fn cargo_step(step: &str, manifest: &Path, target: &Path, extra: &[&str]) -> Res
         .arg("--manifest-path")
         .arg(manifest)
         .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0")
         .status()
         .map_err(|e| e.to_string())?;
     if !status.success() {
