@@ -833,13 +833,8 @@ fn put_param(api: &Api, p: &Parameter, value: &TokenStream) -> TokenStream {
             }
         }
         ParamLocation::Header => {
-            if list_item(api, &p.ty).is_some() {
-                quote!(request.header_list(#wire, #value);)
-            } else if is_scalar(api, &p.ty) {
-                quote!(request.header(#wire, #value);)
-            } else {
-                quote!(request.header_json(#wire, #value);)
-            }
+            let method = simple_style(api, &p.ty, ["header_list", "header", "header_json"]);
+            quote!(request.#method(#wire, #value);)
         }
         ParamLocation::Cookie => {
             if is_scalar(api, &p.ty) {
@@ -848,18 +843,25 @@ fn put_param(api: &Api, p: &Parameter, value: &TokenStream) -> TokenStream {
                 quote!(request.cookie_json(#wire, #value);)
             }
         }
-        // `simple` style: a list is its items joined by commas; anything
-        // structured goes as JSON text, still one segment.
         ParamLocation::Path => {
-            if list_item(api, &p.ty).is_some() {
-                quote!(request.path_list(#wire, #value);)
-            } else if is_scalar(api, &p.ty) {
-                quote!(request.path_param(#wire, #value);)
-            } else {
-                quote!(request.path_json(#wire, #value);)
-            }
+            let method = simple_style(api, &p.ty, ["path_list", "path_param", "path_json"]);
+            quote!(request.#method(#wire, #value);)
         }
     }
+}
+
+/// The request method for a parameter in `simple` style (headers and path
+/// segments), of `[list, scalar, json]`: a list is its items joined by
+/// commas, a scalar its text, anything structured its JSON text.
+fn simple_style(api: &Api, ty: &TypeRef, [list, scalar, json]: [&str; 3]) -> Ident {
+    let method = if list_item(api, ty).is_some() {
+        list
+    } else if is_scalar(api, ty) {
+        scalar
+    } else {
+        json
+    };
+    ident(method)
 }
 
 /// The `Accept` header: the media types the documented responses come in.
