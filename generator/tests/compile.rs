@@ -47,10 +47,11 @@ fn generated_fixture_crates_compile_clippy_clean_and_behave() {
     fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).expect("lock file");
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let steps: [&[&str]; 5] = [
-        &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
-        // One tag's feature alone: only its module and models compile.
-        &[
+    // One tag's feature alone compiles only its module and models; with
+    // `other-models`, also the models no operation uses, which hold `pets`
+    // models.
+    let alone = |features| {
+        vec![
             "clippy",
             "--quiet",
             "-p",
@@ -58,32 +59,23 @@ fn generated_fixture_crates_compile_clippy_clean_and_behave() {
             "--lib",
             "--no-default-features",
             "--features",
-            "store",
+            features,
             "--",
             "-D",
             "warnings",
-        ],
-        // And with the models no operation uses, which hold `pets` models.
-        &[
-            "clippy",
-            "--quiet",
-            "-p",
-            "petstore-client",
-            "--lib",
-            "--no-default-features",
-            "--features",
-            "store,other-models",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        &["test", "--workspace", "--quiet"],
+        ]
+    };
+    let steps = [
+        vec!["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
+        alone("store"),
+        alone("store,other-models"),
+        vec!["test", "--workspace", "--quiet"],
         // Intra-doc links (header structs, body enums, setters) must resolve.
-        &["doc", "--workspace", "--no-deps", "--quiet"],
+        vec!["doc", "--workspace", "--no-deps", "--quiet"],
     ];
     for step in steps {
         let output = Command::new(&cargo)
-            .args(step)
+            .args(&step)
             .current_dir(&workspace)
             .env("CARGO_TARGET_DIR", root.join("target/fixture-check"))
             .env("RUSTDOCFLAGS", "-D warnings")
