@@ -4,13 +4,16 @@
 //! where there is one, otherwise a plain placeholder, and for models the
 //! shortest expression that builds one (`Default`, `new(…)`, a variant).
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::ident;
 use crate::ir::{
-    Api, BodyKind, EnumRepr, Facts, FloatWidth, IntWidth, Operation, PartKind, Struct, TypeKind,
-    TypeRef,
+    Api, BodyKind, EnumRepr, Facts, FloatWidth, Group, IntWidth, Operation, PartKind, Struct,
+    TypeKind, TypeRef,
 };
 
 /// How deep model construction may go before the example is given up.
@@ -25,14 +28,39 @@ enum Place {
     Exact,
 }
 
+/// Each operation's example, made at most once: the API docs and the
+/// Markdown pages both show it, and are built on different threads.
+pub(super) struct Examples<'a> {
+    api: &'a Api,
+    crate_name: &'a str,
+    /// By group module and method name, which name an operation uniquely.
+    made: HashMap<(&'a str, &'a str), OnceLock<Option<String>>>,
+}
+
+impl<'a> Examples<'a> {
+    pub(super) fn new(api: &'a Api, crate_name: &'a str) -> Self {
+        let made = api
+            .groups
+            .iter()
+            .flat_map(|g| {
+                g.operations
+                    .iter()
+                    .map(|op| ((g.module.as_str(), op.fn_name.as_str()), OnceLock::new()))
+            })
+            .collect();
+        Self { api, crate_name, made }
+    }
+
+    /// The example for `op` of `group`, see [`operation`].
+    pub(super) fn of(&self, group: &'a Group, op: &'a Operation) -> Option<&str> {
+        let cell = self.made.get(&(group.module.as_str(), op.fn_name.as_str()))?;
+        cell.get_or_init(|| operation(self.api, op, self.crate_name, &group.module)).as_deref()
+    }
+}
+
 /// A doc-test for `op`, or `None` when no value of some argument's type can
 /// be written (a model that cannot be built, say).
-pub(super) fn operation(
-    api: &Api,
-    op: &Operation,
-    crate_name: &str,
-    accessor: &str,
-) -> Option<String> {
+fn operation(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> Option<String> {
     let mut args = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
         args.push(value(api, &p.ty, Place::Argument, Some(&p.facts), 0)?);

@@ -6,19 +6,22 @@
 //! model.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use super::Emitted;
 use super::doc::sanitize;
+use super::example::Examples;
 use crate::ir::{
     Api, BodyKind, FloatWidth, Group, IntWidth, Operation, ParamLocation, StatusMatch,
     SuccessShape, TypeDef, TypeKind, TypeRef,
 };
 
-pub(super) fn files<'a>(api: &'a Api, crate_name: &'a str) -> Vec<Emitted<'a>> {
+pub(super) fn files<'a>(api: &'a Api, examples: &Arc<Examples<'a>>) -> Vec<Emitted<'a>> {
     let mut files = vec![Emitted::text("docs/README.md", move || index(api))];
     for group in &api.groups {
+        let examples = examples.clone();
         files.push(Emitted::text(format!("docs/{}.md", group.type_name), move || {
-            group_page(api, group, crate_name)
+            group_page(api, group, &examples)
         }));
     }
     for def in &api.types {
@@ -96,7 +99,7 @@ fn status_text(s: StatusMatch) -> String {
     }
 }
 
-fn group_page(api: &Api, group: &Group, crate_name: &str) -> String {
+fn group_page<'a>(api: &'a Api, group: &'a Group, examples: &Examples<'a>) -> String {
     let mut out = format!("# {}\n\n", group.type_name);
     let _ = writeln!(
         out,
@@ -122,12 +125,12 @@ fn group_page(api: &Api, group: &Group, crate_name: &str) -> String {
         );
     }
     for op in &group.operations {
-        operation_section(&mut out, api, group, op, crate_name);
+        operation_section(&mut out, api, op, examples.of(group, op));
     }
     out
 }
 
-fn operation_section(out: &mut String, api: &Api, group: &Group, op: &Operation, crate_name: &str) {
+fn operation_section(out: &mut String, api: &Api, op: &Operation, example: Option<&str>) {
     let name = crate::naming::bare(&op.fn_name);
     let _ = writeln!(out, "\n## {name}\n");
     let _ = writeln!(out, "`{} {}`", op.method.as_str(), op.path);
@@ -252,7 +255,7 @@ fn operation_section(out: &mut String, api: &Api, group: &Group, op: &Operation,
             r.variant
         );
     }
-    if let Some(example) = super::example::operation(api, op, crate_name, &group.module) {
+    if let Some(example) = example {
         // rustdoc's hidden `# ` lines are noise in plain Markdown.
         let example: Vec<&str> = example.lines().filter(|l| !l.starts_with("# ")).collect();
         let example = example.join("\n").replacen("```no_run", "```rust", 1);

@@ -119,8 +119,9 @@ pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> Vec<Emitted<'a>> {
     for (path, source) in RUNTIME.iter().chain(transfer) {
         files.push(Emitted::text(*path, || source.to_string()));
     }
-    files.extend(api::files(api, &settings.crate_name, &features));
+    let examples = Arc::new(example::Examples::new(api, &settings.crate_name));
+    files.extend(api::files(api, &examples, &features));
     files.extend(models::files(api, &features));
-    files.extend(markdown::files(api, &settings.crate_name));
+    files.extend(markdown::files(api, &examples));
     files
 }

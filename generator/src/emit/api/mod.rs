@@ -16,6 +16,7 @@ use self::bodies::{body_choice, body_type, by_ref, derives, multipart_form, put_
 use self::headers::{HeaderReading, header_reading, headers_struct};
 use super::Emitted;
 use super::doc::{self, Doc};
+use super::example::Examples;
 use super::features::Features;
 use super::types::{Scope, ident, rust_type};
 use crate::ir::{
@@ -25,7 +26,7 @@ use crate::ir::{
 
 pub(super) fn files<'a>(
     api: &'a Api,
-    crate_name: &'a str,
+    examples: &Arc<Examples<'a>>,
     features: &Arc<Features>,
 ) -> Vec<Emitted<'a>> {
     let mut files = Vec::with_capacity(api.groups.len() + 1);
@@ -52,10 +53,12 @@ pub(super) fn files<'a>(
     for group in &api.groups {
         // The group's struct first, then each operation's items apart:
         // one tag can hold most of a spec's operations.
+        let examples = examples.clone();
         let head = std::iter::once(Piece::Head(group));
         let pieces = head.chain(group.operations.iter().map(Piece::Operation)).map(|piece| {
+            let examples = examples.clone();
             move || match piece {
-                Piece::Head(group) => group_head(api, group, crate_name),
+                Piece::Head(group) => group_head(api, group, &examples),
                 Piece::Operation(op) => operation_items(api, op),
             }
         });
@@ -74,7 +77,7 @@ enum Piece<'a> {
     Operation(&'a Operation),
 }
 
-fn group_head(api: &Api, group: &Group, crate_name: &str) -> TokenStream {
+fn group_head<'a>(api: &'a Api, group: &'a Group, examples: &Examples<'a>) -> TokenStream {
     let ty = ident(&group.type_name);
     let module_doc = Doc::default()
         .note(format!("Operations tagged {}.", doc::code(&group.tag)))
@@ -86,8 +89,7 @@ fn group_head(api: &Api, group: &Group, crate_name: &str) -> TokenStream {
         doc::code(&group.tag),
         crate::naming::bare(&group.module)
     ));
-    let methods =
-        group.operations.iter().map(|op| entry_method(api, op, crate_name, &group.module));
+    let methods = group.operations.iter().map(|op| entry_method(api, op, examples.of(group, op)));
     let uses = Uses::of(api, group);
     let models_use = uses.models.then(|| {
         quote!(
@@ -357,7 +359,7 @@ fn param_doc(p: &Parameter) -> Doc {
 }
 
 /// The method on the group struct that starts a call.
-fn entry_method(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> TokenStream {
+fn entry_method(api: &Api, op: &Operation, example: Option<&str>) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let builder = ident(&op.builder_name);
     let slots = slots(op);
@@ -374,7 +376,7 @@ fn entry_method(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> 
     // Required parameters are positional by design, however many the spec has.
     let many = crate::emit::many_arguments(slots.iter().filter(|s| s.required).count() + 1);
     let trait_like = looks_like_std_trait(&op.fn_name);
-    let docs = operation_doc(api, op, crate_name, accessor).attrs();
+    let docs = operation_doc(api, op, example).attrs();
     quote! {
         #docs
         #deprecated
@@ -389,7 +391,7 @@ fn entry_method(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> 
     }
 }
 
-fn operation_doc(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> Doc {
+fn operation_doc(api: &Api, op: &Operation, example: Option<&str>) -> Doc {
     let mut doc = Doc::default().prose(op.summary.as_deref());
     if op.description != op.summary {
         doc = doc.prose(op.description.as_deref());
@@ -476,7 +478,7 @@ fn operation_doc(api: &Api, op: &Operation, crate_name: &str, accessor: &str) ->
             .collect();
         doc = doc.note(format!("Authentication: {}.", alternatives.join(", or ")));
     }
-    if let Some(example) = super::example::operation(api, op, crate_name, accessor) {
+    if let Some(example) = example {
         doc = doc.note("# Example").note(example);
     }
     doc
