@@ -62,6 +62,28 @@ fn words(raw: &str) -> String {
     out
 }
 
+/// `snake_case` through heck, skipped when `raw` already is snake case (as
+/// most wire names are): heck formats one character at a time, and naming
+/// was half of lowering.
+fn snake(raw: &str) -> String {
+    let b = raw.as_bytes();
+    let plain = b.first().is_some_and(u8::is_ascii_lowercase)
+        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+        && !raw.contains("__")
+        && !raw.ends_with('_');
+    if plain { raw.to_string() } else { words(raw).to_snake_case() }
+}
+
+/// `UpperCamelCase` through heck, skipped when `raw` already is upper camel
+/// case with no run of capitals (`UserInfo`, not `MFAMethod`).
+fn upper_camel(raw: &str) -> String {
+    let b = raw.as_bytes();
+    let plain = b.first().is_some_and(u8::is_ascii_uppercase)
+        && b.iter().all(u8::is_ascii_alphanumeric)
+        && b.windows(2).all(|w| !w[1].is_ascii_uppercase() || w[0].is_ascii_lowercase());
+    if plain { raw.to_string() } else { words(raw).to_upper_camel_case() }
+}
+
 /// Prefixes names that start with a digit (or are empty) so they are valid.
 fn lead(name: String, fallback: &str, digit_prefix: &str) -> String {
     match name.chars().next() {
@@ -73,7 +95,7 @@ fn lead(name: String, fallback: &str, digit_prefix: &str) -> String {
 
 /// `UpperCamelCase` for types and enum variants.
 pub fn type_name(raw: &str) -> String {
-    let name = lead(words(raw).to_upper_camel_case(), "Unnamed", "N");
+    let name = lead(upper_camel(raw), "Unnamed", "N");
     if RESERVED_TYPES.contains(&name.as_str()) || is_keyword(&name) {
         format!("{name}Type")
     } else {
@@ -83,7 +105,7 @@ pub fn type_name(raw: &str) -> String {
 
 /// `UpperCamelCase` for enum variants, where only `Self` is off limits.
 pub fn variant_name(raw: &str) -> String {
-    let name = lead(words(raw).to_upper_camel_case(), "Empty", "V");
+    let name = lead(upper_camel(raw), "Empty", "V");
     if name == "Self" { "SelfValue".to_string() } else { name }
 }
 
@@ -91,13 +113,13 @@ pub fn variant_name(raw: &str) -> String {
 /// identifiers (`r#type`) where Rust allows it, and get a trailing underscore
 /// where it does not (`self_`).
 pub fn field_name(raw: &str) -> String {
-    let name = lead(words(raw).to_snake_case(), "value", "n");
+    let name = lead(snake(raw), "value", "n");
     escape_keyword(name)
 }
 
 /// `snake_case` for modules; never raw, since `r#type` as a file name is odd.
 pub fn module_name(raw: &str) -> String {
-    let name = lead(words(raw).to_snake_case(), "default", "m");
+    let name = lead(snake(raw), "default", "m");
     if is_keyword(&name) { format!("{name}_") } else { name }
 }
 
@@ -197,6 +219,25 @@ mod tests {
         assert_eq!(variant_name("1"), "V1");
         assert_eq!(variant_name("a b"), "AB");
         assert_eq!(variant_name("Self"), "SelfValue");
+    }
+
+    proptest::proptest! {
+        /// The shortcuts for names already in case agree with heck.
+        #[test]
+        fn shortcuts_agree_with_heck(raw in "[a-zA-Z0-9_]{0,10}") {
+            proptest::prop_assert_eq!(snake(&raw), words(&raw).to_snake_case());
+            proptest::prop_assert_eq!(upper_camel(&raw), words(&raw).to_upper_camel_case());
+        }
+
+        #[test]
+        fn snake_shortcut_agrees_with_heck(raw in "[a-z][a-z0-9_]{0,10}") {
+            proptest::prop_assert_eq!(snake(&raw), words(&raw).to_snake_case());
+        }
+
+        #[test]
+        fn camel_shortcut_agrees_with_heck(raw in "[A-Z][a-zA-Z0-9]{0,10}") {
+            proptest::prop_assert_eq!(upper_camel(&raw), words(&raw).to_upper_camel_case());
+        }
     }
 
     #[test]
