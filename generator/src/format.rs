@@ -99,7 +99,7 @@ fn print(path: &str, source: Source) -> Result<Printed, Diagnostic> {
                     format!("internal error: generated {path} does not parse: {e}"),
                 )
             })?;
-            Printed::Rust(expand_docs(&prettyplease::unparse(&parsed), &docs))
+            Printed::Rust(space_items(&expand_docs(&prettyplease::unparse(&parsed), &docs)))
         }
         Source::Text(text) => Printed::Text(text),
     })
@@ -110,9 +110,19 @@ fn print(path: &str, source: Source) -> Result<Printed, Diagnostic> {
 /// all text.
 fn assemble(path: String, pieces: Vec<Printed>, header: &str) -> File {
     let rust = pieces.iter().any(|p| matches!(p, Printed::Rust(_)));
-    let text: String = pieces.into_iter().map(|(Printed::Rust(t) | Printed::Text(t))| t).collect();
+    let mut text = String::with_capacity(pieces.iter().map(Printed::len).sum::<usize>() + 64);
+    for piece in pieces {
+        let (Printed::Rust(piece) | Printed::Text(piece)) = piece;
+        // Rust pieces were spaced on their own; the seam between two is
+        // spaced here, by the same rule.
+        let last = text.lines().next_back().unwrap_or_default();
+        if rust && blank_between(last, piece.lines().next().unwrap_or_default()) {
+            text.push('\n');
+        }
+        text.push_str(&piece);
+    }
     let contents = if rust {
-        format!("// {header}\n\n{}", space_items(&text))
+        format!("// {header}\n\n{text}")
     } else if path.ends_with(".toml") {
         format!("# {header}\n\n{text}")
     } else if path.ends_with(".md") {
@@ -154,9 +164,33 @@ fn expand_docs(text: &str, docs: &[Vec<String>]) -> String {
     out
 }
 
+impl Printed {
+    fn len(&self) -> usize {
+        let (Printed::Rust(text) | Printed::Text(text)) = self;
+        text.len()
+    }
+}
+
 /// Separates items with a blank line, as people write them: prettyplease
 /// packs them together.
 fn space_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous = "";
+    for line in text.lines() {
+        if blank_between(previous, line) {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = line;
+    }
+    out
+}
+
+/// Whether a blank line goes between two lines of formatted Rust: before
+/// an item that follows a block or the imports, and after the module docs.
+/// Never before the first line (`previous` empty).
+fn blank_between(previous: &str, current: &str) -> bool {
     const STARTS: &[&str] = &[
         "///",
         "#[",
@@ -174,26 +208,15 @@ fn space_items(text: &str) -> String {
         "trait ",
         "macro_rules!",
     ];
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut prev = "";
-    for line in text.lines() {
-        let current = line.trim_start();
-        let previous = prev.trim_start();
-        let starts_item = STARTS.iter().any(|s| current.starts_with(s));
-        // Doc comments and attributes belong to the item below them.
-        let in_prelude = previous.starts_with("//") || previous.starts_with("#[");
-        let after_block = !in_prelude && (previous.ends_with('}') || previous.ends_with("};"));
-        let after_uses = previous.starts_with("use ") && !current.starts_with("use ");
-        let after_inner_doc = previous.starts_with("//!") && !current.starts_with("//!");
-        if (starts_item && (after_block || after_uses)) || (after_inner_doc && !current.is_empty())
-        {
-            out.push('\n');
-        }
-        out.push_str(line);
-        out.push('\n');
-        prev = line;
-    }
-    out
+    let current = current.trim_start();
+    let previous = previous.trim_start();
+    let starts_item = STARTS.iter().any(|s| current.starts_with(s));
+    // Doc comments and attributes belong to the item below them.
+    let in_prelude = previous.starts_with("//") || previous.starts_with("#[");
+    let after_block = !in_prelude && (previous.ends_with('}') || previous.ends_with("};"));
+    let after_uses = previous.starts_with("use ") && !current.starts_with("use ");
+    let after_inner_doc = previous.starts_with("//!") && !current.starts_with("//!");
+    (starts_item && (after_block || after_uses)) || (after_inner_doc && !current.is_empty())
 }
 
 #[cfg(test)]
@@ -208,5 +231,15 @@ mod tests {
             spaced,
             "//! Doc.\n\nuse a;\n\nstruct A {}\n\nimpl A {\n    fn f() {\n        match x {\n            1 => {\n            }\n            _ => {}\n        }\n    }\n\n    fn g() {}\n}\n"
         );
+    }
+
+    #[test]
+    fn pieces_are_spaced_as_the_whole_file_would_be() {
+        let pieces = ["//! Doc.\nuse a;\n", "struct A {}\n", "/// B.\nstruct B {}\n", "impl B {}\n"];
+        let whole =
+            assemble("src/x.rs".into(), vec![Printed::Rust(space_items(&pieces.concat()))], "h");
+        let printed = pieces.iter().map(|p| Printed::Rust(space_items(p))).collect();
+        assert_eq!(assemble("src/x.rs".into(), printed, "h"), whole);
+        assert!(whole.contents.contains("struct A {}\n\n/// B.\nstruct B {}\n\nimpl B {}"));
     }
 }
