@@ -62,26 +62,43 @@ fn words(raw: &str) -> String {
     out
 }
 
+/// Whether `raw` is snake case already, which heck leaves as it is.
+fn plain_snake(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    b.first().is_some_and(u8::is_ascii_lowercase)
+        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+        && !raw.contains("__")
+        && !raw.ends_with('_')
+}
+
 /// `snake_case` through heck, skipped when `raw` already is snake case (as
 /// most wire names are): heck formats one character at a time, and naming
 /// was half of lowering.
 fn snake(raw: &str) -> String {
-    let b = raw.as_bytes();
-    let plain = b.first().is_some_and(u8::is_ascii_lowercase)
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
-        && !raw.contains("__")
-        && !raw.ends_with('_');
-    if plain { raw.to_string() } else { words(raw).to_snake_case() }
+    if plain_snake(raw) { raw.to_string() } else { words(raw).to_snake_case() }
 }
 
 /// `UpperCamelCase` through heck, skipped when `raw` already is upper camel
-/// case with no run of capitals (`UserInfo`, not `MFAMethod`).
+/// case with no run of capitals (`UserInfo`, not `MFAMethod`), or is plain
+/// snake case, whose words heck would only capitalise.
 fn upper_camel(raw: &str) -> String {
     let b = raw.as_bytes();
-    let plain = b.first().is_some_and(u8::is_ascii_uppercase)
+    let camel = b.first().is_some_and(u8::is_ascii_uppercase)
         && b.iter().all(u8::is_ascii_alphanumeric)
         && b.windows(2).all(|w| !w[1].is_ascii_uppercase() || w[0].is_ascii_lowercase());
-    if plain { raw.to_string() } else { words(raw).to_upper_camel_case() }
+    if camel {
+        raw.to_string()
+    } else if plain_snake(raw) {
+        let mut out = String::with_capacity(raw.len());
+        for word in raw.split('_') {
+            let mut chars = word.chars();
+            out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+            out.push_str(chars.as_str());
+        }
+        out
+    } else {
+        words(raw).to_upper_camel_case()
+    }
 }
 
 /// Prefixes names that start with a digit (or are empty) so they are valid.
@@ -232,6 +249,7 @@ mod tests {
         #[test]
         fn snake_shortcut_agrees_with_heck(raw in "[a-z][a-z0-9_]{0,10}") {
             proptest::prop_assert_eq!(snake(&raw), words(&raw).to_snake_case());
+            proptest::prop_assert_eq!(upper_camel(&raw), words(&raw).to_upper_camel_case());
         }
 
         #[test]
