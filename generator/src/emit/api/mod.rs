@@ -376,7 +376,7 @@ fn entry_method(api: &Api, op: &Operation, example: Option<&str>) -> TokenStream
     // Required parameters are positional by design, however many the spec has.
     let many = crate::emit::many_arguments(slots.iter().filter(|s| s.required).count() + 1);
     let trait_like = looks_like_std_trait(&op.fn_name);
-    let docs = operation_doc(api, op, example).attrs();
+    let docs = operation_doc(api, op, &slots, example).attrs();
     quote! {
         #docs
         #deprecated
@@ -391,13 +391,13 @@ fn entry_method(api: &Api, op: &Operation, example: Option<&str>) -> TokenStream
     }
 }
 
-fn operation_doc(api: &Api, op: &Operation, example: Option<&str>) -> Doc {
+fn operation_doc(api: &Api, op: &Operation, slots: &[Slot], example: Option<&str>) -> Doc {
     let mut doc = Doc::default().prose(op.summary.as_deref());
     if op.description != op.summary {
         doc = doc.prose(op.description.as_deref());
     }
     doc = doc.note(format!("`{} {}`", op.method.as_str(), op.path.replace('`', "'")));
-    let required: Vec<String> = slots(op)
+    let required: Vec<String> = slots
         .iter()
         .filter(|s| s.required)
         .map(|s| {
@@ -411,7 +411,7 @@ fn operation_doc(api: &Api, op: &Operation, example: Option<&str>) -> Doc {
     if !required.is_empty() {
         doc = doc.note(format!("Arguments:\n{}", required.join("\n")));
     }
-    let optional: Vec<String> = slots(op)
+    let optional: Vec<String> = slots
         .iter()
         .filter(|s| !s.required)
         .map(|s| {
