@@ -42,17 +42,19 @@ fn block(text: &str, inner: bool) -> TokenStream {
     if lines.is_empty() {
         return TokenStream::new();
     }
-    let marker = DEFERRED.with(|d| {
-        d.borrow_mut().as_mut().map(|blocks| {
-            blocks.push(lines.clone());
-            format!("{DOC_MARKER}{}", blocks.len() - 1)
-        })
+    // Deferred: the block is set aside and a marker stands for it.
+    let deferred = DEFERRED.with(|d| match d.borrow_mut().as_mut() {
+        Some(blocks) => {
+            blocks.push(lines);
+            Ok(format!("{DOC_MARKER}{}", blocks.len() - 1))
+        }
+        None => Err(lines),
     });
-    match (marker, inner) {
-        (Some(marker), false) => quote!(#[doc = #marker]),
-        (Some(marker), true) => quote!(#![doc = #marker]),
-        (None, false) => quote!(#(#[doc = #lines])*),
-        (None, true) => quote!(#(#![doc = #lines])*),
+    match deferred {
+        Ok(marker) if inner => quote!(#![doc = #marker]),
+        Ok(marker) => quote!(#[doc = #marker]),
+        Err(lines) if inner => quote!(#(#![doc = #lines])*),
+        Err(lines) => quote!(#(#[doc = #lines])*),
     }
 }
 
