@@ -235,7 +235,8 @@ mod tests {
 
     #[test]
     fn pieces_are_spaced_as_the_whole_file_would_be() {
-        let pieces = ["//! Doc.\nuse a;\n", "struct A {}\n", "/// B.\nstruct B {}\n", "impl B {}\n"];
+        let pieces =
+            ["//! Doc.\nuse a;\n", "struct A {}\n", "/// B.\nstruct B {}\n", "impl B {}\n"];
         let whole =
             assemble("src/x.rs".into(), vec![Printed::Rust(space_items(&pieces.concat()))], "h");
         let printed = pieces.iter().map(|p| Printed::Rust(space_items(p))).collect();
