@@ -205,10 +205,12 @@ struct Generation {
     /// loading the spec, then syn and prettyplease on the output, spread
     /// over the cores. The distance from here to `total` is ours to cut.
     floor: Stats,
-    /// `total` and `floor` over parse-only, run by run: both sides of each
-    /// ratio are timed back to back, so a machine that slows down for a
-    /// while moves the ratio less than it moves either median.
+    /// `total` over parse-only, run by run: both are timed back to back,
+    /// so a machine that slows down for a while moves the ratio less than
+    /// it moves either median.
     ratio: Stats,
+    /// `floor` over parse-only, each one-thread format paired with the
+    /// same-numbered run's load and parse.
     floor_ratio: Stats,
 }
 
