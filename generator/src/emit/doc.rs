@@ -117,7 +117,13 @@ pub(crate) fn sanitize(text: &str) -> String {
     let mut list_indent = 0;
     // Tabs render unpredictably and a bare CR is not allowed in a doc
     // comment; clippy and rustc reject them.
-    let text = text.replace('\t', "    ").replace("\r\n", "\n").replace('\r', "\n");
+    let text = if text.contains(['\t', '\r']) {
+        std::borrow::Cow::Owned(
+            text.replace('\t', "    ").replace("\r\n", "\n").replace('\r', "\n"),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     for line in text.trim().lines() {
         let trimmed = line.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -226,11 +232,19 @@ fn url_at(text: &str) -> Option<usize> {
 
 /// Inline code for a value, safe whatever it contains.
 pub(crate) fn code(value: &str) -> String {
-    let value = value.replace('\n', " ");
-    let ticks = "`".repeat(longest_tick_run(&value) + 1);
     if value.is_empty() {
         return "`\"\"`".to_string();
     }
+    if !value.contains(['\n', '`']) {
+        // The common case, without the general case's allocations.
+        let mut out = String::with_capacity(value.len() + 2);
+        out.push('`');
+        out.push_str(value);
+        out.push('`');
+        return out;
+    }
+    let value = value.replace('\n', " ");
+    let ticks = "`".repeat(longest_tick_run(&value) + 1);
     let pad = if value.starts_with('`') || value.ends_with('`') { " " } else { "" };
     format!("{ticks}{pad}{value}{pad}{ticks}")
 }
