@@ -182,7 +182,7 @@ fn smoke() -> Result<(), String> {
         return Err("the harness measured nothing".into());
     }
     println!("generation and peak memory measured (timings of an unoptimised build)");
-    let status = Command::new(cargo())
+    let status = Command::new(crate::cargo())
         .args(["test", "--quiet", "-p", "agilicus-api", "--bench", "overhead"])
         .current_dir(&root)
         .status()
@@ -191,10 +191,6 @@ fn smoke() -> Result<(), String> {
         return Err("the criterion benchmark failed in test mode".into());
     }
     Ok(())
-}
-
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
 struct Generation {
@@ -369,7 +365,7 @@ impl CompileTimes {
 /// (0.75 s for the Agilicus check against 1.9 s compiling it).
 fn cargo_step(step: &str, manifest: &Path, target: &Path, extra: &[&str]) -> Result<f64, String> {
     let t = Instant::now();
-    let status = Command::new(cargo())
+    let status = Command::new(crate::cargo())
         .args([step, "--quiet", "--lib"])
         .args(extra)
         .arg("--manifest-path")
@@ -468,7 +464,7 @@ fn dependencies_only(dir: &Path, stand_in: &Path) -> Result<PathBuf, String> {
 fn request_overhead(root: &Path, quick: bool) -> Result<(String, Value), String> {
     let paired_path = root.join("target/criterion/overhead-paired.json");
     let _ = fs::remove_file(&paired_path);
-    let mut command = Command::new(cargo());
+    let mut command = Command::new(crate::cargo());
     command.args(["bench", "--quiet", "-p", "agilicus-api", "--bench", "overhead", "--"]);
     if quick {
         command.args(["--warm-up-time", "0.2", "--measurement-time", "0.5", "--sample-size", "10"]);

@@ -232,7 +232,7 @@ fn one(spec: &Spec, crates: &Path, target: &Path, lock: &Path) -> Outcome {
     let mut failed_run = None;
     for (label, args) in check_runs(&generated.files, outcome.lines) {
         let result = run_with_limit(
-            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            Command::new(crate::cargo())
                 .args(&args)
                 .current_dir(&out)
                 .env("CARGO_TARGET_DIR", target)

@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("bench-peak") => bench::peak(&args[1..]),
-        Some("e2e") => test::end_to_end(&std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())),
+        Some("e2e") => test::end_to_end(&cargo()),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -41,16 +41,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// The cargo that runs this xtask (`$CARGO`), so nested builds use the
+/// same toolchain.
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
 /// Runs `cargo xtask COMMAND ARGS` again from a release build, for commands
 /// that measure time.
 fn rerun_optimised(command: &str, args: &[String]) -> Result<(), String> {
-    let status =
-        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["run", "--release", "--quiet", "-p", "xtask", "--", command])
-            .args(args)
-            .current_dir(codegen::root())
-            .status()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let status = std::process::Command::new(cargo())
+        .args(["run", "--release", "--quiet", "-p", "xtask", "--", command])
+        .args(args)
+        .current_dir(codegen::root())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("`xtask {command}` failed")) }
 }
 

@@ -22,7 +22,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(extra) = args.first() {
         return Err(format!("`xtask test` takes no arguments (got `{extra}`)"));
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::cargo();
     for (label, step) in STEPS {
         println!("==> {label}: cargo {}", step.join(" "));
         let status = Command::new(&cargo)
