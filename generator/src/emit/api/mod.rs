@@ -53,7 +53,6 @@ pub(super) fn files<'a>(
     for group in &api.groups {
         // The group's struct first, then each operation's items apart:
         // one tag can hold most of a spec's operations.
-        let examples = examples.clone();
         let head = std::iter::once(Piece::Head(group));
         let pieces = head.chain(group.operations.iter().map(Piece::Operation)).map(|piece| {
             let examples = examples.clone();
