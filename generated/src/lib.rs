@@ -4,7 +4,7 @@
 //!
 //! Agilicus API endpoints
 //!
-//! Generated from the OpenAPI document by ``cargo xtask codegen` from spec/agilicus.yaml`; do not edit by hand.
+//! Generated from the OpenAPI document by `cargo xtask codegen` from spec/agilicus.yaml; do not edit by hand.
 //!
 //! Build a [`Client`], then call operations through its per-tag accessors; each returns a builder for optional parameters, finished by `send()`:
 //!

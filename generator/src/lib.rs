@@ -29,7 +29,8 @@ pub struct Settings {
     /// Package name, e.g. `agilicus-api`.
     pub crate_name: String,
     pub crate_version: String,
-    /// The command that regenerates the crate, named in every file header.
+    /// What regenerates the crate, named in every file header and in the
+    /// crate's docs, which read it as Markdown: put a command in backticks.
     pub regenerate_with: String,
     /// Extra `[dev-dependencies]` entries: name and TOML value.
     pub dev_dependencies: Vec<(String, String)>,

@@ -112,7 +112,7 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         .note(format!("# {} {}", doc::sanitize(&api.title), doc::code(&api.version)))
         .prose(api.description.as_deref())
         .note(format!(
-            "Generated from the OpenAPI document by `{}`; do not edit by hand.",
+            "Generated from the OpenAPI document by {}; do not edit by hand.",
             settings.regenerate_with
         ))
         .note("Build a [`Client`], then call operations through its per-tag accessors; each returns a builder for optional parameters, finished by `send()`:")
