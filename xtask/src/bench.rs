@@ -85,7 +85,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut table = String::new();
     let mut report = serde_json::Map::new();
 
-    let specs = [("agilicus", root.join("spec/agilicus.yaml"), 30), ("github", github.clone(), 5)];
+    let specs = [("agilicus", root.join("spec/agilicus.yaml"), 30), ("github", github.clone(), 9)];
     for (name, path, runs) in &specs {
         let runs = if quick { 1 } else { *runs };
         let generation = generation(path, runs)?;
@@ -220,6 +220,12 @@ fn generation(path: &Path, runs: usize) -> Result<Generation, String> {
     let (mut ratio, mut floor_ratio) = (vec![], vec![]);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    // One untimed round first: the first parse of a large spec also pays
+    // for faulting in the heap (GitHub's took 170 ms against 93 ms after),
+    // which would flatter that run's ratio.
+    let warm = load::load(&text).map_err(|d| d.message)?;
+    let warm = lower::lower(&warm.spec, &warm.source, &mut Vec::new());
+    drop(format::format(emit::emit(&warm, &settings), "bench").map_err(|d| d.message)?);
     for _ in 0..runs {
         let t = Instant::now();
         let parsed: Result<openapiv3::OpenAPI, String> = if json {
