@@ -110,27 +110,33 @@ fn print(path: &str, source: Source) -> Result<Printed, Diagnostic> {
 /// all text.
 fn assemble(path: String, pieces: Vec<Printed>, header: &str) -> File {
     let rust = pieces.iter().any(|p| matches!(p, Printed::Rust(_)));
-    let mut text = String::with_capacity(pieces.iter().map(Printed::len).sum::<usize>() + 64);
+    let (open, close) = if rust {
+        ("// ", "")
+    } else if path.ends_with(".toml") {
+        ("# ", "")
+    } else if path.ends_with(".md") {
+        ("<!-- ", " -->")
+    } else {
+        ("// ", "")
+    };
+    // One byte more per piece for a blank line at its seam.
+    let size = pieces.iter().map(|p| p.len() + 1).sum::<usize>();
+    let mut text = String::with_capacity(open.len() + header.len() + close.len() + 2 + size);
+    for part in [open, header, close, "\n\n"] {
+        text.push_str(part);
+    }
+    let start = text.len();
     for piece in pieces {
         let (Printed::Rust(piece) | Printed::Text(piece)) = piece;
         // Rust pieces were spaced on their own; the seam between two is
         // spaced here, by the same rule.
-        let last = text.lines().next_back().unwrap_or_default();
+        let last = text[start..].lines().next_back().unwrap_or_default();
         if rust && blank_between(last, piece.lines().next().unwrap_or_default()) {
             text.push('\n');
         }
         text.push_str(&piece);
     }
-    let contents = if rust {
-        format!("// {header}\n\n{text}")
-    } else if path.ends_with(".toml") {
-        format!("# {header}\n\n{text}")
-    } else if path.ends_with(".md") {
-        format!("<!-- {header} -->\n\n{text}")
-    } else {
-        format!("// {header}\n\n{text}")
-    };
-    File { path, contents }
+    File { path, contents: text }
 }
 
 /// Replaces each doc marker line with its block's lines, indented alike
