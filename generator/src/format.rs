@@ -99,7 +99,7 @@ fn print(path: &str, source: Source) -> Result<Printed, Diagnostic> {
                     format!("internal error: generated {path} does not parse: {e}"),
                 )
             })?;
-            Printed::Rust(space_items(&expand_docs(&prettyplease::unparse(&parsed), &docs)))
+            Printed::Rust(finish(&prettyplease::unparse(&parsed), &docs))
         }
         Source::Text(text) => Printed::Text(text),
     })
@@ -139,11 +139,16 @@ fn assemble(path: String, pieces: Vec<Printed>, header: &str) -> File {
     File { path, contents: text }
 }
 
-/// Replaces each doc marker line with its block's lines, indented alike
-/// and written as prettyplease writes doc attributes.
-fn expand_docs(text: &str, docs: &[Vec<String>]) -> String {
-    let mut out =
-        String::with_capacity(text.len() + docs.iter().flatten().map(String::len).sum::<usize>());
+/// Finishes prettyplease's output in one pass over its lines: each doc
+/// marker line becomes its block's lines, indented alike and written as
+/// prettyplease writes doc attributes, and items are separated by a blank
+/// line, as people write them (prettyplease packs them together).
+fn finish(text: &str, docs: &[Vec<String>]) -> String {
+    let mut out = String::with_capacity(
+        text.len() + text.len() / 16 + docs.iter().flatten().map(String::len).sum::<usize>(),
+    );
+    let mut lines = Lines { out: &mut out, previous: 0 };
+    let mut scratch = String::new();
     for line in text.lines() {
         let body = line.trim_start();
         let indent = &line[..line.len() - body.len()];
@@ -153,21 +158,38 @@ fn expand_docs(text: &str, docs: &[Vec<String>]) -> String {
             .and_then(|prefix| Some((prefix, body[3..].strip_prefix(DOC_MARKER)?)))
             .and_then(|(prefix, index)| Some((prefix, docs.get(index.parse::<usize>().ok()?)?)));
         match block {
-            Some((prefix, lines)) => {
-                for doc in lines {
-                    out.push_str(indent);
-                    out.push_str(prefix);
-                    out.push_str(doc.trim_end_matches(' '));
-                    out.push('\n');
+            Some((prefix, block)) => {
+                for doc in block {
+                    scratch.clear();
+                    for part in [indent, prefix, doc.trim_end_matches(' ')] {
+                        scratch.push_str(part);
+                    }
+                    lines.push(&scratch);
                 }
             }
-            None => {
-                out.push_str(line);
-                out.push('\n');
-            }
+            None => lines.push(line),
         }
     }
     out
+}
+
+/// Lines being written, each after a blank line where one belongs.
+struct Lines<'a> {
+    out: &'a mut String,
+    /// Where the last line written starts.
+    previous: usize,
+}
+
+impl Lines<'_> {
+    fn push(&mut self, line: &str) {
+        let previous = self.out[self.previous..].trim_end_matches('\n');
+        if blank_between(previous, line) {
+            self.out.push('\n');
+        }
+        self.previous = self.out.len();
+        self.out.push_str(line);
+        self.out.push('\n');
+    }
 }
 
 impl Printed {
@@ -177,20 +199,10 @@ impl Printed {
     }
 }
 
-/// Separates items with a blank line, as people write them: prettyplease
-/// packs them together.
+/// Separates items with a blank line (see [`finish`]).
+#[cfg(test)]
 fn space_items(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut previous = "";
-    for line in text.lines() {
-        if blank_between(previous, line) {
-            out.push('\n');
-        }
-        out.push_str(line);
-        out.push('\n');
-        previous = line;
-    }
-    out
+    finish(text, &[])
 }
 
 /// Whether a blank line goes between two lines of formatted Rust: before
@@ -214,15 +226,20 @@ fn blank_between(previous: &str, current: &str) -> bool {
         "trait ",
         "macro_rules!",
     ];
-    let current = current.trim_start();
     let previous = previous.trim_start();
-    let starts_item = STARTS.iter().any(|s| current.starts_with(s));
     // Doc comments and attributes belong to the item below them.
     let in_prelude = previous.starts_with("//") || previous.starts_with("#[");
     let after_block = !in_prelude && (previous.ends_with('}') || previous.ends_with("};"));
-    let after_uses = previous.starts_with("use ") && !current.starts_with("use ");
-    let after_inner_doc = previous.starts_with("//!") && !current.starts_with("//!");
-    (starts_item && (after_block || after_uses)) || (after_inner_doc && !current.is_empty())
+    let after_uses = previous.starts_with("use ");
+    let after_inner_doc = previous.starts_with("//!");
+    // Most lines follow none of these: decide without looking further.
+    if !(after_block || after_uses || after_inner_doc) {
+        return false;
+    }
+    let current = current.trim_start();
+    let starts_item = STARTS.iter().any(|s| current.starts_with(s));
+    (starts_item && (after_block || (after_uses && !current.starts_with("use "))))
+        || (after_inner_doc && !current.starts_with("//!") && !current.is_empty())
 }
 
 #[cfg(test)]
