@@ -25,7 +25,9 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("serde_urlencoded", r#""0.7""#),
     ("thiserror", r#""2""#),
     ("tokio", r#"{ version = "1", features = ["time"] }"#),
-    ("tracing", r#""0.1""#),
+    // Without the default `attributes` (`#[instrument]`, unused here),
+    // which would compile a second syn, 2.x, into every user's build.
+    ("tracing", r#"{ version = "0.1", default-features = false, features = ["std"] }"#),
     ("url", r#""2""#),
 ];
 
