@@ -53,7 +53,7 @@ impl<'a> UsersApi<'a> {
     /// `POST /users/{user_id}/mfa_challenge_methods`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
     /// - `mfa_challenge_method`: The request body, sent as `application/json`.
     ///
     /// Responses:
@@ -128,7 +128,7 @@ impl<'a> UsersApi<'a> {
     /// `POST /users/{user_id}/upstream_user_identities`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
     /// - `upstream_user_identity`: The request body, sent as `application/json`.
     ///
     /// Responses:
@@ -197,7 +197,7 @@ impl<'a> UsersApi<'a> {
     /// `POST /users/{user_id}/user_identity_updates`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
     /// - `user_identity_update`: The request body, sent as `application/json`.
     ///
     /// Responses:
@@ -317,8 +317,8 @@ impl<'a> UsersApi<'a> {
     /// `DELETE /users/{user_id}/mfa_challenge_methods/{challenge_method_id}`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
-    /// - `challenge_method_id`: challenge method id Path parameter `challenge_method_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
+    /// - `challenge_method_id`: challenge method id. Path parameter `challenge_method_id`. Example: `"1234"`.
     ///
     /// Responses:
     /// - `204`: success. Challenge method updated
@@ -352,10 +352,10 @@ impl<'a> UsersApi<'a> {
     /// `DELETE /v1/service_accounts/{service_account_id}`
     ///
     /// Arguments:
-    /// - `service_account_id`: service_account_id path Path parameter `service_account_id`. Example: `"1234"`.
+    /// - `service_account_id`: service_account_id path. Path parameter `service_account_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`org_id`](DeleteServiceAccount::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
+    /// - [`org_id`](DeleteServiceAccount::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
     ///
     /// Responses:
     /// - `204`: success. service account was deleted
@@ -393,8 +393,8 @@ impl<'a> UsersApi<'a> {
     /// `DELETE /users/{user_id}/upstream_user_identities/{upstream_user_identity_id}`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
-    /// - `upstream_user_identity_id`: The unique id of the upstream user identity Path parameter `upstream_user_identity_id`. Example: `"sad934lsawql2"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
+    /// - `upstream_user_identity_id`: The unique id of the upstream user identity. Path parameter `upstream_user_identity_id`. Example: `"sad934lsawql2"`.
     ///
     /// Responses:
     /// - `204`: success. Upstream user identity deleted.
@@ -432,8 +432,8 @@ impl<'a> UsersApi<'a> {
     /// `DELETE /v1/orgs/{org_id}/users/{user_id}`
     ///
     /// Arguments:
-    /// - `org_id`: Organisation Unique identifier Path parameter `org_id`. Example: `"1234"`.
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
+    /// - `org_id`: Organisation Unique identifier. Path parameter `org_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
     ///
     /// Responses:
     /// - `204`: success. User was removed from organisation
@@ -467,11 +467,11 @@ impl<'a> UsersApi<'a> {
     /// `DELETE /v1/user_metadata/{metadata_id}`
     ///
     /// Arguments:
-    /// - `metadata_id`: metadata id Path parameter `metadata_id`. Example: `"1234"`.
+    /// - `metadata_id`: metadata id. Path parameter `metadata_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`user_id`](DeleteUserMetadata::user_id): Query based on user id Query parameter `user_id`. Example: `"1234"`.
-    /// - [`org_id`](DeleteUserMetadata::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
+    /// - [`user_id`](DeleteUserMetadata::user_id): Query based on user id. Query parameter `user_id`. Example: `"1234"`.
+    /// - [`org_id`](DeleteUserMetadata::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
     ///
     /// Responses:
     /// - `204`: success. User metadata entry deleted.
@@ -510,11 +510,11 @@ impl<'a> UsersApi<'a> {
     /// `DELETE /v1/user_requests/{user_request_id}`
     ///
     /// Arguments:
-    /// - `user_request_id`: user request id Path parameter `user_request_id`. Example: `"1234"`.
+    /// - `user_request_id`: user request id. Path parameter `user_request_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`user_id`](DeleteUserRequest::user_id): Query based on user id Query parameter `user_id`. Example: `"1234"`.
-    /// - [`org_id`](DeleteUserRequest::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
+    /// - [`user_id`](DeleteUserRequest::user_id): Query based on user id. Query parameter `user_id`. Example: `"1234"`.
+    /// - [`org_id`](DeleteUserRequest::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
     ///
     /// Responses:
     /// - `204`: success. User request deleted.
@@ -553,8 +553,8 @@ impl<'a> UsersApi<'a> {
     /// `GET /users/{user_id}/mfa_challenge_methods/{challenge_method_id}`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
-    /// - `challenge_method_id`: challenge method id Path parameter `challenge_method_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
+    /// - `challenge_method_id`: challenge method id. Path parameter `challenge_method_id`. Example: `"1234"`.
     ///
     /// Responses:
     /// - `200`: success. Return user
@@ -588,10 +588,10 @@ impl<'a> UsersApi<'a> {
     /// `GET /v1/service_accounts/{service_account_id}`
     ///
     /// Arguments:
-    /// - `service_account_id`: service_account_id path Path parameter `service_account_id`. Example: `"1234"`.
+    /// - `service_account_id`: service_account_id path. Path parameter `service_account_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`org_id`](GetServiceAccount::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
+    /// - [`org_id`](GetServiceAccount::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
     ///
     /// Responses:
     /// - `200`: success. service account found and returned
@@ -629,8 +629,8 @@ impl<'a> UsersApi<'a> {
     /// `GET /users/{user_id}/upstream_user_identities/{upstream_user_identity_id}`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
-    /// - `upstream_user_identity_id`: The unique id of the upstream user identity Path parameter `upstream_user_identity_id`. Example: `"sad934lsawql2"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
+    /// - `upstream_user_identity_id`: The unique id of the upstream user identity. Path parameter `upstream_user_identity_id`. Example: `"sad934lsawql2"`.
     ///
     /// Responses:
     /// - `200`: success. Upstream user identity found and returned.
@@ -668,10 +668,10 @@ impl<'a> UsersApi<'a> {
     /// `GET /users/{user_id}`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`org_id`](GetUser::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
+    /// - [`org_id`](GetUser::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
     ///
     /// Responses:
     /// - `200`: success. Return user
@@ -701,11 +701,11 @@ impl<'a> UsersApi<'a> {
     /// `GET /v1/user_metadata/{metadata_id}`
     ///
     /// Arguments:
-    /// - `metadata_id`: metadata id Path parameter `metadata_id`. Example: `"1234"`.
+    /// - `metadata_id`: metadata id. Path parameter `metadata_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`org_id`](GetUserMetadata::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
-    /// - [`user_id`](GetUserMetadata::user_id): Query based on user id Query parameter `user_id`. Example: `"1234"`.
+    /// - [`org_id`](GetUserMetadata::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
+    /// - [`user_id`](GetUserMetadata::user_id): Query based on user id. Query parameter `user_id`. Example: `"1234"`.
     ///
     /// Responses:
     /// - `200`: success. User metadata entry found and returned
@@ -739,11 +739,11 @@ impl<'a> UsersApi<'a> {
     /// `GET /v1/user_requests/{user_request_id}`
     ///
     /// Arguments:
-    /// - `user_request_id`: user request id Path parameter `user_request_id`. Example: `"1234"`.
+    /// - `user_request_id`: user request id. Path parameter `user_request_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`org_id`](GetUserRequest::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
-    /// - [`user_id`](GetUserRequest::user_id): Query based on user id Query parameter `user_id`. Example: `"1234"`.
+    /// - [`org_id`](GetUserRequest::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
+    /// - [`user_id`](GetUserRequest::user_id): Query based on user id. Query parameter `user_id`. Example: `"1234"`.
     ///
     /// Responses:
     /// - `200`: success. User request found and returned
@@ -777,13 +777,13 @@ impl<'a> UsersApi<'a> {
     /// `GET /v1/access_requests`
     ///
     /// Arguments:
-    /// - `org_id`: Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
+    /// - `org_id`: Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`limit`](ListAccessRequests::limit): limit the number of rows in the response Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
-    /// - [`user_id`](ListAccessRequests::user_id): Query based on user id Query parameter `user_id`. Example: `"1234"`.
-    /// - [`request_state`](ListAccessRequests::request_state): The state of the request to filter the query Query parameter `request_state`. Example: `"pending"`.
-    /// - [`request_type`](ListAccessRequests::request_type): The type of the request to filter the query Query parameter `request_type`. Example: `"application_access"`.
+    /// - [`limit`](ListAccessRequests::limit): limit the number of rows in the response. Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    /// - [`user_id`](ListAccessRequests::user_id): Query based on user id. Query parameter `user_id`. Example: `"1234"`.
+    /// - [`request_state`](ListAccessRequests::request_state): The state of the request to filter the query. Query parameter `request_state`. Example: `"pending"`.
+    /// - [`request_type`](ListAccessRequests::request_type): The type of the request to filter the query. Query parameter `request_type`. Example: `"application_access"`.
     /// - [`email`](ListAccessRequests::email): Pagination based query with the user's email as the key. To get the initial entries supply either an empty string or null. Query parameter `email`. Constraints: 0 ≤ length ≤ 100. Example: `"foo@example.com"`.
     /// - [`search_direction`](ListAccessRequests::search_direction): Direction which the search should go starting from the email_nullable_query parameter. Query parameter `search_direction`. Default: `"forwards"`.
     ///
@@ -824,8 +824,8 @@ impl<'a> UsersApi<'a> {
     /// `GET /users/{user_id}/render_resource_permissions`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
-    /// - `org_id`: Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
+    /// - `org_id`: Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
     ///
     /// Responses:
     /// - `200`: success. Permissions retrieved successfully
@@ -862,10 +862,10 @@ impl<'a> UsersApi<'a> {
     /// `GET /users/{user_id}/orgs`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`issuer`](ListAllUserOrgs::issuer): Organisation issuer Query parameter `issuer`. Example: `"example.com"`.
+    /// - [`issuer`](ListAllUserOrgs::issuer): Organisation issuer. Query parameter `issuer`. Example: `"example.com"`.
     ///
     /// Responses:
     /// - `200`: success. roles
@@ -902,10 +902,10 @@ impl<'a> UsersApi<'a> {
     /// `GET /users/{user_id}/render_roles`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`org_id`](ListAllUserRoles::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
+    /// - [`org_id`](ListAllUserRoles::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
     ///
     /// Responses:
     /// - `200`: success. roles
@@ -942,13 +942,13 @@ impl<'a> UsersApi<'a> {
     /// `GET /users/{user_id}/mfa_challenge_methods`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`limit`](ListChallengeMethods::limit): limit the number of rows in the response Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
-    /// - [`challenge_type`](ListChallengeMethods::challenge_type): challenge method type query Query parameter `challenge_type`. Example: `"sms"`.
+    /// - [`limit`](ListChallengeMethods::limit): limit the number of rows in the response. Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    /// - [`challenge_type`](ListChallengeMethods::challenge_type): challenge method type query. Query parameter `challenge_type`. Example: `"sms"`.
     /// - [`method_status`](ListChallengeMethods::method_status): The status of the challenge method. True for enabled, false for disabled. Query parameter `method_status`. Example: `false`.
-    /// - [`method_origin`](ListChallengeMethods::method_origin): The origin of a challenge method Query parameter `method_origin`. Example: `"agilicus.cloud"`.
+    /// - [`method_origin`](ListChallengeMethods::method_origin): The origin of a challenge method. Query parameter `method_origin`. Example: `"agilicus.cloud"`.
     ///
     /// Responses:
     /// - `200`: success. Return user's multi-factor authentication challenge method configuration
@@ -983,21 +983,21 @@ impl<'a> UsersApi<'a> {
     /// `GET /v1/combined_user_details`
     ///
     /// Optional, set on the returned builder:
-    /// - [`email`](ListCombinedUserDetails::email): Query based on user email Query parameter `email`. Constraints: 0 ≤ length ≤ 100. Example: `"foo@example.com"`.
+    /// - [`email`](ListCombinedUserDetails::email): Query based on user email. Query parameter `email`. Constraints: 0 ≤ length ≤ 100. Example: `"foo@example.com"`.
     /// - [`previous_email`](ListCombinedUserDetails::previous_email): Pagination based query with the user's email as the key. To get the initial entries supply an empty string. Query parameter `previous_email`. Constraints: 0 ≤ length ≤ 100. Example: `"foo@example.com"`.
-    /// - [`org_id`](ListCombinedUserDetails::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
-    /// - [`limit`](ListCombinedUserDetails::limit): limit the number of rows in the response Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
-    /// - `type`: user type Query parameter `type`. Example: `"1234"`.
-    /// - [`user_id`](ListCombinedUserDetails::user_id): Query based on user id Query parameter `user_id`. Example: `"1234"`.
+    /// - [`org_id`](ListCombinedUserDetails::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
+    /// - [`limit`](ListCombinedUserDetails::limit): limit the number of rows in the response. Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    /// - `type`: user type. Query parameter `type`. Example: `"1234"`.
+    /// - [`user_id`](ListCombinedUserDetails::user_id): Query based on user id. Query parameter `user_id`. Example: `"1234"`.
     /// - [`status`](ListCombinedUserDetails::status): The status of users to search for. Multiple values are ORed together. Query parameter `status`.
     /// - [`mfa_enrolled`](ListCombinedUserDetails::mfa_enrolled): Restrict query based on the mfa enrollment status of users. Can be omitted for no query restriction. If true, only get users with at least one mfa challenge method. If false, only get users without any mfa challenge methods. Query parameter `mfa_enrolled`. Example: `true`.
     /// - [`auto_created`](ListCombinedUserDetails::auto_created): Restrict query based on auto-creation. Can be omitted to get all users with no restriction. If true, only get users that are in the auto-created-users group. If false, only get users that are not in the auto-created-users group. Query parameter `auto_created`. Example: `true`.
     /// - [`search_direction`](ListCombinedUserDetails::search_direction): Direction which the search should go starting from the email_nullable_query parameter. Query parameter `search_direction`. Default: `"forwards"`.
     /// - [`prefix_email_search`](ListCombinedUserDetails::prefix_email_search): Keyword used to search for a list of users based on email. This parameter is case insensitive and finds users with an email that matches the keyword by its prefix. For example, if the keyword "Foo" is supplied to this parameter, users with emails of "foo1@example.com" and "Foo2@test.com" could be returned. Query parameter `prefix_email_search`. Constraints: 0 ≤ length ≤ 100. Example: `"Foo"`.
-    /// - [`allow_partial_match`](ListCombinedUserDetails::allow_partial_match): Perform a case insensitive partial match of any string query parameters included in the query Query parameter `allow_partial_match`.
-    /// - [`first_name`](ListCombinedUserDetails::first_name): query for users with a first name that matches the query parameter Query parameter `first_name`. Example: `"John"`.
-    /// - [`last_name`](ListCombinedUserDetails::last_name): query for users with a last name that matches the query parameter Query parameter `last_name`. Example: `"Smith"`.
-    /// - [`search_params`](ListCombinedUserDetails::search_params): A list of strings to perform a case-insensitive search on all relevant fields in the database for a given collection. Multiple values are ANDed together Query parameter `search_params`. Example: `"mat"`.
+    /// - [`allow_partial_match`](ListCombinedUserDetails::allow_partial_match): Perform a case insensitive partial match of any string query parameters included in the query. Query parameter `allow_partial_match`.
+    /// - [`first_name`](ListCombinedUserDetails::first_name): query for users with a first name that matches the query parameter. Query parameter `first_name`. Example: `"John"`.
+    /// - [`last_name`](ListCombinedUserDetails::last_name): query for users with a last name that matches the query parameter. Query parameter `last_name`. Example: `"Smith"`.
+    /// - [`search_params`](ListCombinedUserDetails::search_params): A list of strings to perform a case-insensitive search on all relevant fields in the database for a given collection. Multiple values are ANDed together. Query parameter `search_params`. Example: `"mat"`.
     ///
     /// Responses:
     /// - `200`: success. Return combined user details
@@ -1044,9 +1044,9 @@ impl<'a> UsersApi<'a> {
     /// `GET /users/org_user_roles`
     ///
     /// Optional, set on the returned builder:
-    /// - [`org_id`](ListOrgUserRoles::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
-    /// - [`user_id`](ListOrgUserRoles::user_id): Query based on user id Query parameter `user_id`. Example: `"1234"`.
-    /// - [`limit`](ListOrgUserRoles::limit): limit the number of rows in the response Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    /// - [`org_id`](ListOrgUserRoles::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
+    /// - [`user_id`](ListOrgUserRoles::user_id): Query based on user id. Query parameter `user_id`. Example: `"1234"`.
+    /// - [`limit`](ListOrgUserRoles::limit): limit the number of rows in the response. Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
     /// - [`offset`](ListOrgUserRoles::offset): An offset into the set of data to be returned. This is used for pagination. Query parameter `offset`. Constraints: 0 ≤ value.
     ///
     /// Responses:
@@ -1078,9 +1078,9 @@ impl<'a> UsersApi<'a> {
     /// `GET /v1/service_accounts`
     ///
     /// Optional, set on the returned builder:
-    /// - [`org_id`](ListServiceAccounts::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
-    /// - [`user_id`](ListServiceAccounts::user_id): Query based on user id Query parameter `user_id`. Example: `"1234"`.
-    /// - [`limit`](ListServiceAccounts::limit): limit the number of rows in the response Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    /// - [`org_id`](ListServiceAccounts::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
+    /// - [`user_id`](ListServiceAccounts::user_id): Query based on user id. Query parameter `user_id`. Example: `"1234"`.
+    /// - [`limit`](ListServiceAccounts::limit): limit the number of rows in the response. Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
     ///
     /// Responses:
     /// - `200`: success. Return a list of service accounts. The query can be limited to all service accounts owned by a specific organisation or can be used to look up the service account associated with an user id.
@@ -1110,10 +1110,10 @@ impl<'a> UsersApi<'a> {
     /// `GET /users/{user_id}/upstream_user_identities`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`limit`](ListUpstreamUserIdentities::limit): limit the number of rows in the response Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    /// - [`limit`](ListUpstreamUserIdentities::limit): limit the number of rows in the response. Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
     ///
     /// Responses:
     /// - `200`: success. Return user's upstream identities
@@ -1150,11 +1150,11 @@ impl<'a> UsersApi<'a> {
     /// `GET /v1/user_application_access_info`
     ///
     /// Arguments:
-    /// - `org_id`: Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
-    /// - `user_id`: Query based on user id Query parameter `user_id`. Example: `"1234"`.
+    /// - `org_id`: Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
+    /// - `user_id`: Query based on user id. Query parameter `user_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`limit`](ListUserApplicationAccessInfo::limit): limit the number of rows in the response Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    /// - [`limit`](ListUserApplicationAccessInfo::limit): limit the number of rows in the response. Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
     ///
     /// Responses:
     /// - `200`: success. Retrieved UserApplicationAccessInfo
@@ -1193,11 +1193,11 @@ impl<'a> UsersApi<'a> {
     /// `GET /v1/user_file_share_access_info`
     ///
     /// Arguments:
-    /// - `org_id`: Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
-    /// - `user_id`: Query based on user id Query parameter `user_id`. Example: `"1234"`.
+    /// - `org_id`: Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
+    /// - `user_id`: Query based on user id. Query parameter `user_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`limit`](ListUserFileShareAccessInfo::limit): limit the number of rows in the response Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    /// - [`limit`](ListUserFileShareAccessInfo::limit): limit the number of rows in the response. Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
     ///
     /// Responses:
     /// - `200`: success. Retrieved UserFileShareAccessInfo
@@ -1236,7 +1236,7 @@ impl<'a> UsersApi<'a> {
     /// `GET /users_ids`
     ///
     /// Optional, set on the returned builder:
-    /// - [`updated_since`](ListUserGuids::updated_since): query since updated Query parameter `updated_since`. Example: `"2015-07-07T15:49:51.230+02:00"`.
+    /// - [`updated_since`](ListUserGuids::updated_since): query since updated. Query parameter `updated_since`. Example: `"2015-07-07T15:49:51.230+02:00"`.
     ///
     /// Responses:
     /// - `200`: success. A list of user GUIDs
@@ -1269,11 +1269,11 @@ impl<'a> UsersApi<'a> {
     /// `GET /v1/user_metadata`
     ///
     /// Optional, set on the returned builder:
-    /// - [`limit`](ListUserMetadata::limit): limit the number of rows in the response Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
-    /// - [`user_id`](ListUserMetadata::user_id): Query based on user id Query parameter `user_id`. Example: `"1234"`.
-    /// - [`org_id`](ListUserMetadata::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
-    /// - [`app_id`](ListUserMetadata::app_id): Application unique identifier Query parameter `app_id`. Constraints: matches `^[a-zA-Z0-9-]+$`.
-    /// - [`data_type`](ListUserMetadata::data_type): The data type of the metadata Query parameter `data_type`. Example: `"mfa_enrollment_expiry"`.
+    /// - [`limit`](ListUserMetadata::limit): limit the number of rows in the response. Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    /// - [`user_id`](ListUserMetadata::user_id): Query based on user id. Query parameter `user_id`. Example: `"1234"`.
+    /// - [`org_id`](ListUserMetadata::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
+    /// - [`app_id`](ListUserMetadata::app_id): Application unique identifier. Query parameter `app_id`. Constraints: matches `^[a-zA-Z0-9-]+$`.
+    /// - [`data_type`](ListUserMetadata::data_type): The data type of the metadata. Query parameter `data_type`. Example: `"mfa_enrollment_expiry"`.
     ///
     /// Responses:
     /// - `200`: success. Return user metadata entries
@@ -1305,10 +1305,10 @@ impl<'a> UsersApi<'a> {
     /// `GET /users/{user_id}/host_permissions`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`org_id`](ListUserPermissions::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
+    /// - [`org_id`](ListUserPermissions::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
     ///
     /// Responses:
     /// - `200`: success. roles
@@ -1346,11 +1346,11 @@ impl<'a> UsersApi<'a> {
     /// `GET /v1/user_requests`
     ///
     /// Optional, set on the returned builder:
-    /// - [`limit`](ListUserRequests::limit): limit the number of rows in the response Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
-    /// - [`user_id`](ListUserRequests::user_id): Query based on user id Query parameter `user_id`. Example: `"1234"`.
-    /// - [`org_id`](ListUserRequests::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
-    /// - [`request_state`](ListUserRequests::request_state): The state of the request to filter the query Query parameter `request_state`. Example: `"pending"`.
-    /// - [`request_type`](ListUserRequests::request_type): The type of the request to filter the query Query parameter `request_type`. Example: `"application_access"`.
+    /// - [`limit`](ListUserRequests::limit): limit the number of rows in the response. Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    /// - [`user_id`](ListUserRequests::user_id): Query based on user id. Query parameter `user_id`. Example: `"1234"`.
+    /// - [`org_id`](ListUserRequests::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
+    /// - [`request_state`](ListUserRequests::request_state): The state of the request to filter the query. Query parameter `request_state`. Example: `"pending"`.
+    /// - [`request_type`](ListUserRequests::request_type): The type of the request to filter the query. Query parameter `request_type`. Example: `"application_access"`.
     ///
     /// Responses:
     /// - `200`: success. Return user's requests
@@ -1382,26 +1382,26 @@ impl<'a> UsersApi<'a> {
     /// `GET /users`
     ///
     /// Optional, set on the returned builder:
-    /// - [`email`](ListUsers::email): Query based on user email Query parameter `email`. Constraints: 0 ≤ length ≤ 100. Example: `"foo@example.com"`.
+    /// - [`email`](ListUsers::email): Query based on user email. Query parameter `email`. Constraints: 0 ≤ length ≤ 100. Example: `"foo@example.com"`.
     /// - [`previous_email`](ListUsers::previous_email): Pagination based query with the user's email as the key. To get the initial entries supply an empty string. Query parameter `previous_email`. Constraints: 0 ≤ length ≤ 100. Example: `"foo@example.com"`.
-    /// - [`provider`](ListUsers::provider): Query based on identity provider Query parameter `provider`. Example: `"google.com"`.
-    /// - [`org_id`](ListUsers::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
-    /// - [`issuer`](ListUsers::issuer): Organisation issuer Query parameter `issuer`. Example: `"example.com"`.
-    /// - [`limit`](ListUsers::limit): limit the number of rows in the response Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    /// - [`provider`](ListUsers::provider): Query based on identity provider. Query parameter `provider`. Example: `"google.com"`.
+    /// - [`org_id`](ListUsers::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
+    /// - [`issuer`](ListUsers::issuer): Organisation issuer. Query parameter `issuer`. Example: `"example.com"`.
+    /// - [`limit`](ListUsers::limit): limit the number of rows in the response. Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
     /// - `type`: The type of users to search for. Multiple values are ORed together. Query parameter `type`. Example: `["user"]`.
-    /// - [`upstream_user_id`](ListUsers::upstream_user_id): The id of the user from upstream Query parameter `upstream_user_id`. Example: `"1234-abcd"`.
-    /// - [`upstream_idp_id`](ListUsers::upstream_idp_id): The unique id of the upstream idp Query parameter `upstream_idp_id`. Example: `"sad934lsawql2"`.
+    /// - [`upstream_user_id`](ListUsers::upstream_user_id): The id of the user from upstream. Query parameter `upstream_user_id`. Example: `"1234-abcd"`.
+    /// - [`upstream_idp_id`](ListUsers::upstream_idp_id): The unique id of the upstream idp. Query parameter `upstream_idp_id`. Example: `"sad934lsawql2"`.
     /// - [`status`](ListUsers::status): The status of users to search for. Multiple values are ORed together. Query parameter `status`.
     /// - [`search_direction`](ListUsers::search_direction): Direction which the search should go starting from the email_nullable_query parameter. Query parameter `search_direction`. Default: `"forwards"`.
     /// - [`has_roles`](ListUsers::has_roles): Restrict query based on user permissions. Can be omitted to get all users with no restriction. If true, only get users that have at least one role. If false, only get users with no roles. Query parameter `has_roles`. Example: `true`.
     /// - [`has_resource_roles`](ListUsers::has_resource_roles): Restrict query based on user resource permissions. Can be omitted to get all users with no resource restriction. If true, only get users that have at least one resource role. If false, only get users with no resource roles. Query parameter `has_resource_roles`. Example: `true`.
     /// - [`prefix_email_search`](ListUsers::prefix_email_search): Keyword used to search for a list of users based on email. This parameter is case insensitive and finds users with an email that matches the keyword by its prefix. For example, if the keyword "Foo" is supplied to this parameter, users with emails of "foo1@example.com" and "Foo2@test.com" could be returned. Query parameter `prefix_email_search`. Constraints: 0 ≤ length ≤ 100. Example: `"Foo"`.
-    /// - [`orgless_users`](ListUsers::orgless_users): Filter for all users that do not have an org associated with them Query parameter `orgless_users`.
-    /// - [`allow_partial_match`](ListUsers::allow_partial_match): Perform a case insensitive partial match of any string query parameters included in the query Query parameter `allow_partial_match`.
-    /// - [`first_name`](ListUsers::first_name): query for users with a first name that matches the query parameter Query parameter `first_name`. Example: `"John"`.
-    /// - [`last_name`](ListUsers::last_name): query for users with a last name that matches the query parameter Query parameter `last_name`. Example: `"Smith"`.
-    /// - [`user_id`](ListUsers::user_id): Query based on user id Query parameter `user_id`. Example: `"1234"`.
-    /// - [`search_params`](ListUsers::search_params): A list of strings to perform a case-insensitive search on all relevant fields in the database for a given collection. Multiple values are ANDed together Query parameter `search_params`. Example: `"mat"`.
+    /// - [`orgless_users`](ListUsers::orgless_users): Filter for all users that do not have an org associated with them. Query parameter `orgless_users`.
+    /// - [`allow_partial_match`](ListUsers::allow_partial_match): Perform a case insensitive partial match of any string query parameters included in the query. Query parameter `allow_partial_match`.
+    /// - [`first_name`](ListUsers::first_name): query for users with a first name that matches the query parameter. Query parameter `first_name`. Example: `"John"`.
+    /// - [`last_name`](ListUsers::last_name): query for users with a last name that matches the query parameter. Query parameter `last_name`. Example: `"Smith"`.
+    /// - [`user_id`](ListUsers::user_id): Query based on user id. Query parameter `user_id`. Example: `"1234"`.
+    /// - [`search_params`](ListUsers::search_params): A list of strings to perform a case-insensitive search on all relevant fields in the database for a given collection. Multiple values are ANDed together. Query parameter `search_params`. Example: `"mat"`.
     ///
     /// Responses:
     /// - `200`: success. Return users
@@ -1448,8 +1448,8 @@ impl<'a> UsersApi<'a> {
     /// `PUT /users/{user_id}/mfa_challenge_methods/{challenge_method_id}`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
-    /// - `challenge_method_id`: challenge method id Path parameter `challenge_method_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
+    /// - `challenge_method_id`: challenge method id. Path parameter `challenge_method_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
     /// - [`mfa_challenge_method`](ReplaceChallengeMethod::mfa_challenge_method): The request body, sent as `application/json`.
@@ -1487,7 +1487,7 @@ impl<'a> UsersApi<'a> {
     /// `PUT /v1/service_accounts/{service_account_id}`
     ///
     /// Arguments:
-    /// - `service_account_id`: service_account_id path Path parameter `service_account_id`. Example: `"1234"`.
+    /// - `service_account_id`: service_account_id path. Path parameter `service_account_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
     /// - [`service_account`](ReplaceServiceAccount::service_account): The request body, sent as `application/json`.
@@ -1523,8 +1523,8 @@ impl<'a> UsersApi<'a> {
     /// `PUT /users/{user_id}/upstream_user_identities/{upstream_user_identity_id}`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
-    /// - `upstream_user_identity_id`: The unique id of the upstream user identity Path parameter `upstream_user_identity_id`. Example: `"sad934lsawql2"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
+    /// - `upstream_user_identity_id`: The unique id of the upstream user identity. Path parameter `upstream_user_identity_id`. Example: `"sad934lsawql2"`.
     ///
     /// Optional, set on the returned builder:
     /// - [`upstream_user_identity`](ReplaceUpstreamUserIdentity::upstream_user_identity): The request body, sent as `application/json`.
@@ -1566,7 +1566,7 @@ impl<'a> UsersApi<'a> {
     /// `PUT /users/{user_id}`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
     /// - [`user`](ReplaceUser::user): The request body, sent as `application/json`.
@@ -1599,7 +1599,7 @@ impl<'a> UsersApi<'a> {
     /// `PUT /v1/user_metadata/{metadata_id}`
     ///
     /// Arguments:
-    /// - `metadata_id`: metadata id Path parameter `metadata_id`. Example: `"1234"`.
+    /// - `metadata_id`: metadata id. Path parameter `metadata_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
     /// - [`user_metadata`](ReplaceUserMetadata::user_metadata): The request body, sent as `application/json`.
@@ -1635,7 +1635,7 @@ impl<'a> UsersApi<'a> {
     /// `PUT /v1/user_requests/{user_request_id}`
     ///
     /// Arguments:
-    /// - `user_request_id`: user request id Path parameter `user_request_id`. Example: `"1234"`.
+    /// - `user_request_id`: user request id. Path parameter `user_request_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
     /// - [`user_request_info`](ReplaceUserRequest::user_request_info): The request body, sent as `application/json`.
@@ -1671,10 +1671,10 @@ impl<'a> UsersApi<'a> {
     /// `PUT /users/{user_id}/roles`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
-    /// - [`org_id`](ReplaceUserRole::org_id): Organisation Unique identifier Query parameter `org_id`. Example: `"1234"`.
+    /// - [`org_id`](ReplaceUserRole::org_id): Organisation Unique identifier. Query parameter `org_id`. Example: `"1234"`.
     /// - [`replace_user_role_request`](ReplaceUserRole::replace_user_role_request): The request body, sent as `application/json`.
     ///
     /// Responses:
@@ -1706,7 +1706,7 @@ impl<'a> UsersApi<'a> {
     /// `POST /users/{user_id}/reset_mfa_challenge_methods`
     ///
     /// Arguments:
-    /// - `user_id`: user_id path Path parameter `user_id`. Example: `"1234"`.
+    /// - `user_id`: user_id path. Path parameter `user_id`. Example: `"1234"`.
     /// - `reset_mfa_challenge_method`: The request body, sent as `application/json`.
     ///
     /// Responses:
@@ -1748,7 +1748,7 @@ impl<'a> UsersApi<'a> {
     /// `POST /v1/user_requests/{user_request_id}`
     ///
     /// Arguments:
-    /// - `user_request_id`: user request id Path parameter `user_request_id`. Example: `"1234"`.
+    /// - `user_request_id`: user request id. Path parameter `user_request_id`. Example: `"1234"`.
     ///
     /// Optional, set on the returned builder:
     /// - [`user_request_info`](UpdateUserRequest::user_request_info): The request body, sent as `application/json`.

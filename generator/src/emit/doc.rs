@@ -105,6 +105,23 @@ impl Doc {
         self.paragraphs.join("\n\n")
     }
 
+    /// The paragraphs on one line, for a list item. Each ends as a
+    /// sentence, so spec prose without a full stop ("user_id path") does
+    /// not run into the generator's note after it.
+    pub(crate) fn inline(&self) -> String {
+        let mut line = String::new();
+        for paragraph in &self.paragraphs {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&paragraph.replace('\n', " "));
+            if !line.ends_with(['.', '!', '?', ':']) {
+                line.push('.');
+            }
+        }
+        line
+    }
+
     pub(crate) fn attrs(&self) -> TokenStream {
         attrs(&self.text())
     }
@@ -300,6 +317,15 @@ pub(crate) fn facts(f: &crate::ir::Facts) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_docs_end_each_paragraph_as_a_sentence() {
+        let doc = Doc::default().prose(Some("user_id path")).note("Path parameter `user_id`.");
+        assert_eq!(doc.inline(), "user_id path. Path parameter `user_id`.");
+        let doc = Doc::default().prose(Some("Two\nlines?")).note("Note:");
+        assert_eq!(doc.inline(), "Two lines? Note:");
+        assert_eq!(Doc::default().inline(), "");
+    }
 
     #[test]
     fn indentation_and_fences_do_not_make_doc_tests() {

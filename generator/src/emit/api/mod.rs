@@ -403,7 +403,7 @@ fn operation_doc(api: &Api, op: &Operation, slots: &[Slot], example: Option<&str
             format!(
                 "- `{}`: {}",
                 crate::naming::bare(&s.name.to_string()),
-                s.docs.text().replace("\n\n", " ").replace('\n', " ")
+                s.docs.inline()
             )
         })
         .collect();
@@ -419,8 +419,7 @@ fn operation_doc(api: &Api, op: &Operation, slots: &[Slot], example: Option<&str
                 Some(raw) => format!("`{raw}`"),
                 None => format!("[`{name}`]({}::{name})", op.builder_name),
             };
-            let text = s.docs.text().replace("\n\n", " ").replace('\n', " ");
-            format!("- {shown}: {text}")
+            format!("- {shown}: {}", s.docs.inline())
         })
         .collect();
     if !optional.is_empty() {
