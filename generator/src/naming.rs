@@ -71,22 +71,45 @@ fn plain_snake(raw: &str) -> bool {
         && !raw.ends_with('_')
 }
 
-/// `snake_case` through heck, skipped when `raw` already is snake case (as
-/// most wire names are): heck formats one character at a time, and naming
-/// was half of lowering.
-fn snake(raw: &str) -> String {
-    if plain_snake(raw) { raw.to_string() } else { words(raw).to_snake_case() }
+/// Whether `raw` is upper camel case with no run of capitals (`UserInfo`,
+/// not `MFAMethod`) and no capital after a digit: heck starts a word at
+/// each capital of such a name and nowhere else.
+fn plain_camel(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    b.first().is_some_and(u8::is_ascii_uppercase)
+        && b.iter().all(u8::is_ascii_alphanumeric)
+        && b.windows(2).all(|w| !w[1].is_ascii_uppercase() || w[0].is_ascii_lowercase())
 }
 
-/// `UpperCamelCase` through heck, skipped when `raw` already is upper camel
-/// case with no run of capitals (`UserInfo`, not `MFAMethod`), or is plain
-/// snake case, whose words heck would only capitalise.
+/// `snake_case` through heck, skipped when `raw` already is snake case (as
+/// most wire names are) or plain camel case (as type names are): heck
+/// formats one character at a time, and naming was half of lowering.
+fn snake(raw: &str) -> String {
+    if plain_snake(raw) {
+        raw.to_string()
+    } else if plain_camel(raw) {
+        let mut out = String::with_capacity(raw.len() + raw.len() / 4);
+        for (i, c) in raw.char_indices() {
+            if c.is_ascii_uppercase() {
+                if i > 0 {
+                    out.push('_');
+                }
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    } else {
+        words(raw).to_snake_case()
+    }
+}
+
+/// `UpperCamelCase` through heck, skipped when `raw` already is plain
+/// camel case, or is plain snake case, whose words heck would only
+/// capitalise.
 fn upper_camel(raw: &str) -> String {
-    let b = raw.as_bytes();
-    let camel = b.first().is_some_and(u8::is_ascii_uppercase)
-        && b.iter().all(u8::is_ascii_alphanumeric)
-        && b.windows(2).all(|w| !w[1].is_ascii_uppercase() || w[0].is_ascii_lowercase());
-    if camel {
+    if plain_camel(raw) {
         raw.to_string()
     } else if plain_snake(raw) {
         let mut out = String::with_capacity(raw.len());
@@ -253,7 +276,8 @@ mod tests {
         }
 
         #[test]
-        fn camel_shortcut_agrees_with_heck(raw in "[A-Z][a-zA-Z0-9]{0,10}") {
+        fn camel_shortcut_agrees_with_heck(raw in "([A-Z][a-z0-9]{0,4}){1,4}") {
+            proptest::prop_assert_eq!(snake(&raw), words(&raw).to_snake_case());
             proptest::prop_assert_eq!(upper_camel(&raw), words(&raw).to_upper_camel_case());
         }
     }
