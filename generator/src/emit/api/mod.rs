@@ -399,13 +399,7 @@ fn operation_doc(api: &Api, op: &Operation, slots: &[Slot], example: Option<&str
     let required: Vec<String> = slots
         .iter()
         .filter(|s| s.required)
-        .map(|s| {
-            format!(
-                "- `{}`: {}",
-                crate::naming::bare(&s.name.to_string()),
-                s.docs.inline()
-            )
-        })
+        .map(|s| format!("- `{}`: {}", crate::naming::bare(&s.name.to_string()), s.docs.inline()))
         .collect();
     if !required.is_empty() {
         doc = doc.note(format!("Arguments:\n{}", required.join("\n")));
