@@ -364,12 +364,14 @@ fn instructions(path: &Path) -> Result<Option<(u64, u64)>, String> {
             .output()
             .map_err(|e| e.to_string())?;
         let log = String::from_utf8_lossy(&output.stderr);
-        log.lines()
-            .find_map(|l| l.split_once("Collected :").map(|(_, n)| n.trim().parse().ok()))
-            .flatten()
-            .ok_or_else(|| format!("valgrind gave no instruction count:\n{log}"))
+        collected(&log).ok_or_else(|| format!("valgrind gave no instruction count:\n{log}"))
     };
     Ok(Some((count("generate")?, count("parse")?)))
+}
+
+/// The instruction count in callgrind's closing summary.
+fn collected(log: &str) -> Option<u64> {
+    log.lines().find_map(|l| l.split_once("Collected :")?.1.trim().parse().ok())
 }
 
 /// `xtask bench-peak MODE SPEC`: do the work once and print VmHWM in MiB.
@@ -571,4 +573,21 @@ fn request_overhead(root: &Path, quick: bool) -> Result<(String, Value), String>
         );
     }
     Ok((text, Value::Object(report)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_callgrinds_instruction_count() {
+        let log = "==27460== Callgrind, a call-graph generating cache profiler\n\
+                   ==27460== \n\
+                   ==27460== Events    : Ir\n\
+                   ==27460== Collected : 5573636502\n\
+                   ==27460== \n\
+                   ==27460== I   refs:      5,573,636,502\n";
+        assert_eq!(collected(log), Some(5_573_636_502));
+        assert_eq!(collected("valgrind: command not found"), None);
+    }
 }
