@@ -1780,7 +1780,7 @@ impl<'a> UsersApi<'a> {
     }
 }
 
-/// A `bulk_update_metadata` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `bulk_update_metadata`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct BulkUpdateMetadata<'a> {
@@ -1839,7 +1839,7 @@ impl std::fmt::Display for BulkUpdateMetadataError {
 
 impl std::error::Error for BulkUpdateMetadataError {}
 
-/// A `create_challenge_method` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `create_challenge_method`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct CreateChallengeMethod<'a> {
@@ -1896,7 +1896,7 @@ impl std::fmt::Display for CreateChallengeMethodError {
 
 impl std::error::Error for CreateChallengeMethodError {}
 
-/// A `create_service_account` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `create_service_account`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct CreateServiceAccount<'a> {
@@ -1947,7 +1947,7 @@ impl std::fmt::Display for CreateServiceAccountError {
 
 impl std::error::Error for CreateServiceAccountError {}
 
-/// A `create_upstream_user_identity` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `create_upstream_user_identity`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct CreateUpstreamUserIdentity<'a> {
@@ -2004,7 +2004,7 @@ impl std::fmt::Display for CreateUpstreamUserIdentityError {
 
 impl std::error::Error for CreateUpstreamUserIdentityError {}
 
-/// A `create_user` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `create_user`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct CreateUser<'a> {
@@ -2059,7 +2059,7 @@ impl std::fmt::Display for CreateUserError {
 
 impl std::error::Error for CreateUserError {}
 
-/// A `create_user_identity_update` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `create_user_identity_update`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct CreateUserIdentityUpdate<'a> {
@@ -2116,7 +2116,7 @@ impl std::fmt::Display for CreateUserIdentityUpdateError {
 
 impl std::error::Error for CreateUserIdentityUpdateError {}
 
-/// A `create_user_metadata` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `create_user_metadata`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct CreateUserMetadata<'a> {
@@ -2167,7 +2167,7 @@ impl std::fmt::Display for CreateUserMetadataError {
 
 impl std::error::Error for CreateUserMetadataError {}
 
-/// A `create_user_request` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `create_user_request`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct CreateUserRequest<'a> {
@@ -2214,7 +2214,7 @@ impl std::fmt::Display for CreateUserRequestError {
 
 impl std::error::Error for CreateUserRequestError {}
 
-/// A `delete_challenge_method` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `delete_challenge_method`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct DeleteChallengeMethod<'a> {
@@ -2277,7 +2277,7 @@ impl std::fmt::Display for DeleteChallengeMethodError {
 
 impl std::error::Error for DeleteChallengeMethodError {}
 
-/// A `delete_service_account` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `delete_service_account`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct DeleteServiceAccount<'a> {
@@ -2349,7 +2349,7 @@ impl std::fmt::Display for DeleteServiceAccountError {
 
 impl std::error::Error for DeleteServiceAccountError {}
 
-/// A `delete_upstream_user_identity` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `delete_upstream_user_identity`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct DeleteUpstreamUserIdentity<'a> {
@@ -2418,7 +2418,7 @@ impl std::fmt::Display for DeleteUpstreamUserIdentityError {
 
 impl std::error::Error for DeleteUpstreamUserIdentityError {}
 
-/// A `delete_user` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `delete_user`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct DeleteUser<'a> {
@@ -2475,7 +2475,7 @@ impl std::fmt::Display for DeleteUserError {
 
 impl std::error::Error for DeleteUserError {}
 
-/// A `delete_user_metadata` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `delete_user_metadata`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct DeleteUserMetadata<'a> {
@@ -2559,7 +2559,7 @@ impl std::fmt::Display for DeleteUserMetadataError {
 
 impl std::error::Error for DeleteUserMetadataError {}
 
-/// A `delete_user_request` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `delete_user_request`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct DeleteUserRequest<'a> {
@@ -2642,7 +2642,7 @@ impl std::fmt::Display for DeleteUserRequestError {
 
 impl std::error::Error for DeleteUserRequestError {}
 
-/// A `get_challenge_method` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `get_challenge_method`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct GetChallengeMethod<'a> {
@@ -2707,7 +2707,7 @@ impl std::fmt::Display for GetChallengeMethodError {
 
 impl std::error::Error for GetChallengeMethodError {}
 
-/// A `get_service_account` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `get_service_account`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct GetServiceAccount<'a> {
@@ -2777,7 +2777,7 @@ impl std::fmt::Display for GetServiceAccountError {
 
 impl std::error::Error for GetServiceAccountError {}
 
-/// A `get_upstream_user_identity` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `get_upstream_user_identity`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct GetUpstreamUserIdentity<'a> {
@@ -2848,7 +2848,7 @@ impl std::fmt::Display for GetUpstreamUserIdentityError {
 
 impl std::error::Error for GetUpstreamUserIdentityError {}
 
-/// A `get_user` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `get_user`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct GetUser<'a> {
@@ -2913,7 +2913,7 @@ impl std::fmt::Display for GetUserError {
 
 impl std::error::Error for GetUserError {}
 
-/// A `get_user_metadata` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `get_user_metadata`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct GetUserMetadata<'a> {
@@ -2996,7 +2996,7 @@ impl std::fmt::Display for GetUserMetadataError {
 
 impl std::error::Error for GetUserMetadataError {}
 
-/// A `get_user_request` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `get_user_request`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct GetUserRequest<'a> {
@@ -3078,7 +3078,7 @@ impl std::fmt::Display for GetUserRequestError {
 
 impl std::error::Error for GetUserRequestError {}
 
-/// A `list_access_requests` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_access_requests`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListAccessRequests<'a> {
@@ -3200,7 +3200,7 @@ impl std::fmt::Display for ListAccessRequestsError {
 
 impl std::error::Error for ListAccessRequestsError {}
 
-/// A `list_all_resource_permissions` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_all_resource_permissions`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListAllResourcePermissions<'a> {
@@ -3260,7 +3260,7 @@ impl std::fmt::Display for ListAllResourcePermissionsError {
 
 impl std::error::Error for ListAllResourcePermissionsError {}
 
-/// A `list_all_user_orgs` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_all_user_orgs`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListAllUserOrgs<'a> {
@@ -3331,7 +3331,7 @@ impl std::fmt::Display for ListAllUserOrgsError {
 
 impl std::error::Error for ListAllUserOrgsError {}
 
-/// A `list_all_user_roles` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_all_user_roles`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListAllUserRoles<'a> {
@@ -3389,7 +3389,7 @@ impl std::fmt::Display for ListAllUserRolesError {
 
 impl std::error::Error for ListAllUserRolesError {}
 
-/// A `list_challenge_methods` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_challenge_methods`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListChallengeMethods<'a> {
@@ -3492,7 +3492,7 @@ impl std::fmt::Display for ListChallengeMethodsError {
 
 impl std::error::Error for ListChallengeMethodsError {}
 
-/// A `list_combined_user_details` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_combined_user_details`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListCombinedUserDetails<'a> {
@@ -3736,7 +3736,7 @@ impl std::fmt::Display for ListCombinedUserDetailsError {
 
 impl std::error::Error for ListCombinedUserDetailsError {}
 
-/// A `list_org_user_roles` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_org_user_roles`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListOrgUserRoles<'a> {
@@ -3832,7 +3832,7 @@ impl std::fmt::Display for ListOrgUserRolesError {
 
 impl std::error::Error for ListOrgUserRolesError {}
 
-/// A `list_service_accounts` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_service_accounts`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListServiceAccounts<'a> {
@@ -3920,7 +3920,7 @@ impl std::fmt::Display for ListServiceAccountsError {
 
 impl std::error::Error for ListServiceAccountsError {}
 
-/// A `list_upstream_user_identities` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_upstream_user_identities`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListUpstreamUserIdentities<'a> {
@@ -3990,7 +3990,7 @@ impl std::fmt::Display for ListUpstreamUserIdentitiesError {
 
 impl std::error::Error for ListUpstreamUserIdentitiesError {}
 
-/// A `list_user_application_access_info` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_user_application_access_info`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListUserApplicationAccessInfo<'a> {
@@ -4061,7 +4061,7 @@ impl std::fmt::Display for ListUserApplicationAccessInfoError {
 
 impl std::error::Error for ListUserApplicationAccessInfoError {}
 
-/// A `list_user_file_share_access_info` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_user_file_share_access_info`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListUserFileShareAccessInfo<'a> {
@@ -4132,7 +4132,7 @@ impl std::fmt::Display for ListUserFileShareAccessInfoError {
 
 impl std::error::Error for ListUserFileShareAccessInfoError {}
 
-/// A `list_user_guids` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_user_guids`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListUserGuids<'a> {
@@ -4192,7 +4192,7 @@ impl std::fmt::Display for ListUserGuidsError {
 
 impl std::error::Error for ListUserGuidsError {}
 
-/// A `list_user_metadata` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_user_metadata`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListUserMetadata<'a> {
@@ -4300,7 +4300,7 @@ impl std::fmt::Display for ListUserMetadataError {
 
 impl std::error::Error for ListUserMetadataError {}
 
-/// A `list_user_permissions` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_user_permissions`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListUserPermissions<'a> {
@@ -4375,7 +4375,7 @@ impl std::fmt::Display for ListUserPermissionsError {
 
 impl std::error::Error for ListUserPermissionsError {}
 
-/// A `list_user_requests` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_user_requests`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListUserRequests<'a> {
@@ -4483,7 +4483,7 @@ impl std::fmt::Display for ListUserRequestsError {
 
 impl std::error::Error for ListUserRequestsError {}
 
-/// A `list_users` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `list_users`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListUsers<'a> {
@@ -4778,7 +4778,7 @@ impl std::fmt::Display for ListUsersError {
 
 impl std::error::Error for ListUsersError {}
 
-/// A `replace_challenge_method` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `replace_challenge_method`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ReplaceChallengeMethod<'a> {
@@ -4862,7 +4862,7 @@ impl std::fmt::Display for ReplaceChallengeMethodError {
 
 impl std::error::Error for ReplaceChallengeMethodError {}
 
-/// A `replace_service_account` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `replace_service_account`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ReplaceServiceAccount<'a> {
@@ -4935,7 +4935,7 @@ impl std::fmt::Display for ReplaceServiceAccountError {
 
 impl std::error::Error for ReplaceServiceAccountError {}
 
-/// A `replace_upstream_user_identity` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `replace_upstream_user_identity`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ReplaceUpstreamUserIdentity<'a> {
@@ -5023,7 +5023,7 @@ impl std::fmt::Display for ReplaceUpstreamUserIdentityError {
 
 impl std::error::Error for ReplaceUpstreamUserIdentityError {}
 
-/// A `replace_user` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `replace_user`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ReplaceUser<'a> {
@@ -5089,7 +5089,7 @@ impl std::fmt::Display for ReplaceUserError {
 
 impl std::error::Error for ReplaceUserError {}
 
-/// A `replace_user_metadata` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `replace_user_metadata`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ReplaceUserMetadata<'a> {
@@ -5162,7 +5162,7 @@ impl std::fmt::Display for ReplaceUserMetadataError {
 
 impl std::error::Error for ReplaceUserMetadataError {}
 
-/// A `replace_user_request` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `replace_user_request`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ReplaceUserRequest<'a> {
@@ -5233,7 +5233,7 @@ impl std::fmt::Display for ReplaceUserRequestError {
 
 impl std::error::Error for ReplaceUserRequestError {}
 
-/// A `replace_user_role` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `replace_user_role`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ReplaceUserRole<'a> {
@@ -5314,7 +5314,7 @@ impl std::fmt::Display for ReplaceUserRoleError {
 
 impl std::error::Error for ReplaceUserRoleError {}
 
-/// A `reset_user_mfa_challenge_methods` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `reset_user_mfa_challenge_methods`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ResetUserMfaChallengeMethods<'a> {
@@ -5365,7 +5365,7 @@ impl std::fmt::Display for ResetUserMfaChallengeMethodsError {
 
 impl std::error::Error for ResetUserMfaChallengeMethodsError {}
 
-/// A `update_user_request` call: set optional parameters, then [`send`](Self::send).
+/// Builder for `update_user_request`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct UpdateUserRequest<'a> {

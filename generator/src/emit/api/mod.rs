@@ -510,7 +510,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     });
     let (success_ty, success_items) = success_type(op);
     let builder_doc = doc::attrs(&format!(
-        "A {} call: set optional parameters, then [`send`](Self::send).",
+        "Builder for {}: set optional parameters, then [`send`](Self::send).",
         doc::code(crate::naming::bare(&op.fn_name))
     ));
     let error_enum = error_enum(op);
