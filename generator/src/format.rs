@@ -87,6 +87,13 @@ enum Printed {
     Text(String),
 }
 
+impl Printed {
+    fn len(&self) -> usize {
+        let (Printed::Rust(text) | Printed::Text(text)) = self;
+        text.len()
+    }
+}
+
 /// Prints one piece: Rust through syn and prettyplease, text as it is.
 fn print(path: &str, source: Source) -> Result<Printed, Diagnostic> {
     Ok(match source {
@@ -189,13 +196,6 @@ impl Lines<'_> {
         self.previous = self.out.len();
         self.out.push_str(line);
         self.out.push('\n');
-    }
-}
-
-impl Printed {
-    fn len(&self) -> usize {
-        let (Printed::Rust(text) | Printed::Text(text)) = self;
-        text.len()
     }
 }
 
