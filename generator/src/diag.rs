@@ -26,6 +26,9 @@ pub struct Diagnostic {
     /// JSON pointer of the offending node, `#/paths/~1users/get`; `#` is the
     /// whole document.
     pub pointer: String,
+    /// The file the pointer is in, relative to the root spec's folder;
+    /// `None` for the root spec itself.
+    pub file: Option<String>,
     pub location: Option<Location>,
 }
 
@@ -35,6 +38,7 @@ impl Diagnostic {
             severity: Severity::Error,
             message: message.into(),
             pointer: pointer.into(),
+            file: None,
             location: None,
         }
     }
@@ -49,10 +53,19 @@ impl Diagnostic {
     }
 
     /// Renders like a compiler: `warning: …` then `  --> file:line:col`.
-    pub fn render(&self, file: &str) -> String {
+    /// `root` is how the user names the root spec; a diagnostic in another
+    /// file names that file beside it.
+    pub fn render(&self, root: &str) -> String {
         let label = match self.severity {
             Severity::Warning => "warning",
             Severity::Error => "error",
+        };
+        let file = match &self.file {
+            Some(other) => match std::path::Path::new(root).parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir.join(other).display().to_string(),
+                _ => other.clone(),
+            },
+            None => root.to_string(),
         };
         let place = match self.location {
             Some(l) => format!("{file}:{}:{}", l.line, l.column),
@@ -101,5 +114,13 @@ mod tests {
     fn renders_like_rustc() {
         let d = Diagnostic::error("#/paths", "bad").at(Some(Location { line: 3, column: 5 }));
         assert_eq!(d.render("spec.yaml"), "error: bad\n  --> spec.yaml:3:5\n   = at #/paths\n");
+    }
+
+    #[test]
+    fn names_the_other_file_beside_the_root() {
+        let mut d = Diagnostic::warning("#/Error", "odd");
+        d.file = Some("common/errors.yaml".into());
+        assert!(d.render("spec/api.yaml").contains("--> spec/common/errors.yaml\n"));
+        assert!(d.render("api.yaml").contains("--> common/errors.yaml\n"));
     }
 }

@@ -10,15 +10,42 @@
 pub struct Api {
     pub title: String,
     pub version: String,
+    /// A one-line summary of the API (OpenAPI 3.1).
+    pub summary: Option<String>,
     pub description: Option<String>,
+    /// The license the API is offered under.
+    pub license: Option<License>,
     /// `servers[0].url` with variables replaced by their defaults; empty when
     /// the spec names no server (the caller must then set one).
     pub base_url: String,
     pub security_schemes: Vec<SecurityScheme>,
     /// Operation groups, one per tag, sorted by module name.
     pub groups: Vec<Group>,
+    /// Requests the API sends to its users (OpenAPI 3.1), in spec order.
+    pub webhooks: Vec<Webhook>,
     /// Named types, sorted by name.
     pub types: Vec<TypeDef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct License {
+    pub name: String,
+    /// An SPDX expression (`Apache-2.0`).
+    pub identifier: Option<String>,
+    pub url: Option<String>,
+}
+
+/// A request the API sends (to a URL its user registered): the client
+/// receives it, so what matters is the payload type to decode it into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    /// The webhook's name as written in the spec.
+    pub name: String,
+    pub method: Method,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// The request body the API sends, if it documents one.
+    pub payload: Option<ResponseBody>,
 }
 
 /// Operations sharing a tag: one module and one accessor on the client.
@@ -416,6 +443,16 @@ pub enum TypeKind {
     Union(Union),
     /// A named schema that is just another type (`Roles` is a map).
     Alias(TypeRef),
+    /// A JSON array of fixed length whose items have a type each
+    /// (`prefixItems`): a tuple struct.
+    Tuple(Vec<TupleItem>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TupleItem {
+    pub ty: TypeRef,
+    /// Break an infinite-size cycle with a `Box`.
+    pub boxed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -455,6 +492,9 @@ impl Field {
 pub struct Enum {
     pub repr: EnumRepr,
     pub variants: Vec<Variant>,
+    /// A `const` (OpenAPI 3.1): the one value there is, set for the caller.
+    /// An `enum` of one value is not one: a later version may add values.
+    pub constant: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -507,6 +547,26 @@ impl Api {
         let used: std::collections::BTreeSet<usize> =
             self.operations().flat_map(|o| o.security.iter().flatten().copied()).collect();
         used.into_iter().filter_map(|i| self.security_schemes.get(i)).collect()
+    }
+
+    /// The one value a type allows, when it is a `const`: the enum's name
+    /// and its variant.
+    pub fn constant<'s>(&'s self, ty: &'s TypeRef) -> Option<(&'s str, &'s Variant)> {
+        let TypeRef::Named(name) = ty else { return None };
+        match &self.type_def(name)?.kind {
+            TypeKind::Enum(e) if e.constant && e.variants.len() == 1 => {
+                Some((name, &e.variants[0]))
+            }
+            TypeKind::Alias(inner) => self.constant(inner),
+            _ => None,
+        }
+    }
+
+    /// The webhooks whose payload is the named type `name`.
+    pub fn webhooks_sending(&self, name: &str) -> impl Iterator<Item = &Webhook> {
+        self.webhooks.iter().filter(move |w| {
+            matches!(&w.payload, Some(ResponseBody { kind: BodyKind::Json(TypeRef::Named(n)), .. }) if n == name)
+        })
     }
 
     /// Every operation in output order.

@@ -9,8 +9,8 @@ use generator::{Diagnostic, Severity, load, lower};
 
 fn lower_yaml(text: &str) -> (Api, Vec<Diagnostic>) {
     let loaded = load::load(text).expect("valid spec");
-    let mut diags = loaded.warnings;
-    let api = lower::lower(&loaded.spec, &loaded.source, &mut diags);
+    let mut diags = loaded.diagnostics.clone();
+    let api = lower::lower(&loaded, &mut diags);
     (api, diags)
 }
 

@@ -154,7 +154,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             &fs::read_to_string(&github).map_err(|e| e.to_string())?,
             &Settings::new("github-client"),
         )
-        .map_err(|d| format!("{d:?}"))?;
+        .map_err(|f| format!("{:?}", f.diagnostics))?;
         write_standalone(&crate_dir, &generated.files, &root.join("Cargo.lock"))?;
         // Warm the dependencies with a stand-in that has the large crate's
         // manifest and an empty library, so the large crate itself compiles
@@ -247,7 +247,7 @@ fn generation(path: &Path, runs: usize) -> Result<Generation, String> {
     // which would flatter that run's ratio. Its model serves the one-thread
     // stages below.
     let warm = load::load(&text).map_err(|d| d.message)?;
-    let model = lower::lower(&warm.spec, &warm.source, &mut Vec::new());
+    let model = lower::lower(&warm, &mut Vec::new());
     drop(format::format(emit::emit(&model, &settings), "bench").map_err(|d| d.message)?);
     for _ in 0..runs {
         let t = Instant::now();
@@ -262,7 +262,7 @@ fn generation(path: &Path, runs: usize) -> Result<Generation, String> {
         let loaded = load::load(&text).map_err(|d| d.message)?;
         let t1 = Instant::now();
         let mut diags = Vec::new();
-        let api = lower::lower(&loaded.spec, &loaded.source, &mut diags);
+        let api = lower::lower(&loaded, &mut diags);
         let t2 = Instant::now();
         let files = format::format(emit::emit(&api, &settings), "bench").map_err(|d| d.message)?;
         let t3 = Instant::now();
@@ -382,8 +382,8 @@ pub fn peak(args: &[String]) -> Result<(), String> {
     if mode == "parse" {
         std::hint::black_box(parse_only(&text)?);
     } else {
-        let generated =
-            generator::generate(&text, &Settings::new("peak")).map_err(|d| format!("{d:?}"))?;
+        let generated = generator::generate(&text, &Settings::new("peak"))
+            .map_err(|f| format!("{:?}", f.diagnostics))?;
         std::hint::black_box(generated);
     }
     let status = fs::read_to_string("/proc/self/status").map_err(|e| e.to_string())?;

@@ -22,17 +22,14 @@ const DEV_DEPENDENCIES: &[(&str, &str)] = &[
     ("wiremock", r#""0.6""#),
 ];
 
-fn agilicus_settings() -> Settings {
-    Settings {
-        crate_name: "agilicus-api".into(),
-        crate_version: "0.1.0".into(),
-        regenerate_with: format!("`cargo xtask codegen` from {SPEC}"),
-        dev_dependencies: DEV_DEPENDENCIES
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect(),
-        benches: vec!["overhead".into()],
-    }
+fn agilicus_settings(allow_errors: bool) -> Settings {
+    let mut settings = Settings::new("agilicus-api");
+    settings.regenerate_with = format!("`cargo xtask codegen` from {SPEC}");
+    settings.dev_dependencies =
+        DEV_DEPENDENCIES.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+    settings.benches = vec!["overhead".into()];
+    settings.allow_errors = allow_errors;
+    settings
 }
 
 /// Directories under the crate root that the generator owns entirely.
@@ -40,6 +37,7 @@ const OWNED_DIRS: &[&str] = &["src", "docs"];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut check = false;
+    let mut allow_errors = false;
     let mut spec = None;
     let mut out = None;
     let mut name = None;
@@ -48,6 +46,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let mut value = |flag: &str| it.next().cloned().ok_or(format!("{flag} needs a value"));
         match arg.as_str() {
             "--check" => check = true,
+            "--allow-errors" => allow_errors = true,
             "--spec" => spec = Some(value("--spec")?),
             "--out" => out = Some(value("--out")?),
             "--name" => name = Some(value("--name")?),
@@ -55,8 +54,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     match (spec, out) {
-        (None, None) => committed(check),
-        (Some(spec), Some(out)) => standalone(&spec, Path::new(&out), name, check),
+        (None, None) => committed(check, allow_errors),
+        (Some(spec), Some(out)) => standalone(&spec, Path::new(&out), name, check, allow_errors),
         _ => Err("--spec and --out go together".to_string()),
     }
 }
@@ -66,9 +65,9 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-fn committed(check: bool) -> Result<(), String> {
+fn committed(check: bool, allow_errors: bool) -> Result<(), String> {
     let root = root();
-    let generated = generate(&root.join(SPEC), SPEC, &agilicus_settings())?;
+    let generated = generate(&root.join(SPEC), SPEC, &agilicus_settings(allow_errors))?;
     let out = root.join(OUT);
     if check {
         let stale = diff(&out, &generated.files)?;
@@ -84,7 +83,13 @@ fn committed(check: bool) -> Result<(), String> {
     write(&out, &generated.files)
 }
 
-fn standalone(spec: &str, out: &Path, name: Option<String>, check: bool) -> Result<(), String> {
+fn standalone(
+    spec: &str,
+    out: &Path,
+    name: Option<String>,
+    check: bool,
+    allow_errors: bool,
+) -> Result<(), String> {
     let spec_path = PathBuf::from(spec);
     let name = name.unwrap_or_else(|| {
         let stem = spec_path.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
@@ -92,6 +97,7 @@ fn standalone(spec: &str, out: &Path, name: Option<String>, check: bool) -> Resu
     });
     let mut settings = Settings::new(name);
     settings.regenerate_with = format!("`cargo xtask codegen --spec {spec}`");
+    settings.allow_errors = allow_errors;
     let generated = generate(&spec_path, spec, &settings)?;
     if check {
         let stale = diff(out, &generated.files)?;
@@ -122,10 +128,10 @@ fn heck_like_kebab(s: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
-/// Runs the generator, printing diagnostics like a compiler.
+/// Runs the generator, printing diagnostics like a compiler. An error in
+/// the spec fails the run (nothing is written) unless `--allow-errors`.
 fn generate(path: &Path, shown: &str, settings: &Settings) -> Result<Generated, String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("error: cannot read {shown}: {e}"))?;
-    match generator::generate(&text, settings) {
+    match generator::generate_file(path, settings) {
         Ok(generated) => {
             for d in &generated.diagnostics {
                 eprint!("{}", d.render(shown));
@@ -133,13 +139,23 @@ fn generate(path: &Path, shown: &str, settings: &Settings) -> Result<Generated, 
             let errors =
                 generated.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
             if errors > 0 {
-                eprintln!("{errors} error(s): the output degrades where they are");
+                eprintln!(
+                    "{errors} error(s), allowed by --allow-errors: the output degrades where they are"
+                );
             }
             Ok(generated)
         }
-        Err(diagnostics) => {
-            let rendered: Vec<String> = diagnostics.iter().map(|d| d.render(shown)).collect();
-            Err(rendered.concat())
+        Err(failure) => {
+            let mut report: String = failure.diagnostics.iter().map(|d| d.render(shown)).collect();
+            if failure.allowable {
+                report.push_str(&format!(
+                    "error: {shown} has {} error(s), so nothing was written. Fix them, or run \
+                     again with `--allow-errors` to write a client that degrades where they \
+                     are (usually to `serde_json::Value`).",
+                    failure.errors()
+                ));
+            }
+            Err(report)
         }
     }
 }

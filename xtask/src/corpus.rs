@@ -200,9 +200,10 @@ fn one(spec: &Spec, crates: &Path, target: &Path, lock: &Path) -> Outcome {
                 .unwrap_or_default();
             return outcome;
         }
-        Ok(Err(diags)) => {
-            outcome.errors = diags.len();
-            outcome.first_error = diags.first().map(|d| d.message.clone()).unwrap_or_default();
+        Ok(Err(failure)) => {
+            outcome.errors = failure.errors();
+            let first = failure.diagnostics.iter().find(|d| d.severity == Severity::Error);
+            outcome.first_error = first.map(|d| d.message.clone()).unwrap_or_default();
             return outcome;
         }
         Ok(Ok(g)) => g,

@@ -3,7 +3,8 @@
 //! - `codegen`: regenerate `generated/` from `spec/agilicus.yaml`;
 //! - `codegen --check`: fail with a diff if `generated/` is stale (CI);
 //! - `codegen --spec FILE --out DIR [--name CRATE]`: generate a standalone
-//!   crate from any spec;
+//!   crate from any spec; errors in the spec fail the run unless
+//!   `--allow-errors`;
 //! - `test`: every check and test (what CI runs).
 
 mod bench;
@@ -65,6 +66,10 @@ usage:
   cargo xtask codegen --check         fail with a diff if generated/ is stale
   cargo xtask codegen --spec FILE --out DIR [--name CRATE]
                                       generate a standalone crate from any spec
+                                      (OpenAPI 3.0/3.1 or Swagger 2.0, YAML or JSON;
+                                      references to other files are followed)
+  cargo xtask codegen ... --allow-errors
+                                      write the crate even if the spec has errors
   cargo xtask test                    run every check and test (what CI runs)
   cargo xtask e2e                     only the end-to-end tests against Prism
   cargo xtask bench [--quick|--smoke] generation, compile and per-request timings

@@ -403,6 +403,7 @@ pub(super) fn api_uses_uuid(api: &Api) -> bool {
                 || s.additional.as_ref().is_some_and(uses_uuid)
         }
         TypeKind::Union(u) => u.variants.iter().any(|v| uses_uuid(&v.ty)),
+        TypeKind::Tuple(items) => items.iter().any(|v| uses_uuid(&v.ty)),
         TypeKind::Alias(ty) => uses_uuid(ty),
         TypeKind::Enum(_) => false,
     });

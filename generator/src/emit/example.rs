@@ -212,13 +212,23 @@ fn named(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
             quote!(#path::#v(#inner))
         }
         TypeKind::Alias(inner) => value(api, inner, Place::Exact, None, depth + 1)?,
+        TypeKind::Tuple(items) => {
+            let values = items
+                .iter()
+                .map(|item| {
+                    let v = value(api, &item.ty, Place::Exact, None, depth + 1)?;
+                    Some(if item.boxed { quote!(Box::new(#v)) } else { v })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            quote!(#path(#(#values),*))
+        }
     })
 }
 
 fn constructor_args(api: &Api, s: &Struct, depth: usize) -> Option<Vec<TokenStream>> {
     s.fields
         .iter()
-        .filter(|f| !f.optional())
+        .filter(|f| !f.optional() && (f.boxed || api.constant(&f.ty).is_none()))
         .map(|f| {
             let v = value(api, &f.ty, Place::Exact, Some(&f.facts), depth + 1)?;
             Some(if f.boxed { quote!(Box::new(#v)) } else { v })

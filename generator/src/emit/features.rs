@@ -125,6 +125,7 @@ fn walk<'a>(
                         stack.extend(s.additional.iter());
                     }
                     Some(TypeKind::Union(u)) => stack.extend(u.variants.iter().map(|v| &v.ty)),
+                    Some(TypeKind::Tuple(items)) => stack.extend(items.iter().map(|v| &v.ty)),
                     Some(TypeKind::Alias(inner)) => stack.push(inner),
                     Some(TypeKind::Enum(_)) | None => {}
                 }

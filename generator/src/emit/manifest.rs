@@ -110,15 +110,28 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         }
     };
     let example = format!("```no_run\n{}\n```", fmt_snippet(example));
+    let license = api.license.as_ref().map(|l| {
+        let name = match &l.identifier {
+            Some(id) => format!("{} ({})", doc::sanitize(&l.name), doc::code(id)),
+            None => doc::sanitize(&l.name),
+        };
+        match &l.url {
+            Some(url) => format!("License of the API: {name}, <{url}>."),
+            None => format!("License of the API: {name}."),
+        }
+    });
     let docs = Doc::default()
         .note(format!("# {} {}", doc::sanitize(&api.title), doc::code(&api.version)))
+        .prose(api.summary.as_deref())
         .prose(api.description.as_deref())
+        .note(license.unwrap_or_default())
         .note(format!(
             "Generated from the OpenAPI document by {}; do not edit by hand.",
             settings.regenerate_with
         ))
         .note("Build a [`Client`], then call operations through its per-tag accessors; each returns a builder for optional parameters, finished by `send()`:")
         .note(example)
+        .note(webhooks(api))
         .note(if api.groups.len() > 1 {
             "Each tag's operations sit behind a Cargo feature named after the tag's module, all on by default: with `default-features = false` and only the features you use, the other tags' operations and models are not compiled."
         } else {
@@ -147,6 +160,37 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         pub use error::{ApiResponse, Error};
         pub use runtime::{RequestHook, RetryPolicy};
     }
+}
+
+/// The crate docs' list of webhooks: requests the API sends, and the type
+/// to decode each payload into.
+fn webhooks(api: &Api) -> String {
+    if api.webhooks.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "# Webhooks\n\nRequests the API sends to a URL you register; decode a received body into its payload type with `serde_json::from_slice`:\n",
+    );
+    for w in &api.webhooks {
+        let payload = match &w.payload {
+            Some(body) => match &body.kind {
+                crate::ir::BodyKind::Json(crate::ir::TypeRef::Named(n)) => {
+                    format!(", payload `models::{n}`")
+                }
+                crate::ir::BodyKind::Json(_) => ", payload JSON".to_string(),
+                _ => format!(", payload {}", doc::code(&body.media_type)),
+            },
+            None => String::new(),
+        };
+        let summary =
+            w.summary.as_deref().map(|s| format!(": {}", doc::sanitize(s))).unwrap_or_default();
+        out.push_str(&format!(
+            "\n- {} ({}){payload}{summary}",
+            doc::code(&w.name),
+            w.method.as_str()
+        ));
+    }
+    out
 }
 
 /// Formats a snippet of statements for a doc example.

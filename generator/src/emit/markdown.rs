@@ -318,6 +318,12 @@ fn model_page(def: &TypeDef) -> String {
         TypeKind::Alias(ty) => {
             let _ = writeln!(out, "Same as {}.", type_text(ty, ""));
         }
+        TypeKind::Tuple(items) => {
+            out.push_str("A JSON array of exactly these items, in order:\n\n| Position | Type |\n|---|---|\n");
+            for (i, v) in items.iter().enumerate() {
+                let _ = writeln!(out, "| `.{i}` | {} |", type_text(&v.ty, ""));
+            }
+        }
     }
     out
 }

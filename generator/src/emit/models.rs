@@ -9,7 +9,9 @@ use super::Emitted;
 use super::doc::{self, Doc};
 use super::features::Features;
 use super::types::{Scope, ident, rust_type};
-use crate::ir::{Api, Discriminator, Enum, EnumRepr, Field, Struct, TypeDef, TypeKind, Union};
+use crate::ir::{
+    Api, Discriminator, Enum, EnumRepr, Field, Struct, TupleItem, TypeDef, TypeKind, Union,
+};
 use crate::naming::{self, NameSet};
 
 pub(super) fn files<'a>(api: &'a Api, features: &Arc<Features>) -> Vec<Emitted<'a>> {
@@ -18,7 +20,7 @@ pub(super) fn files<'a>(api: &'a Api, features: &Arc<Features>) -> Vec<Emitted<'
     let mut declared = Vec::with_capacity(api.types.len());
     for def in &api.types {
         let module = modules.claim(naming::module_name(&def.name));
-        files.push(Emitted::rust(format!("src/models/{module}.rs"), move || type_def(def)));
+        files.push(Emitted::rust(format!("src/models/{module}.rs"), move || type_def(api, def)));
         declared.push((module, def.name.as_str()));
     }
     let features = features.clone();
@@ -42,18 +44,30 @@ pub(super) fn files<'a>(api: &'a Api, features: &Arc<Features>) -> Vec<Emitted<'
     files
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let mut doc = Doc::default().prose_or(def.description.as_deref(), || {
         format!("The schema at {}.", doc::code(&def.origin))
     });
     if def.deprecated {
         doc = doc.note("**Deprecated** in the spec.");
     }
+    let hooks: Vec<String> = api
+        .webhooks_sending(&def.name)
+        .map(|w| format!("{} ({})", doc::code(&w.name), w.method.as_str()))
+        .collect();
+    if !hooks.is_empty() {
+        doc = doc.note(format!(
+            "The payload of the {} webhook{}: the API sends it to you; decode a received body with `serde_json::from_slice`.",
+            hooks.join(", "),
+            if hooks.len() > 1 { "s" } else { "" }
+        ));
+    }
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(&name, doc.attrs(), s),
+        TypeKind::Struct(s) => struct_def(api, &name, doc.attrs(), s),
         TypeKind::Enum(e) => enum_def(&name, doc, e),
         TypeKind::Union(u) => union_def(&name, doc, u),
+        TypeKind::Tuple(items) => tuple_def(&name, doc, items),
         TypeKind::Alias(ty) => {
             let docs = doc.attrs();
             let ty = rust_type(ty, Scope::Models);
@@ -73,7 +87,7 @@ fn field_type(f: &Field) -> TokenStream {
     if f.optional() { quote!(Option<#ty>) } else { ty }
 }
 
-fn struct_def(name: &proc_macro2::Ident, docs: TokenStream, s: &Struct) -> TokenStream {
+fn struct_def(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Struct) -> TokenStream {
     let mut fields = Vec::with_capacity(s.fields.len());
     for f in &s.fields {
         let field = ident(&f.rust_name);
@@ -107,7 +121,7 @@ fn struct_def(name: &proc_macro2::Ident, docs: TokenStream, s: &Struct) -> Token
         };
     }
     let default = s.derive_default.then(|| quote!(Default,));
-    let constructor = constructor(name, s);
+    let constructor = constructor(api, name, s);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
@@ -120,9 +134,15 @@ fn struct_def(name: &proc_macro2::Ident, docs: TokenStream, s: &Struct) -> Token
 }
 
 /// `new(required…)`, for structs with fields that have no obvious default.
-fn constructor(name: &proc_macro2::Ident, s: &Struct) -> Option<TokenStream> {
-    let required: Vec<&Field> = s.fields.iter().filter(|f| !f.optional()).collect();
-    if required.is_empty() {
+/// A required field with one allowed value (a `const`) is set, not asked for.
+fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> Option<TokenStream> {
+    fn constant_of<'a>(api: &'a Api, f: &'a Field) -> Option<(&'a str, &'a crate::ir::Variant)> {
+        if f.optional() || f.boxed { None } else { api.constant(&f.ty) }
+    }
+    let constant = |f| constant_of(api, f);
+    let required: Vec<&Field> =
+        s.fields.iter().filter(|f| !f.optional() && constant(f).is_none()).collect();
+    if required.is_empty() && !s.fields.iter().any(|f| constant(f).is_some()) {
         return None;
     }
     let args = required.iter().map(|f| {
@@ -132,7 +152,14 @@ fn constructor(name: &proc_macro2::Ident, s: &Struct) -> Option<TokenStream> {
     });
     let inits = s.fields.iter().map(|f| {
         let field = ident(&f.rust_name);
-        if f.optional() { quote!(#field: None) } else { quote!(#field) }
+        if let Some((ty, variant)) = constant(f) {
+            let (ty, variant) = (ident(ty), ident(&variant.name));
+            quote!(#field: super::#ty::#variant)
+        } else if f.optional() {
+            quote!(#field: None)
+        } else {
+            quote!(#field)
+        }
     });
     let additional = s.additional.as_ref().map(|_| {
         let taken: Vec<&str> = s.fields.iter().map(|f| f.rust_name.as_str()).collect();
@@ -140,10 +167,20 @@ fn constructor(name: &proc_macro2::Ident, s: &Struct) -> Option<TokenStream> {
         quote!(#field: Default::default(),)
     });
     let many = super::many_arguments(required.len());
+    let docs = if s.fields.iter().any(|f| constant(f).is_some()) {
+        "A value with the required fields set (a field with one allowed value to that value) and the optional ones empty."
+    } else {
+        "A value with the required fields set and the optional ones empty."
+    };
+    let docs = doc::attrs(docs);
+    // Every field set for the caller: `new()` is what `Default` would be,
+    // but an enum of one value has no `Default` to derive.
+    let no_default = required.is_empty().then(|| quote!(#[allow(clippy::new_without_default)]));
     Some(quote! {
         impl #name {
-            /// A value with the required fields set and the optional ones empty.
+            #docs
             #many
+            #no_default
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits,)* #additional }
             }
@@ -185,12 +222,13 @@ fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let variant_docs =
         e.variants.iter().map(|v| doc::attrs(&format!("Wire value {}.", doc::code(&v.wire))));
-    let docs = doc
-        .note(format!(
-            "Values: {}. Values added to the API later arrive as `Unknown`.",
-            e.variants.iter().map(|v| doc::code(&v.wire)).collect::<Vec<_>>().join(", ")
-        ))
-        .attrs();
+    let values = e.variants.iter().map(|v| doc::code(&v.wire)).collect::<Vec<_>>().join(", ");
+    let docs = if e.constant {
+        doc.note(format!("Always {values} (a `const`): constructors set it for you."))
+    } else {
+        doc.note(format!("Values: {values}. Values added to the API later arrive as `Unknown`."))
+    };
+    let docs = docs.attrs();
     let (unknown_ty, mac, wires) = match e.repr {
         EnumRepr::String => {
             let wires: Vec<TokenStream> = e
@@ -278,6 +316,25 @@ fn union_def(name: &proc_macro2::Ident, doc: Doc, u: &Union) -> TokenStream {
                 crate::runtime::json_param(self)
             }
         }
+    }
+}
+
+/// A tuple struct: serde writes and reads it as a JSON array of its items.
+fn tuple_def(name: &proc_macro2::Ident, doc: Doc, items: &[TupleItem]) -> TokenStream {
+    let docs =
+        doc.note(format!("On the wire: a JSON array of exactly {} items.", items.len())).attrs();
+    let fields = items.iter().enumerate().map(|(i, item)| {
+        let mut ty = rust_type(&item.ty, Scope::Models);
+        if item.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let docs = doc::attrs(&format!("Item {}.", i + 1));
+        quote!(#docs pub #ty)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct #name(#(#fields),*);
     }
 }
 

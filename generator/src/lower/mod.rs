@@ -16,20 +16,23 @@ use openapiv3::OpenAPI;
 
 use crate::diag::{Diagnostic, join};
 use crate::ir::{Api, TypeDef};
-use crate::load::SourceMap;
+use crate::load::{Document, Extra, Sources};
 use crate::naming::{self, NameSet};
 
 /// Names a generated crate defines at its root or in `models`, which
 /// generated types must not take.
 const RESERVED_TYPE_NAMES: &[&str] = &["Client", "ClientBuilder", "Error", "ApiResponse"];
 
-/// Lowers a parsed spec. Diagnostics are appended to `diags`.
-pub fn lower(spec: &OpenAPI, source: &SourceMap, diags: &mut Vec<Diagnostic>) -> Api {
-    let mut cx = Lowerer::new(spec, source);
+/// Lowers a loaded spec. Diagnostics (placed in the spec's files) are
+/// appended to `diags`.
+pub fn lower(document: &Document, diags: &mut Vec<Diagnostic>) -> Api {
+    let spec = &document.spec;
+    let mut cx = Lowerer::new(spec, &document.extra, &document.sources);
     cx.name_components();
     cx.define_components();
     let security_schemes = cx.security_schemes();
     let groups = cx.operations(&security_schemes);
+    let webhooks = cx.webhooks();
     let base_url = cx.base_url();
     let mut types: Vec<TypeDef> = std::mem::take(&mut cx.types).into_values().collect();
     schema::finish(&mut types);
@@ -37,10 +40,17 @@ pub fn lower(spec: &OpenAPI, source: &SourceMap, diags: &mut Vec<Diagnostic>) ->
     Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
+        summary: document.extra.summary.clone(),
         description: spec.info.description.clone(),
+        license: spec.info.license.as_ref().map(|l| crate::ir::License {
+            name: l.name.clone(),
+            identifier: document.extra.license_identifier.clone(),
+            url: l.url.clone(),
+        }),
         base_url,
         security_schemes,
         groups,
+        webhooks,
         types,
     }
 }
@@ -48,7 +58,8 @@ pub fn lower(spec: &OpenAPI, source: &SourceMap, diags: &mut Vec<Diagnostic>) ->
 /// State shared by the lowering passes.
 struct Lowerer<'a> {
     spec: &'a OpenAPI,
-    source: &'a SourceMap,
+    extra: &'a Extra,
+    sources: &'a Sources,
     diags: Vec<Diagnostic>,
     /// All type names handed out so far.
     type_names: NameSet,
@@ -65,10 +76,11 @@ struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(spec: &'a OpenAPI, source: &'a SourceMap) -> Self {
+    fn new(spec: &'a OpenAPI, extra: &'a Extra, sources: &'a Sources) -> Self {
         Self {
             spec,
-            source,
+            extra,
+            sources,
             diags: Vec::new(),
             type_names: NameSet::with_reserved(RESERVED_TYPE_NAMES),
             components: BTreeMap::new(),
@@ -80,21 +92,21 @@ impl<'a> Lowerer<'a> {
     }
 
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        let at = self.source.locate(pointer);
-        self.diags.push(Diagnostic::warning(pointer, message).at(at));
+        self.diags.push(self.sources.diagnostic(Diagnostic::warning(pointer, message)));
     }
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
-        let at = self.source.locate(pointer);
-        self.diags.push(Diagnostic::error(pointer, message).at(at));
+        self.diags.push(self.sources.diagnostic(Diagnostic::error(pointer, message)));
     }
 
     /// Claims a type name for every component schema first, in key order, so
     /// they keep their natural names and inline types yield on collision.
+    /// Schemas loading hoisted out of other places come after the spec's own.
     fn name_components(&mut self) {
         let Some(components) = &self.spec.components else { return };
         let mut keys: Vec<&String> = components.schemas.keys().collect();
-        keys.sort();
+        let hoisted = &self.extra.hoisted;
+        keys.sort_by_key(|k| (hoisted.contains(*k), *k));
         for key in keys {
             let name = self.type_names.claim(naming::type_name(key));
             self.components.insert(key.clone(), name);
@@ -116,7 +128,7 @@ impl<'a> Lowerer<'a> {
                     TypeDef {
                         name,
                         description: None,
-                        origin: pointer,
+                        origin: self.sources.origin(&pointer),
                         deprecated: false,
                         kind: crate::ir::TypeKind::Alias(crate::ir::TypeRef::Json),
                     },

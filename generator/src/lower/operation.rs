@@ -15,6 +15,7 @@ use crate::ir::{
     BodyChoice, BodyKind, BodyVariant, Facts, Group, Method, Multipart, Operation, ParamLocation,
     Parameter, Part, PartKind, PathPart, QueryStyle, RequestBody, Response, ResponseBody,
     ResponseHeader, SecurityKind, SecurityScheme, StatusMatch, Success, SuccessShape, TypeRef,
+    Webhook,
 };
 use crate::naming::{self, NameSet};
 
@@ -122,6 +123,47 @@ impl<'a> Lowerer<'a> {
         }
         self.error(pointer, "security scheme reference does not resolve");
         None
+    }
+
+    /// Webhooks: for each, the payload type of the request the API sends.
+    pub(super) fn webhooks(&mut self) -> Vec<Webhook> {
+        let extra = self.extra;
+        let mut webhooks = Vec::new();
+        for (name, item) in &extra.webhooks {
+            let at = join("#/webhooks", name);
+            let ops: Vec<(Method, &'a SpecOperation)> = path_item_operations(item).collect();
+            let several = ops.len() > 1;
+            for (method, op) in ops {
+                let op_at = join(&at, &method.as_str().to_ascii_lowercase());
+                let stem = if several {
+                    format!("{name} {} Payload", method.as_str().to_ascii_lowercase())
+                } else {
+                    format!("{name} Payload")
+                };
+                let body_at = join(&op_at, "requestBody");
+                let payload = op
+                    .request_body
+                    .as_ref()
+                    .and_then(|b| self.resolve(b, &body_at))
+                    .and_then(|b| pick_media(&b.content))
+                    .map(|(media_type, media)| {
+                        let content_at = join(&join(&body_at, "content"), media_type);
+                        let naming = Naming::Hint(naming::type_name(&stem));
+                        ResponseBody {
+                            media_type: media_type.clone(),
+                            kind: self.body_kind(media_type, media, naming, &content_at),
+                        }
+                    });
+                webhooks.push(Webhook {
+                    name: name.clone(),
+                    method,
+                    summary: op.summary.clone(),
+                    description: op.description.clone(),
+                    payload,
+                });
+            }
+        }
+        webhooks
     }
 
     /// Every operation, grouped by first tag.

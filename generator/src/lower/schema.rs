@@ -25,8 +25,8 @@ use super::Lowerer;
 use super::refs::{self, Component, unresolved};
 use crate::diag::join;
 use crate::ir::{
-    Discriminator, Enum, EnumRepr, Facts, Field, FloatWidth, IntWidth, Struct, TypeDef, TypeKind,
-    TypeRef, Union, UnionVariant, Variant,
+    Discriminator, Enum, EnumRepr, Facts, Field, FloatWidth, IntWidth, Struct, TupleItem, TypeDef,
+    TypeKind, TypeRef, Union, UnionVariant, Variant,
 };
 use crate::naming::{self, NameSet};
 
@@ -212,6 +212,11 @@ impl<'a> Lowerer<'a> {
 
     fn inline_uncached(&mut self, s: &'a Schema, naming: Naming, pointer: &str) -> TypeRef {
         let data = &s.schema_data;
+        if let Some(index) =
+            data.extensions.get(crate::load::TUPLE).and_then(serde_json::Value::as_u64)
+        {
+            return self.tuple(naming, s, index, pointer);
+        }
         match &s.schema_kind {
             SchemaKind::Type(Type::String(t)) => {
                 let values: Vec<String> = t.enumeration.iter().flatten().cloned().collect();
@@ -282,6 +287,44 @@ impl<'a> Lowerer<'a> {
         TypeRef::List(Box::new(item))
     }
 
+    /// An array whose items have a schema each by position (`prefixItems`):
+    /// a tuple struct when its length is fixed, else a list of JSON values.
+    fn tuple(&mut self, naming: Naming, s: &'a Schema, index: u64, pointer: &str) -> TypeRef {
+        let extra = self.extra;
+        let Some(tuple) = usize::try_from(index).ok().and_then(|i| extra.tuples.get(i)) else {
+            return TypeRef::List(Box::new(TypeRef::Json));
+        };
+        let max_items = match &s.schema_kind {
+            SchemaKind::Type(Type::Array(a)) => a.max_items,
+            SchemaKind::Any(a) => a.max_items,
+            _ => None,
+        };
+        let fixed = !tuple.open || max_items == Some(tuple.items.len());
+        if !fixed || tuple.items.is_empty() {
+            self.warn(
+                pointer,
+                "a tuple (`prefixItems`) that may hold more items than it describes is a list of JSON values",
+            );
+            return TypeRef::List(Box::new(TypeRef::Json));
+        }
+        let name = self.claim(naming);
+        let at = join(pointer, "prefixItems");
+        let items = tuple
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let hint = Naming::Hint(format!("{name}Item{}", i + 1));
+                TupleItem {
+                    ty: self.schema_type(item.into(), hint, &join(&at, &i.to_string())),
+                    boxed: false,
+                }
+            })
+            .collect();
+        self.insert(name.clone(), Some(&s.schema_data), pointer, TypeKind::Tuple(items));
+        TypeRef::Named(name)
+    }
+
     /// A schema `openapiv3` could not classify: mixed keywords, no `type`,
     /// or an unknown `type`. Decide by the keywords present.
     fn any(
@@ -345,9 +388,12 @@ impl<'a> Lowerer<'a> {
             Some("boolean") => TypeRef::Boolean,
             None => TypeRef::Json,
             Some(other) => {
-                self.warn(
+                self.error(
                     &join(pointer, "type"),
-                    format!("unknown type `{other}`; using `serde_json::Value`"),
+                    format!(
+                        "unknown type `{other}` (OpenAPI's types are string, number, integer, \
+                         boolean, array and object); using `serde_json::Value`"
+                    ),
                 );
                 TypeRef::Json
             }
@@ -535,6 +581,7 @@ impl<'a> Lowerer<'a> {
             };
             variants.push(UnionVariant { name: names.claim(label), ty, boxed: false });
         }
+        let mut unmapped = Vec::new();
         let discriminator = data.discriminator.as_ref().map(|d| {
             let variant_of = |target: &str| {
                 let key = refs::key::<Schema>(target).unwrap_or_else(|| target.to_string());
@@ -545,10 +592,7 @@ impl<'a> Lowerer<'a> {
             for (value, target) in &d.mapping {
                 match variant_of(target) {
                     Some(i) => mapping.push((value.clone(), i)),
-                    None => self.diags.push(crate::diag::Diagnostic::warning(
-                        join(&join(pointer, "discriminator"), "mapping"),
-                        format!("discriminator value `{value}` maps to `{target}`, which is not one of the variants; it is ignored"),
-                    )),
+                    None => unmapped.push(format!("discriminator value `{value}` maps to `{target}`, which is not one of the variants; it is ignored")),
                 }
             }
             // Without a mapping entry, a variant's value is its schema name.
@@ -563,6 +607,10 @@ impl<'a> Lowerer<'a> {
             }
             Discriminator { property: d.property_name.clone(), mapping }
         });
+        let mapping_at = join(&join(pointer, "discriminator"), "mapping");
+        for message in unmapped {
+            self.warn(&mapping_at, message);
+        }
         self.insert(
             name.clone(),
             Some(data),
@@ -597,7 +645,9 @@ impl<'a> Lowerer<'a> {
                 Variant { name: names.claim(label), wire }
             })
             .collect();
-        self.insert(name.clone(), Some(data), pointer, TypeKind::Enum(Enum { repr, variants }));
+        let constant = data.extensions.contains_key(crate::load::CONST);
+        let kind = TypeKind::Enum(Enum { repr, variants, constant });
+        self.insert(name.clone(), Some(data), pointer, kind);
         TypeRef::Named(name)
     }
 
@@ -612,7 +662,7 @@ impl<'a> Lowerer<'a> {
         let def = TypeDef {
             name: name.clone(),
             description: data.and_then(|d| d.description.clone().or_else(|| d.title.clone())),
-            origin: pointer.to_string(),
+            origin: self.sources.origin(pointer),
             deprecated: data.is_some_and(|d| d.deprecated),
             kind,
         };
@@ -785,6 +835,7 @@ pub(super) fn finish(types: &mut [TypeDef]) {
             match &t.kind {
                 TypeKind::Struct(s) => s.fields.iter().filter_map(|f| named(&f.ty)).collect(),
                 TypeKind::Union(u) => u.variants.iter().filter_map(|v| named(&v.ty)).collect(),
+                TypeKind::Tuple(items) => items.iter().filter_map(|v| named(&v.ty)).collect(),
                 TypeKind::Alias(ty) => named(ty).into_iter().collect(),
                 TypeKind::Enum(_) => Vec::new(),
             }
@@ -824,6 +875,13 @@ pub(super) fn finish(types: &mut [TypeDef]) {
                     }
                 }
             }
+            TypeKind::Tuple(items) => {
+                for (j, v) in items.iter().enumerate() {
+                    if target(&v.ty).is_some_and(|to| reaches(to, i)) {
+                        boxes.push((i, j));
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -831,6 +889,7 @@ pub(super) fn finish(types: &mut [TypeDef]) {
         match &mut types[i].kind {
             TypeKind::Struct(s) => s.fields[j].boxed = true,
             TypeKind::Union(u) => u.variants[j].boxed = true,
+            TypeKind::Tuple(items) => items[j].boxed = true,
             _ => {}
         }
     }
@@ -868,7 +927,7 @@ fn has_default(ty: &TypeRef, types: &[TypeDef], index: &BTreeMap<String, usize>)
         TypeRef::Named(n) => index.get(n).is_some_and(|&i| match &types[i].kind {
             TypeKind::Struct(s) => s.derive_default,
             TypeKind::Alias(inner) => has_default(inner, types, index),
-            TypeKind::Enum(_) | TypeKind::Union(_) => false,
+            TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Tuple(_) => false,
         }),
         _ => true,
     }

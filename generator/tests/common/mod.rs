@@ -11,10 +11,12 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// Every spec the snapshot and compile tests cover: the fixtures, then the
-/// real Agilicus spec. Names are file stems.
+/// Every spec the snapshot and compile tests cover: the fixtures (a spec
+/// split over several files is a folder with an `openapi.yaml`), then the
+/// real Agilicus spec. Names are file or folder stems.
 pub fn specs() -> Vec<(String, PathBuf)> {
     let mut specs = in_dir("generator/tests/fixtures");
+    specs.push(("split".to_string(), root().join("generator/tests/fixtures/split/openapi.yaml")));
     specs.push(("agilicus".to_string(), root().join("spec/agilicus.yaml")));
     specs
 }
@@ -54,14 +56,19 @@ pub fn settings(name: &str) -> Settings {
     settings
 }
 
+/// Generates a good fixture's crate: errors fail it, as they fail
+/// `codegen`.
 pub fn generate(path: &Path, name: &str) -> Generated {
-    match try_generate(path, name) {
+    match generator::generate_file(path, &settings(name)) {
         Ok(generated) => generated,
-        Err(diags) => panic!("{name}: generation failed: {diags:?}"),
+        Err(failure) => panic!("{name}: generation failed: {:?}", failure.diagnostics),
     }
 }
 
+/// Generates a fixture's crate; broken fixtures are written degraded, as
+/// `--allow-errors` would.
 pub fn try_generate(path: &Path, name: &str) -> Result<Generated, Vec<generator::Diagnostic>> {
-    let text = std::fs::read_to_string(path).expect("spec readable");
-    generator::generate(&text, &settings(name))
+    let mut settings = settings(name);
+    settings.allow_errors = true;
+    generator::generate_file(path, &settings).map_err(|f| f.diagnostics)
 }

@@ -1,110 +1,93 @@
-//! Stage 1: spec text → `openapiv3::OpenAPI`, plus a way back from JSON
-//! pointers to line:column in that text.
+//! Where things are in the spec's files: JSON pointers to line:column in
+//! one file's text ([`SourceMap`]), and, for the document that loading
+//! assembles from one or more files, which file and which place in it each
+//! part of that document came from ([`Sources`]).
 
-use openapiv3::OpenAPI;
+use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Location};
 
-/// A parsed spec and the text it came from.
-pub struct Loaded {
-    pub spec: OpenAPI,
-    pub source: SourceMap,
-    /// Warnings about the document as a whole (its version, say).
-    pub warnings: Vec<Diagnostic>,
+/// One file of the spec: how it is shown to the user and its text.
+pub struct SourceFile {
+    /// The path as the user knows it, relative to the root file's folder;
+    /// `None` for the root file itself, which the caller names.
+    pub shown: Option<String>,
+    pub map: SourceMap,
 }
 
-/// Parses YAML or JSON (JSON when the first non-blank character is `{`).
-pub fn load(text: &str) -> Result<Loaded, Diagnostic> {
-    let source = SourceMap::new(text);
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    if trimmed.is_empty() {
-        return Err(Diagnostic::error("#", "the spec is empty"));
-    }
-    let parsed = parse::<OpenAPI>(text, source.json);
-    let spec = match parsed {
-        Ok(spec) => spec,
-        Err((message, at)) => return Err(not_openapi(text, message).at(at)),
-    };
-    let mut warnings = Vec::new();
-    if !spec.openapi.starts_with("3.0") {
-        warnings.push(
-            Diagnostic::warning(
-                "#/openapi",
-                format!(
-                    "OpenAPI {} is read as 3.0; constructs new in later versions are ignored",
-                    spec.openapi
-                ),
-            )
-            .at(source.locate("#/openapi")),
-        );
-    }
-    Ok(Loaded { spec, source, warnings })
+/// A place in the user's files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// `None` for the root file.
+    pub file: Option<String>,
+    /// JSON pointer within that file, `#/components/schemas/Pet`.
+    pub pointer: String,
+    pub location: Option<Location>,
 }
 
-/// Parses `text` as JSON or YAML into `T`; the error carries its position.
-fn parse<T: serde::de::DeserializeOwned>(
-    text: &str,
-    json: bool,
-) -> Result<T, (String, Option<Location>)> {
-    // openapiv3 panics on some documents (a `$ref`-or-item that fails as a
-    // typed item but succeeds as a value, e.g. with duplicate keys). A panic
-    // is no answer for a spec author: catch it and find the real fault.
-    let attempt = std::panic::catch_unwind(|| {
-        if json {
-            serde_json::from_str::<T>(text).map_err(|e| json_error(&e))
-        } else {
-            serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(&e))
+/// Maps pointers of the assembled document back to the files they came
+/// from. Most of the document sits where it sat in the root file; what was
+/// moved (a Swagger 2.0 `definitions` entry, a schema hoisted out of another
+/// file or out of a property, an object copied to where it is referenced)
+/// is recorded as a move of a whole subtree.
+pub struct Sources {
+    files: Vec<SourceFile>,
+    /// Output pointer prefix → (file index, pointer prefix in that file).
+    moves: BTreeMap<String, (usize, String)>,
+}
+
+impl Sources {
+    pub fn new(files: Vec<SourceFile>, moves: BTreeMap<String, (usize, String)>) -> Self {
+        Self { files, moves }
+    }
+
+    /// A source made of one text, nothing moved (for tests and tools).
+    pub fn single(text: &str) -> Self {
+        Self::new(vec![SourceFile { shown: None, map: SourceMap::new(text) }], BTreeMap::new())
+    }
+
+    /// Where the assembled document's `pointer` came from.
+    pub fn place(&self, pointer: &str) -> Place {
+        let (file, original) = self.original(pointer);
+        let location = self.files.get(file).and_then(|f| f.map.locate(&original));
+        let file = self.files.get(file).and_then(|f| f.shown.clone());
+        Place { file, pointer: original, location }
+    }
+
+    /// A diagnostic about the assembled document's `pointer`, placed in the
+    /// user's files.
+    pub fn diagnostic(&self, mut d: Diagnostic) -> Diagnostic {
+        let place = self.place(&d.pointer);
+        d.pointer = place.pointer;
+        d.file = place.file;
+        d.location = place.location;
+        d
+    }
+
+    /// How docs name the place `pointer` came from: the pointer, prefixed by
+    /// its file when that is not the root file (`common.yaml#/Error`).
+    pub fn origin(&self, pointer: &str) -> String {
+        let (file, original) = self.original(pointer);
+        match self.files.get(file).and_then(|f| f.shown.as_deref()) {
+            Some(shown) => format!("{shown}{original}"),
+            None => original,
         }
-    });
-    attempt.unwrap_or_else(|_| {
-        let plain = if json {
-            serde_json::from_str::<serde_json::Value>(text).map(drop).map_err(|e| json_error(&e))
-        } else {
-            serde_yaml::from_str::<serde_yaml::Value>(text).map(drop).map_err(|e| yaml_error(&e))
-        };
-        Err(plain.err().unwrap_or_else(|| {
-            ("the document's structure is not valid OpenAPI (the parser gave up)".into(), None)
-        }))
-    })
-}
+    }
 
-fn json_error(e: &serde_json::Error) -> (String, Option<Location>) {
-    (e.to_string(), Some(Location { line: e.line(), column: e.column() }))
-}
-
-fn yaml_error(e: &serde_yaml::Error) -> (String, Option<Location>) {
-    (e.to_string(), e.location().map(|l| Location { line: l.line(), column: l.column() }))
-}
-
-/// Explains a parse failure, naming the version when that is the cause.
-fn not_openapi(text: &str, message: String) -> Diagnostic {
-    let head: String = text.chars().take(4096).collect();
-    let says = |key: &str| {
-        head.lines().any(|l| {
-            let l = l.trim_start_matches(['{', ' ', '\t']);
-            l.starts_with(&format!("{key}:")) || l.starts_with(&format!("\"{key}\""))
-        })
-    };
-    let version_31 = head.lines().any(|l| {
-        let l = l.trim_start_matches(['{', ' ', '\t']);
-        (l.starts_with("openapi:") || l.starts_with("\"openapi\"")) && l.contains("3.1")
-    });
-    let message = if version_31 {
-        format!(
-            "this is an OpenAPI 3.1 document; only 3.0 is supported, and this one uses \
-             3.1-only constructs: {message}"
-        )
-    } else if says("swagger") {
-        format!(
-            "this is a Swagger 2.0 document; only OpenAPI 3.0 is supported \
-             (convert it first, e.g. with swagger2openapi): {message}"
-        )
-    } else if !says("openapi") {
-        format!("this is not an OpenAPI document (no `openapi` field): {message}")
-    } else {
-        format!("invalid OpenAPI document: {message}")
-    };
-    Diagnostic::error("#", message)
+    /// The file index and pointer `pointer` came from: the longest moved
+    /// prefix decides, segment by segment.
+    fn original(&self, pointer: &str) -> (usize, String) {
+        let mut prefix = pointer;
+        loop {
+            if let Some((file, from)) = self.moves.get(prefix) {
+                return (*file, format!("{from}{}", &pointer[prefix.len()..]));
+            }
+            match prefix.rfind('/') {
+                Some(i) => prefix = &prefix[..i],
+                None => return (0, pointer.to_string()),
+            }
+        }
+    }
 }
 
 /// Finds where a JSON pointer's node sits in the source text, best effort:
@@ -117,11 +100,28 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn new(text: &str) -> Self {
+        Self::owned(text.to_string())
+    }
+
+    pub fn owned(text: String) -> Self {
         let json = text.trim_start_matches('\u{feff}').trim_start().starts_with('{');
-        Self { text: text.to_string(), json }
+        Self { text, json }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the text is JSON (its first non-blank character is `{`).
+    pub fn is_json(&self) -> bool {
+        self.json
     }
 
     pub fn locate(&self, pointer: &str) -> Option<Location> {
+        if pointer == "#" {
+            // The whole document starts where the text does.
+            return Some(Location { line: 1, column: 1 });
+        }
         let segments: Vec<String> = pointer
             .trim_start_matches('#')
             .split('/')
@@ -377,19 +377,24 @@ components: {}
     }
 
     #[test]
-    fn parse_errors_carry_position() {
-        let err = load("openapi: 3.0.0\ninfo: [\n").err().map(|d| d.location.is_some());
-        assert_eq!(err, Some(true));
-    }
-
-    #[test]
-    fn swagger_is_named() {
-        let err = load("swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n").err();
-        assert!(err.is_some_and(|d| d.message.contains("Swagger 2.0")));
-    }
-
-    #[test]
-    fn empty_is_an_error() {
-        assert!(load("  \n").is_err());
+    fn moved_subtrees_map_back_to_their_file_and_place() {
+        let root = SourceFile { shown: None, map: SourceMap::new("a:\n  b: 1\n") };
+        let other = SourceFile {
+            shown: Some("common.yaml".into()),
+            map: SourceMap::new("Error:\n  type: object\n"),
+        };
+        let moves = BTreeMap::from([(
+            "#/components/schemas/Error".to_string(),
+            (1, "#/Error".to_string()),
+        )]);
+        let sources = Sources::new(vec![root, other], moves);
+        let place = sources.place("#/components/schemas/Error/type");
+        assert_eq!(place.file.as_deref(), Some("common.yaml"));
+        assert_eq!(place.pointer, "#/Error/type");
+        assert_eq!(place.location, Some(Location { line: 2, column: 3 }));
+        // Not a segment boundary: `ErrorX` is not under `Error`.
+        assert_eq!(sources.place("#/components/schemas/ErrorX").file, None);
+        assert_eq!(sources.origin("#/components/schemas/Error"), "common.yaml#/Error");
+        assert_eq!(sources.place("#/a/b").location, Some(Location { line: 2, column: 3 }));
     }
 }
