@@ -93,9 +93,19 @@ impl Sources {
 /// Finds where a JSON pointer's node sits in the source text, best effort:
 /// block-style YAML and JSON are understood; inside flow-style YAML the
 /// deepest enclosing node that could be found is reported.
+///
+/// A large spec may have hundreds of diagnostics; each lookup reuses what
+/// earlier ones learnt (line starts, YAML line layouts, the keys of each
+/// JSON object), so the text is scanned about once in all.
 pub struct SourceMap {
     text: String,
     json: bool,
+    /// Byte offsets where lines start.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+    yaml: std::sync::OnceLock<Vec<Option<LineLayout>>>,
+    /// A JSON object's or array's offset → its children: key (for arrays,
+    /// the index) and the offset of the key (for arrays, of the item).
+    json_children: std::sync::Mutex<std::collections::HashMap<usize, Vec<(String, usize, usize)>>>,
 }
 
 impl SourceMap {
@@ -105,7 +115,13 @@ impl SourceMap {
 
     pub fn owned(text: String) -> Self {
         let json = text.trim_start_matches('\u{feff}').trim_start().starts_with('{');
-        Self { text, json }
+        Self {
+            text,
+            json,
+            line_starts: Default::default(),
+            yaml: Default::default(),
+            json_children: Default::default(),
+        }
     }
 
     pub fn text(&self) -> &str {
@@ -129,11 +145,134 @@ impl SourceMap {
             .map(|s| s.replace("~1", "/").replace("~0", "~"))
             .collect();
         if self.json {
-            locate_json(&self.text, &segments)
+            self.locate_json(&segments)
         } else {
-            locate_yaml(&self.text, &segments)
+            let layouts = self.yaml.get_or_init(|| yaml_layouts(&self.text));
+            let lines: Vec<Option<Line<'_>>> =
+                layouts.iter().map(|l| l.as_ref().map(|l| l.view(&self.text))).collect();
+            locate_yaml(&lines, &segments)
         }
     }
+
+    /// Line and column of a byte offset.
+    fn position(&self, offset: usize) -> Location {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+        });
+        let line = starts.partition_point(|&s| s <= offset);
+        let start = starts[line - 1];
+        let column = self.text.get(start..offset).map_or(0, |t| t.chars().count()) + 1;
+        Location { line, column }
+    }
+
+    /// Walks the JSON text along the pointer, one cached object at a time.
+    fn locate_json(&self, segments: &[String]) -> Option<Location> {
+        let bytes = self.text.as_bytes();
+        let mut pos = 0usize;
+        skip_ws(bytes, &mut pos);
+        let mut found = None;
+        for segment in segments {
+            let child = {
+                let mut cache = self.json_children.lock().unwrap_or_else(|e| e.into_inner());
+                if !cache.contains_key(&pos) {
+                    cache.insert(pos, json_children(bytes, pos)?);
+                }
+                cache
+                    .get(&pos)
+                    .and_then(|c| c.iter().find(|(k, ..)| k == segment).map(|(_, a, v)| (*a, *v)))
+            };
+            let Some((at, value)) = child else {
+                return found;
+            };
+            found = Some(self.position(at));
+            pos = value;
+        }
+        found
+    }
+}
+
+/// The children of the JSON object or array at `pos`: key (or index), the
+/// offset to report, and the offset of the value.
+fn json_children(bytes: &[u8], pos: usize) -> Option<Vec<(String, usize, usize)>> {
+    let mut pos = pos;
+    let mut out = Vec::new();
+    match bytes.get(pos)? {
+        b'{' => {
+            pos += 1;
+            loop {
+                skip_ws(bytes, &mut pos);
+                if bytes.get(pos)? == &b'}' {
+                    return Some(out);
+                }
+                let key_at = pos;
+                let key = read_string(bytes, &mut pos)?;
+                skip_ws(bytes, &mut pos);
+                pos += 1; // ':'
+                skip_ws(bytes, &mut pos);
+                out.push((key, key_at, pos));
+                skip_value(bytes, &mut pos)?;
+                skip_ws(bytes, &mut pos);
+                if bytes.get(pos)? == &b',' {
+                    pos += 1;
+                }
+            }
+        }
+        b'[' => {
+            pos += 1;
+            let mut i = 0;
+            loop {
+                skip_ws(bytes, &mut pos);
+                if bytes.get(pos)? == &b']' {
+                    return Some(out);
+                }
+                out.push((i.to_string(), pos, pos));
+                i += 1;
+                skip_value(bytes, &mut pos)?;
+                skip_ws(bytes, &mut pos);
+                if bytes.get(pos)? == &b',' {
+                    pos += 1;
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Where a YAML line's parts are, by byte offset (see [`Line`]).
+struct LineLayout {
+    indent: usize,
+    dash: bool,
+    key_col: usize,
+    content: (usize, usize),
+}
+
+impl LineLayout {
+    fn view<'t>(&self, text: &'t str) -> Line<'t> {
+        Line {
+            indent: self.indent,
+            dash: self.dash,
+            key_col: self.key_col,
+            content: &text[self.content.0..self.content.1],
+        }
+    }
+}
+
+fn yaml_layouts(text: &str) -> Vec<Option<LineLayout>> {
+    yaml_lines(text)
+        .into_iter()
+        .map(|line| {
+            line.map(|l| {
+                // `content` is a slice of `text`: its offset is the distance.
+                let from = l.content.as_ptr() as usize - text.as_ptr() as usize;
+                LineLayout {
+                    indent: l.indent,
+                    dash: l.dash,
+                    key_col: l.key_col,
+                    content: (from, from + l.content.len()),
+                }
+            })
+        })
+        .collect()
 }
 
 /// One YAML line's layout: where its content starts, past any `- ` markers.
@@ -173,12 +312,11 @@ enum Node {
     Item { line: usize, indent: usize },
 }
 
-fn locate_yaml(text: &str, segments: &[String]) -> Option<Location> {
-    let lines = yaml_lines(text);
+fn locate_yaml(lines: &[Option<Line<'_>>], segments: &[String]) -> Option<Location> {
     let mut node = Node::Root;
     let mut found = None;
     for segment in segments {
-        let Some(next) = yaml_child(&lines, node, segment) else { break };
+        let Some(next) = yaml_child(lines, node, segment) else { break };
         node = next;
         found = Some(match node {
             Node::Key { line, col } => Location { line: line + 1, column: col + 1 },
@@ -228,56 +366,6 @@ fn is_key(content: &str, key: &str) -> bool {
     })
 }
 
-/// Walks JSON text along the pointer without building a value.
-fn locate_json(text: &str, segments: &[String]) -> Option<Location> {
-    let bytes = text.as_bytes();
-    let mut pos = 0usize;
-    let mut found = None;
-    for segment in segments {
-        skip_ws(bytes, &mut pos);
-        match bytes.get(pos)? {
-            b'{' => {
-                pos += 1;
-                loop {
-                    skip_ws(bytes, &mut pos);
-                    if bytes.get(pos)? == &b'}' {
-                        return found;
-                    }
-                    let key_at = pos;
-                    let key = read_string(bytes, &mut pos)?;
-                    skip_ws(bytes, &mut pos);
-                    pos += 1; // ':'
-                    if &key == segment {
-                        found = Some(position(text, key_at));
-                        break;
-                    }
-                    skip_value(bytes, &mut pos)?;
-                    skip_ws(bytes, &mut pos);
-                    if bytes.get(pos)? == &b',' {
-                        pos += 1;
-                    }
-                }
-            }
-            b'[' => {
-                let n: usize = segment.parse().ok()?;
-                pos += 1;
-                for _ in 0..n {
-                    skip_value(bytes, &mut pos)?;
-                    skip_ws(bytes, &mut pos);
-                    if bytes.get(pos)? != &b',' {
-                        return found;
-                    }
-                    pos += 1;
-                }
-                skip_ws(bytes, &mut pos);
-                found = Some(position(text, pos));
-            }
-            _ => return found,
-        }
-    }
-    found
-}
-
 fn skip_ws(bytes: &[u8], pos: &mut usize) {
     while bytes.get(*pos).is_some_and(|b| b.is_ascii_whitespace()) {
         *pos += 1;
@@ -325,13 +413,6 @@ fn skip_value(bytes: &[u8], pos: &mut usize) -> Option<()> {
             return Some(());
         }
     }
-}
-
-fn position(text: &str, offset: usize) -> Location {
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Location { line, column }
 }
 
 #[cfg(test)]

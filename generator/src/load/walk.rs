@@ -125,6 +125,8 @@ pub(super) struct Walker<'f> {
     made: Vec<(String, Value)>,
     /// Objects being copied in, to stop reference cycles.
     copying: Vec<Target>,
+    /// Example references already reported as dangling.
+    missing_examples: HashSet<String>,
     out: Walked,
     // Where the walk is: the file and pointer the value came from, and the
     // pointer it has in the assembled document.
@@ -153,6 +155,7 @@ impl<'f> Walker<'f> {
             queue: VecDeque::new(),
             made: Vec::new(),
             copying: Vec::new(),
+            missing_examples: HashSet::new(),
             out: Walked::default(),
             file: ROOT,
             src: "#".into(),
@@ -338,9 +341,14 @@ impl<'f> Walker<'f> {
         };
         let target = match self.resolve(&reference) {
             Ok(t) => t,
-            // Examples are documentation; a broken one costs nothing else.
+            // Examples are documentation; a broken one costs nothing else,
+            // and is reported at the first place that uses it.
             Err(message) if kind == Kind::Example => {
-                self.warn(format!("{message}; the example is left out"));
+                if self.missing_examples.insert(reference) {
+                    self.warn(format!(
+                        "{message}; the example is left out here and wherever else it is used"
+                    ));
+                }
                 return false;
             }
             Err(message) => {
