@@ -103,10 +103,14 @@ pub struct SourceMap {
     /// Byte offsets where lines start.
     line_starts: std::sync::OnceLock<Vec<usize>>,
     yaml: std::sync::OnceLock<Vec<Option<LineLayout>>>,
-    /// A JSON object's or array's offset → its children: key (for arrays,
-    /// the index) and the offset of the key (for arrays, of the item).
-    json_children: std::sync::Mutex<std::collections::HashMap<usize, Vec<(String, usize, usize)>>>,
+    /// A JSON object's or array's offset → its children.
+    json_children: std::sync::Mutex<std::collections::HashMap<usize, Vec<Child>>>,
 }
+
+/// A child of a JSON object or array: its key (for arrays, the index), the
+/// offset to report (the key's; for arrays, the item's), and the offset of
+/// its value.
+type Child = (String, usize, usize);
 
 impl SourceMap {
     pub fn new(text: &str) -> Self {
@@ -193,7 +197,7 @@ impl SourceMap {
 
 /// The children of the JSON object or array at `pos`: key (or index), the
 /// offset to report, and the offset of the value.
-fn json_children(bytes: &[u8], pos: usize) -> Option<Vec<(String, usize, usize)>> {
+fn json_children(bytes: &[u8], pos: usize) -> Option<Vec<Child>> {
     let mut pos = pos;
     let mut out = Vec::new();
     match bytes.get(pos)? {
