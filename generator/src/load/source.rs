@@ -178,12 +178,13 @@ impl SourceMap {
         for segment in segments {
             let child = {
                 let mut cache = self.json_children.lock().unwrap_or_else(|e| e.into_inner());
-                if !cache.contains_key(&pos) {
-                    cache.insert(pos, json_children(bytes, pos)?);
-                }
-                cache
-                    .get(&pos)
-                    .and_then(|c| c.iter().find(|(k, ..)| k == segment).map(|(_, a, v)| (*a, *v)))
+                let children = match cache.entry(pos) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(json_children(bytes, pos)?)
+                    }
+                };
+                children.iter().find(|(k, ..)| k == segment).map(|(_, a, v)| (*a, *v))
             };
             let Some((at, value)) = child else {
                 return found;
