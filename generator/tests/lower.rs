@@ -293,3 +293,87 @@ fn multipart_parts_follow_their_schemas_and_shapeless_forms_degrade_to_bytes() {
     // Structured items go as one JSON part holding the whole list.
     assert!(matches!(parts[2], ("shape", false, PartKind::Json(TypeRef::List(_)))));
 }
+
+const WEBHOOKS_ONLY: &str = r#"
+openapi: 3.1.0
+info: {title: Events, version: '1', summary: Only events.}
+webhooks:
+  orderPlaced:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [kind, at]
+              properties:
+                kind: {const: order.placed}
+                at: {type: array, prefixItems: [{type: integer}, {type: string}], maxItems: 2}
+                note: {type: strnig}
+      responses: {'200': {description: ok}}
+"#;
+
+#[test]
+fn a_document_without_paths_lowers_its_webhook_payloads() {
+    let (api, diags) = lower_yaml(WEBHOOKS_ONLY);
+    assert!(api.groups.is_empty());
+    assert_eq!(api.summary.as_deref(), Some("Only events."));
+    let [hook] = api.webhooks.as_slice() else { panic!("one webhook: {:?}", api.webhooks) };
+    assert_eq!(hook.name, "orderPlaced");
+    let Some(BodyKind::Json(TypeRef::Named(payload))) = hook.payload.as_ref().map(|p| &p.kind)
+    else {
+        panic!("a JSON payload")
+    };
+    assert_eq!(payload, "OrderPlacedPayload");
+    assert_eq!(api.webhooks_sending("OrderPlacedPayload").count(), 1);
+    let Some(TypeKind::Struct(s)) = api.type_def(payload).map(|t| &t.kind) else {
+        panic!("a struct")
+    };
+    // `const` is a one-value enum that constructors set; the tuple is one.
+    let (name, variant) = api.constant(&s.fields[0].ty).expect("a constant");
+    assert_eq!((name, variant.wire.as_str()), ("OrderPlacedPayloadKind", "order.placed"));
+    let Some(TypeKind::Tuple(items)) = api.type_def("OrderPlacedPayloadAt").map(|t| &t.kind) else {
+        panic!("a tuple")
+    };
+    let types: Vec<&TypeRef> = items.iter().map(|i| &i.ty).collect();
+    assert_eq!(types, [&TypeRef::Integer(IntWidth::I64), &TypeRef::String]);
+    // An unknown type is an error, placed at its `type`.
+    let error = diags.iter().find(|d| d.severity == Severity::Error).expect("an error");
+    assert!(error.message.contains("unknown type `strnig`"), "{}", error.message);
+    assert_eq!(error.location.map(|l| l.line), Some(16));
+}
+
+#[test]
+fn a_one_value_enum_is_not_a_constant() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Kind: {type: string, enum: [only]}\n";
+    let (api, _) = lower_yaml(spec);
+    assert!(api.constant(&TypeRef::Named("Kind".into())).is_none());
+}
+
+#[test]
+fn swagger_2_reads_as_its_openapi_3_conversion() {
+    let spec = r#"
+swagger: '2.0'
+info: {title: t, version: '1'}
+host: api.example.com
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: ids, in: query, type: array, items: {type: integer}}
+      responses:
+        '200': {description: ok, schema: {type: array, items: {$ref: '#/definitions/Thing'}}}
+definitions:
+  Thing: {type: object, properties: {name: {type: string, x-nullable: true}}}
+"#;
+    let (api, diags) = lower_yaml(spec);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(api.base_url, "https://api.example.com");
+    let list = op(&api, "list_things");
+    assert_eq!(list.params[0].style, QueryStyle::Form { explode: false });
+    let Some(TypeKind::Struct(thing)) = api.type_def("Thing").map(|t| &t.kind) else {
+        panic!("a struct")
+    };
+    assert!(thing.fields[0].nullable);
+}

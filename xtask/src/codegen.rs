@@ -38,6 +38,7 @@ const OWNED_DIRS: &[&str] = &["src", "docs"];
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut check = false;
     let mut allow_errors = false;
+    let mut reference_root = None;
     let mut spec = None;
     let mut out = None;
     let mut name = None;
@@ -47,6 +48,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match arg.as_str() {
             "--check" => check = true,
             "--allow-errors" => allow_errors = true,
+            "--reference-root" => reference_root = Some(PathBuf::from(value("--reference-root")?)),
             "--spec" => spec = Some(value("--spec")?),
             "--out" => out = Some(value("--out")?),
             "--name" => name = Some(value("--name")?),
@@ -55,7 +57,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     match (spec, out) {
         (None, None) => committed(check, allow_errors),
-        (Some(spec), Some(out)) => standalone(&spec, Path::new(&out), name, check, allow_errors),
+        (Some(spec), Some(out)) => {
+            let options = Options { check, allow_errors, reference_root };
+            standalone(&spec, Path::new(&out), name, options)
+        }
         _ => Err("--spec and --out go together".to_string()),
     }
 }
@@ -83,13 +88,20 @@ fn committed(check: bool, allow_errors: bool) -> Result<(), String> {
     write(&out, &generated.files)
 }
 
+/// How a standalone crate is generated.
+struct Options {
+    check: bool,
+    allow_errors: bool,
+    reference_root: Option<PathBuf>,
+}
+
 fn standalone(
     spec: &str,
     out: &Path,
     name: Option<String>,
-    check: bool,
-    allow_errors: bool,
+    options: Options,
 ) -> Result<(), String> {
+    let Options { check, allow_errors, reference_root } = options;
     let spec_path = PathBuf::from(spec);
     let name = name.unwrap_or_else(|| {
         let stem = spec_path.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
@@ -98,6 +110,7 @@ fn standalone(
     let mut settings = Settings::new(name);
     settings.regenerate_with = format!("`cargo xtask codegen --spec {spec}`");
     settings.allow_errors = allow_errors;
+    settings.reference_root = reference_root;
     let generated = generate(&spec_path, spec, &settings)?;
     if check {
         let stale = diff(out, &generated.files)?;

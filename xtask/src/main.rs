@@ -70,6 +70,9 @@ usage:
                                       references to other files are followed)
   cargo xtask codegen ... --allow-errors
                                       write the crate even if the spec has errors
+  cargo xtask codegen --spec ... --reference-root DIR
+                                      let references read files under DIR (default:
+                                      the spec's own folder)
   cargo xtask test                    run every check and test (what CI runs)
   cargo xtask e2e                     only the end-to-end tests against Prism
   cargo xtask bench [--quick|--smoke] generation, compile and per-request timings

@@ -165,7 +165,7 @@ impl Files {
             if !path.starts_with(root) {
                 return Err(format!(
                     "reference `{reference}` leads to `{}`, outside the folder references may \
-                     read (`{}`); set the reference root to a folder that holds both",
+                     read (`{}`); set the reference root (`--reference-root`, `Settings::reference_root`) to a folder that holds both",
                     self.show(path),
                     self.show(root)
                 ));
