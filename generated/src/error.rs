@@ -56,6 +56,79 @@ impl<T> ApiResponse<T> {
     }
 }
 
+/// A response with a status the spec documents as an error for the
+/// operation: status, headers, the body as received, and the body decoded
+/// as documented when it matches. A body that does not match (or is empty
+/// where the spec promised JSON) never hides the status: the typed error
+/// still arrives, with [`body`](Self::body) `None` and the reason in
+/// [`decode_error`](Self::decode_error).
+#[derive(Debug, Clone)]
+pub struct ErrorResponse<T> {
+    status: StatusCode,
+    headers: Box<HeaderMap>,
+    text: String,
+    body: Result<T, String>,
+}
+
+impl<T> ErrorResponse<T> {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, text: String, body: Result<T, String>) -> Self {
+        Self { status, headers: Box::new(headers), text, body }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body as received (invalid UTF-8 replaced).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The body decoded as the spec documents it, if it matched.
+    pub fn body(&self) -> Option<&T> {
+        self.body.as_ref().ok()
+    }
+
+    /// Takes the decoded body, if it matched.
+    pub fn into_body(self) -> Option<T> {
+        self.body.ok()
+    }
+
+    /// Why the body did not decode, if it did not.
+    pub fn decode_error(&self) -> Option<&str> {
+        self.body.as_ref().err().map(String::as_str)
+    }
+
+    /// Status, headers and body text, whatever the body's type.
+    pub fn parts(&self) -> ResponseParts<'_> {
+        ResponseParts { status: self.status, headers: &self.headers, text: &self.text }
+    }
+}
+
+/// Status, headers and body text of a response, whatever its operation.
+#[derive(Debug, Clone, Copy)]
+pub struct ResponseParts<'a> {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: &'a HeaderMap,
+    /// The body as received (invalid UTF-8 replaced).
+    pub text: &'a str,
+}
+
+/// What every operation's error enum can tell, whatever the operation: the
+/// response behind the documented error.
+pub trait ApiError: std::error::Error + Send + Sync + 'static {
+    /// Status, headers and body text of the response.
+    fn response(&self) -> ResponseParts<'_>;
+}
+
 /// Why a call failed.
 ///
 /// `E` is the operation's own enum of the error statuses its spec documents;
@@ -75,22 +148,22 @@ pub enum Error<E> {
         /// The response, with its body as text.
         response: ApiResponse<String>,
     },
-    /// The body did not match the documented schema.
-    #[error("{operation}: the {status} response does not match its schema: {source}; body: {excerpt}")]
+    /// A success body did not match the documented schema. (An error
+    /// status the spec documents arrives as [`Error::Api`] whatever its
+    /// body.)
+    #[error("{operation}: the {} response does not match its schema; body: {}", response.status(), excerpt(response.body()))]
     Decode {
         /// The operation's id in the spec.
         operation: &'static str,
-        /// The status of the response.
-        status: StatusCode,
         /// What serde found wrong.
         #[source]
         source: serde_json::Error,
-        /// The start of the body, for diagnosis.
-        excerpt: String,
+        /// The response, with its body as text.
+        response: ApiResponse<String>,
     },
     /// The request could not be sent or the response not received
     /// (connection, TLS, timeout).
-    #[error("{operation}: {method} {url}: request failed: {source}")]
+    #[error("{operation}: {method} {url}: {}", failure(source))]
     Transport {
         /// The operation's id in the spec.
         operation: &'static str,
@@ -113,24 +186,145 @@ pub enum Error<E> {
     },
 }
 
-impl<E> Error<E> {
-    /// The HTTP status, when the server answered and the answer was not
-    /// one of the operation's documented errors.
+impl<E: ApiError> Error<E> {
+    /// The HTTP status, whenever the server answered.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::UnexpectedStatus { response, .. } => Some(response.status()),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Api(e) => Some(e.response().status),
+            Error::UnexpectedStatus { response, .. } | Error::Decode { response, .. } => {
+                Some(response.status())
+            }
             Error::Transport { source, .. } => source.status(),
-            Error::Api(_) | Error::InvalidRequest { .. } => None,
+            Error::InvalidRequest { .. } => None,
         }
     }
 
+    /// Status, headers and body text, whenever the server answered.
+    pub fn response(&self) -> Option<ResponseParts<'_>> {
+        match self {
+            Error::Api(e) => Some(e.response()),
+            Error::UnexpectedStatus { response, .. } | Error::Decode { response, .. } => {
+                Some(ResponseParts { status: response.status(), headers: response.headers(), text: response.body() })
+            }
+            Error::Transport { .. } | Error::InvalidRequest { .. } => None,
+        }
+    }
+}
+
+impl<E> Error<E> {
     /// The operation's documented error, if that is what this is.
     pub fn api(&self) -> Option<&E> {
         match self {
             Error::Api(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+/// Any operation's error without the operation's own type: every
+/// `Error<E>` converts into it with `?`, so an application calling many
+/// operations needs one error type, not one `From` per operation.
+#[derive(Debug)]
+pub struct AnyError(Error<Documented>);
+
+/// A documented error status of some operation: its message and response.
+#[derive(Debug, Clone)]
+pub struct Documented {
+    message: String,
+    status: StatusCode,
+    headers: Box<HeaderMap>,
+    text: String,
+}
+
+impl fmt::Display for Documented {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Documented {}
+
+impl ApiError for Documented {
+    fn response(&self) -> ResponseParts<'_> {
+        ResponseParts { status: self.status, headers: &self.headers, text: &self.text }
+    }
+}
+
+impl<E: ApiError> From<Error<E>> for AnyError {
+    fn from(e: Error<E>) -> Self {
+        AnyError(match e {
+            Error::Api(api) => {
+                let parts = api.response();
+                Error::Api(Documented {
+                    message: api.to_string(),
+                    status: parts.status,
+                    headers: Box::new(parts.headers.clone()),
+                    text: parts.text.to_string(),
+                })
+            }
+            Error::UnexpectedStatus { operation, response } => {
+                Error::UnexpectedStatus { operation, response }
+            }
+            Error::Decode { operation, source, response } => {
+                Error::Decode { operation, source, response }
+            }
+            Error::Transport { operation, method, url, source } => {
+                Error::Transport { operation, method, url, source }
+            }
+            Error::InvalidRequest { operation, reason } => {
+                Error::InvalidRequest { operation, reason }
+            }
+        })
+    }
+}
+
+impl AnyError {
+    /// The HTTP status, whenever the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.0.status()
+    }
+
+    /// Status, headers and body text, whenever the server answered.
+    pub fn response(&self) -> Option<ResponseParts<'_>> {
+        self.0.response()
+    }
+
+    /// The error, with documented errors as [`Documented`].
+    pub fn error(&self) -> &Error<Documented> {
+        &self.0
+    }
+
+    /// Takes the error.
+    pub fn into_error(self) -> Error<Documented> {
+        self.0
+    }
+}
+
+impl fmt::Display for AnyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for AnyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.0)
+    }
+}
+
+/// What went wrong on the way, said without repeating the source error
+/// (which callers reach through `source()`).
+fn failure(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_redirect() {
+        "too many redirects"
+    } else if e.is_body() || e.is_decode() {
+        "failed while reading the response body"
+    } else {
+        "request failed"
     }
 }
 

@@ -27,6 +27,8 @@ pub use client::{
     DEFAULT_TIMEOUT,
 };
 
-pub use error::{ApiResponse, Error};
+pub use error::{
+    AnyError, ApiError, ApiResponse, Documented, Error, ErrorResponse, ResponseParts,
+};
 
 pub use runtime::{RequestHook, RetryPolicy};

@@ -82,7 +82,7 @@ async fn create_user_conflict_is_a_typed_error() {
     match err {
         Error::Api(users::CreateUserError::Conflict(response)) => {
             assert_eq!(response.status().as_u16(), 409);
-            assert_eq!(response.body(), "user exists");
+            assert_eq!(response.text(), "user exists");
         }
         other => panic!("expected the documented 409, got {other:?}"),
     }

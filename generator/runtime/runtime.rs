@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::Client;
-use crate::error::{ApiResponse, Error, excerpt};
+use crate::error::{ApiResponse, Error, ErrorResponse};
 
 /// Everything but RFC 3986 unreserved characters is escaped in a path
 /// segment, so a value can never reach into another segment.
@@ -733,7 +733,7 @@ fn redacted(url: &url::Url) -> String {
 pub(crate) enum Failure {
     Invalid { operation: &'static str, reason: String },
     Transport { operation: &'static str, method: Method, url: String, source: reqwest::Error },
-    Decode { operation: &'static str, status: StatusCode, source: serde_json::Error, excerpt: String },
+    Decode { operation: &'static str, source: serde_json::Error, response: ApiResponse<String> },
 }
 
 impl<E> From<Failure> for Error<E> {
@@ -743,8 +743,8 @@ impl<E> From<Failure> for Error<E> {
             Failure::Transport { operation, method, url, source } => {
                 Error::Transport { operation, method, url, source }
             }
-            Failure::Decode { operation, status, source, excerpt } => {
-                Error::Decode { operation, status, source, excerpt }
+            Failure::Decode { operation, source, response } => {
+                Error::Decode { operation, source, response }
             }
         }
     }
@@ -766,12 +766,7 @@ impl Response {
     pub(crate) fn json<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Failure> {
         match serde_json::from_slice(&self.body) {
             Ok(value) => Ok(ApiResponse::new(self.status, self.headers, value)),
-            Err(source) => Err(Failure::Decode {
-                operation: self.operation,
-                status: self.status,
-                source,
-                excerpt: excerpt(&String::from_utf8_lossy(&self.body)).to_string(),
-            }),
+            Err(source) => Err(Failure::Decode { operation: self.operation, source, response: self.text() }),
         }
     }
 
@@ -786,6 +781,31 @@ impl Response {
 
     pub(crate) fn empty(self) -> ApiResponse<()> {
         ApiResponse::new(self.status, self.headers, ())
+    }
+
+    /// A documented error status: typed whatever the body holds.
+    pub(crate) fn error_json<T: DeserializeOwned>(self) -> ErrorResponse<T> {
+        let body = serde_json::from_slice(&self.body).map_err(|e| e.to_string());
+        self.error(body)
+    }
+
+    pub(crate) fn error_text(self) -> ErrorResponse<String> {
+        let text = String::from_utf8_lossy(&self.body).into_owned();
+        self.error(Ok(text))
+    }
+
+    pub(crate) fn error_bytes(self) -> ErrorResponse<bytes::Bytes> {
+        let bytes = self.body.clone();
+        self.error(Ok(bytes))
+    }
+
+    pub(crate) fn error_empty(self) -> ErrorResponse<()> {
+        self.error(Ok(()))
+    }
+
+    fn error<T>(self, body: Result<T, String>) -> ErrorResponse<T> {
+        let text = String::from_utf8_lossy(&self.body).into_owned();
+        ErrorResponse::new(self.status, self.headers, text, body)
     }
 
     /// The error for a status the spec does not document.

@@ -1839,6 +1839,12 @@ impl std::fmt::Display for BulkUpdateMetadataError {
 
 impl std::error::Error for BulkUpdateMetadataError {}
 
+impl crate::ApiError for BulkUpdateMetadataError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `create_challenge_method`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1896,6 +1902,12 @@ impl std::fmt::Display for CreateChallengeMethodError {
 
 impl std::error::Error for CreateChallengeMethodError {}
 
+impl crate::ApiError for CreateChallengeMethodError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `create_service_account`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1946,6 +1958,12 @@ impl std::fmt::Display for CreateServiceAccountError {
 }
 
 impl std::error::Error for CreateServiceAccountError {}
+
+impl crate::ApiError for CreateServiceAccountError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
 
 /// Builder for `create_upstream_user_identity`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2004,6 +2022,12 @@ impl std::fmt::Display for CreateUpstreamUserIdentityError {
 
 impl std::error::Error for CreateUpstreamUserIdentityError {}
 
+impl crate::ApiError for CreateUpstreamUserIdentityError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `create_user`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2031,7 +2055,7 @@ impl CreateUser<'_> {
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
-            409 => Err(Error::Api(CreateUserError::Conflict(response.text()))),
+            409 => Err(Error::Api(CreateUserError::Conflict(response.error_empty()))),
             _ => Err(response.unexpected()),
         }
     }
@@ -2042,7 +2066,7 @@ impl CreateUser<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum CreateUserError {
     /// `409`: User already exists
-    Conflict(ApiResponse<String>),
+    Conflict(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for CreateUserError {
@@ -2058,6 +2082,14 @@ impl std::fmt::Display for CreateUserError {
 }
 
 impl std::error::Error for CreateUserError {}
+
+impl crate::ApiError for CreateUserError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::Conflict(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `create_user_identity_update`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2116,6 +2148,12 @@ impl std::fmt::Display for CreateUserIdentityUpdateError {
 
 impl std::error::Error for CreateUserIdentityUpdateError {}
 
+impl crate::ApiError for CreateUserIdentityUpdateError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `create_user_metadata`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2167,6 +2205,12 @@ impl std::fmt::Display for CreateUserMetadataError {
 
 impl std::error::Error for CreateUserMetadataError {}
 
+impl crate::ApiError for CreateUserMetadataError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `create_user_request`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2214,6 +2258,12 @@ impl std::fmt::Display for CreateUserRequestError {
 
 impl std::error::Error for CreateUserRequestError {}
 
+impl crate::ApiError for CreateUserRequestError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `delete_challenge_method`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2247,7 +2297,13 @@ impl DeleteChallengeMethod<'_> {
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
-            404 => Err(Error::Api(DeleteChallengeMethodError::NotFound(response.text()))),
+            404 => {
+                Err(
+                    Error::Api(
+                        DeleteChallengeMethodError::NotFound(response.error_empty()),
+                    ),
+                )
+            }
             _ => Err(response.unexpected()),
         }
     }
@@ -2258,7 +2314,7 @@ impl DeleteChallengeMethod<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum DeleteChallengeMethodError {
     /// `404`: Challenge method does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for DeleteChallengeMethodError {
@@ -2276,6 +2332,14 @@ impl std::fmt::Display for DeleteChallengeMethodError {
 }
 
 impl std::error::Error for DeleteChallengeMethodError {}
+
+impl crate::ApiError for DeleteChallengeMethodError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `delete_service_account`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2319,7 +2383,13 @@ impl DeleteServiceAccount<'_> {
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
-            404 => Err(Error::Api(DeleteServiceAccountError::NotFound(response.text()))),
+            404 => {
+                Err(
+                    Error::Api(
+                        DeleteServiceAccountError::NotFound(response.error_empty()),
+                    ),
+                )
+            }
             _ => Err(response.unexpected()),
         }
     }
@@ -2330,7 +2400,7 @@ impl DeleteServiceAccount<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum DeleteServiceAccountError {
     /// `404`: service account does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for DeleteServiceAccountError {
@@ -2348,6 +2418,14 @@ impl std::fmt::Display for DeleteServiceAccountError {
 }
 
 impl std::error::Error for DeleteServiceAccountError {}
+
+impl crate::ApiError for DeleteServiceAccountError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `delete_upstream_user_identity`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2385,7 +2463,7 @@ impl DeleteUpstreamUserIdentity<'_> {
             404 => {
                 Err(
                     Error::Api(
-                        DeleteUpstreamUserIdentityError::NotFound(response.text()),
+                        DeleteUpstreamUserIdentityError::NotFound(response.error_empty()),
                     ),
                 )
             }
@@ -2399,7 +2477,7 @@ impl DeleteUpstreamUserIdentity<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum DeleteUpstreamUserIdentityError {
     /// `404`: Upstream user identity does not exist.
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for DeleteUpstreamUserIdentityError {
@@ -2417,6 +2495,14 @@ impl std::fmt::Display for DeleteUpstreamUserIdentityError {
 }
 
 impl std::error::Error for DeleteUpstreamUserIdentityError {}
+
+impl crate::ApiError for DeleteUpstreamUserIdentityError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `delete_user`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2447,7 +2533,7 @@ impl DeleteUser<'_> {
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
-            404 => Err(Error::Api(DeleteUserError::NotFound(response.text()))),
+            404 => Err(Error::Api(DeleteUserError::NotFound(response.error_empty()))),
             _ => Err(response.unexpected()),
         }
     }
@@ -2458,7 +2544,7 @@ impl DeleteUser<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum DeleteUserError {
     /// `404`: User does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for DeleteUserError {
@@ -2474,6 +2560,14 @@ impl std::fmt::Display for DeleteUserError {
 }
 
 impl std::error::Error for DeleteUserError {}
+
+impl crate::ApiError for DeleteUserError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `delete_user_metadata`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2529,7 +2623,11 @@ impl DeleteUserMetadata<'_> {
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
-            404 => Err(Error::Api(DeleteUserMetadataError::NotFound(response.text()))),
+            404 => {
+                Err(
+                    Error::Api(DeleteUserMetadataError::NotFound(response.error_empty())),
+                )
+            }
             _ => Err(response.unexpected()),
         }
     }
@@ -2540,7 +2638,7 @@ impl DeleteUserMetadata<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum DeleteUserMetadataError {
     /// `404`: User metadata entry does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for DeleteUserMetadataError {
@@ -2558,6 +2656,14 @@ impl std::fmt::Display for DeleteUserMetadataError {
 }
 
 impl std::error::Error for DeleteUserMetadataError {}
+
+impl crate::ApiError for DeleteUserMetadataError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `delete_user_request`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2613,7 +2719,9 @@ impl DeleteUserRequest<'_> {
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
-            404 => Err(Error::Api(DeleteUserRequestError::NotFound(response.text()))),
+            404 => {
+                Err(Error::Api(DeleteUserRequestError::NotFound(response.error_empty())))
+            }
             _ => Err(response.unexpected()),
         }
     }
@@ -2624,7 +2732,7 @@ impl DeleteUserRequest<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum DeleteUserRequestError {
     /// `404`: User request does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for DeleteUserRequestError {
@@ -2641,6 +2749,14 @@ impl std::fmt::Display for DeleteUserRequestError {
 }
 
 impl std::error::Error for DeleteUserRequestError {}
+
+impl crate::ApiError for DeleteUserRequestError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `get_challenge_method`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2677,7 +2793,11 @@ impl GetChallengeMethod<'_> {
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
-            404 => Err(Error::Api(GetChallengeMethodError::NotFound(response.text()))),
+            404 => {
+                Err(
+                    Error::Api(GetChallengeMethodError::NotFound(response.error_empty())),
+                )
+            }
             _ => Err(response.unexpected()),
         }
     }
@@ -2688,7 +2808,7 @@ impl GetChallengeMethod<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum GetChallengeMethodError {
     /// `404`: Challenge method does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for GetChallengeMethodError {
@@ -2706,6 +2826,14 @@ impl std::fmt::Display for GetChallengeMethodError {
 }
 
 impl std::error::Error for GetChallengeMethodError {}
+
+impl crate::ApiError for GetChallengeMethodError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `get_service_account`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2748,7 +2876,9 @@ impl GetServiceAccount<'_> {
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
-            404 => Err(Error::Api(GetServiceAccountError::NotFound(response.text()))),
+            404 => {
+                Err(Error::Api(GetServiceAccountError::NotFound(response.error_empty())))
+            }
             _ => Err(response.unexpected()),
         }
     }
@@ -2759,7 +2889,7 @@ impl GetServiceAccount<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum GetServiceAccountError {
     /// `404`: service account does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for GetServiceAccountError {
@@ -2776,6 +2906,14 @@ impl std::fmt::Display for GetServiceAccountError {
 }
 
 impl std::error::Error for GetServiceAccountError {}
+
+impl crate::ApiError for GetServiceAccountError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `get_upstream_user_identity`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2817,7 +2955,11 @@ impl GetUpstreamUserIdentity<'_> {
         match response.status() {
             200 => Ok(response.json()?),
             404 => {
-                Err(Error::Api(GetUpstreamUserIdentityError::NotFound(response.text())))
+                Err(
+                    Error::Api(
+                        GetUpstreamUserIdentityError::NotFound(response.error_empty()),
+                    ),
+                )
             }
             _ => Err(response.unexpected()),
         }
@@ -2829,7 +2971,7 @@ impl GetUpstreamUserIdentity<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum GetUpstreamUserIdentityError {
     /// `404`: Upstream user identity does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for GetUpstreamUserIdentityError {
@@ -2847,6 +2989,14 @@ impl std::fmt::Display for GetUpstreamUserIdentityError {
 }
 
 impl std::error::Error for GetUpstreamUserIdentityError {}
+
+impl crate::ApiError for GetUpstreamUserIdentityError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `get_user`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2887,7 +3037,7 @@ impl GetUser<'_> {
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
-            404 => Err(Error::Api(GetUserError::NotFound(response.text()))),
+            404 => Err(Error::Api(GetUserError::NotFound(response.error_empty()))),
             _ => Err(response.unexpected()),
         }
     }
@@ -2898,7 +3048,7 @@ impl GetUser<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum GetUserError {
     /// `404`: User does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for GetUserError {
@@ -2912,6 +3062,14 @@ impl std::fmt::Display for GetUserError {
 }
 
 impl std::error::Error for GetUserError {}
+
+impl crate::ApiError for GetUserError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `get_user_metadata`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -2966,7 +3124,9 @@ impl GetUserMetadata<'_> {
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
-            404 => Err(Error::Api(GetUserMetadataError::NotFound(response.text()))),
+            404 => {
+                Err(Error::Api(GetUserMetadataError::NotFound(response.error_empty())))
+            }
             _ => Err(response.unexpected()),
         }
     }
@@ -2977,7 +3137,7 @@ impl GetUserMetadata<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum GetUserMetadataError {
     /// `404`: User metadata entry does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for GetUserMetadataError {
@@ -2995,6 +3155,14 @@ impl std::fmt::Display for GetUserMetadataError {
 }
 
 impl std::error::Error for GetUserMetadataError {}
+
+impl crate::ApiError for GetUserMetadataError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `get_user_request`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3049,7 +3217,7 @@ impl GetUserRequest<'_> {
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
-            404 => Err(Error::Api(GetUserRequestError::NotFound(response.text()))),
+            404 => Err(Error::Api(GetUserRequestError::NotFound(response.error_empty()))),
             _ => Err(response.unexpected()),
         }
     }
@@ -3060,7 +3228,7 @@ impl GetUserRequest<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum GetUserRequestError {
     /// `404`: User request does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for GetUserRequestError {
@@ -3077,6 +3245,14 @@ impl std::fmt::Display for GetUserRequestError {
 }
 
 impl std::error::Error for GetUserRequestError {}
+
+impl crate::ApiError for GetUserRequestError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `list_access_requests`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3200,6 +3376,12 @@ impl std::fmt::Display for ListAccessRequestsError {
 
 impl std::error::Error for ListAccessRequestsError {}
 
+impl crate::ApiError for ListAccessRequestsError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `list_all_resource_permissions`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3260,6 +3442,12 @@ impl std::fmt::Display for ListAllResourcePermissionsError {
 
 impl std::error::Error for ListAllResourcePermissionsError {}
 
+impl crate::ApiError for ListAllResourcePermissionsError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `list_all_user_orgs`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3302,7 +3490,9 @@ impl ListAllUserOrgs<'_> {
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
-            404 => Err(Error::Api(ListAllUserOrgsError::NotFound(response.text()))),
+            404 => {
+                Err(Error::Api(ListAllUserOrgsError::NotFound(response.error_empty())))
+            }
             _ => Err(response.unexpected()),
         }
     }
@@ -3313,7 +3503,7 @@ impl ListAllUserOrgs<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum ListAllUserOrgsError {
     /// `404`: User does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for ListAllUserOrgsError {
@@ -3330,6 +3520,14 @@ impl std::fmt::Display for ListAllUserOrgsError {
 }
 
 impl std::error::Error for ListAllUserOrgsError {}
+
+impl crate::ApiError for ListAllUserOrgsError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `list_all_user_roles`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3388,6 +3586,12 @@ impl std::fmt::Display for ListAllUserRolesError {
 }
 
 impl std::error::Error for ListAllUserRolesError {}
+
+impl crate::ApiError for ListAllUserRolesError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
 
 /// Builder for `list_challenge_methods`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3491,6 +3695,12 @@ impl std::fmt::Display for ListChallengeMethodsError {
 }
 
 impl std::error::Error for ListChallengeMethodsError {}
+
+impl crate::ApiError for ListChallengeMethodsError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
 
 /// Builder for `list_combined_user_details`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -3736,6 +3946,12 @@ impl std::fmt::Display for ListCombinedUserDetailsError {
 
 impl std::error::Error for ListCombinedUserDetailsError {}
 
+impl crate::ApiError for ListCombinedUserDetailsError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `list_org_user_roles`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3832,6 +4048,12 @@ impl std::fmt::Display for ListOrgUserRolesError {
 
 impl std::error::Error for ListOrgUserRolesError {}
 
+impl crate::ApiError for ListOrgUserRolesError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `list_service_accounts`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3920,6 +4142,12 @@ impl std::fmt::Display for ListServiceAccountsError {
 
 impl std::error::Error for ListServiceAccountsError {}
 
+impl crate::ApiError for ListServiceAccountsError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `list_upstream_user_identities`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3989,6 +4217,12 @@ impl std::fmt::Display for ListUpstreamUserIdentitiesError {
 }
 
 impl std::error::Error for ListUpstreamUserIdentitiesError {}
+
+impl crate::ApiError for ListUpstreamUserIdentitiesError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
 
 /// Builder for `list_user_application_access_info`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -4061,6 +4295,12 @@ impl std::fmt::Display for ListUserApplicationAccessInfoError {
 
 impl std::error::Error for ListUserApplicationAccessInfoError {}
 
+impl crate::ApiError for ListUserApplicationAccessInfoError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `list_user_file_share_access_info`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4132,6 +4372,12 @@ impl std::fmt::Display for ListUserFileShareAccessInfoError {
 
 impl std::error::Error for ListUserFileShareAccessInfoError {}
 
+impl crate::ApiError for ListUserFileShareAccessInfoError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `list_user_guids`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4191,6 +4437,12 @@ impl std::fmt::Display for ListUserGuidsError {
 }
 
 impl std::error::Error for ListUserGuidsError {}
+
+impl crate::ApiError for ListUserGuidsError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
 
 /// Builder for `list_user_metadata`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -4300,6 +4552,12 @@ impl std::fmt::Display for ListUserMetadataError {
 
 impl std::error::Error for ListUserMetadataError {}
 
+impl crate::ApiError for ListUserMetadataError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `list_user_permissions`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4346,7 +4604,13 @@ impl ListUserPermissions<'_> {
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
-            404 => Err(Error::Api(ListUserPermissionsError::NotFound(response.text()))),
+            404 => {
+                Err(
+                    Error::Api(
+                        ListUserPermissionsError::NotFound(response.error_empty()),
+                    ),
+                )
+            }
             _ => Err(response.unexpected()),
         }
     }
@@ -4357,7 +4621,7 @@ impl ListUserPermissions<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum ListUserPermissionsError {
     /// `404`: User does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for ListUserPermissionsError {
@@ -4374,6 +4638,14 @@ impl std::fmt::Display for ListUserPermissionsError {
 }
 
 impl std::error::Error for ListUserPermissionsError {}
+
+impl crate::ApiError for ListUserPermissionsError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `list_user_requests`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -4482,6 +4754,12 @@ impl std::fmt::Display for ListUserRequestsError {
 }
 
 impl std::error::Error for ListUserRequestsError {}
+
+impl crate::ApiError for ListUserRequestsError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
 
 /// Builder for `list_users`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -4778,6 +5056,12 @@ impl std::fmt::Display for ListUsersError {
 
 impl std::error::Error for ListUsersError {}
 
+impl crate::ApiError for ListUsersError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `replace_challenge_method`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4831,7 +5115,11 @@ impl ReplaceChallengeMethod<'_> {
         match response.status() {
             200 => Ok(response.json()?),
             404 => {
-                Err(Error::Api(ReplaceChallengeMethodError::NotFound(response.text())))
+                Err(
+                    Error::Api(
+                        ReplaceChallengeMethodError::NotFound(response.error_empty()),
+                    ),
+                )
             }
             _ => Err(response.unexpected()),
         }
@@ -4843,7 +5131,7 @@ impl ReplaceChallengeMethod<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum ReplaceChallengeMethodError {
     /// `404`: Challenge method does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for ReplaceChallengeMethodError {
@@ -4861,6 +5149,14 @@ impl std::fmt::Display for ReplaceChallengeMethodError {
 }
 
 impl std::error::Error for ReplaceChallengeMethodError {}
+
+impl crate::ApiError for ReplaceChallengeMethodError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `replace_service_account`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -4905,7 +5201,13 @@ impl ReplaceServiceAccount<'_> {
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
-            404 => Err(Error::Api(ReplaceServiceAccountError::NotFound(response.text()))),
+            404 => {
+                Err(
+                    Error::Api(
+                        ReplaceServiceAccountError::NotFound(response.error_empty()),
+                    ),
+                )
+            }
             _ => Err(response.unexpected()),
         }
     }
@@ -4916,7 +5218,7 @@ impl ReplaceServiceAccount<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum ReplaceServiceAccountError {
     /// `404`: service account does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for ReplaceServiceAccountError {
@@ -4934,6 +5236,14 @@ impl std::fmt::Display for ReplaceServiceAccountError {
 }
 
 impl std::error::Error for ReplaceServiceAccountError {}
+
+impl crate::ApiError for ReplaceServiceAccountError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `replace_upstream_user_identity`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -4990,7 +5300,9 @@ impl ReplaceUpstreamUserIdentity<'_> {
             404 => {
                 Err(
                     Error::Api(
-                        ReplaceUpstreamUserIdentityError::NotFound(response.text()),
+                        ReplaceUpstreamUserIdentityError::NotFound(
+                            response.error_empty(),
+                        ),
                     ),
                 )
             }
@@ -5004,7 +5316,7 @@ impl ReplaceUpstreamUserIdentity<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum ReplaceUpstreamUserIdentityError {
     /// `404`: Upstream user identity does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for ReplaceUpstreamUserIdentityError {
@@ -5022,6 +5334,14 @@ impl std::fmt::Display for ReplaceUpstreamUserIdentityError {
 }
 
 impl std::error::Error for ReplaceUpstreamUserIdentityError {}
+
+impl crate::ApiError for ReplaceUpstreamUserIdentityError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `replace_user`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -5060,7 +5380,7 @@ impl ReplaceUser<'_> {
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
-            404 => Err(Error::Api(ReplaceUserError::NotFound(response.text()))),
+            404 => Err(Error::Api(ReplaceUserError::NotFound(response.error_empty()))),
             _ => Err(response.unexpected()),
         }
     }
@@ -5071,7 +5391,7 @@ impl ReplaceUser<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum ReplaceUserError {
     /// `404`: User does not exists
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for ReplaceUserError {
@@ -5088,6 +5408,14 @@ impl std::fmt::Display for ReplaceUserError {
 }
 
 impl std::error::Error for ReplaceUserError {}
+
+impl crate::ApiError for ReplaceUserError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `replace_user_metadata`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -5132,7 +5460,13 @@ impl ReplaceUserMetadata<'_> {
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
-            404 => Err(Error::Api(ReplaceUserMetadataError::NotFound(response.text()))),
+            404 => {
+                Err(
+                    Error::Api(
+                        ReplaceUserMetadataError::NotFound(response.error_empty()),
+                    ),
+                )
+            }
             _ => Err(response.unexpected()),
         }
     }
@@ -5143,7 +5477,7 @@ impl ReplaceUserMetadata<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum ReplaceUserMetadataError {
     /// `404`: User metadata entry does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for ReplaceUserMetadataError {
@@ -5161,6 +5495,14 @@ impl std::fmt::Display for ReplaceUserMetadataError {
 }
 
 impl std::error::Error for ReplaceUserMetadataError {}
+
+impl crate::ApiError for ReplaceUserMetadataError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `replace_user_request`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -5204,7 +5546,11 @@ impl ReplaceUserRequest<'_> {
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
-            404 => Err(Error::Api(ReplaceUserRequestError::NotFound(response.text()))),
+            404 => {
+                Err(
+                    Error::Api(ReplaceUserRequestError::NotFound(response.error_empty())),
+                )
+            }
             _ => Err(response.unexpected()),
         }
     }
@@ -5215,7 +5561,7 @@ impl ReplaceUserRequest<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum ReplaceUserRequestError {
     /// `404`: User request does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for ReplaceUserRequestError {
@@ -5232,6 +5578,14 @@ impl std::fmt::Display for ReplaceUserRequestError {
 }
 
 impl std::error::Error for ReplaceUserRequestError {}
+
+impl crate::ApiError for ReplaceUserRequestError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `replace_user_role`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -5285,7 +5639,9 @@ impl ReplaceUserRole<'_> {
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
-            404 => Err(Error::Api(ReplaceUserRoleError::NotFound(response.text()))),
+            404 => {
+                Err(Error::Api(ReplaceUserRoleError::NotFound(response.error_empty())))
+            }
             _ => Err(response.unexpected()),
         }
     }
@@ -5296,7 +5652,7 @@ impl ReplaceUserRole<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum ReplaceUserRoleError {
     /// `404`: User does not exists
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for ReplaceUserRoleError {
@@ -5313,6 +5669,14 @@ impl std::fmt::Display for ReplaceUserRoleError {
 }
 
 impl std::error::Error for ReplaceUserRoleError {}
+
+impl crate::ApiError for ReplaceUserRoleError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}
 
 /// Builder for `reset_user_mfa_challenge_methods`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -5365,6 +5729,12 @@ impl std::fmt::Display for ResetUserMfaChallengeMethodsError {
 
 impl std::error::Error for ResetUserMfaChallengeMethodsError {}
 
+impl crate::ApiError for ResetUserMfaChallengeMethodsError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match *self {}
+    }
+}
+
 /// Builder for `update_user_request`: set optional parameters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -5407,7 +5777,9 @@ impl UpdateUserRequest<'_> {
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
-            404 => Err(Error::Api(UpdateUserRequestError::NotFound(response.text()))),
+            404 => {
+                Err(Error::Api(UpdateUserRequestError::NotFound(response.error_empty())))
+            }
             _ => Err(response.unexpected()),
         }
     }
@@ -5418,7 +5790,7 @@ impl UpdateUserRequest<'_> {
 #[allow(clippy::enum_variant_names)]
 pub enum UpdateUserRequestError {
     /// `404`: User request does not exist
-    NotFound(ApiResponse<String>),
+    NotFound(crate::ErrorResponse<()>),
 }
 
 impl std::fmt::Display for UpdateUserRequestError {
@@ -5435,3 +5807,11 @@ impl std::fmt::Display for UpdateUserRequestError {
 }
 
 impl std::error::Error for UpdateUserRequestError {}
+
+impl crate::ApiError for UpdateUserRequestError {
+    fn response(&self) -> crate::ResponseParts<'_> {
+        match self {
+            Self::NotFound(response) => response.parts(),
+        }
+    }
+}

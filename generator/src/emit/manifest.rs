@@ -157,7 +157,7 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         #transfer
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-        pub use error::{ApiResponse, Error};
+        pub use error::{AnyError, ApiError, ApiResponse, Documented, Error, ErrorResponse, ResponseParts};
         pub use runtime::{RequestHook, RetryPolicy};
     }
 }

@@ -912,13 +912,16 @@ fn response_arms(op: &Operation, success: bool) -> Vec<TokenStream> {
     arms
 }
 
-/// The typed error a documented error response becomes.
+/// The typed error a documented error response becomes, whatever its body
+/// holds: a body that does not decode must not hide a documented status.
 fn error_value(op: &Operation, r: &Response) -> TokenStream {
     let error = ident(&op.error_name);
     let v = ident(&r.variant);
-    let decoded = match &r.body {
-        Some(b) => decode(Some(&b.kind), true).1,
-        None => quote!(response.text()),
+    let decoded = match r.body.as_ref().map(|b| &b.kind) {
+        None => quote!(response.error_empty()),
+        Some(BodyKind::Json(_) | BodyKind::Form(_)) => quote!(response.error_json()),
+        Some(BodyKind::Text) => quote!(response.error_text()),
+        Some(BodyKind::Bytes | BodyKind::Multipart(_)) => quote!(response.error_bytes()),
     };
     quote!(Err(Error::Api(#error::#v(#decoded))))
 }
@@ -938,11 +941,15 @@ fn error_enum(op: &Operation) -> TokenStream {
         let v = ident(&r.variant);
         let ty = match &r.body {
             Some(b) => decode(Some(&b.kind), true).0,
-            None => quote!(String),
+            None => quote!(()),
         };
         let docs =
             doc::attrs(&format!("{}: {}", status_text(r.status), doc::sanitize(&r.description)));
-        quote!(#docs #v(ApiResponse<#ty>))
+        quote!(#docs #v(crate::ErrorResponse<#ty>))
+    });
+    let parts = op.errors.iter().map(|r| {
+        let v = ident(&r.variant);
+        quote!(Self::#v(response) => response.parts())
     });
     let displays = op.errors.iter().map(|r| {
         let v = ident(&r.variant);
@@ -956,10 +963,10 @@ fn error_enum(op: &Operation) -> TokenStream {
         "The error statuses the spec documents for {}; any other arrives as [`Error::UnexpectedStatus`].",
         doc::code(id)
     ));
-    let (f, body) = if op.errors.is_empty() {
-        (quote!(_), quote!(match *self {}))
+    let (f, body, parts) = if op.errors.is_empty() {
+        (quote!(_), quote!(match *self {}), quote!(match *self {}))
     } else {
-        (quote!(f), quote!(match self { #(#displays,)* }))
+        (quote!(f), quote!(match self { #(#displays,)* }), quote!(match self { #(#parts,)* }))
     };
     quote! {
         #docs
@@ -976,5 +983,11 @@ fn error_enum(op: &Operation) -> TokenStream {
         }
 
         impl std::error::Error for #error {}
+
+        impl crate::ApiError for #error {
+            fn response(&self) -> crate::ResponseParts<'_> {
+                #parts
+            }
+        }
     }
 }
