@@ -481,10 +481,23 @@ pub struct Field {
 }
 
 impl Field {
-    /// Whether the Rust field is an `Option`: when the key may be absent or
-    /// the value may be null.
+    /// Whether the Rust field is an `Option`: when the key may be absent
+    /// (not required, or required on one side only: a required `readOnly`
+    /// property is absent from requests, a required `writeOnly` one from
+    /// responses) or the value may be null. One type serves both sides.
     pub fn optional(&self) -> bool {
-        !self.required || self.nullable
+        !self.required || self.nullable || self.read_only || self.write_only
+    }
+
+    /// Whether a request must carry a value: `new()` asks for it.
+    pub fn required_in_requests(&self) -> bool {
+        self.required && !self.nullable && !self.read_only
+    }
+
+    /// Whether `None` leaves the key out (rather than writing `null`): for
+    /// every `Option` but that of a required nullable property.
+    pub fn skipped_when_none(&self) -> bool {
+        !self.required || self.read_only || self.write_only
     }
 }
 

@@ -8,12 +8,12 @@ pub struct HostPermissions {
     pub upstream_host: Option<String>,
     /// The `app_id` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The `admin_org_id` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_org_id: Option<String>,
     /// The `allowed_list` property.

@@ -5,17 +5,17 @@
 pub struct MetadataWithId {
     /// The `created` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
     /// The `updated` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<chrono::DateTime<chrono::Utc>>,
     /// The `id` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }

@@ -5,7 +5,7 @@
 pub struct Organisation {
     /// The `id` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `all_users_group_id` property.
@@ -50,12 +50,12 @@ pub struct Organisation {
     pub name_slug: Option<String>,
     /// The `created` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
     /// The `updated` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<chrono::DateTime<chrono::Utc>>,
     /// The `contact_id` property.
@@ -63,7 +63,7 @@ pub struct Organisation {
     pub contact_id: Option<String>,
     /// The `contact_email` property.
     ///
-    /// Read-only: set by the server, ignored in requests. Constraints: length ≤ 100.
+    /// Read-only: set by the server; leave it `None` in requests. Constraints: length ≤ 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_email: Option<String>,
     /// The `parent_id` property.

@@ -8,7 +8,7 @@ pub struct User {
     pub member_of: Option<Vec<super::UserIdentity>>,
     /// The `id` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `external_id` property.
@@ -50,17 +50,17 @@ pub struct User {
     pub org_id: Option<String>,
     /// The `type` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<super::UserType>,
     /// The `created` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<chrono::DateTime<chrono::Utc>>,
     /// The `updated` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<chrono::DateTime<chrono::Utc>>,
     /// The `auto_created` property.
@@ -70,7 +70,7 @@ pub struct User {
     pub auto_created: Option<bool>,
     /// The `upstream_user_identities` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upstream_user_identities: Option<Vec<super::UpstreamUserIdentity>>,
     /// The `cascade` property.

@@ -27,8 +27,9 @@ pub struct UserFileShareAccessInfoStatus {
     pub parent_org_name: Option<String>,
     /// The `share_id` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
-    pub share_id: String,
+    /// Read-only: set by the server (responses always have it); leave it `None` in requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_id: Option<String>,
     /// The `share_name` property.
     ///
     /// Constraints: length ≤ 128.
@@ -50,7 +51,6 @@ impl UserFileShareAccessInfoStatus {
         user_id: String,
         org_id: String,
         org_name: String,
-        share_id: String,
         share_name: String,
         share_url: String,
         access_level: super::UserFileShareAccessInfoStatusAccessLevel,
@@ -61,7 +61,7 @@ impl UserFileShareAccessInfoStatus {
             org_name,
             parent_org_id: None,
             parent_org_name: None,
-            share_id,
+            share_id: None,
             share_name,
             share_url,
             access_level,

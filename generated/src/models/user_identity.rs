@@ -5,7 +5,7 @@
 pub struct UserIdentity {
     /// The `id` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `first_name` property.
@@ -25,12 +25,12 @@ pub struct UserIdentity {
     pub email: Option<String>,
     /// The `type` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<super::UserIdentityType>,
     /// The `upstream_user_identities` property.
     ///
-    /// Read-only: set by the server, ignored in requests.
+    /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upstream_user_identities: Option<Vec<super::UpstreamUserIdentity>>,
 }

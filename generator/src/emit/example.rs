@@ -228,7 +228,7 @@ fn named(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
 fn constructor_args(api: &Api, s: &Struct, depth: usize) -> Option<Vec<TokenStream>> {
     s.fields
         .iter()
-        .filter(|f| !f.optional() && (f.boxed || api.constant(&f.ty).is_none()))
+        .filter(|f| f.required_in_requests() && (f.boxed || api.constant(&f.ty).is_none()))
         .map(|f| {
             let v = value(api, &f.ty, Place::Exact, Some(&f.facts), depth + 1)?;
             Some(if f.boxed { quote!(Box::new(#v)) } else { v })

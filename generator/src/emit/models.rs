@@ -97,7 +97,7 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Struc
             let wire = &f.wire_name;
             serde.push(quote!(rename = #wire));
         }
-        if !f.required {
+        if f.skipped_when_none() {
             serde.push(quote!(skip_serializing_if = "Option::is_none"));
         }
         let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
@@ -137,28 +137,34 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Struc
 /// A required field with one allowed value (a `const`) is set, not asked for.
 fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> Option<TokenStream> {
     fn constant_of<'a>(api: &'a Api, f: &'a Field) -> Option<(&'a str, &'a crate::ir::Variant)> {
-        if f.optional() || f.boxed { None } else { api.constant(&f.ty) }
+        if f.required_in_requests() && !f.boxed { api.constant(&f.ty) } else { None }
     }
     let constant = |f| constant_of(api, f);
     let required: Vec<&Field> =
-        s.fields.iter().filter(|f| !f.optional() && constant(f).is_none()).collect();
+        s.fields.iter().filter(|f| f.required_in_requests() && constant(f).is_none()).collect();
     if required.is_empty() && !s.fields.iter().any(|f| constant(f).is_some()) {
         return None;
     }
     let args = required.iter().map(|f| {
         let field = ident(&f.rust_name);
-        let ty = field_type(f);
+        let mut ty = rust_type(&f.ty, Scope::Models);
+        if f.boxed {
+            ty = quote!(Box<#ty>);
+        }
         quote!(#field: #ty)
     });
     let inits = s.fields.iter().map(|f| {
         let field = ident(&f.rust_name);
+        // A required write-only field is an `Option` (responses lack it).
+        let wrap = |v: TokenStream| if f.optional() { quote!(Some(#v)) } else { v };
         if let Some((ty, variant)) = constant(f) {
             let (ty, variant) = (ident(ty), ident(&variant.name));
-            quote!(#field: super::#ty::#variant)
-        } else if f.optional() {
-            quote!(#field: None)
+            let value = wrap(quote!(super::#ty::#variant));
+            quote!(#field: #value)
+        } else if f.required_in_requests() {
+            if f.optional() { quote!(#field: Some(#field)) } else { quote!(#field) }
         } else {
-            quote!(#field)
+            quote!(#field: None)
         }
     });
     let additional = s.additional.as_ref().map(|_| {
@@ -194,10 +200,12 @@ fn field_doc(f: &Field) -> Doc {
         notes.push(format!("Wire name: {}.", doc::code(&f.wire_name)));
     }
     if f.read_only {
-        notes.push("Read-only: set by the server, ignored in requests.".to_string());
+        let always = if f.required { " (responses always have it)" } else { "" };
+        notes.push(format!("Read-only: set by the server{always}; leave it `None` in requests."));
     }
     if f.write_only {
-        notes.push("Write-only: sent in requests, never returned.".to_string());
+        let required = if f.required { " (requests must have it)" } else { "" };
+        notes.push(format!("Write-only: sent in requests{required}, never returned."));
     }
     if f.required && f.nullable {
         notes.push("Required, but may be `null`.".to_string());
