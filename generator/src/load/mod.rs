@@ -11,9 +11,9 @@
 //!
 //! The steps, each in its own module:
 //!
-//! 1. [`parse`]: text → JSON value, per file (YAML too);
-//! 2. [`swagger2`]: a 2.0 document's structure → 3.0's;
-//! 3. [`walk`], with [`files`] and [`dialect`]: every `$ref` followed (other
+//! 1. `parse`: text → JSON value, per file (YAML too);
+//! 2. `swagger2`: a 2.0 document's structure → 3.0's;
+//! 3. `walk`, with `files` and `dialect`: every `$ref` followed (other
 //!    files read as they are named), schemas hoisted or shared, each schema
 //!    rewritten into 3.0's keywords;
 //! 4. `openapiv3` reads the result.
