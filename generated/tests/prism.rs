@@ -13,7 +13,7 @@ use std::fmt::Debug;
 
 use agilicus_api::apis::users;
 use agilicus_api::models::*;
-use agilicus_api::{Client, Error};
+use agilicus_api::{Client, Error, Nullable};
 use chrono::{TimeZone, Utc};
 
 fn base_url() -> String {
@@ -70,7 +70,7 @@ fn user() -> User {
         first_name: Some("Ada".into()),
         last_name: Some("Lovelace".into()),
         email: Some("ada@example.com".into()),
-        provider: Some("google.com".into()),
+        provider: Nullable::Value("google.com".into()),
         roles: Some(roles()),
         org_id: Some("org-1".into()),
         auto_created: Some(false),
@@ -110,8 +110,8 @@ fn service_account() -> ServiceAccount {
 fn user_metadata() -> UserMetadata {
     UserMetadata::new(UserMetadataSpec {
         user_id: "user-1".into(),
-        org_id: Some("org-1".into()),
-        app_id: None,
+        org_id: Nullable::Value("org-1".into()),
+        app_id: Nullable::Absent,
         name: Some("expiry".into()),
         data_type: Some(UserMetadataSpecDataType::MfaEnrollmentExpiry),
         data: Some("2021-04-01T00:00:00Z".into()),
@@ -141,7 +141,7 @@ async fn call_everything(c: &Client, out: &mut Outcomes) {
         u.bulk_update_metadata()
             .bulk_user_metadata(BulkUserMetadata {
                 org_id: Some("org-1".into()),
-                app_id: Some("app-1".into()),
+                app_id: Nullable::Value("app-1".into()),
                 name: Some("expiry".into()),
                 data_type: BulkUserMetadataDataType::UserOrgData,
                 data: "{}".into(),
@@ -412,6 +412,16 @@ async fn documented_404s_are_typed_errors() {
     expect_api("replace_user_request", u.replace_user_request("x").send().await, |e| matches!(e, ReplaceUserRequestError::NotFound(_)));
     expect_api("update_user_request", u.update_user_request("x").send().await, |e| matches!(e, UpdateUserRequestError::NotFound(_)));
     expect_api("delete_user_request", u.delete_user_request("x").send().await, |e| matches!(e, DeleteUserRequestError::NotFound(_)));
+}
+
+#[tokio::test]
+#[ignore = "needs Prism: run through `cargo xtask test`"]
+async fn an_explicit_null_on_a_nullable_property_is_valid() {
+    // `provider` is optional and nullable: `null` clears it, and Prism's
+    // validation of the request against the spec accepts it.
+    let cleared = User { provider: Nullable::Null, ..user() };
+    let result = client().users().replace_user("x").user(cleared).send().await;
+    assert!(result.is_ok(), "{result:?}");
 }
 
 #[tokio::test]

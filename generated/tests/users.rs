@@ -5,7 +5,7 @@
 //! canned response, makes one call, then inspects the one request received.
 
 use agilicus_api::models::{ReplaceUserRoleRequest, User, UserStatusEnum};
-use agilicus_api::{Client, Error, apis::users};
+use agilicus_api::{Client, Error, Nullable, apis::users};
 use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -473,4 +473,25 @@ mod robustness {
         assert!(text.contains("duration_ms="), "{text}");
         assert!(!text.contains("top-secret-token"), "{text}");
     }
+}
+
+#[tokio::test]
+async fn an_optional_nullable_property_can_be_left_out_cleared_or_set() {
+    let (server, client) = serve(ResponseTemplate::new(200).set_body_json(user_json())).await;
+    for (provider, wire) in [
+        (Nullable::Absent, None),
+        (Nullable::Null, Some(json!(null))),
+        (Nullable::Value("google.com".to_string()), Some(json!("google.com"))),
+    ] {
+        let user = User { provider, ..User::default() };
+        client.users().replace_user("u-1").user(user).send().await.unwrap();
+        let request = server.received_requests().await.unwrap().pop().unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+        assert_eq!(body.get("provider").cloned(), wire, "{body}");
+    }
+    // And a response tells the three apart.
+    let read = |v: serde_json::Value| serde_json::from_value::<User>(v).unwrap().provider;
+    assert_eq!(read(json!({})), Nullable::Absent);
+    assert_eq!(read(json!({"provider": null})), Nullable::Null);
+    assert_eq!(read(json!({"provider": "x"})).as_deref(), Some("x"));
 }

@@ -201,6 +201,86 @@ macro_rules! integer_enum {
 #[allow(unused_imports)]
 pub(crate) use {integer_enum, string_enum};
 
+/// An optional property that may also be `null`: three things to say, where
+/// `Option` has two. In a request, [`Absent`](Self::Absent) leaves the key
+/// out (the server keeps what it has), [`Null`](Self::Null) sends `null`
+/// (clears it), [`Value`](Self::Value) sends the value; a response says
+/// which it was. `Nullable::from(value)` and [`value`](Self::value) cover
+/// the common case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Nullable<T> {
+    /// Not there: left out of requests.
+    #[default]
+    Absent,
+    /// Explicitly `null`.
+    Null,
+    /// A value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// Whether the property is left out.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Nullable::Absent)
+    }
+
+    /// Whether the property is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Nullable::Null)
+    }
+
+    /// The value, if there is one (absent and `null` are both `None`).
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Nullable::Value(v) => Some(v),
+            Nullable::Absent | Nullable::Null => None,
+        }
+    }
+
+    /// Takes the value, if there is one.
+    pub fn into_value(self) -> Option<T> {
+        match self {
+            Nullable::Value(v) => Some(v),
+            Nullable::Absent | Nullable::Null => None,
+        }
+    }
+
+    /// `Some(v)` is the value, `None` is `null`.
+    pub fn from_option(value: Option<T>) -> Self {
+        value.map_or(Nullable::Null, Nullable::Value)
+    }
+}
+
+impl<T: std::ops::Deref> Nullable<T> {
+    /// The value, dereferenced (`Option<&str>` for a `Nullable<String>`).
+    pub fn as_deref(&self) -> Option<&T::Target> {
+        self.value().map(|v| &**v)
+    }
+}
+
+impl<T> From<T> for Nullable<T> {
+    fn from(value: T) -> Self {
+        Nullable::Value(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Nullable<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Nullable::Value(v) => v.serialize(serializer),
+            // Absent fields are skipped before this is asked.
+            Nullable::Absent | Nullable::Null => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // A missing key never gets here: fields default to `Absent`.
+        Option::<T>::deserialize(deserializer).map(Nullable::from_option)
+    }
+}
+
 /// A documented response header, parsed; `None` when absent or unreadable.
 pub(crate) fn header_value<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<T> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()

@@ -499,6 +499,12 @@ impl Field {
     pub fn skipped_when_none(&self) -> bool {
         !self.required || self.read_only || self.write_only
     }
+
+    /// Whether the property may be absent *and* may be `null`, three states
+    /// a Rust `Option` cannot tell apart (a `Nullable` can).
+    pub fn absent_or_null(&self) -> bool {
+        !self.required && self.nullable
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

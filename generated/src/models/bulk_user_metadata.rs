@@ -9,9 +9,9 @@ pub struct BulkUserMetadata {
     pub org_id: Option<String>,
     /// The `app_id` property.
     ///
-    /// Constraints: 1 ≤ length ≤ 40.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
+    /// May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value. Constraints: 1 ≤ length ≤ 40.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub app_id: crate::Nullable<String>,
     /// The `name` property.
     ///
     /// Constraints: length ≤ 100.
@@ -28,7 +28,7 @@ impl BulkUserMetadata {
     pub fn new(data_type: super::BulkUserMetadataDataType, data: String) -> Self {
         Self {
             org_id: None,
-            app_id: None,
+            app_id: crate::Nullable::Absent,
             name: None,
             data_type,
             data,

@@ -4,14 +4,20 @@
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganisationStatus {
     /// The `all_up` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub all_up: Option<bool>,
+    ///
+    /// May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub all_up: crate::Nullable<bool>,
     /// The `admin_up` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub admin_up: Option<bool>,
+    ///
+    /// May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub admin_up: crate::Nullable<bool>,
     /// The `issuer_up` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub issuer_up: Option<bool>,
+    ///
+    /// May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub issuer_up: crate::Nullable<bool>,
     /// The `current_state` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_state: Option<super::OrganisationStateStatus>,

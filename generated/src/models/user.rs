@@ -39,9 +39,9 @@ pub struct User {
     pub email: Option<String>,
     /// The `provider` property.
     ///
-    /// Constraints: 1 ≤ length ≤ 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
+    /// May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value. Constraints: 1 ≤ length ≤ 100.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub provider: crate::Nullable<String>,
     /// The `roles` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<super::Roles>,

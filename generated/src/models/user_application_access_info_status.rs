@@ -50,14 +50,14 @@ pub struct UserApplicationAccessInfoStatus {
     pub access_level: super::UserApplicationAccessInfoStatusAccessLevel,
     /// The `application_default_role_name` property.
     ///
-    /// Constraints: 1 ≤ length ≤ 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub application_default_role_name: Option<String>,
+    /// May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value. Constraints: 1 ≤ length ≤ 100.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub application_default_role_name: crate::Nullable<String>,
     /// The `application_default_role_id` property.
     ///
-    /// Constraints: 1 ≤ length ≤ 40.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub application_default_role_id: Option<String>,
+    /// May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value. Constraints: 1 ≤ length ≤ 40.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub application_default_role_id: crate::Nullable<String>,
     /// The `roles` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
@@ -85,8 +85,8 @@ impl UserApplicationAccessInfoStatus {
             application_category: None,
             icon_url: None,
             access_level,
-            application_default_role_name: None,
-            application_default_role_id: None,
+            application_default_role_name: crate::Nullable::Absent,
+            application_default_role_id: crate::Nullable::Absent,
             roles: None,
         }
     }

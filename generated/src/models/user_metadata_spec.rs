@@ -9,14 +9,14 @@ pub struct UserMetadataSpec {
     pub user_id: String,
     /// The `org_id` property.
     ///
-    /// Constraints: 1 ≤ length ≤ 40.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    /// May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value. Constraints: 1 ≤ length ≤ 40.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub org_id: crate::Nullable<String>,
     /// The `app_id` property.
     ///
-    /// Constraints: 1 ≤ length ≤ 40.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
+    /// May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value. Constraints: 1 ≤ length ≤ 40.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub app_id: crate::Nullable<String>,
     /// The `name` property.
     ///
     /// Constraints: length ≤ 100.
@@ -35,8 +35,8 @@ impl UserMetadataSpec {
     pub fn new(user_id: String) -> Self {
         Self {
             user_id,
-            org_id: None,
-            app_id: None,
+            org_id: crate::Nullable::Absent,
+            app_id: crate::Nullable::Absent,
             name: None,
             data_type: None,
             data: None,

@@ -158,7 +158,7 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
         pub use error::{AnyError, ApiError, ApiResponse, Documented, Error, ErrorResponse, ResponseParts};
-        pub use runtime::{RequestHook, RetryPolicy};
+        pub use runtime::{Nullable, RequestHook, RetryPolicy};
     }
 }
 

@@ -84,7 +84,13 @@ fn field_type(f: &Field) -> TokenStream {
     if f.boxed {
         ty = quote!(Box<#ty>);
     }
-    if f.optional() { quote!(Option<#ty>) } else { ty }
+    if f.absent_or_null() {
+        quote!(crate::Nullable<#ty>)
+    } else if f.optional() {
+        quote!(Option<#ty>)
+    } else {
+        ty
+    }
 }
 
 fn struct_def(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Struct) -> TokenStream {
@@ -97,7 +103,9 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Struc
             let wire = &f.wire_name;
             serde.push(quote!(rename = #wire));
         }
-        if f.skipped_when_none() {
+        if f.absent_or_null() {
+            serde.push(quote!(default, skip_serializing_if = "crate::Nullable::is_absent"));
+        } else if f.skipped_when_none() {
             serde.push(quote!(skip_serializing_if = "Option::is_none"));
         }
         let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
@@ -163,6 +171,8 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> Option<Token
             quote!(#field: #value)
         } else if f.required_in_requests() {
             if f.optional() { quote!(#field: Some(#field)) } else { quote!(#field) }
+        } else if f.absent_or_null() {
+            quote!(#field: crate::Nullable::Absent)
         } else {
             quote!(#field: None)
         }
@@ -206,6 +216,9 @@ fn field_doc(f: &Field) -> Doc {
     if f.write_only {
         let required = if f.required { " (requests must have it)" } else { "" };
         notes.push(format!("Write-only: sent in requests{required}, never returned."));
+    }
+    if f.absent_or_null() {
+        notes.push("May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value.".to_string());
     }
     if f.required && f.nullable {
         notes.push("Required, but may be `null`.".to_string());
