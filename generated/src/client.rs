@@ -11,9 +11,17 @@ use crate::runtime::Secret;
 
 /// The server the spec names first: <https://api.agilicus.com>.
 pub const DEFAULT_BASE_URL: &str = "https://api.agilicus.com";
-/// How long a whole request may take unless [`ClientBuilder::timeout`]
-/// says otherwise.
+/// How long one attempt at a request may take (connecting, sending,
+/// and reading the response) unless [`ClientBuilder::timeout`] says
+/// otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a whole call may take, retries and backoff included,
+/// unless [`ClientBuilder::deadline`] says otherwise.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
+/// The largest response body read into memory (64 MiB) unless
+/// [`ClientBuilder::max_body_size`] says otherwise; streamed
+/// downloads are not limited.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 64 << 20;
 /// How long connecting may take unless
 /// [`ClientBuilder::connect_timeout`] says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -26,6 +34,8 @@ pub struct Client {
     http: reqwest::Client,
     retry: RetryPolicy,
     hook: Option<RequestHook>,
+    deadline: Duration,
+    max_body_size: usize,
     credentials: Credentials,
 }
 
@@ -38,7 +48,7 @@ struct Credentials {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.base_url)
+            .field("base_url", &crate::runtime::shown_url(&self.base_url))
             .finish_non_exhaustive()
     }
 }
@@ -70,6 +80,14 @@ impl Client {
 
     pub(crate) fn request_hook(&self) -> Option<&RequestHook> {
         self.hook.as_ref()
+    }
+
+    pub(crate) fn deadline(&self) -> Duration {
+        self.deadline
+    }
+
+    pub(crate) fn max_body_size(&self) -> usize {
+        self.max_body_size
     }
 
     /// Operations tagged `users`.
@@ -123,14 +141,17 @@ pub struct ClientBuilder {
     user_agent: String,
     retry: RetryPolicy,
     hook: Option<RequestHook>,
+    deadline: Duration,
+    max_body_size: usize,
     credentials: Credentials,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &crate::runtime::shown_url(&self.base_url))
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -147,6 +168,8 @@ impl Default for ClientBuilder {
                 .to_string(),
             retry: RetryPolicy::default(),
             hook: None,
+            deadline: DEFAULT_DEADLINE,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
             credentials: Credentials::default(),
         }
     }
@@ -166,18 +189,39 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses `client` for HTTP: its timeouts, proxies, TLS settings and
-    /// middleware apply, and [`timeout`](Self::timeout),
+    /// Uses `client` for HTTP: its timeouts, proxies, TLS settings,
+    /// redirect policy and middleware apply, and
+    /// [`timeout`](Self::timeout),
     /// [`connect_timeout`](Self::connect_timeout) and
-    /// [`user_agent`](Self::user_agent) are ignored.
+    /// [`user_agent`](Self::user_agent) are ignored. (The client
+    /// built otherwise follows redirects within the origin only.)
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
     }
 
-    /// Bounds each whole request (default [`DEFAULT_TIMEOUT`]).
+    /// Bounds each attempt at a request (default [`DEFAULT_TIMEOUT`]);
+    /// a call may make several (see [`retry_policy`](Self::retry_policy)),
+    /// all within [`deadline`](Self::deadline).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Bounds each whole call, retries and backoff included (default
+    /// [`DEFAULT_DEADLINE`]); past it the call fails with
+    /// `Error::Deadline`. Streamed downloads are bounded until their
+    /// headers arrive.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The largest response body read into memory (default
+    /// [`DEFAULT_MAX_BODY_SIZE`]); a larger one fails with
+    /// `Error::BodyTooLarge`. Streamed downloads are not limited.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
         self
     }
 
@@ -194,8 +238,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Calls `hook` on every request just before it is sent, e.g. to
-    /// add headers; it sees the request as it will go out.
+    /// Calls `hook` on every attempt at a request just before it is
+    /// sent, e.g. to add headers or sign it; it sees the request as it
+    /// will go out, and runs again for each retry.
     pub fn request_hook(
         mut self,
         hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
@@ -213,7 +258,7 @@ impl ClientBuilder {
     /// Builds the client, checking the base URL.
     pub fn build(self) -> Result<Client, BuildError> {
         let invalid = |reason: String| BuildError::InvalidBaseUrl {
-            url: self.base_url.clone(),
+            url: crate::runtime::shown_url(&self.base_url),
             reason,
         };
         let parsed = url::Url::parse(&self.base_url)
@@ -233,6 +278,7 @@ impl ClientBuilder {
                     .timeout(self.timeout)
                     .connect_timeout(self.connect_timeout)
                     .user_agent(self.user_agent)
+                    .redirect(crate::runtime::same_origin_redirects())
                     .build()?
             }
         };
@@ -241,6 +287,8 @@ impl ClientBuilder {
             http,
             retry: self.retry,
             hook: self.hook,
+            deadline: self.deadline,
+            max_body_size: self.max_body_size,
             credentials: self.credentials,
         })
     }
@@ -249,7 +297,8 @@ impl ClientBuilder {
 /// Why a [`ClientBuilder`] could not build a client.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    /// The base URL is not an absolute `http`/`https` URL.
+    /// The base URL is not an absolute `http`/`https` URL (shown
+    /// without its password, if it has one).
     #[error("invalid base URL {url:?}: {reason}")]
     InvalidBaseUrl {
         /// The URL given.

@@ -134,7 +134,9 @@ pub trait ApiError: std::error::Error + Send + Sync + 'static {
 /// `E` is the operation's own enum of the error statuses its spec documents;
 /// everything else the server or the network can do is a variant here, with
 /// the operation's id for context. Credentials never appear in the message.
+/// New kinds of failure may be added: match with a catch-all arm.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error<E> {
     /// The server answered with an error status the spec documents.
     #[error("{0}")]
@@ -175,6 +177,28 @@ pub enum Error<E> {
         #[source]
         source: reqwest::Error,
     },
+    /// The call took longer than the client's deadline, retries and
+    /// backoff included (see `ClientBuilder::deadline`).
+    #[error("{operation}: {method} {url}: timed out: gave up after the call's deadline of {deadline:?}")]
+    Deadline {
+        /// The operation's id in the spec.
+        operation: &'static str,
+        /// The request's method.
+        method: reqwest::Method,
+        /// The URL without its query string.
+        url: String,
+        /// The deadline that passed.
+        deadline: std::time::Duration,
+    },
+    /// The response body was larger than the client reads into memory (see
+    /// `ClientBuilder::max_body_size`; streamed downloads have no limit).
+    #[error("{operation}: the response body is larger than {limit} bytes, the client's limit for bodies read into memory")]
+    BodyTooLarge {
+        /// The operation's id in the spec.
+        operation: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// The request was not sent because it could not be built faithfully
     /// (a header value with a line break, a path parameter of `..`, …).
     #[error("{operation}: invalid request: {reason}")]
@@ -195,7 +219,7 @@ impl<E: ApiError> Error<E> {
                 Some(response.status())
             }
             Error::Transport { source, .. } => source.status(),
-            Error::InvalidRequest { .. } => None,
+            Error::InvalidRequest { .. } | Error::Deadline { .. } | Error::BodyTooLarge { .. } => None,
         }
     }
 
@@ -206,7 +230,10 @@ impl<E: ApiError> Error<E> {
             Error::UnexpectedStatus { response, .. } | Error::Decode { response, .. } => {
                 Some(ResponseParts { status: response.status(), headers: response.headers(), text: response.body() })
             }
-            Error::Transport { .. } | Error::InvalidRequest { .. } => None,
+            Error::Transport { .. }
+            | Error::InvalidRequest { .. }
+            | Error::Deadline { .. }
+            | Error::BodyTooLarge { .. } => None,
         }
     }
 }
@@ -274,6 +301,10 @@ impl<E: ApiError> From<Error<E>> for AnyError {
             Error::InvalidRequest { operation, reason } => {
                 Error::InvalidRequest { operation, reason }
             }
+            Error::Deadline { operation, method, url, deadline } => {
+                Error::Deadline { operation, method, url, deadline }
+            }
+            Error::BodyTooLarge { operation, limit } => Error::BodyTooLarge { operation, limit },
         })
     }
 }

@@ -495,3 +495,100 @@ async fn an_optional_nullable_property_can_be_left_out_cleared_or_set() {
     assert_eq!(read(json!({"provider": null})), Nullable::Null);
     assert_eq!(read(json!({"provider": "x"})).as_deref(), Some("x"));
 }
+
+#[tokio::test]
+async fn the_deadline_bounds_the_whole_call_retries_included() {
+    let server = MockServer::start().await;
+    // Each attempt answers 503 after 150 ms: retries would go on for long.
+    let slow = ResponseTemplate::new(503).set_delay(std::time::Duration::from_millis(150));
+    Mock::given(any()).respond_with(slow).mount(&server).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry_policy(agilicus_api::RetryPolicy {
+            max_retries: 50,
+            initial_backoff: std::time::Duration::from_millis(10),
+            max_backoff: std::time::Duration::from_millis(10),
+        })
+        .deadline(std::time::Duration::from_millis(400))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = client.users().get_user("u").send().await.unwrap_err();
+    assert!(matches!(err, Error::Deadline { .. }), "{err:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert!(err.to_string().contains("timed out"), "{err}");
+}
+
+#[tokio::test]
+async fn the_request_hook_runs_on_every_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(503)).up_to_n_times(2).mount(&server).await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(user_json())).mount(&server).await;
+    let counter = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let seen = counter.clone();
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry_policy(agilicus_api::RetryPolicy {
+            max_retries: 3,
+            initial_backoff: std::time::Duration::from_millis(1),
+            max_backoff: std::time::Duration::from_millis(1),
+        })
+        .request_hook(move |request| {
+            let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            request.headers_mut().insert("x-nonce", n.to_string().parse().unwrap());
+        })
+        .build()
+        .unwrap();
+    client.users().get_user("u").send().await.unwrap();
+    let nonces: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| header(r, "x-nonce").unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(nonces, ["0", "1", "2"]);
+}
+
+#[tokio::test]
+async fn hooked_headers_do_not_follow_a_redirect_to_another_origin() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(user_json())).mount(&elsewhere).await;
+    let server = MockServer::start().await;
+    let redirect = ResponseTemplate::new(302).insert_header("location", format!("{}/users/u", elsewhere.uri()));
+    Mock::given(any()).respond_with(redirect).mount(&server).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .request_hook(|request| {
+            request.headers_mut().insert("x-signature", "secret-signature".parse().unwrap());
+        })
+        .build()
+        .unwrap();
+    let err = client.users().get_user("u").send().await.unwrap_err();
+    // The redirect is not followed: the 302 comes back, and the other
+    // origin never sees the request.
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
+    assert!(elsewhere.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn bodies_read_into_memory_are_limited() {
+    let server = MockServer::start().await;
+    let big = ResponseTemplate::new(200).set_body_string("x".repeat(4096));
+    Mock::given(any()).respond_with(big).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).max_body_size(1024).build().unwrap();
+    let err = client.users().get_user("u").send().await.unwrap_err();
+    assert!(matches!(err, Error::BodyTooLarge { limit: 1024, .. }), "{err:?}");
+    assert!(err.to_string().contains("1024 bytes"), "{err}");
+}
+
+#[tokio::test]
+async fn a_password_in_the_base_url_is_never_shown() {
+    let builder = Client::builder().base_url("https://user:hunter2@api.example.com");
+    assert!(!format!("{builder:?}").contains("hunter2"));
+    let client = builder.build().unwrap();
+    assert!(!format!("{client:?}").contains("hunter2"), "{client:?}");
+    let bad = Client::builder().base_url("ftp://user:hunter2@api.example.com").build().unwrap_err();
+    assert!(!bad.to_string().contains("hunter2"), "{bad}");
+    assert!(!format!("{bad:?}").contains("hunter2"), "{bad:?}");
+}

@@ -594,9 +594,25 @@ impl<'c> Request<'c> {
         self.body = Some(Box::new(attach));
     }
 
-    /// Sends the request and reads the whole response.
+    /// Sends the request and reads the whole response, all within the
+    /// client's deadline.
     pub(crate) async fn send(self) -> Result<Response, Failure> {
-        self.open().await?.read().await
+        let client = self.client;
+        let origin = self.origin();
+        let deadline = client.deadline();
+        match tokio::time::timeout(deadline, async { self.open().await?.read().await }).await {
+            Ok(result) => result,
+            Err(_) => Err(origin.deadline(deadline)),
+        }
+    }
+
+    /// What failures of this request name (before its URL is built).
+    fn origin(&self) -> Origin {
+        let base = self.client.base_url().trim_end_matches('/');
+        let url = url::Url::parse(&format!("{base}{}", self.path))
+            .map(|u| redacted(&u))
+            .unwrap_or_default();
+        Origin { operation: self.operation, method: self.method.clone(), url }
     }
 
     /// Sends the request, retrying as the client's [`RetryPolicy`] allows,
@@ -623,10 +639,7 @@ impl<'c> Request<'c> {
             builder = attach(builder);
         }
         let transport = |source: reqwest::Error| origin.transport(source);
-        let mut request = builder.build().map_err(transport)?;
-        if let Some(hook) = self.client.request_hook() {
-            hook(&mut request);
-        }
+        let request = builder.build().map_err(transport)?;
         let span = tracing::info_span!(
             "request",
             operation,
@@ -637,17 +650,30 @@ impl<'c> Request<'c> {
             duration_ms = tracing::field::Empty,
         );
         let started = std::time::Instant::now();
-        let result = tracing::Instrument::instrument(
-            execute(self.client, request, &origin.method, &transport),
-            span.clone(),
-        )
-        .await;
+        let mut attempts = Attempts::default();
+        let deadline = self.client.deadline();
+        let run = execute(self.client, request, &origin.method, &transport, &mut attempts);
+        let result = tokio::time::timeout(deadline, tracing::Instrument::instrument(run, span.clone())).await;
+        // Recorded whatever the outcome: a failed call's span says how far
+        // it got.
         span.record("duration_ms", started.elapsed().as_millis() as u64);
-        let (response, attempts) = result?;
-        span.record("attempts", attempts);
-        span.record("status", response.status().as_u16());
-        Ok(Opened { origin, response })
+        span.record("attempts", attempts.made);
+        if let Some(status) = attempts.last_status {
+            span.record("status", status);
+        }
+        let response = match result {
+            Ok(response) => response?,
+            Err(_) => return Err(origin.deadline(deadline)),
+        };
+        Ok(Opened { origin, response, limit: self.client.max_body_size() })
     }
+}
+
+/// How far a call got: attempts made and the last status seen.
+#[derive(Default)]
+struct Attempts {
+    made: u32,
+    last_status: Option<u16>,
 }
 
 /// Which request a failure belongs to, as it may be shown.
@@ -660,6 +686,15 @@ pub(crate) struct Origin {
 }
 
 impl Origin {
+    fn deadline(&self, deadline: Duration) -> Failure {
+        Failure::Deadline {
+            operation: self.operation,
+            method: self.method.clone(),
+            url: self.url.clone(),
+            deadline,
+        }
+    }
+
     pub(crate) fn transport(&self, source: reqwest::Error) -> Failure {
         Failure::Transport {
             operation: self.operation,
@@ -674,6 +709,8 @@ impl Origin {
 pub(crate) struct Opened {
     pub(crate) origin: Origin,
     pub(crate) response: reqwest::Response,
+    /// The most a body read into memory may hold.
+    limit: usize,
 }
 
 impl Opened {
@@ -681,50 +718,106 @@ impl Opened {
         self.response.status().as_u16()
     }
 
-    /// Reads the whole body.
+    /// Reads the whole body, refusing one larger than the client's limit.
     pub(crate) async fn read(mut self) -> Result<Response, Failure> {
         let status = self.response.status();
         // Taken, not cloned: reading the body does not need them.
         let headers = std::mem::take(self.response.headers_mut());
-        let body = self.response.bytes().await.map_err(|e| self.origin.transport(e))?;
-        Ok(Response { operation: self.origin.operation, status, headers, body })
+        let too_large = |origin: &Origin| Failure::TooLarge { operation: origin.operation, limit: self.limit };
+        if self.response.content_length().is_some_and(|n| n > self.limit as u64) {
+            return Err(too_large(&self.origin));
+        }
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = self.response.chunk().await.map_err(|e| self.origin.transport(e))? {
+            if body.len() + chunk.len() > self.limit {
+                return Err(too_large(&self.origin));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response { operation: self.origin.operation, status, headers, body: body.freeze() })
     }
 }
 
 /// Runs a request, retrying idempotent methods on connection failures,
 /// timeouts, 429 and 503 with exponential backoff and full jitter, honouring
-/// `Retry-After`. Returns the response and the number of attempts made.
+/// `Retry-After`; `attempts` says how far it got. The request hook runs on
+/// every attempt, so a signature or nonce it adds is made afresh.
 async fn execute(
     client: &Client,
     request: reqwest::Request,
     method: &Method,
     transport: &impl Fn(reqwest::Error) -> Failure,
-) -> Result<(reqwest::Response, u32), Failure> {
+    attempts: &mut Attempts,
+) -> Result<reqwest::Response, Failure> {
     let policy = client.retry_policy();
     let idempotent = matches!(
         *method,
         Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
     );
-    let mut attempt = 0u32;
+    let hooked = |mut request: reqwest::Request| {
+        if let Some(hook) = client.request_hook() {
+            hook(&mut request);
+        }
+        request
+    };
     loop {
-        attempt += 1;
+        attempts.made += 1;
+        let attempt = attempts.made;
         let spare = if idempotent && attempt <= policy.max_retries { request.try_clone() } else { None };
         let Some(next) = spare else {
             // No retry left (or possible): this attempt is the last.
-            let response = client.http().execute(request).await.map_err(transport)?;
-            return Ok((response, attempt));
+            let response = client.http().execute(hooked(request)).await.map_err(transport)?;
+            attempts.last_status = Some(response.status().as_u16());
+            return Ok(response);
         };
-        let delay = match client.http().execute(next).await {
+        let delay = match client.http().execute(hooked(next)).await {
             Ok(response) if matches!(response.status().as_u16(), 429 | 503) => {
+                attempts.last_status = Some(response.status().as_u16());
                 policy.delay(attempt, retry_after(response.headers()))
             }
-            Ok(response) => return Ok((response, attempt)),
+            Ok(response) => {
+                attempts.last_status = Some(response.status().as_u16());
+                return Ok(response);
+            }
             Err(e) if e.is_connect() || e.is_timeout() => policy.delay(attempt, None),
             Err(e) => return Err(transport(e)),
         };
         tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
         tokio::time::sleep(delay).await;
     }
+}
+
+/// Follows a redirect only within the origin the request went to: headers
+/// a request hook added (signatures, API keys) must not reach another host,
+/// and reqwest only strips the standard credential headers.
+pub(crate) fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same || attempt.previous().len() >= 10 {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// A URL as `Debug` output and errors may show it: no password.
+pub(crate) fn shown_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(parsed) => redacted_password(parsed),
+        // Unparsable: hide anything between the scheme and an `@`.
+        Err(_) => match (url.find("://"), url.rfind('@')) {
+            (Some(start), Some(at)) if at > start => format!("{}***{}", &url[..start + 3], &url[at..]),
+            _ => url.to_string(),
+        },
+    }
+}
+
+fn redacted_password(mut url: url::Url) -> String {
+    if url.password().is_some() {
+        let _ = url.set_password(Some("***"));
+    }
+    url.to_string()
 }
 
 /// The server's `Retry-After`, in seconds or as an HTTP date.
@@ -814,6 +907,8 @@ pub(crate) enum Failure {
     Invalid { operation: &'static str, reason: String },
     Transport { operation: &'static str, method: Method, url: String, source: reqwest::Error },
     Decode { operation: &'static str, source: serde_json::Error, response: ApiResponse<String> },
+    Deadline { operation: &'static str, method: Method, url: String, deadline: Duration },
+    TooLarge { operation: &'static str, limit: usize },
 }
 
 impl<E> From<Failure> for Error<E> {
@@ -826,6 +921,10 @@ impl<E> From<Failure> for Error<E> {
             Failure::Decode { operation, source, response } => {
                 Error::Decode { operation, source, response }
             }
+            Failure::Deadline { operation, method, url, deadline } => {
+                Error::Deadline { operation, method, url, deadline }
+            }
+            Failure::TooLarge { operation, limit } => Error::BodyTooLarge { operation, limit },
         }
     }
 }

@@ -135,9 +135,19 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
         #base_doc
         pub const DEFAULT_BASE_URL: &str = #base_url;
 
-        /// How long a whole request may take unless [`ClientBuilder::timeout`]
-        /// says otherwise.
+        /// How long one attempt at a request may take (connecting, sending,
+        /// and reading the response) unless [`ClientBuilder::timeout`] says
+        /// otherwise.
         pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+        /// How long a whole call may take, retries and backoff included,
+        /// unless [`ClientBuilder::deadline`] says otherwise.
+        pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
+
+        /// The largest response body read into memory (64 MiB) unless
+        /// [`ClientBuilder::max_body_size`] says otherwise; streamed
+        /// downloads are not limited.
+        pub const DEFAULT_MAX_BODY_SIZE: usize = 64 << 20;
 
         /// How long connecting may take unless
         /// [`ClientBuilder::connect_timeout`] says otherwise.
@@ -150,6 +160,8 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
             http: reqwest::Client,
             retry: RetryPolicy,
             hook: Option<RequestHook>,
+            deadline: Duration,
+            max_body_size: usize,
             #cred_field
         }
 
@@ -157,7 +169,9 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
 
         impl fmt::Debug for Client {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct("Client").field("base_url", &self.base_url).finish_non_exhaustive()
+                f.debug_struct("Client")
+                    .field("base_url", &crate::runtime::shown_url(&self.base_url))
+                    .finish_non_exhaustive()
             }
         }
 
@@ -186,6 +200,14 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
                 self.hook.as_ref()
             }
 
+            pub(crate) fn deadline(&self) -> Duration {
+                self.deadline
+            }
+
+            pub(crate) fn max_body_size(&self) -> usize {
+                self.max_body_size
+            }
+
             #(#accessors)*
         }
 
@@ -201,14 +223,17 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
             user_agent: String,
             retry: RetryPolicy,
             hook: Option<RequestHook>,
+            deadline: Duration,
+            max_body_size: usize,
             #cred_field
         }
 
         impl fmt::Debug for ClientBuilder {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_struct("ClientBuilder")
-                    .field("base_url", &self.base_url)
+                    .field("base_url", &crate::runtime::shown_url(&self.base_url))
                     .field("timeout", &self.timeout)
+                    .field("deadline", &self.deadline)
                     .field("retry", &self.retry)
                     .finish_non_exhaustive()
             }
@@ -224,6 +249,8 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
                     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string(),
                     retry: RetryPolicy::default(),
                     hook: None,
+                    deadline: DEFAULT_DEADLINE,
+                    max_body_size: DEFAULT_MAX_BODY_SIZE,
                     #cred_default
                 }
             }
@@ -239,18 +266,39 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
 
             #(#setters)*
 
-            /// Uses `client` for HTTP: its timeouts, proxies, TLS settings and
-            /// middleware apply, and [`timeout`](Self::timeout),
+            /// Uses `client` for HTTP: its timeouts, proxies, TLS settings,
+            /// redirect policy and middleware apply, and
+            /// [`timeout`](Self::timeout),
             /// [`connect_timeout`](Self::connect_timeout) and
-            /// [`user_agent`](Self::user_agent) are ignored.
+            /// [`user_agent`](Self::user_agent) are ignored. (The client
+            /// built otherwise follows redirects within the origin only.)
             pub fn http_client(mut self, client: reqwest::Client) -> Self {
                 self.http = Some(client);
                 self
             }
 
-            /// Bounds each whole request (default [`DEFAULT_TIMEOUT`]).
+            /// Bounds each attempt at a request (default [`DEFAULT_TIMEOUT`]);
+            /// a call may make several (see [`retry_policy`](Self::retry_policy)),
+            /// all within [`deadline`](Self::deadline).
             pub fn timeout(mut self, timeout: Duration) -> Self {
                 self.timeout = timeout;
+                self
+            }
+
+            /// Bounds each whole call, retries and backoff included (default
+            /// [`DEFAULT_DEADLINE`]); past it the call fails with
+            /// `Error::Deadline`. Streamed downloads are bounded until their
+            /// headers arrive.
+            pub fn deadline(mut self, deadline: Duration) -> Self {
+                self.deadline = deadline;
+                self
+            }
+
+            /// The largest response body read into memory (default
+            /// [`DEFAULT_MAX_BODY_SIZE`]); a larger one fails with
+            /// `Error::BodyTooLarge`. Streamed downloads are not limited.
+            pub fn max_body_size(mut self, bytes: usize) -> Self {
+                self.max_body_size = bytes;
                 self
             }
 
@@ -267,8 +315,9 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
                 self
             }
 
-            /// Calls `hook` on every request just before it is sent, e.g. to
-            /// add headers; it sees the request as it will go out.
+            /// Calls `hook` on every attempt at a request just before it is
+            /// sent, e.g. to add headers or sign it; it sees the request as it
+            /// will go out, and runs again for each retry.
             pub fn request_hook(mut self, hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static) -> Self {
                 self.hook = Some(std::sync::Arc::new(hook));
                 self
@@ -282,7 +331,10 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
 
             /// Builds the client, checking the base URL.
             pub fn build(self) -> Result<Client, BuildError> {
-                let invalid = |reason: String| BuildError::InvalidBaseUrl { url: self.base_url.clone(), reason };
+                let invalid = |reason: String| BuildError::InvalidBaseUrl {
+                    url: crate::runtime::shown_url(&self.base_url),
+                    reason,
+                };
                 let parsed = url::Url::parse(&self.base_url).map_err(|e| invalid(e.to_string()))?;
                 if !matches!(parsed.scheme(), "http" | "https") {
                     return Err(invalid("the scheme must be http or https".to_string()));
@@ -296,6 +348,7 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
                         .timeout(self.timeout)
                         .connect_timeout(self.connect_timeout)
                         .user_agent(self.user_agent)
+                        .redirect(crate::runtime::same_origin_redirects())
                         .build()?,
                 };
                 Ok(Client {
@@ -303,6 +356,8 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
                     http,
                     retry: self.retry,
                     hook: self.hook,
+                    deadline: self.deadline,
+                    max_body_size: self.max_body_size,
                     #cred_move
                 })
             }
@@ -311,7 +366,8 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
         /// Why a [`ClientBuilder`] could not build a client.
         #[derive(Debug, thiserror::Error)]
         pub enum BuildError {
-            /// The base URL is not an absolute `http`/`https` URL.
+            /// The base URL is not an absolute `http`/`https` URL (shown
+            /// without its password, if it has one).
             #[error("invalid base URL {url:?}: {reason}")]
             InvalidBaseUrl {
                 /// The URL given.
