@@ -31,4 +31,4 @@ pub use error::{
     AnyError, ApiError, ApiResponse, Documented, Error, ErrorResponse, ResponseParts,
 };
 
-pub use runtime::{Nullable, RequestHook, RetryPolicy};
+pub use runtime::{CallOptions, Nullable, RequestHook, RetryPolicy};

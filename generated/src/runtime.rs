@@ -369,6 +369,75 @@ pub(crate) struct Request<'c> {
     headers: HeaderMap,
     body: Option<AttachBody>,
     invalid: Option<String>,
+    options: CallOptions,
+}
+
+/// Options for one call, set with an operation builder's `with_options`:
+/// they override the client's settings for that call alone, e.g.
+/// `CallOptions::new().timeout(Duration::from_secs(5)).header("x-request-id",
+/// "42").idempotency_key("order-7f3a")`.
+#[derive(Clone, Default)]
+pub struct CallOptions {
+    timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    headers: Vec<(String, String)>,
+    idempotency_key: Option<String>,
+}
+
+impl CallOptions {
+    /// No overrides: the client's settings apply.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Bounds this whole call, retries included, instead of the client's
+    /// deadline.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Retries this call as `policy` says, instead of the client's policy.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Adds a header to this call (a value with a line break is refused
+    /// before sending, as for every header).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends `Idempotency-Key: key`, and lets a POST or PATCH be retried
+    /// like an idempotent method: the server can tell a retry from a new
+    /// request by the key.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+}
+
+impl fmt::Debug for CallOptions {
+    // Header values may be credentials: only their names are shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("CallOptions")
+            .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("retry", &self.retry)
+            .field("headers", &names)
+            .field("idempotency_key", &self.idempotency_key.is_some())
+            .finish()
+    }
 }
 
 /// Puts a body (and its `Content-Type`) on the request being sent.
@@ -383,6 +452,7 @@ impl<'c> Request<'c> {
             path: String::new(),
             query: Vec::new(),
             headers: HeaderMap::new(),
+            options: CallOptions::default(),
             body: None,
             invalid: None,
         }
@@ -596,12 +666,26 @@ impl<'c> Request<'c> {
         self.body = Some(Box::new(attach));
     }
 
+    /// Applies a call's own options (its headers now, the rest when sent).
+    pub(crate) fn options(&mut self, options: CallOptions) {
+        for (name, value) in &options.headers {
+            self.insert_header(name, value.clone(), false);
+        }
+        if let Some(key) = &options.idempotency_key {
+            self.insert_header("idempotency-key", key.clone(), false);
+        }
+        self.options = options;
+    }
+
+    fn deadline(&self) -> Duration {
+        self.options.deadline.unwrap_or_else(|| self.client.deadline())
+    }
+
     /// Sends the request and reads the whole response, all within the
-    /// client's deadline.
+    /// deadline.
     pub(crate) async fn send(self) -> Result<Response, Failure> {
-        let client = self.client;
         let origin = self.origin();
-        let deadline = client.deadline();
+        let deadline = self.deadline();
         match tokio::time::timeout(deadline, async { self.open().await?.read().await }).await {
             Ok(result) => result,
             Err(_) => Err(origin.deadline(deadline)),
@@ -636,7 +720,15 @@ impl<'c> Request<'c> {
             }
         }
         let origin = Origin { operation, method: self.method.clone(), url: redacted(&url) };
+        let deadline = self.deadline();
+        let retry = Retry {
+            policy: self.options.retry.unwrap_or_else(|| self.client.retry_policy().clone()),
+            keyed: self.options.idempotency_key.is_some(),
+        };
         let mut builder = self.client.http().request(self.method, url).headers(self.headers);
+        if let Some(timeout) = self.options.timeout {
+            builder = builder.timeout(timeout);
+        }
         if let Some(attach) = self.body {
             builder = attach(builder);
         }
@@ -653,8 +745,7 @@ impl<'c> Request<'c> {
         );
         let started = std::time::Instant::now();
         let mut attempts = Attempts::default();
-        let deadline = self.client.deadline();
-        let run = execute(self.client, request, &origin.method, &transport, &mut attempts);
+        let run = execute(self.client, request, &retry, &origin.method, &transport, &mut attempts);
         let result = tokio::time::timeout(deadline, tracing::Instrument::instrument(run, span.clone())).await;
         // Recorded whatever the outcome: a failed call's span says how far
         // it got.
@@ -669,6 +760,13 @@ impl<'c> Request<'c> {
         };
         Ok(Opened { origin, response, limit: self.client.max_body_size() })
     }
+}
+
+/// How a call is retried: the policy, and whether an idempotency key lets
+/// a method that is not idempotent be retried too.
+struct Retry {
+    policy: RetryPolicy,
+    keyed: bool,
 }
 
 /// How far a call got: attempts made and the last status seen.
@@ -747,15 +845,17 @@ impl Opened {
 async fn execute(
     client: &Client,
     request: reqwest::Request,
+    retry: &Retry,
     method: &Method,
     transport: &impl Fn(reqwest::Error) -> Failure,
     attempts: &mut Attempts,
 ) -> Result<reqwest::Response, Failure> {
-    let policy = client.retry_policy();
-    let idempotent = matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
-    );
+    let policy = &retry.policy;
+    let idempotent = retry.keyed
+        || matches!(
+            *method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+        );
     let hooked = |mut request: reqwest::Request| {
         if let Some(hook) = client.request_hook() {
             hook(&mut request);

@@ -592,3 +592,60 @@ async fn a_password_in_the_base_url_is_never_shown() {
     assert!(!bad.to_string().contains("hunter2"), "{bad}");
     assert!(!format!("{bad:?}").contains("hunter2"), "{bad:?}");
 }
+
+#[tokio::test]
+async fn call_options_apply_to_one_call_only() {
+    use agilicus_api::{CallOptions, RetryPolicy};
+    let server = MockServer::start().await;
+    let slow = ResponseTemplate::new(200).set_body_json(user_json()).set_delay(std::time::Duration::from_millis(300));
+    Mock::given(any()).respond_with(slow).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().unwrap();
+    // A per-call timeout fires where the client's would not.
+    let quick = CallOptions::new().timeout(std::time::Duration::from_millis(50));
+    let err = client.users().get_user("u").with_options(quick).send().await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(err.to_string().contains("timed out"), "{err}");
+    // Extra headers go on this call, and the next call has none of them.
+    let tagged = CallOptions::new().header("x-request-id", "42");
+    client.users().get_user("u").with_options(tagged).send().await.unwrap();
+    client.users().get_user("u").send().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let n = requests.len();
+    assert_eq!(header(&requests[n - 2], "x-request-id"), Some("42"));
+    assert_eq!(header(&requests[n - 1], "x-request-id"), None);
+    // A header value with a line break is refused, as for any header.
+    let bad = CallOptions::new().header("x-a", "1\r\nx-b: 2");
+    let err = client.users().get_user("u").with_options(bad).send().await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_idempotency_key_lets_a_post_be_retried() {
+    use agilicus_api::{CallOptions, RetryPolicy};
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(user_json())).mount(&server).await;
+    let policy = RetryPolicy {
+        max_retries: 2,
+        initial_backoff: std::time::Duration::from_millis(1),
+        max_backoff: std::time::Duration::from_millis(1),
+    };
+    let client = Client::builder().base_url(server.uri()).retry_policy(policy).build().unwrap();
+    // Without a key a POST is not retried: the 503 comes back.
+    let err = client.users().create_user(User::default()).send().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    server.reset().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(201).set_body_json(user_json())).mount(&server).await;
+    let keyed = CallOptions::new().idempotency_key("create-ada-1");
+    client.users().create_user(User::default()).with_options(keyed).send().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    assert!(requests.iter().all(|r| header(r, "idempotency-key") == Some("create-ada-1")));
+    // And a per-call policy can turn retrying off for one call.
+    server.reset().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let once = CallOptions::new().retry_policy(RetryPolicy::none());
+    client.users().get_user("u").with_options(once).send().await.unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

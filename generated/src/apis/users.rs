@@ -45,6 +45,7 @@ impl<'a> UsersApi<'a> {
         BulkUpdateMetadata {
             client: self.client,
             bulk_user_metadata: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -84,6 +85,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             mfa_challenge_method,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -120,6 +122,7 @@ impl<'a> UsersApi<'a> {
         CreateServiceAccount {
             client: self.client,
             service_account,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -159,6 +162,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             upstream_user_identity,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -189,6 +193,7 @@ impl<'a> UsersApi<'a> {
         CreateUser {
             client: self.client,
             user,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -228,6 +233,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             user_identity_update,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -264,6 +270,7 @@ impl<'a> UsersApi<'a> {
         CreateUserMetadata {
             client: self.client,
             user_metadata,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -309,6 +316,7 @@ impl<'a> UsersApi<'a> {
         CreateUserRequest {
             client: self.client,
             user_request_info,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -344,6 +352,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             challenge_method_id: challenge_method_id.into(),
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -385,6 +394,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             service_account_id: service_account_id.into(),
             org_id: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -424,6 +434,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             upstream_user_identity_id: upstream_user_identity_id.into(),
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -459,6 +470,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             org_id: org_id.into(),
             user_id: user_id.into(),
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -502,6 +514,7 @@ impl<'a> UsersApi<'a> {
             metadata_id: metadata_id.into(),
             user_id: None,
             org_id: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -545,6 +558,7 @@ impl<'a> UsersApi<'a> {
             user_request_id: user_request_id.into(),
             user_id: None,
             org_id: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -580,6 +594,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             challenge_method_id: challenge_method_id.into(),
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -621,6 +636,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             service_account_id: service_account_id.into(),
             org_id: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -660,6 +676,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             upstream_user_identity_id: upstream_user_identity_id.into(),
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -693,6 +710,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             org_id: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -731,6 +749,7 @@ impl<'a> UsersApi<'a> {
             metadata_id: metadata_id.into(),
             org_id: None,
             user_id: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -769,6 +788,7 @@ impl<'a> UsersApi<'a> {
             user_request_id: user_request_id.into(),
             org_id: None,
             user_id: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -814,6 +834,7 @@ impl<'a> UsersApi<'a> {
             request_type: None,
             email: None,
             search_direction: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -854,6 +875,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             org_id: org_id.into(),
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -892,6 +914,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             issuer: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -934,6 +957,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             org_id: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -975,6 +999,7 @@ impl<'a> UsersApi<'a> {
             challenge_type: None,
             method_status: None,
             method_origin: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1036,6 +1061,7 @@ impl<'a> UsersApi<'a> {
             first_name: None,
             last_name: None,
             search_params: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1070,6 +1096,7 @@ impl<'a> UsersApi<'a> {
             user_id: None,
             limit: None,
             offset: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1102,6 +1129,7 @@ impl<'a> UsersApi<'a> {
             org_id: None,
             user_id: None,
             limit: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1142,6 +1170,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             limit: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1185,6 +1214,7 @@ impl<'a> UsersApi<'a> {
             org_id: org_id.into(),
             user_id: user_id.into(),
             limit: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1228,6 +1258,7 @@ impl<'a> UsersApi<'a> {
             org_id: org_id.into(),
             user_id: user_id.into(),
             limit: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1261,6 +1292,7 @@ impl<'a> UsersApi<'a> {
         ListUserGuids {
             client: self.client,
             updated_since: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1297,6 +1329,7 @@ impl<'a> UsersApi<'a> {
             org_id: None,
             app_id: None,
             data_type: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1338,6 +1371,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             org_id: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1374,6 +1408,7 @@ impl<'a> UsersApi<'a> {
             org_id: None,
             request_state: None,
             request_type: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1440,6 +1475,7 @@ impl<'a> UsersApi<'a> {
             last_name: None,
             user_id: None,
             search_params: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1479,6 +1515,7 @@ impl<'a> UsersApi<'a> {
             user_id: user_id.into(),
             challenge_method_id: challenge_method_id.into(),
             mfa_challenge_method: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1515,6 +1552,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             service_account_id: service_account_id.into(),
             service_account: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1558,6 +1596,7 @@ impl<'a> UsersApi<'a> {
             user_id: user_id.into(),
             upstream_user_identity_id: upstream_user_identity_id.into(),
             upstream_user_identity: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1591,6 +1630,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             user: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1627,6 +1667,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             metadata_id: metadata_id.into(),
             user_metadata: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1663,6 +1704,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_request_id: user_request_id.into(),
             user_request_info: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1698,6 +1740,7 @@ impl<'a> UsersApi<'a> {
             user_id: user_id.into(),
             org_id: None,
             replace_user_role_request: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1740,6 +1783,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_id: user_id.into(),
             reset_mfa_challenge_method,
+            call_options: crate::CallOptions::default(),
         }
     }
 
@@ -1776,6 +1820,7 @@ impl<'a> UsersApi<'a> {
             client: self.client,
             user_request_id: user_request_id.into(),
             user_request_info: None,
+            call_options: crate::CallOptions::default(),
         }
     }
 }
@@ -1786,6 +1831,7 @@ impl<'a> UsersApi<'a> {
 pub struct BulkUpdateMetadata<'a> {
     client: &'a Client,
     bulk_user_metadata: Option<models::BulkUserMetadata>,
+    call_options: crate::CallOptions,
 }
 
 impl BulkUpdateMetadata<'_> {
@@ -1795,6 +1841,14 @@ impl BulkUpdateMetadata<'_> {
         bulk_user_metadata: models::BulkUserMetadata,
     ) -> Self {
         self.bulk_user_metadata = Some(bulk_user_metadata);
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -1818,6 +1872,7 @@ impl BulkUpdateMetadata<'_> {
         if let Some(body) = &self.bulk_user_metadata {
             request.json("application/json", body);
         }
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
@@ -1852,9 +1907,18 @@ pub struct CreateChallengeMethod<'a> {
     client: &'a Client,
     user_id: String,
     mfa_challenge_method: models::MfaChallengeMethod,
+    call_options: crate::CallOptions,
 }
 
 impl CreateChallengeMethod<'_> {
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(
         self,
@@ -1881,6 +1945,7 @@ impl CreateChallengeMethod<'_> {
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
         request.json("application/json", &self.mfa_challenge_method);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
@@ -1914,9 +1979,18 @@ impl crate::ApiError for CreateChallengeMethodError {
 pub struct CreateServiceAccount<'a> {
     client: &'a Client,
     service_account: models::ServiceAccount,
+    call_options: crate::CallOptions,
 }
 
 impl CreateServiceAccount<'_> {
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(
         self,
@@ -1938,6 +2012,7 @@ impl CreateServiceAccount<'_> {
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
         request.json("application/json", &self.service_account);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
@@ -1972,9 +2047,18 @@ pub struct CreateUpstreamUserIdentity<'a> {
     client: &'a Client,
     user_id: String,
     upstream_user_identity: models::UpstreamUserIdentity,
+    call_options: crate::CallOptions,
 }
 
 impl CreateUpstreamUserIdentity<'_> {
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(
         self,
@@ -2001,6 +2085,7 @@ impl CreateUpstreamUserIdentity<'_> {
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
         request.json("application/json", &self.upstream_user_identity);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
@@ -2034,9 +2119,18 @@ impl crate::ApiError for CreateUpstreamUserIdentityError {
 pub struct CreateUser<'a> {
     client: &'a Client,
     user: models::User,
+    call_options: crate::CallOptions,
 }
 
 impl CreateUser<'_> {
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(self) -> Result<models::User, Error<CreateUserError>> {
         self.send_with_response().await.map(ApiResponse::into_body)
@@ -2052,6 +2146,7 @@ impl CreateUser<'_> {
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
         request.json("application/json", &self.user);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
@@ -2098,9 +2193,18 @@ pub struct CreateUserIdentityUpdate<'a> {
     client: &'a Client,
     user_id: String,
     user_identity_update: models::UserIdentityUpdate,
+    call_options: crate::CallOptions,
 }
 
 impl CreateUserIdentityUpdate<'_> {
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(
         self,
@@ -2127,6 +2231,7 @@ impl CreateUserIdentityUpdate<'_> {
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
         request.json("application/json", &self.user_identity_update);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
@@ -2160,9 +2265,18 @@ impl crate::ApiError for CreateUserIdentityUpdateError {
 pub struct CreateUserMetadata<'a> {
     client: &'a Client,
     user_metadata: models::UserMetadata,
+    call_options: crate::CallOptions,
 }
 
 impl CreateUserMetadata<'_> {
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(
         self,
@@ -2184,6 +2298,7 @@ impl CreateUserMetadata<'_> {
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
         request.json("application/json", &self.user_metadata);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
@@ -2217,9 +2332,18 @@ impl crate::ApiError for CreateUserMetadataError {
 pub struct CreateUserRequest<'a> {
     client: &'a Client,
     user_request_info: models::UserRequestInfo,
+    call_options: crate::CallOptions,
 }
 
 impl CreateUserRequest<'_> {
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(
         self,
@@ -2237,6 +2361,7 @@ impl CreateUserRequest<'_> {
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
         request.json("application/json", &self.user_request_info);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             201 => Ok(response.json()?),
@@ -2271,9 +2396,18 @@ pub struct DeleteChallengeMethod<'a> {
     client: &'a Client,
     user_id: String,
     challenge_method_id: String,
+    call_options: crate::CallOptions,
 }
 
 impl DeleteChallengeMethod<'_> {
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(self) -> Result<(), Error<DeleteChallengeMethodError>> {
         self.send_with_response().await.map(ApiResponse::into_body)
@@ -2294,6 +2428,7 @@ impl DeleteChallengeMethod<'_> {
         request.path("/mfa_challenge_methods/");
         request.path_param("challenge_method_id", &self.challenge_method_id);
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
@@ -2348,6 +2483,7 @@ pub struct DeleteServiceAccount<'a> {
     client: &'a Client,
     service_account_id: String,
     org_id: Option<String>,
+    call_options: crate::CallOptions,
 }
 
 impl DeleteServiceAccount<'_> {
@@ -2356,6 +2492,14 @@ impl DeleteServiceAccount<'_> {
     /// Query parameter `org_id`. Example: `"1234"`.
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -2380,6 +2524,7 @@ impl DeleteServiceAccount<'_> {
             request.query("org_id", value);
         }
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
@@ -2434,9 +2579,18 @@ pub struct DeleteUpstreamUserIdentity<'a> {
     client: &'a Client,
     user_id: String,
     upstream_user_identity_id: String,
+    call_options: crate::CallOptions,
 }
 
 impl DeleteUpstreamUserIdentity<'_> {
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(self) -> Result<(), Error<DeleteUpstreamUserIdentityError>> {
         self.send_with_response().await.map(ApiResponse::into_body)
@@ -2457,6 +2611,7 @@ impl DeleteUpstreamUserIdentity<'_> {
         request.path("/upstream_user_identities/");
         request.path_param("upstream_user_identity_id", &self.upstream_user_identity_id);
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
@@ -2511,9 +2666,18 @@ pub struct DeleteUser<'a> {
     client: &'a Client,
     org_id: String,
     user_id: String,
+    call_options: crate::CallOptions,
 }
 
 impl DeleteUser<'_> {
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(self) -> Result<(), Error<DeleteUserError>> {
         self.send_with_response().await.map(ApiResponse::into_body)
@@ -2530,6 +2694,7 @@ impl DeleteUser<'_> {
         request.path("/users/");
         request.path_param("user_id", &self.user_id);
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
@@ -2577,6 +2742,7 @@ pub struct DeleteUserMetadata<'a> {
     metadata_id: String,
     user_id: Option<String>,
     org_id: Option<String>,
+    call_options: crate::CallOptions,
 }
 
 impl DeleteUserMetadata<'_> {
@@ -2593,6 +2759,14 @@ impl DeleteUserMetadata<'_> {
     /// Query parameter `org_id`. Example: `"1234"`.
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -2620,6 +2794,7 @@ impl DeleteUserMetadata<'_> {
             request.query("org_id", value);
         }
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
@@ -2673,6 +2848,7 @@ pub struct DeleteUserRequest<'a> {
     user_request_id: String,
     user_id: Option<String>,
     org_id: Option<String>,
+    call_options: crate::CallOptions,
 }
 
 impl DeleteUserRequest<'_> {
@@ -2689,6 +2865,14 @@ impl DeleteUserRequest<'_> {
     /// Query parameter `org_id`. Example: `"1234"`.
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -2716,6 +2900,7 @@ impl DeleteUserRequest<'_> {
             request.query("org_id", value);
         }
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
@@ -2765,9 +2950,18 @@ pub struct GetChallengeMethod<'a> {
     client: &'a Client,
     user_id: String,
     challenge_method_id: String,
+    call_options: crate::CallOptions,
 }
 
 impl GetChallengeMethod<'_> {
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(
         self,
@@ -2790,6 +2984,7 @@ impl GetChallengeMethod<'_> {
         request.path_param("challenge_method_id", &self.challenge_method_id);
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -2842,6 +3037,7 @@ pub struct GetServiceAccount<'a> {
     client: &'a Client,
     service_account_id: String,
     org_id: Option<String>,
+    call_options: crate::CallOptions,
 }
 
 impl GetServiceAccount<'_> {
@@ -2850,6 +3046,14 @@ impl GetServiceAccount<'_> {
     /// Query parameter `org_id`. Example: `"1234"`.
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -2873,6 +3077,7 @@ impl GetServiceAccount<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -2922,9 +3127,18 @@ pub struct GetUpstreamUserIdentity<'a> {
     client: &'a Client,
     user_id: String,
     upstream_user_identity_id: String,
+    call_options: crate::CallOptions,
 }
 
 impl GetUpstreamUserIdentity<'_> {
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(
         self,
@@ -2951,6 +3165,7 @@ impl GetUpstreamUserIdentity<'_> {
         request.path_param("upstream_user_identity_id", &self.upstream_user_identity_id);
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -3005,6 +3220,7 @@ pub struct GetUser<'a> {
     client: &'a Client,
     user_id: String,
     org_id: Option<String>,
+    call_options: crate::CallOptions,
 }
 
 impl GetUser<'_> {
@@ -3013,6 +3229,14 @@ impl GetUser<'_> {
     /// Query parameter `org_id`. Example: `"1234"`.
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -3034,6 +3258,7 @@ impl GetUser<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -3079,6 +3304,7 @@ pub struct GetUserMetadata<'a> {
     metadata_id: String,
     org_id: Option<String>,
     user_id: Option<String>,
+    call_options: crate::CallOptions,
 }
 
 impl GetUserMetadata<'_> {
@@ -3095,6 +3321,14 @@ impl GetUserMetadata<'_> {
     /// Query parameter `user_id`. Example: `"1234"`.
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -3121,6 +3355,7 @@ impl GetUserMetadata<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -3172,6 +3407,7 @@ pub struct GetUserRequest<'a> {
     user_request_id: String,
     org_id: Option<String>,
     user_id: Option<String>,
+    call_options: crate::CallOptions,
 }
 
 impl GetUserRequest<'_> {
@@ -3188,6 +3424,14 @@ impl GetUserRequest<'_> {
     /// Query parameter `user_id`. Example: `"1234"`.
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -3214,6 +3458,7 @@ impl GetUserRequest<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -3266,6 +3511,7 @@ pub struct ListAccessRequests<'a> {
     request_type: Option<String>,
     email: Option<String>,
     search_direction: Option<String>,
+    call_options: crate::CallOptions,
 }
 
 impl ListAccessRequests<'_> {
@@ -3317,6 +3563,14 @@ impl ListAccessRequests<'_> {
         self
     }
 
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(
         self,
@@ -3355,6 +3609,7 @@ impl ListAccessRequests<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -3389,9 +3644,18 @@ pub struct ListAllResourcePermissions<'a> {
     client: &'a Client,
     user_id: String,
     org_id: String,
+    call_options: crate::CallOptions,
 }
 
 impl ListAllResourcePermissions<'_> {
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(
         self,
@@ -3421,6 +3685,7 @@ impl ListAllResourcePermissions<'_> {
         request.query("org_id", &self.org_id);
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -3455,6 +3720,7 @@ pub struct ListAllUserOrgs<'a> {
     client: &'a Client,
     user_id: String,
     issuer: Option<String>,
+    call_options: crate::CallOptions,
 }
 
 impl ListAllUserOrgs<'_> {
@@ -3463,6 +3729,14 @@ impl ListAllUserOrgs<'_> {
     /// Query parameter `issuer`. Example: `"example.com"`.
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
         self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -3487,6 +3761,7 @@ impl ListAllUserOrgs<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -3536,6 +3811,7 @@ pub struct ListAllUserRoles<'a> {
     client: &'a Client,
     user_id: String,
     org_id: Option<String>,
+    call_options: crate::CallOptions,
 }
 
 impl ListAllUserRoles<'_> {
@@ -3544,6 +3820,14 @@ impl ListAllUserRoles<'_> {
     /// Query parameter `org_id`. Example: `"1234"`.
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -3566,6 +3850,7 @@ impl ListAllUserRoles<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -3603,6 +3888,7 @@ pub struct ListChallengeMethods<'a> {
     challenge_type: Option<String>,
     method_status: Option<bool>,
     method_origin: Option<String>,
+    call_options: crate::CallOptions,
 }
 
 impl ListChallengeMethods<'_> {
@@ -3635,6 +3921,14 @@ impl ListChallengeMethods<'_> {
     /// Query parameter `method_origin`. Example: `"agilicus.cloud"`.
     pub fn method_origin(mut self, method_origin: impl Into<String>) -> Self {
         self.method_origin = Some(method_origin.into());
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -3675,6 +3969,7 @@ impl ListChallengeMethods<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -3722,6 +4017,7 @@ pub struct ListCombinedUserDetails<'a> {
     first_name: Option<String>,
     last_name: Option<String>,
     search_params: Option<Vec<String>>,
+    call_options: crate::CallOptions,
 }
 
 impl ListCombinedUserDetails<'_> {
@@ -3854,6 +4150,14 @@ impl ListCombinedUserDetails<'_> {
         self
     }
 
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(
         self,
@@ -3925,6 +4229,7 @@ impl ListCombinedUserDetails<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -3961,6 +4266,7 @@ pub struct ListOrgUserRoles<'a> {
     user_id: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
+    call_options: crate::CallOptions,
 }
 
 impl ListOrgUserRoles<'_> {
@@ -3996,6 +4302,14 @@ impl ListOrgUserRoles<'_> {
         self
     }
 
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(
         self,
@@ -4027,6 +4341,7 @@ impl ListOrgUserRoles<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -4062,6 +4377,7 @@ pub struct ListServiceAccounts<'a> {
     org_id: Option<String>,
     user_id: Option<String>,
     limit: Option<i64>,
+    call_options: crate::CallOptions,
 }
 
 impl ListServiceAccounts<'_> {
@@ -4086,6 +4402,14 @@ impl ListServiceAccounts<'_> {
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -4121,6 +4445,7 @@ impl ListServiceAccounts<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -4155,6 +4480,7 @@ pub struct ListUpstreamUserIdentities<'a> {
     client: &'a Client,
     user_id: String,
     limit: Option<i64>,
+    call_options: crate::CallOptions,
 }
 
 impl ListUpstreamUserIdentities<'_> {
@@ -4163,6 +4489,14 @@ impl ListUpstreamUserIdentities<'_> {
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -4197,6 +4531,7 @@ impl ListUpstreamUserIdentities<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -4232,6 +4567,7 @@ pub struct ListUserApplicationAccessInfo<'a> {
     org_id: String,
     user_id: String,
     limit: Option<i64>,
+    call_options: crate::CallOptions,
 }
 
 impl ListUserApplicationAccessInfo<'_> {
@@ -4240,6 +4576,14 @@ impl ListUserApplicationAccessInfo<'_> {
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -4274,6 +4618,7 @@ impl ListUserApplicationAccessInfo<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -4309,6 +4654,7 @@ pub struct ListUserFileShareAccessInfo<'a> {
     org_id: String,
     user_id: String,
     limit: Option<i64>,
+    call_options: crate::CallOptions,
 }
 
 impl ListUserFileShareAccessInfo<'_> {
@@ -4317,6 +4663,14 @@ impl ListUserFileShareAccessInfo<'_> {
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -4351,6 +4705,7 @@ impl ListUserFileShareAccessInfo<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -4384,6 +4739,7 @@ impl crate::ApiError for ListUserFileShareAccessInfoError {
 pub struct ListUserGuids<'a> {
     client: &'a Client,
     updated_since: Option<chrono::DateTime<chrono::Utc>>,
+    call_options: crate::CallOptions,
 }
 
 impl ListUserGuids<'_> {
@@ -4395,6 +4751,14 @@ impl ListUserGuids<'_> {
         updated_since: chrono::DateTime<chrono::Utc>,
     ) -> Self {
         self.updated_since = Some(updated_since);
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -4417,6 +4781,7 @@ impl ListUserGuids<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -4454,6 +4819,7 @@ pub struct ListUserMetadata<'a> {
     org_id: Option<String>,
     app_id: Option<String>,
     data_type: Option<String>,
+    call_options: crate::CallOptions,
 }
 
 impl ListUserMetadata<'_> {
@@ -4497,6 +4863,14 @@ impl ListUserMetadata<'_> {
         self
     }
 
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(
         self,
@@ -4531,6 +4905,7 @@ impl ListUserMetadata<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -4565,6 +4940,7 @@ pub struct ListUserPermissions<'a> {
     client: &'a Client,
     user_id: String,
     org_id: Option<String>,
+    call_options: crate::CallOptions,
 }
 
 impl ListUserPermissions<'_> {
@@ -4573,6 +4949,14 @@ impl ListUserPermissions<'_> {
     /// Query parameter `org_id`. Example: `"1234"`.
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -4601,6 +4985,7 @@ impl ListUserPermissions<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -4657,6 +5042,7 @@ pub struct ListUserRequests<'a> {
     org_id: Option<String>,
     request_state: Option<String>,
     request_type: Option<String>,
+    call_options: crate::CallOptions,
 }
 
 impl ListUserRequests<'_> {
@@ -4700,6 +5086,14 @@ impl ListUserRequests<'_> {
         self
     }
 
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(
         self,
@@ -4734,6 +5128,7 @@ impl ListUserRequests<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -4786,6 +5181,7 @@ pub struct ListUsers<'a> {
     last_name: Option<String>,
     user_id: Option<String>,
     search_params: Option<Vec<String>>,
+    call_options: crate::CallOptions,
 }
 
 impl ListUsers<'_> {
@@ -4961,6 +5357,14 @@ impl ListUsers<'_> {
         self
     }
 
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(self) -> Result<models::ListUsersResponse, Error<ListUsersError>> {
         self.send_with_response().await.map(ApiResponse::into_body)
@@ -5035,6 +5439,7 @@ impl ListUsers<'_> {
         }
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -5070,6 +5475,7 @@ pub struct ReplaceChallengeMethod<'a> {
     user_id: String,
     challenge_method_id: String,
     mfa_challenge_method: Option<models::MfaChallengeMethod>,
+    call_options: crate::CallOptions,
 }
 
 impl ReplaceChallengeMethod<'_> {
@@ -5079,6 +5485,14 @@ impl ReplaceChallengeMethod<'_> {
         mfa_challenge_method: models::MfaChallengeMethod,
     ) -> Self {
         self.mfa_challenge_method = Some(mfa_challenge_method);
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -5111,6 +5525,7 @@ impl ReplaceChallengeMethod<'_> {
         if let Some(body) = &self.mfa_challenge_method {
             request.json("application/json", body);
         }
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -5165,12 +5580,21 @@ pub struct ReplaceServiceAccount<'a> {
     client: &'a Client,
     service_account_id: String,
     service_account: Option<models::ServiceAccount>,
+    call_options: crate::CallOptions,
 }
 
 impl ReplaceServiceAccount<'_> {
     /// The request body, sent as `application/json`.
     pub fn service_account(mut self, service_account: models::ServiceAccount) -> Self {
         self.service_account = Some(service_account);
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -5198,6 +5622,7 @@ impl ReplaceServiceAccount<'_> {
         if let Some(body) = &self.service_account {
             request.json("application/json", body);
         }
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -5253,6 +5678,7 @@ pub struct ReplaceUpstreamUserIdentity<'a> {
     user_id: String,
     upstream_user_identity_id: String,
     upstream_user_identity: Option<models::UpstreamUserIdentity>,
+    call_options: crate::CallOptions,
 }
 
 impl ReplaceUpstreamUserIdentity<'_> {
@@ -5262,6 +5688,14 @@ impl ReplaceUpstreamUserIdentity<'_> {
         upstream_user_identity: models::UpstreamUserIdentity,
     ) -> Self {
         self.upstream_user_identity = Some(upstream_user_identity);
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -5294,6 +5728,7 @@ impl ReplaceUpstreamUserIdentity<'_> {
         if let Some(body) = &self.upstream_user_identity {
             request.json("application/json", body);
         }
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -5350,12 +5785,21 @@ pub struct ReplaceUser<'a> {
     client: &'a Client,
     user_id: String,
     user: Option<models::User>,
+    call_options: crate::CallOptions,
 }
 
 impl ReplaceUser<'_> {
     /// The request body, sent as `application/json`.
     pub fn user(mut self, user: models::User) -> Self {
         self.user = Some(user);
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -5377,6 +5821,7 @@ impl ReplaceUser<'_> {
         if let Some(body) = &self.user {
             request.json("application/json", body);
         }
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -5424,12 +5869,21 @@ pub struct ReplaceUserMetadata<'a> {
     client: &'a Client,
     metadata_id: String,
     user_metadata: Option<models::UserMetadata>,
+    call_options: crate::CallOptions,
 }
 
 impl ReplaceUserMetadata<'_> {
     /// The request body, sent as `application/json`.
     pub fn user_metadata(mut self, user_metadata: models::UserMetadata) -> Self {
         self.user_metadata = Some(user_metadata);
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -5457,6 +5911,7 @@ impl ReplaceUserMetadata<'_> {
         if let Some(body) = &self.user_metadata {
             request.json("application/json", body);
         }
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -5511,6 +5966,7 @@ pub struct ReplaceUserRequest<'a> {
     client: &'a Client,
     user_request_id: String,
     user_request_info: Option<models::UserRequestInfo>,
+    call_options: crate::CallOptions,
 }
 
 impl ReplaceUserRequest<'_> {
@@ -5520,6 +5976,14 @@ impl ReplaceUserRequest<'_> {
         user_request_info: models::UserRequestInfo,
     ) -> Self {
         self.user_request_info = Some(user_request_info);
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -5543,6 +6007,7 @@ impl ReplaceUserRequest<'_> {
         if let Some(body) = &self.user_request_info {
             request.json("application/json", body);
         }
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),
@@ -5595,6 +6060,7 @@ pub struct ReplaceUserRole<'a> {
     user_id: String,
     org_id: Option<String>,
     replace_user_role_request: Option<models::ReplaceUserRoleRequest>,
+    call_options: crate::CallOptions,
 }
 
 impl ReplaceUserRole<'_> {
@@ -5612,6 +6078,14 @@ impl ReplaceUserRole<'_> {
         replace_user_role_request: models::ReplaceUserRoleRequest,
     ) -> Self {
         self.replace_user_role_request = Some(replace_user_role_request);
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -5636,6 +6110,7 @@ impl ReplaceUserRole<'_> {
         if let Some(body) = &self.replace_user_role_request {
             request.json("application/json", body);
         }
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
@@ -5685,9 +6160,18 @@ pub struct ResetUserMfaChallengeMethods<'a> {
     client: &'a Client,
     user_id: String,
     reset_mfa_challenge_method: models::ResetMfaChallengeMethod,
+    call_options: crate::CallOptions,
 }
 
 impl ResetUserMfaChallengeMethods<'_> {
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+
     /// Sends the request and returns the body of a successful response.
     pub async fn send(self) -> Result<(), Error<ResetUserMfaChallengeMethodsError>> {
         self.send_with_response().await.map(ApiResponse::into_body)
@@ -5708,6 +6192,7 @@ impl ResetUserMfaChallengeMethods<'_> {
         request.path("/reset_mfa_challenge_methods");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
         request.json("application/json", &self.reset_mfa_challenge_method);
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             204 => Ok(response.empty()),
@@ -5742,6 +6227,7 @@ pub struct UpdateUserRequest<'a> {
     client: &'a Client,
     user_request_id: String,
     user_request_info: Option<models::UserRequestInfo>,
+    call_options: crate::CallOptions,
 }
 
 impl UpdateUserRequest<'_> {
@@ -5751,6 +6237,14 @@ impl UpdateUserRequest<'_> {
         user_request_info: models::UserRequestInfo,
     ) -> Self {
         self.user_request_info = Some(user_request_info);
+        self
+    }
+
+    /// Options for this call alone: a timeout, a deadline, a retry
+    /// policy, extra headers, an idempotency key (see
+    /// [`CallOptions`](crate::CallOptions)).
+    pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+        self.call_options = options;
         self
     }
 
@@ -5774,6 +6268,7 @@ impl UpdateUserRequest<'_> {
         if let Some(body) = &self.user_request_info {
             request.json("application/json", body);
         }
+        request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
             200 => Ok(response.json()?),

@@ -20,7 +20,8 @@ use crate::ir::{
 use crate::naming::{self, NameSet};
 
 /// Names a builder uses for itself, which parameters must not take.
-const BUILDER_MEMBERS: &[&str] = &["client", "send", "send_with_response", "send_streaming"];
+const BUILDER_MEMBERS: &[&str] =
+    &["client", "send", "send_with_response", "send_streaming", "with_options", "call_options"];
 
 /// Names visible in every group module besides its own types.
 const GROUP_SCOPE: &[&str] = &["Client", "Error", "ApiResponse", "Method"];

@@ -385,6 +385,7 @@ fn entry_method(api: &Api, op: &Operation, example: Option<&str>) -> TokenStream
             #builder {
                 client: self.client,
                 #(#inits,)*
+                call_options: crate::CallOptions::default(),
             }
         }
     }
@@ -555,10 +556,19 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         pub struct #builder<'a> {
             client: &'a Client,
             #(#fields,)*
+            call_options: crate::CallOptions,
         }
 
         impl #builder<'_> {
             #(#setters)*
+
+            /// Options for this call alone: a timeout, a deadline, a retry
+            /// policy, extra headers, an idempotency key (see
+            /// [`CallOptions`](crate::CallOptions)).
+            pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+                self.call_options = options;
+                self
+            }
 
             /// Sends the request and returns the body of a successful response.
             pub async fn send(self) -> Result<#success_ty, Error<#error>> {
@@ -753,6 +763,7 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
         #accept
         #auth
         #body
+        request.options(self.call_options);
     };
     match reading {
         Reading::Whole => {
