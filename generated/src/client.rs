@@ -36,13 +36,14 @@ pub struct Client {
     hook: Option<RequestHook>,
     deadline: Duration,
     max_body_size: usize,
-    credentials: Credentials,
+    credentials: std::sync::Arc<std::sync::RwLock<std::sync::Arc<Credentials>>>,
 }
 
 /// Credentials per security scheme; `Secret` keeps them out of `Debug`.
 #[derive(Debug, Clone, Default)]
-struct Credentials {
+pub(crate) struct Credentials {
     token_valid: Option<Secret>,
+    token_valid_source: Option<crate::runtime::TokenSource>,
 }
 
 impl fmt::Debug for Client {
@@ -90,6 +91,25 @@ impl Client {
         self.max_body_size
     }
 
+    /// Replaces the credential [`ClientBuilder::bearer_token`] set, for every clone of this client, from the next call on.
+    pub fn set_bearer_token(&self, token: impl Into<String>) {
+        let value = Some(Secret::new(token));
+        self.update_credentials(|c| {
+            c.token_valid = value;
+            c.token_valid_source = None;
+        });
+    }
+
+    /// The credentials as they are now.
+    pub(crate) fn credentials(&self) -> std::sync::Arc<Credentials> {
+        self.credentials.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn update_credentials(&self, change: impl FnOnce(&mut Credentials)) {
+        let mut shared = self.credentials.write().unwrap_or_else(|e| e.into_inner());
+        change(std::sync::Arc::make_mut(&mut shared));
+    }
+
     /// Operations tagged `users`.
     pub fn users(&self) -> crate::apis::users::UsersApi<'_> {
         crate::apis::users::UsersApi::new(self)
@@ -108,13 +128,17 @@ impl Client {
     /// Applies the first alternative whose credentials are all set;
     /// with none complete, the request goes without, and the server
     /// decides.
-    pub(crate) fn authorize(
+    pub(crate) async fn authorize(
         &self,
         request: &mut crate::runtime::Request<'_>,
         alternatives: &[&[SecurityScheme]],
     ) {
+        let credentials = self.credentials();
         let has = |scheme: &SecurityScheme| match scheme {
-            SecurityScheme::TokenValid => self.credentials.token_valid.is_some(),
+            SecurityScheme::TokenValid => {
+                credentials.token_valid.is_some()
+                    || credentials.token_valid_source.is_some()
+            }
         };
         let Some(chosen) = alternatives.iter().find(|all| all.iter().all(has)) else {
             return
@@ -122,7 +146,17 @@ impl Client {
         for scheme in chosen.iter() {
             match scheme {
                 SecurityScheme::TokenValid => {
-                    if let Some(secret) = &self.credentials.token_valid {
+                    if let Some(source) = &credentials.token_valid_source {
+                        match source.token().await {
+                            Ok(secret) => request.bearer(&secret),
+                            Err(e) => {
+                                request
+                                    .reject(format!("the bearer token source failed: {e}"))
+                            }
+                        }
+                        continue;
+                    }
+                    if let Some(secret) = &credentials.token_valid {
                         request.bearer(secret);
                     }
                 }
@@ -186,6 +220,19 @@ impl ClientBuilder {
     /// Sets the bearer token sent as `Authorization: Bearer …`, for operations secured by `token-valid`.
     pub fn bearer_token(mut self, secret: impl Into<String>) -> Self {
         self.credentials.token_valid = Some(Secret::new(secret));
+        self
+    }
+
+    /// Asks `source` for the bearer token of `token-valid` once per call, instead of a fixed token: for tokens that expire. Caching and refreshing are the source's business; an error it returns fails the call as `Error::InvalidRequest`, and is never logged.
+    pub fn bearer_token_source<F, Fut, E>(mut self, source: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<String, E>> + Send + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        self.credentials.token_valid_source = Some(
+            crate::runtime::TokenSource::new(source),
+        );
         self
     }
 
@@ -289,7 +336,9 @@ impl ClientBuilder {
             hook: self.hook,
             deadline: self.deadline,
             max_body_size: self.max_body_size,
-            credentials: self.credentials,
+            credentials: std::sync::Arc::new(
+                std::sync::RwLock::new(std::sync::Arc::new(self.credentials)),
+            ),
         })
     }
 }

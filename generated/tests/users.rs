@@ -649,3 +649,50 @@ async fn an_idempotency_key_lets_a_post_be_retried() {
     client.users().get_user("u").with_options(once).send().await.unwrap_err();
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_token_source_is_asked_once_per_call() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(user_json())).mount(&server).await;
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let counter = calls.clone();
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_token_source(move || {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async move { Ok::<_, std::io::Error>(format!("token-{n}")) }
+        })
+        .build()
+        .unwrap();
+    client.users().get_user("u").send().await.unwrap();
+    client.clone().users().get_user("u").send().await.unwrap();
+    let tokens: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| header(r, "authorization").unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(tokens, ["Bearer token-0", "Bearer token-1"]);
+    // A failing source fails the call before anything is sent.
+    let failing = Client::builder()
+        .base_url(server.uri())
+        .bearer_token_source(|| async { Err::<String, _>(std::io::Error::other("refresh failed")) })
+        .build()
+        .unwrap();
+    let err = failing.users().get_user("u").send().await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert!(err.to_string().contains("refresh failed"), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_token_swapped_on_a_shared_client_applies_to_every_clone() {
+    let (server, client) = serve(ResponseTemplate::new(200).set_body_json(user_json())).await;
+    let shared = client.clone();
+    client.set_bearer_token("rotated-token");
+    shared.users().get_user("u").send().await.unwrap();
+    let request = only_request(&server).await;
+    assert_eq!(header(&request, "authorization"), Some("Bearer rotated-token"));
+    assert!(!format!("{shared:?}").contains("rotated-token"));
+}

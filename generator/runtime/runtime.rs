@@ -43,6 +43,43 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Where bearer tokens come from when they change (they expire, they are
+/// refreshed): asked once per call; caching and refreshing are its own
+/// business, not the client's.
+#[derive(Clone)]
+#[allow(dead_code)] // Only crates whose spec has a bearer scheme use it.
+pub(crate) struct TokenSource(std::sync::Arc<dyn Fn() -> TokenFuture + Send + Sync>);
+
+/// A token on its way.
+type TokenFuture = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<String, Box<dyn std::error::Error + Send + Sync>>> + Send>,
+>;
+
+#[allow(dead_code)]
+impl TokenSource {
+    pub(crate) fn new<F, Fut, E>(source: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<String, E>> + Send + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        Self(std::sync::Arc::new(move || {
+            let token = source();
+            Box::pin(async move { token.await.map_err(Into::into) })
+        }))
+    }
+
+    pub(crate) async fn token(&self) -> Result<Secret, Box<dyn std::error::Error + Send + Sync>> {
+        (self.0)().await.map(Secret::new)
+    }
+}
+
+impl fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenSource(..)")
+    }
+}
+
 /// A value written into a path segment, a query string or a header: how the
 /// spec's wire format spells it.
 pub(crate) trait ParamValue {

@@ -1868,7 +1868,7 @@ impl BulkUpdateMetadata<'_> {
             Method::POST,
         );
         request.path("/v1/user_metadata_rpc/bulk_update");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.bulk_user_metadata {
             request.json("application/json", body);
         }
@@ -1943,7 +1943,7 @@ impl CreateChallengeMethod<'_> {
         request.path_param("user_id", &self.user_id);
         request.path("/mfa_challenge_methods");
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.json("application/json", &self.mfa_challenge_method);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -2010,7 +2010,7 @@ impl CreateServiceAccount<'_> {
         );
         request.path("/v1/service_accounts");
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.json("application/json", &self.service_account);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -2083,7 +2083,7 @@ impl CreateUpstreamUserIdentity<'_> {
         request.path_param("user_id", &self.user_id);
         request.path("/upstream_user_identities");
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.json("application/json", &self.upstream_user_identity);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -2144,7 +2144,7 @@ impl CreateUser<'_> {
         let mut request = Request::new(self.client, "create_user", Method::POST);
         request.path("/users");
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.json("application/json", &self.user);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -2229,7 +2229,7 @@ impl CreateUserIdentityUpdate<'_> {
         request.path_param("user_id", &self.user_id);
         request.path("/user_identity_updates");
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.json("application/json", &self.user_identity_update);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -2296,7 +2296,7 @@ impl CreateUserMetadata<'_> {
         );
         request.path("/v1/user_metadata");
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.json("application/json", &self.user_metadata);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -2359,7 +2359,7 @@ impl CreateUserRequest<'_> {
         let mut request = Request::new(self.client, "create_user_request", Method::POST);
         request.path("/v1/user_requests");
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.json("application/json", &self.user_request_info);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -2427,7 +2427,7 @@ impl DeleteChallengeMethod<'_> {
         request.path_param("user_id", &self.user_id);
         request.path("/mfa_challenge_methods/");
         request.path_param("challenge_method_id", &self.challenge_method_id);
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -2523,7 +2523,7 @@ impl DeleteServiceAccount<'_> {
         if let Some(value) = &self.org_id {
             request.query("org_id", value);
         }
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -2610,7 +2610,7 @@ impl DeleteUpstreamUserIdentity<'_> {
         request.path_param("user_id", &self.user_id);
         request.path("/upstream_user_identities/");
         request.path_param("upstream_user_identity_id", &self.upstream_user_identity_id);
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -2693,7 +2693,7 @@ impl DeleteUser<'_> {
         request.path_param("org_id", &self.org_id);
         request.path("/users/");
         request.path_param("user_id", &self.user_id);
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -2793,7 +2793,7 @@ impl DeleteUserMetadata<'_> {
         if let Some(value) = &self.org_id {
             request.query("org_id", value);
         }
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -2899,7 +2899,7 @@ impl DeleteUserRequest<'_> {
         if let Some(value) = &self.org_id {
             request.query("org_id", value);
         }
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -2983,7 +2983,7 @@ impl GetChallengeMethod<'_> {
         request.path("/mfa_challenge_methods/");
         request.path_param("challenge_method_id", &self.challenge_method_id);
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -3076,7 +3076,7 @@ impl GetServiceAccount<'_> {
             request.query("org_id", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -3164,7 +3164,7 @@ impl GetUpstreamUserIdentity<'_> {
         request.path("/upstream_user_identities/");
         request.path_param("upstream_user_identity_id", &self.upstream_user_identity_id);
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -3257,7 +3257,7 @@ impl GetUser<'_> {
             request.query("org_id", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -3354,7 +3354,7 @@ impl GetUserMetadata<'_> {
             request.query("user_id", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -3457,7 +3457,7 @@ impl GetUserRequest<'_> {
             request.query("user_id", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -3608,7 +3608,7 @@ impl ListAccessRequests<'_> {
             request.query("search_direction", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -3684,7 +3684,7 @@ impl ListAllResourcePermissions<'_> {
         request.path("/render_resource_permissions");
         request.query("org_id", &self.org_id);
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -3760,7 +3760,7 @@ impl ListAllUserOrgs<'_> {
             request.query("issuer", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -3849,7 +3849,7 @@ impl ListAllUserRoles<'_> {
             request.query("org_id", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -3968,7 +3968,7 @@ impl ListChallengeMethods<'_> {
             request.query("method_origin", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -4228,7 +4228,7 @@ impl ListCombinedUserDetails<'_> {
             request.query_list("search_params", value, ListStyle::Exploded);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -4340,7 +4340,7 @@ impl ListOrgUserRoles<'_> {
             request.query("offset", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -4444,7 +4444,7 @@ impl ListServiceAccounts<'_> {
             request.query("limit", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -4530,7 +4530,7 @@ impl ListUpstreamUserIdentities<'_> {
             request.query("limit", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -4617,7 +4617,7 @@ impl ListUserApplicationAccessInfo<'_> {
             request.query("limit", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -4704,7 +4704,7 @@ impl ListUserFileShareAccessInfo<'_> {
             request.query("limit", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -4780,7 +4780,7 @@ impl ListUserGuids<'_> {
             request.query("updated_since", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -4904,7 +4904,7 @@ impl ListUserMetadata<'_> {
             request.query("data_type", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -4984,7 +4984,7 @@ impl ListUserPermissions<'_> {
             request.query("org_id", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -5127,7 +5127,7 @@ impl ListUserRequests<'_> {
             request.query("request_type", value);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -5438,7 +5438,7 @@ impl ListUsers<'_> {
             request.query_list("search_params", value, ListStyle::Exploded);
         }
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.options(self.call_options);
         let response = request.send().await?;
         match response.status() {
@@ -5521,7 +5521,7 @@ impl ReplaceChallengeMethod<'_> {
         request.path("/mfa_challenge_methods/");
         request.path_param("challenge_method_id", &self.challenge_method_id);
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.mfa_challenge_method {
             request.json("application/json", body);
         }
@@ -5618,7 +5618,7 @@ impl ReplaceServiceAccount<'_> {
         request.path("/v1/service_accounts/");
         request.path_param("service_account_id", &self.service_account_id);
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.service_account {
             request.json("application/json", body);
         }
@@ -5724,7 +5724,7 @@ impl ReplaceUpstreamUserIdentity<'_> {
         request.path("/upstream_user_identities/");
         request.path_param("upstream_user_identity_id", &self.upstream_user_identity_id);
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.upstream_user_identity {
             request.json("application/json", body);
         }
@@ -5817,7 +5817,7 @@ impl ReplaceUser<'_> {
         request.path("/users/");
         request.path_param("user_id", &self.user_id);
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.user {
             request.json("application/json", body);
         }
@@ -5907,7 +5907,7 @@ impl ReplaceUserMetadata<'_> {
         request.path("/v1/user_metadata/");
         request.path_param("metadata_id", &self.metadata_id);
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.user_metadata {
             request.json("application/json", body);
         }
@@ -6003,7 +6003,7 @@ impl ReplaceUserRequest<'_> {
         request.path("/v1/user_requests/");
         request.path_param("user_request_id", &self.user_request_id);
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.user_request_info {
             request.json("application/json", body);
         }
@@ -6106,7 +6106,7 @@ impl ReplaceUserRole<'_> {
         if let Some(value) = &self.org_id {
             request.query("org_id", value);
         }
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.replace_user_role_request {
             request.json("application/json", body);
         }
@@ -6190,7 +6190,7 @@ impl ResetUserMfaChallengeMethods<'_> {
         request.path("/users/");
         request.path_param("user_id", &self.user_id);
         request.path("/reset_mfa_challenge_methods");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         request.json("application/json", &self.reset_mfa_challenge_method);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -6264,7 +6264,7 @@ impl UpdateUserRequest<'_> {
         request.path("/v1/user_requests/");
         request.path_param("user_request_id", &self.user_request_id);
         request.accept("application/json");
-        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]);
+        self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.user_request_info {
             request.json("application/json", body);
         }

@@ -28,7 +28,49 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
         let field = ident(&s.rust_name);
         match s.kind {
             SecurityKind::Basic => quote!(#field: Option<(String, Secret)>),
+            SecurityKind::Bearer => {
+                let source = ident(&format!("{}_source", crate::naming::bare(&s.rust_name)));
+                quote!(#field: Option<Secret>, #source: Option<crate::runtime::TokenSource>)
+            }
             _ => quote!(#field: Option<Secret>),
+        }
+    });
+    // Swapping credentials on a built (and maybe shared) client.
+    let swaps = schemes.iter().map(|s| {
+        let field = ident(&s.rust_name);
+        let swap = ident(&format!("set_{}", crate::naming::bare(&s.setter)));
+        let setter = &s.setter;
+        let docs = doc::attrs(&format!(
+            "Replaces the credential [`ClientBuilder::{setter}`] set, for every clone of this client, from the next call on."
+        ));
+        match s.kind {
+            SecurityKind::Basic => quote! {
+                #docs
+                pub fn #swap(&self, user: impl Into<String>, password: impl Into<String>) {
+                    let value = Some((user.into(), Secret::new(password)));
+                    self.update_credentials(|c| c.#field = value);
+                }
+            },
+            SecurityKind::Bearer => {
+                let source = ident(&format!("{}_source", crate::naming::bare(&s.rust_name)));
+                quote! {
+                    #docs
+                    pub fn #swap(&self, token: impl Into<String>) {
+                        let value = Some(Secret::new(token));
+                        self.update_credentials(|c| {
+                            c.#field = value;
+                            c.#source = None;
+                        });
+                    }
+                }
+            }
+            _ => quote! {
+                #docs
+                pub fn #swap(&self, secret: impl Into<String>) {
+                    let value = Some(Secret::new(secret));
+                    self.update_credentials(|c| c.#field = value);
+                }
+            },
         }
     });
     let setters = schemes.iter().map(|s| {
@@ -58,6 +100,32 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
                     self
                 }
             },
+            SecurityKind::Bearer => {
+                let source = ident(&format!("{}_source", crate::naming::bare(&s.rust_name)));
+                let source_setter = ident(&format!("{}_source", crate::naming::bare(&s.setter)));
+                let source_docs = doc::attrs(&format!(
+                    "Asks `source` for the bearer token of {} once per call, instead of a fixed token: for tokens that expire. Caching and refreshing are the source's business; an error it returns fails the call as `Error::InvalidRequest`, and is never logged.",
+                    doc::code(&s.name)
+                ));
+                quote! {
+                    #docs
+                    pub fn #setter(mut self, secret: impl Into<String>) -> Self {
+                        self.credentials.#field = Some(Secret::new(secret));
+                        self
+                    }
+
+                    #source_docs
+                    pub fn #source_setter<F, Fut, E>(mut self, source: F) -> Self
+                    where
+                        F: Fn() -> Fut + Send + Sync + 'static,
+                        Fut: std::future::Future<Output = Result<String, E>> + Send + 'static,
+                        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+                    {
+                        self.credentials.#source = Some(crate::runtime::TokenSource::new(source));
+                        self
+                    }
+                }
+            }
             _ => quote! {
                 #docs
                 pub fn #setter(mut self, secret: impl Into<String>) -> Self {
@@ -110,13 +178,33 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
         )
     });
     let cred_field = has_auth.then(|| quote!(credentials: Credentials,));
+    let shared_field = has_auth.then(
+        || quote!(credentials: std::sync::Arc<std::sync::RwLock<std::sync::Arc<Credentials>>>,),
+    );
     let cred_default = has_auth.then(|| quote!(credentials: Credentials::default(),));
-    let cred_move = has_auth.then(|| quote!(credentials: self.credentials,));
+    let cred_move = has_auth.then(|| {
+        quote!(credentials: std::sync::Arc::new(std::sync::RwLock::new(std::sync::Arc::new(self.credentials))),)
+    });
+    let cred_methods = has_auth.then(|| {
+        quote! {
+            #(#swaps)*
+
+            /// The credentials as they are now.
+            pub(crate) fn credentials(&self) -> std::sync::Arc<Credentials> {
+                self.credentials.read().unwrap_or_else(|e| e.into_inner()).clone()
+            }
+
+            fn update_credentials(&self, change: impl FnOnce(&mut Credentials)) {
+                let mut shared = self.credentials.write().unwrap_or_else(|e| e.into_inner());
+                change(std::sync::Arc::make_mut(&mut shared));
+            }
+        }
+    });
     let cred_struct = has_auth.then(|| {
         quote! {
             /// Credentials per security scheme; `Secret` keeps them out of `Debug`.
             #[derive(Debug, Clone, Default)]
-            struct Credentials {
+            pub(crate) struct Credentials {
                 #(#cred_fields,)*
             }
         }
@@ -162,7 +250,7 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
             hook: Option<RequestHook>,
             deadline: Duration,
             max_body_size: usize,
-            #cred_field
+            #shared_field
         }
 
         #cred_struct
@@ -207,6 +295,8 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
             pub(crate) fn max_body_size(&self) -> usize {
                 self.max_body_size
             }
+
+            #cred_methods
 
             #(#accessors)*
         }
@@ -396,7 +486,13 @@ fn authorize(api: &Api, gated: bool) -> TokenStream {
     let has = schemes.iter().map(|s| {
         let v = ident(&s.variant);
         let field = ident(&s.rust_name);
-        quote!(SecurityScheme::#v => self.credentials.#field.is_some())
+        match s.kind {
+            SecurityKind::Bearer => {
+                let source = ident(&format!("{}_source", crate::naming::bare(&s.rust_name)));
+                quote!(SecurityScheme::#v => credentials.#field.is_some() || credentials.#source.is_some())
+            }
+            _ => quote!(SecurityScheme::#v => credentials.#field.is_some()),
+        }
     });
     let apply = schemes.iter().map(|s| {
         let v = ident(&s.variant);
@@ -412,9 +508,22 @@ fn authorize(api: &Api, gated: bool) -> TokenStream {
             }
             SecurityKind::ApiKey { name, .. } => quote!(request.api_key_header(#name, secret)),
         };
+        let from_source = matches!(s.kind, SecurityKind::Bearer).then(|| {
+            let source = ident(&format!("{}_source", crate::naming::bare(&s.rust_name)));
+            quote! {
+                if let Some(source) = &credentials.#source {
+                    match source.token().await {
+                        Ok(secret) => request.bearer(&secret),
+                        Err(e) => request.reject(format!("the bearer token source failed: {e}")),
+                    }
+                    continue;
+                }
+            }
+        });
         quote! {
             SecurityScheme::#v => {
-                if let Some(secret) = &self.credentials.#field {
+                #from_source
+                if let Some(secret) = &credentials.#field {
                     #call;
                 }
             }
@@ -436,7 +545,9 @@ fn authorize(api: &Api, gated: bool) -> TokenStream {
             /// Applies the first alternative whose credentials are all set;
             /// with none complete, the request goes without, and the server
             /// decides.
-            pub(crate) fn authorize(&self, request: &mut crate::runtime::Request<'_>, alternatives: &[&[SecurityScheme]]) {
+            pub(crate) async fn authorize(&self, request: &mut crate::runtime::Request<'_>, alternatives: &[&[SecurityScheme]]) {
+                // A snapshot: a swap during the call applies from the next.
+                let credentials = self.credentials();
                 let has = |scheme: &SecurityScheme| match scheme {
                     #(#has,)*
                 };

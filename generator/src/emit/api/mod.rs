@@ -754,7 +754,7 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
             let schemes = all.iter().map(|&i| ident(&api.security_schemes[i].variant));
             quote!(&[#(SecurityScheme::#schemes),*])
         });
-        quote!(self.client.authorize(&mut request, &[#(#alternatives),*]);)
+        quote!(self.client.authorize(&mut request, &[#(#alternatives),*]).await;)
     });
     let build = quote! {
         let mut request = Request::new(self.client, #id, Method::#method);
