@@ -92,9 +92,9 @@ fn challenge_method() -> MfaChallengeMethod {
 
 fn upstream_identity() -> UpstreamUserIdentity {
     UpstreamUserIdentity::new(UpstreamUserIdentitySpec::new(
-        "upstream-1".into(),
-        "idp-1".into(),
-        "user-1".into(),
+        "upstream-1",
+        "idp-1",
+        "user-1",
     ))
 }
 
@@ -120,9 +120,9 @@ fn user_metadata() -> UserMetadata {
 
 fn user_request() -> UserRequestInfo {
     let mut spec = UserRequestInfoSpec::new(
-        "user-1".into(),
-        "org-1".into(),
-        "app-1".into(),
+        "user-1",
+        "org-1",
+        "app-1",
         UserRequestInfoSpecRequestedResourceType::ApplicationAccess,
     );
     spec.request_information = Some("please".into());
@@ -354,7 +354,7 @@ async fn call_everything(c: &Client, out: &mut Outcomes) {
     );
     out.check(
         "reset_user_mfa_challenge_methods",
-        u.reset_user_mfa_challenge_methods("user-1", ResetMfaChallengeMethod::new("org-1".into()))
+        u.reset_user_mfa_challenge_methods("user-1", ResetMfaChallengeMethod::new("org-1"))
             .send()
             .await,
     );

@@ -69,7 +69,12 @@ impl<'a> UsersApi<'a> {
     /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client
     ///     .users()
-    ///     .create_challenge_method("1234", models::MfaChallengeMethod::default())
+    ///     .create_challenge_method(
+    ///         "1234",
+    ///         models::MfaChallengeMethod::new(
+    ///             models::MfaChallengeMethodSpec::new(1, "value", "value"),
+    ///         ),
+    ///     )
     ///     .send()
     ///     .await?;
     /// println!("{response:?}");
@@ -108,7 +113,11 @@ impl<'a> UsersApi<'a> {
     /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client
     ///     .users()
-    ///     .create_service_account(models::ServiceAccount::default())
+    ///     .create_service_account(
+    ///         models::ServiceAccount::new(
+    ///             models::ServiceAccountSpec::new("value", "value"),
+    ///         ),
+    ///     )
     ///     .send()
     ///     .await?;
     /// println!("{response:?}");
@@ -146,7 +155,12 @@ impl<'a> UsersApi<'a> {
     /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client
     ///     .users()
-    ///     .create_upstream_user_identity("1234", models::UpstreamUserIdentity::default())
+    ///     .create_upstream_user_identity(
+    ///         "1234",
+    ///         models::UpstreamUserIdentity::new(
+    ///             models::UpstreamUserIdentitySpec::new("value", "value", "value"),
+    ///         ),
+    ///     )
     ///     .send()
     ///     .await?;
     /// println!("{response:?}");
@@ -217,7 +231,10 @@ impl<'a> UsersApi<'a> {
     /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client
     ///     .users()
-    ///     .create_user_identity_update("1234", models::UserIdentityUpdate::default())
+    ///     .create_user_identity_update(
+    ///         "1234",
+    ///         models::UserIdentityUpdate::new(models::UserIdentityUpdateSpec::default()),
+    ///     )
     ///     .send()
     ///     .await?;
     /// println!("{response:?}");
@@ -256,7 +273,9 @@ impl<'a> UsersApi<'a> {
     /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client
     ///     .users()
-    ///     .create_user_metadata(models::UserMetadata::default())
+    ///     .create_user_metadata(
+    ///         models::UserMetadata::new(models::UserMetadataSpec::new("value")),
+    ///     )
     ///     .send()
     ///     .await?;
     /// println!("{response:?}");
@@ -296,9 +315,9 @@ impl<'a> UsersApi<'a> {
     ///     .create_user_request(
     ///         models::UserRequestInfo::new(
     ///             models::UserRequestInfoSpec::new(
-    ///                 "value".to_string(),
-    ///                 "value".to_string(),
-    ///                 "value".to_string(),
+    ///                 "value",
+    ///                 "value",
+    ///                 "value",
     ///                 models::UserRequestInfoSpecRequestedResourceType::ApplicationAccess,
     ///             ),
     ///         ),
@@ -1766,7 +1785,7 @@ impl<'a> UsersApi<'a> {
     ///     .users()
     ///     .reset_user_mfa_challenge_methods(
     ///         "1234",
-    ///         models::ResetMfaChallengeMethod::default(),
+    ///         models::ResetMfaChallengeMethod::new("value"),
     ///     )
     ///     .send()
     ///     .await?;

@@ -25,13 +25,16 @@ pub struct BulkUserMetadata {
 
 impl BulkUserMetadata {
     /// A value with the required fields set and the optional ones empty.
-    pub fn new(data_type: super::BulkUserMetadataDataType, data: String) -> Self {
+    pub fn new(
+        data_type: super::BulkUserMetadataDataType,
+        data: impl Into<String>,
+    ) -> Self {
         Self {
             org_id: None,
             app_id: crate::Nullable::Absent,
             name: None,
             data_type,
-            data,
+            data: data.into(),
         }
     }
 }

@@ -26,18 +26,18 @@ pub struct ResourcePermissionSpec {
 impl ResourcePermissionSpec {
     /// A value with the required fields set and the optional ones empty.
     pub fn new(
-        user_id: String,
-        org_id: String,
-        resource_id: String,
+        user_id: impl Into<String>,
+        org_id: impl Into<String>,
+        resource_id: impl Into<String>,
         resource_type: super::ResourcePermissionSpecResourceType,
-        resource_role_name: String,
+        resource_role_name: impl Into<String>,
     ) -> Self {
         Self {
-            user_id,
-            org_id,
-            resource_id,
+            user_id: user_id.into(),
+            org_id: org_id.into(),
+            resource_id: resource_id.into(),
             resource_type,
-            resource_role_name,
+            resource_role_name: resource_role_name.into(),
         }
     }
 }

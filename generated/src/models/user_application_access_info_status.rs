@@ -66,21 +66,21 @@ pub struct UserApplicationAccessInfoStatus {
 impl UserApplicationAccessInfoStatus {
     /// A value with the required fields set and the optional ones empty.
     pub fn new(
-        user_id: String,
-        org_id: String,
-        org_name: String,
-        application_name: String,
-        application_url: String,
+        user_id: impl Into<String>,
+        org_id: impl Into<String>,
+        org_name: impl Into<String>,
+        application_name: impl Into<String>,
+        application_url: impl Into<String>,
         access_level: super::UserApplicationAccessInfoStatusAccessLevel,
     ) -> Self {
         Self {
-            user_id,
-            org_id,
-            org_name,
+            user_id: user_id.into(),
+            org_id: org_id.into(),
+            org_name: org_name.into(),
             parent_org_id: None,
             parent_org_name: None,
-            application_name,
-            application_url,
+            application_name: application_name.into(),
+            application_url: application_url.into(),
             application_description: None,
             application_category: None,
             icon_url: None,

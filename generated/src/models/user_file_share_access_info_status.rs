@@ -48,22 +48,22 @@ pub struct UserFileShareAccessInfoStatus {
 impl UserFileShareAccessInfoStatus {
     /// A value with the required fields set and the optional ones empty.
     pub fn new(
-        user_id: String,
-        org_id: String,
-        org_name: String,
-        share_name: String,
-        share_url: String,
+        user_id: impl Into<String>,
+        org_id: impl Into<String>,
+        org_name: impl Into<String>,
+        share_name: impl Into<String>,
+        share_url: impl Into<String>,
         access_level: super::UserFileShareAccessInfoStatusAccessLevel,
     ) -> Self {
         Self {
-            user_id,
-            org_id,
-            org_name,
+            user_id: user_id.into(),
+            org_id: org_id.into(),
+            org_name: org_name.into(),
             parent_org_id: None,
             parent_org_name: None,
             share_id: None,
-            share_name,
-            share_url,
+            share_name: share_name.into(),
+            share_url: share_url.into(),
             access_level,
             roles: None,
         }

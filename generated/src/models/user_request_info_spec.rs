@@ -33,15 +33,15 @@ pub struct UserRequestInfoSpec {
 impl UserRequestInfoSpec {
     /// A value with the required fields set and the optional ones empty.
     pub fn new(
-        user_id: String,
-        org_id: String,
-        requested_resource: String,
+        user_id: impl Into<String>,
+        org_id: impl Into<String>,
+        requested_resource: impl Into<String>,
         requested_resource_type: super::UserRequestInfoSpecRequestedResourceType,
     ) -> Self {
         Self {
-            user_id,
-            org_id,
-            requested_resource,
+            user_id: user_id.into(),
+            org_id: org_id.into(),
+            requested_resource: requested_resource.into(),
             requested_sub_resource: None,
             requested_resource_type,
             request_information: None,

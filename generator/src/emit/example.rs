@@ -230,7 +230,10 @@ fn constructor_args(api: &Api, s: &Struct, depth: usize) -> Option<Vec<TokenStre
         .iter()
         .filter(|f| f.required_in_requests() && (f.boxed || api.constant(&f.ty).is_none()))
         .map(|f| {
-            let v = value(api, &f.ty, Place::Exact, Some(&f.facts), depth + 1)?;
+            // A text argument takes `impl Into<String>`: a literal reads best.
+            let place =
+                if f.ty == TypeRef::String && !f.boxed { Place::Argument } else { Place::Exact };
+            let v = value(api, &f.ty, place, Some(&f.facts), depth + 1)?;
             Some(if f.boxed { quote!(Box::new(#v)) } else { v })
         })
         .collect()

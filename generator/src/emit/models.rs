@@ -10,7 +10,7 @@ use super::doc::{self, Doc};
 use super::features::Features;
 use super::types::{Scope, ident, rust_type};
 use crate::ir::{
-    Api, Discriminator, Enum, EnumRepr, Field, Struct, TupleItem, TypeDef, TypeKind, Union,
+    Api, Discriminator, Enum, EnumRepr, Field, Struct, TupleItem, TypeDef, TypeKind, TypeRef, Union,
 };
 use crate::naming::{self, NameSet};
 
@@ -158,6 +158,8 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> Option<Token
         let mut ty = rust_type(&f.ty, Scope::Models);
         if f.boxed {
             ty = quote!(Box<#ty>);
+        } else if f.ty == TypeRef::String {
+            ty = quote!(impl Into<String>);
         }
         quote!(#field: #ty)
     });
@@ -170,7 +172,12 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> Option<Token
             let value = wrap(quote!(super::#ty::#variant));
             quote!(#field: #value)
         } else if f.required_in_requests() {
-            if f.optional() { quote!(#field: Some(#field)) } else { quote!(#field) }
+            let value = if f.ty == TypeRef::String && !f.boxed {
+                quote!(#field.into())
+            } else {
+                quote!(#field)
+            };
+            if f.optional() { quote!(#field: Some(#value)) } else { field_init(&field, &value) }
         } else if f.absent_or_null() {
             quote!(#field: crate::Nullable::Absent)
         } else {
@@ -202,6 +209,11 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> Option<Token
             }
         }
     })
+}
+
+/// A field initialiser; `name: name` is spelled `name`.
+fn field_init(name: &proc_macro2::Ident, value: &TokenStream) -> TokenStream {
+    if *name == value.to_string() { quote!(#name) } else { quote!(#name: #value) }
 }
 
 fn field_doc(f: &Field) -> Doc {

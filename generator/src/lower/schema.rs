@@ -893,42 +893,12 @@ pub(super) fn finish(types: &mut [TypeDef]) {
             _ => {}
         }
     }
-    derive_defaults(types, &index);
-}
-
-/// Least fixpoint: a struct derives `Default` once all its required fields'
-/// types have a meaningful empty value. Starting from "no" keeps a required
-/// self-reference from deriving a `Default` that would never return.
-fn derive_defaults(types: &mut [TypeDef], index: &BTreeMap<String, usize>) {
-    loop {
-        let mut changed = false;
-        for i in 0..types.len() {
-            let TypeKind::Struct(s) = &types[i].kind else { continue };
-            if s.derive_default {
-                continue;
-            }
-            let ok = s.fields.iter().all(|f| f.optional() || has_default(&f.ty, types, index));
-            if ok {
-                if let TypeKind::Struct(s) = &mut types[i].kind {
-                    s.derive_default = true;
-                    changed = true;
-                }
-            }
+    // Only an all-optional struct has an honest empty value: a `Default`
+    // that filled a required field with `0` or `""` made values the spec
+    // forbids (a priority of 0 where 1 is the least).
+    for t in types.iter_mut() {
+        if let TypeKind::Struct(s) = &mut t.kind {
+            s.derive_default = s.fields.iter().all(Field::optional);
         }
-        if !changed {
-            return;
-        }
-    }
-}
-
-fn has_default(ty: &TypeRef, types: &[TypeDef], index: &BTreeMap<String, usize>) -> bool {
-    match ty {
-        TypeRef::DateTime | TypeRef::Date => false,
-        TypeRef::Named(n) => index.get(n).is_some_and(|&i| match &types[i].kind {
-            TypeKind::Struct(s) => s.derive_default,
-            TypeKind::Alias(inner) => has_default(inner, types, index),
-            TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Tuple(_) => false,
-        }),
-        _ => true,
     }
 }
