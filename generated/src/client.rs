@@ -36,6 +36,7 @@ pub struct Client {
     hook: Option<RequestHook>,
     deadline: Duration,
     max_body_size: usize,
+    checks: bool,
     credentials: std::sync::Arc<std::sync::RwLock<std::sync::Arc<Credentials>>>,
 }
 
@@ -89,6 +90,10 @@ impl Client {
 
     pub(crate) fn max_body_size(&self) -> usize {
         self.max_body_size
+    }
+
+    pub(crate) fn checks_requests(&self) -> bool {
+        self.checks
     }
 
     /// Replaces the credential [`ClientBuilder::bearer_token`] set, for every clone of this client, from the next call on.
@@ -177,6 +182,7 @@ pub struct ClientBuilder {
     hook: Option<RequestHook>,
     deadline: Duration,
     max_body_size: usize,
+    checks: bool,
     credentials: Credentials,
 }
 
@@ -204,6 +210,7 @@ impl Default for ClientBuilder {
             hook: None,
             deadline: DEFAULT_DEADLINE,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            checks: true,
             credentials: Credentials::default(),
         }
     }
@@ -261,6 +268,17 @@ impl ClientBuilder {
     /// headers arrive.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
+        self
+    }
+
+    /// Whether parameters are checked against the spec's bounds
+    /// (`minimum`/`maximum`, `minLength`/`maxLength`,
+    /// `minItems`/`maxItems`) before a request is sent (default: on).
+    /// A value out of bounds fails the call as
+    /// `Error::InvalidRequest`, naming the parameter and the rule,
+    /// and nothing is sent.
+    pub fn check_requests(mut self, on: bool) -> Self {
+        self.checks = on;
         self
     }
 
@@ -336,6 +354,7 @@ impl ClientBuilder {
             hook: self.hook,
             deadline: self.deadline,
             max_body_size: self.max_body_size,
+            checks: self.checks,
             credentials: std::sync::Arc::new(
                 std::sync::RwLock::new(std::sync::Arc::new(self.credentials)),
             ),

@@ -499,6 +499,64 @@ impl<'c> Request<'c> {
         self.invalid.get_or_insert(reason);
     }
 
+    /// Refuses a number outside the spec's bounds (unless the client's
+    /// checks are off).
+    #[allow(dead_code)] // Only crates whose spec bounds a parameter use it.
+    pub(crate) fn check_range(&mut self, name: &str, value: f64, min: Option<f64>, max: Option<f64>, exclusive: (bool, bool)) {
+        if !self.client.checks_requests() {
+            return;
+        }
+        if let Some(min) = min {
+            if value < min || (exclusive.0 && value == min) {
+                let rule = if exclusive.0 { ">" } else { "≥" };
+                self.reject(format!("parameter `{name}` must be {rule} {min} (the spec's minimum), not {value}"));
+            }
+        }
+        if let Some(max) = max {
+            if value > max || (exclusive.1 && value == max) {
+                let rule = if exclusive.1 { "<" } else { "≤" };
+                self.reject(format!("parameter `{name}` must be {rule} {max} (the spec's maximum), not {value}"));
+            }
+        }
+    }
+
+    /// Refuses text shorter or longer than the spec allows, counted in
+    /// characters as JSON Schema counts them. The value is not repeated:
+    /// it may be a secret.
+    #[allow(dead_code)]
+    pub(crate) fn check_length(&mut self, name: &str, value: &str, min: Option<usize>, max: Option<usize>) {
+        if !self.client.checks_requests() {
+            return;
+        }
+        let length = value.chars().count();
+        if min.is_some_and(|min| length < min) || max.is_some_and(|max| length > max) {
+            let rule = match (min, max) {
+                (Some(min), Some(max)) => format!("between {min} and {max} characters long"),
+                (Some(min), None) => format!("at least {min} characters long"),
+                (None, Some(max)) => format!("at most {max} characters long"),
+                (None, None) => String::new(),
+            };
+            self.reject(format!("parameter `{name}` must be {rule} (the spec's length bounds), not {length}"));
+        }
+    }
+
+    /// Refuses a list with fewer or more items than the spec allows.
+    #[allow(dead_code)]
+    pub(crate) fn check_items(&mut self, name: &str, count: usize, min: Option<usize>, max: Option<usize>) {
+        if !self.client.checks_requests() {
+            return;
+        }
+        if min.is_some_and(|min| count < min) || max.is_some_and(|max| count > max) {
+            let bounds = match (min, max) {
+                (Some(min), Some(max)) => format!("between {min} and {max}"),
+                (Some(min), None) => format!("at least {min}"),
+                (None, Some(max)) => format!("at most {max}"),
+                (None, None) => String::new(),
+            };
+            self.reject(format!("parameter `{name}` must have {bounds} items (the spec's bounds), not {count}"));
+        }
+    }
+
     /// Appends a literal piece of the path template.
     pub(crate) fn path(&mut self, literal: &str) {
         self.path.push_str(literal);

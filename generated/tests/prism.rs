@@ -436,11 +436,21 @@ async fn documented_409_is_a_typed_error() {
 #[tokio::test]
 #[ignore = "needs Prism: run through `cargo xtask test`"]
 async fn a_request_prism_rejects_is_reported_with_its_violations() {
-    // limit must be >= 1: the spec says so, and Prism enforces it.
-    let err = client().users().list_users().limit(0).send().await.unwrap_err();
+    // limit must be >= 1: the spec says so, and Prism enforces it (with the
+    // client's own checks off, so the request reaches Prism).
+    let unchecked = Client::builder().base_url(base_url()).bearer_token("token").check_requests(false).build().unwrap();
+    let err = unchecked.users().list_users().limit(0).send().await.unwrap_err();
     let Error::UnexpectedStatus { response, .. } = &err else { panic!("{err:?}") };
     assert_eq!(response.status().as_u16(), 422);
     assert!(response.body().contains("limit"), "{}", response.body());
+}
+
+#[tokio::test]
+#[ignore = "needs Prism: run through `cargo xtask test`"]
+async fn constraint_refusals_happen_before_prism_sees_the_request() {
+    let err = client().users().list_users().limit(0).send().await.unwrap_err();
+    let Error::InvalidRequest { reason, .. } = &err else { panic!("{err:?}") };
+    assert!(reason.contains("`limit`") && reason.contains("minimum"), "{reason}");
 }
 
 #[tokio::test]

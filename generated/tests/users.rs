@@ -696,3 +696,20 @@ async fn a_token_swapped_on_a_shared_client_applies_to_every_clone() {
     assert_eq!(header(&request, "authorization"), Some("Bearer rotated-token"));
     assert!(!format!("{shared:?}").contains("rotated-token"));
 }
+
+#[tokio::test]
+async fn parameters_out_of_the_spec_bounds_are_refused_before_sending() {
+    let (server, client) = serve(ResponseTemplate::new(200).set_body_json(json!({"users": [], "limit": 1}))).await;
+    let too_small = client.users().list_users().limit(0).send().await.unwrap_err();
+    let Error::InvalidRequest { reason, .. } = &too_small else { panic!("{too_small:?}") };
+    assert_eq!(reason, "parameter `limit` must be ≥ 1 (the spec's minimum), not 0");
+    let long = "x".repeat(101);
+    let too_long = client.users().list_users().email(long.clone()).send().await.unwrap_err();
+    assert!(too_long.to_string().contains("`email` must be between 0 and 100 characters long"), "{too_long}");
+    assert!(!too_long.to_string().contains(&long), "the value is not repeated");
+    assert!(server.received_requests().await.unwrap().is_empty());
+    // The switch on the builder sends them anyway.
+    let unchecked = Client::builder().base_url(server.uri()).check_requests(false).build().unwrap();
+    unchecked.users().list_users().limit(0).send().await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

@@ -3609,6 +3609,14 @@ impl ListAccessRequests<'_> {
         request.path("/v1/access_requests");
         request.query("org_id", &self.org_id);
         if let Some(value) = &self.limit {
+            request
+                .check_range(
+                    "limit",
+                    *value as f64,
+                    Some(1f64),
+                    Some(500f64),
+                    (false, false),
+                );
             request.query("limit", value);
         }
         if let Some(value) = &self.user_id {
@@ -3621,6 +3629,7 @@ impl ListAccessRequests<'_> {
             request.query("request_type", value);
         }
         if let Some(value) = &self.email {
+            request.check_length("email", value, Some(0), Some(100));
             request.query("email", value);
         }
         if let Some(value) = &self.search_direction {
@@ -3975,6 +3984,14 @@ impl ListChallengeMethods<'_> {
         request.path_param("user_id", &self.user_id);
         request.path("/mfa_challenge_methods");
         if let Some(value) = &self.limit {
+            request
+                .check_range(
+                    "limit",
+                    *value as f64,
+                    Some(1f64),
+                    Some(500f64),
+                    (false, false),
+                );
             request.query("limit", value);
         }
         if let Some(value) = &self.challenge_type {
@@ -4202,15 +4219,25 @@ impl ListCombinedUserDetails<'_> {
         );
         request.path("/v1/combined_user_details");
         if let Some(value) = &self.email {
+            request.check_length("email", value, Some(0), Some(100));
             request.query("email", value);
         }
         if let Some(value) = &self.previous_email {
+            request.check_length("previous_email", value, Some(0), Some(100));
             request.query("previous_email", value);
         }
         if let Some(value) = &self.org_id {
             request.query("org_id", value);
         }
         if let Some(value) = &self.limit {
+            request
+                .check_range(
+                    "limit",
+                    *value as f64,
+                    Some(1f64),
+                    Some(500f64),
+                    (false, false),
+                );
             request.query("limit", value);
         }
         if let Some(value) = &self.r#type {
@@ -4232,6 +4259,7 @@ impl ListCombinedUserDetails<'_> {
             request.query("search_direction", value);
         }
         if let Some(value) = &self.prefix_email_search {
+            request.check_length("prefix_email_search", value, Some(0), Some(100));
             request.query("prefix_email_search", value);
         }
         if let Some(value) = &self.allow_partial_match {
@@ -4353,9 +4381,19 @@ impl ListOrgUserRoles<'_> {
             request.query("user_id", value);
         }
         if let Some(value) = &self.limit {
+            request
+                .check_range(
+                    "limit",
+                    *value as f64,
+                    Some(1f64),
+                    Some(500f64),
+                    (false, false),
+                );
             request.query("limit", value);
         }
         if let Some(value) = &self.offset {
+            request
+                .check_range("offset", *value as f64, Some(0f64), None, (false, false));
             request.query("offset", value);
         }
         request.accept("application/json");
@@ -4460,6 +4498,14 @@ impl ListServiceAccounts<'_> {
             request.query("user_id", value);
         }
         if let Some(value) = &self.limit {
+            request
+                .check_range(
+                    "limit",
+                    *value as f64,
+                    Some(1f64),
+                    Some(500f64),
+                    (false, false),
+                );
             request.query("limit", value);
         }
         request.accept("application/json");
@@ -4546,6 +4592,14 @@ impl ListUpstreamUserIdentities<'_> {
         request.path_param("user_id", &self.user_id);
         request.path("/upstream_user_identities");
         if let Some(value) = &self.limit {
+            request
+                .check_range(
+                    "limit",
+                    *value as f64,
+                    Some(1f64),
+                    Some(500f64),
+                    (false, false),
+                );
             request.query("limit", value);
         }
         request.accept("application/json");
@@ -4633,6 +4687,14 @@ impl ListUserApplicationAccessInfo<'_> {
         request.query("org_id", &self.org_id);
         request.query("user_id", &self.user_id);
         if let Some(value) = &self.limit {
+            request
+                .check_range(
+                    "limit",
+                    *value as f64,
+                    Some(1f64),
+                    Some(500f64),
+                    (false, false),
+                );
             request.query("limit", value);
         }
         request.accept("application/json");
@@ -4720,6 +4782,14 @@ impl ListUserFileShareAccessInfo<'_> {
         request.query("org_id", &self.org_id);
         request.query("user_id", &self.user_id);
         if let Some(value) = &self.limit {
+            request
+                .check_range(
+                    "limit",
+                    *value as f64,
+                    Some(1f64),
+                    Some(500f64),
+                    (false, false),
+                );
             request.query("limit", value);
         }
         request.accept("application/json");
@@ -4908,6 +4978,14 @@ impl ListUserMetadata<'_> {
         let mut request = Request::new(self.client, "list_user_metadata", Method::GET);
         request.path("/v1/user_metadata");
         if let Some(value) = &self.limit {
+            request
+                .check_range(
+                    "limit",
+                    *value as f64,
+                    Some(1f64),
+                    Some(500f64),
+                    (false, false),
+                );
             request.query("limit", value);
         }
         if let Some(value) = &self.user_id {
@@ -5131,6 +5209,14 @@ impl ListUserRequests<'_> {
         let mut request = Request::new(self.client, "list_user_requests", Method::GET);
         request.path("/v1/user_requests");
         if let Some(value) = &self.limit {
+            request
+                .check_range(
+                    "limit",
+                    *value as f64,
+                    Some(1f64),
+                    Some(500f64),
+                    (false, false),
+                );
             request.query("limit", value);
         }
         if let Some(value) = &self.user_id {
@@ -5397,9 +5483,11 @@ impl ListUsers<'_> {
         let mut request = Request::new(self.client, "list_users", Method::GET);
         request.path("/users");
         if let Some(value) = &self.email {
+            request.check_length("email", value, Some(0), Some(100));
             request.query("email", value);
         }
         if let Some(value) = &self.previous_email {
+            request.check_length("previous_email", value, Some(0), Some(100));
             request.query("previous_email", value);
         }
         if let Some(value) = &self.provider {
@@ -5412,6 +5500,14 @@ impl ListUsers<'_> {
             request.query("issuer", value);
         }
         if let Some(value) = &self.limit {
+            request
+                .check_range(
+                    "limit",
+                    *value as f64,
+                    Some(1f64),
+                    Some(500f64),
+                    (false, false),
+                );
             request.query("limit", value);
         }
         if let Some(value) = &self.r#type {
@@ -5436,6 +5532,7 @@ impl ListUsers<'_> {
             request.query("has_resource_roles", value);
         }
         if let Some(value) = &self.prefix_email_search {
+            request.check_length("prefix_email_search", value, Some(0), Some(100));
             request.query("prefix_email_search", value);
         }
         if let Some(value) = &self.orgless_users {

@@ -250,6 +250,7 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
             hook: Option<RequestHook>,
             deadline: Duration,
             max_body_size: usize,
+            checks: bool,
             #shared_field
         }
 
@@ -296,6 +297,10 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
                 self.max_body_size
             }
 
+            pub(crate) fn checks_requests(&self) -> bool {
+                self.checks
+            }
+
             #cred_methods
 
             #(#accessors)*
@@ -315,6 +320,7 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
             hook: Option<RequestHook>,
             deadline: Duration,
             max_body_size: usize,
+            checks: bool,
             #cred_field
         }
 
@@ -341,6 +347,7 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
                     hook: None,
                     deadline: DEFAULT_DEADLINE,
                     max_body_size: DEFAULT_MAX_BODY_SIZE,
+                    checks: true,
                     #cred_default
                 }
             }
@@ -381,6 +388,17 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
             /// headers arrive.
             pub fn deadline(mut self, deadline: Duration) -> Self {
                 self.deadline = deadline;
+                self
+            }
+
+            /// Whether parameters are checked against the spec's bounds
+            /// (`minimum`/`maximum`, `minLength`/`maxLength`,
+            /// `minItems`/`maxItems`) before a request is sent (default: on).
+            /// A value out of bounds fails the call as
+            /// `Error::InvalidRequest`, naming the parameter and the rule,
+            /// and nothing is sent.
+            pub fn check_requests(mut self, on: bool) -> Self {
+                self.checks = on;
                 self
             }
 
@@ -448,6 +466,7 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
                     hook: self.hook,
                     deadline: self.deadline,
                     max_body_size: self.max_body_size,
+                    checks: self.checks,
                     #cred_move
                 })
             }

@@ -709,11 +709,15 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
         .map(|(s, p)| {
             let name = &s.name;
             if s.required {
-                put_param(api, p, &quote!(&self.#name))
+                let check = check_param(p, &quote!(&self.#name));
+                let put = put_param(api, p, &quote!(&self.#name));
+                quote!(#check #put)
             } else {
+                let check = check_param(p, &quote!(value));
                 let put = put_param(api, p, &quote!(value));
                 quote! {
                     if let Some(value) = &self.#name {
+                        #check
                         #put
                     }
                 }
@@ -807,6 +811,43 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
                 }
             }
         }
+    }
+}
+
+/// The statements checking a parameter's `value` (a reference) against the
+/// spec's bounds before it is sent; nothing when it has none.
+fn check_param(p: &Parameter, value: &TokenStream) -> TokenStream {
+    let f = &p.facts;
+    let wire = &p.wire_name;
+    let count = |n: Option<usize>| match n {
+        Some(n) => {
+            let n = Literal::usize_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
+    let number = |n: &Option<String>| match n.as_deref().and_then(|n| n.parse::<f64>().ok()) {
+        Some(n) => {
+            let n = Literal::f64_suffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
+    match &p.ty {
+        TypeRef::Integer(_) | TypeRef::Float(_) if f.minimum.is_some() || f.maximum.is_some() => {
+            let (min, max) = (number(&f.minimum), number(&f.maximum));
+            let (emin, emax) = (f.exclusive_minimum, f.exclusive_maximum);
+            quote!(request.check_range(#wire, *#value as f64, #min, #max, (#emin, #emax));)
+        }
+        TypeRef::String if f.min_length.is_some() || f.max_length.is_some() => {
+            let (min, max) = (count(f.min_length), count(f.max_length));
+            quote!(request.check_length(#wire, #value, #min, #max);)
+        }
+        TypeRef::List(_) if f.min_items.is_some() || f.max_items.is_some() => {
+            let (min, max) = (count(f.min_items), count(f.max_items));
+            quote!(request.check_items(#wire, #value.len(), #min, #max);)
+        }
+        _ => quote!(),
     }
 }
 
