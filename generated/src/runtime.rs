@@ -742,11 +742,30 @@ impl<'c> Request<'c> {
         }
     }
 
+    /// A form body as OpenAPI's default for form fields has it (`style:
+    /// form, explode: true`): an array repeats its key (`Permission=a&
+    /// Permission=b`), an object goes as JSON text, `null` is left out.
     pub(crate) fn form(&mut self, body: &impl Serialize) {
-        match serde_urlencoded::to_string(body) {
-            Ok(text) => self.raw("application/x-www-form-urlencoded", text.into_bytes()),
-            Err(e) => self.reject(format!("the body cannot be form-encoded: {e}")),
+        let fields = match serde_json::to_value(body) {
+            Ok(serde_json::Value::Object(fields)) => fields,
+            Ok(_) => return self.reject("a form body must be an object".to_string()),
+            Err(e) => return self.reject(format!("the body cannot be form-encoded: {e}")),
+        };
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in &fields {
+            match value {
+                serde_json::Value::Null => {}
+                serde_json::Value::Array(items) => {
+                    for item in items {
+                        form.append_pair(name, &plain(item));
+                    }
+                }
+                other => {
+                    form.append_pair(name, &plain(other));
+                }
+            }
         }
+        self.raw("application/x-www-form-urlencoded", form.finish().into_bytes());
     }
 
     pub(crate) fn raw(&mut self, media_type: &'static str, bytes: Vec<u8>) {

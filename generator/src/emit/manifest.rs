@@ -22,7 +22,6 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     ("serde_json", r#""1""#),
-    ("serde_urlencoded", r#""0.7""#),
     ("thiserror", r#""2""#),
     ("tokio", r#"{ version = "1", features = ["time"] }"#),
     // Without the default `attributes` (`#[instrument]`, unused here),

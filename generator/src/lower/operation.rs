@@ -322,6 +322,17 @@ impl<'a> Lowerer<'a> {
             for (i, p) in list.iter().enumerate() {
                 let at = join(&base, &i.to_string());
                 let Some(p) = self.resolve(p, &at) else { continue };
+                // OpenAPI: header parameters named `Accept`, `Content-Type`
+                // or `Authorization` are ignored (the media types and
+                // security schemes say those).
+                let name = &p.parameter_data_ref().name;
+                if location_of(p) == ParamLocation::Header
+                    && ["accept", "content-type", "authorization"]
+                        .contains(&name.to_ascii_lowercase().as_str())
+                {
+                    self.warn(&at, format!("a header parameter named `{name}` is ignored, as OpenAPI says: media types and security schemes set that header"));
+                    continue;
+                }
                 let key = |q: &SpecParameter| (location_of(q), q.parameter_data_ref().name.clone());
                 merged.retain(|(q, _)| key(q) != key(p));
                 merged.push((p, at));
@@ -668,7 +679,17 @@ impl<'a> Lowerer<'a> {
                 (false, StatusMatch::Code(n)) => format!("{builder}{}", status_variant(n)),
                 (false, _) => format!("{builder}ErrorBody"),
             };
-            let body = pick_media(&r.content).map(|(media_type, media)| {
+            // HTTP gives these no body, whatever the spec documents: a client
+            // that waited for one would fail on every success.
+            let bodiless = matches!(status, StatusMatch::Code(204 | 205 | 304));
+            if bodiless && !r.content.is_empty() {
+                self.warn(
+                    &join(&pointer, "content"),
+                    "a 204, 205 or 304 response has no body in HTTP; its content is ignored",
+                );
+            }
+            let content = if bodiless { None } else { pick_media(&r.content) };
+            let body = content.map(|(media_type, media)| {
                 let content_at = join(&join(&pointer, "content"), media_type);
                 ResponseBody {
                     media_type: media_type.clone(),

@@ -30,6 +30,12 @@ use crate::ir::{
 };
 use crate::naming::{self, NameSet};
 
+/// The empty schema, for properties a spec requires without describing.
+static ANY_SCHEMA: std::sync::LazyLock<Schema> = std::sync::LazyLock::new(|| Schema {
+    schema_data: SchemaData::default(),
+    schema_kind: SchemaKind::Any(AnySchema::default()),
+});
+
 /// Schemas nested deeper than this are not lowered further: such a type
 /// (`Vec<Vec<…>>` forty deep) exhausts the stack of the code that parses and
 /// formats it, and no real API needs it.
@@ -349,7 +355,11 @@ impl<'a> Lowerer<'a> {
             return self.union(naming, data, &a.any_of, pointer, "anyOf");
         }
         let typ = a.typ.as_deref();
-        if !a.properties.is_empty() || a.additional_properties.is_some() || typ == Some("object") {
+        // Object keywords beside a scalar `type` (`type: string` with
+        // `additionalProperties: false`, a copy-paste) do not make an object.
+        let scalar = matches!(typ, Some("string" | "integer" | "number" | "boolean" | "array"));
+        let object_words = !a.properties.is_empty() || a.additional_properties.is_some();
+        if (object_words && !scalar) || typ == Some("object") {
             return self.object(naming, data, parts(), pointer);
         }
         if a.items.is_some() || typ == Some("array") {
@@ -422,6 +432,24 @@ impl<'a> Lowerer<'a> {
             }
         }
         let name = self.claim(naming);
+        let mut parts = parts;
+        let declared: BTreeSet<&str> = parts.properties.iter().map(|(w, _)| w.as_str()).collect();
+        let undeclared: Vec<&'a String> =
+            parts.required.iter().copied().filter(|r| !declared.contains(r.as_str())).collect();
+        if !undeclared.is_empty()
+            && matches!(parts.additional, None | Some(AdditionalProperties::Any(_)))
+        {
+            // Required but never described: still a field, of any JSON value,
+            // rather than silently dropped (which would fail every request).
+            let list = undeclared.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ");
+            self.warn(
+                &join(pointer, "required"),
+                format!("required {list} not among the properties; typed as any JSON value"),
+            );
+            for wire in undeclared {
+                parts.properties.push((wire, SchemaRef::Item(&ANY_SCHEMA)));
+            }
+        }
         let rust_names = field_names(parts.properties.iter().map(|(wire, _)| wire.as_str()));
         let mut fields = Vec::with_capacity(parts.properties.len());
         let properties = join(pointer, "properties");

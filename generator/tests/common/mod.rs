@@ -51,6 +51,7 @@ pub fn settings(name: &str) -> Settings {
             r#"{ version = "1", features = ["macros", "rt-multi-thread", "io-util"] }"#.into(),
         ),
         ("tokio-util".into(), r#"{ version = "0.7", features = ["io"] }"#.into()),
+        ("url".into(), r#""2""#.into()),
         ("wiremock".into(), r#""0.6""#.into()),
     ];
     settings
