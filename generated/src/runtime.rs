@@ -377,6 +377,17 @@ fn deep_pairs(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, St
     }
 }
 
+/// `between 1 and 5`, `at least 1`, `at most 5`.
+#[allow(dead_code)] // Only crates whose spec bounds a parameter use it.
+fn bounds(min: Option<usize>, max: Option<usize>) -> String {
+    match (min, max) {
+        (Some(min), Some(max)) => format!("between {min} and {max}"),
+        (Some(min), None) => format!("at least {min}"),
+        (None, Some(max)) => format!("at most {max}"),
+        (None, None) => String::new(),
+    }
+}
+
 /// A JSON value as query text: strings bare, everything else as JSON.
 fn plain(value: &serde_json::Value) -> String {
     match value {
@@ -530,13 +541,8 @@ impl<'c> Request<'c> {
         }
         let length = value.chars().count();
         if min.is_some_and(|min| length < min) || max.is_some_and(|max| length > max) {
-            let rule = match (min, max) {
-                (Some(min), Some(max)) => format!("between {min} and {max} characters long"),
-                (Some(min), None) => format!("at least {min} characters long"),
-                (None, Some(max)) => format!("at most {max} characters long"),
-                (None, None) => String::new(),
-            };
-            self.reject(format!("parameter `{name}` must be {rule} (the spec's length bounds), not {length}"));
+            let bounds = bounds(min, max);
+            self.reject(format!("parameter `{name}` must be {bounds} characters long (the spec's length bounds), not {length}"));
         }
     }
 
@@ -547,12 +553,7 @@ impl<'c> Request<'c> {
             return;
         }
         if min.is_some_and(|min| count < min) || max.is_some_and(|max| count > max) {
-            let bounds = match (min, max) {
-                (Some(min), Some(max)) => format!("between {min} and {max}"),
-                (Some(min), None) => format!("at least {min}"),
-                (None, Some(max)) => format!("at most {max}"),
-                (None, None) => String::new(),
-            };
+            let bounds = bounds(min, max);
             self.reject(format!("parameter `{name}` must have {bounds} items (the spec's bounds), not {count}"));
         }
     }

@@ -401,6 +401,15 @@ impl<'f> Walker<'f> {
         }
     }
 
+    /// The `components/schemas` key a schema reference leads to: the root's
+    /// own entry, or the one made for a schema that lives elsewhere.
+    fn schema_key(&mut self, target: Target) -> String {
+        match is_component_entry(&target.pointer) {
+            Some((table, key)) if target.file == ROOT && table == "schemas" => key,
+            _ => self.hoist(target),
+        }
+    }
+
     /// The component key for a schema somewhere other than the root's
     /// `components/schemas`, made once; its content is walked later.
     fn hoist(&mut self, target: Target) -> String {
@@ -858,10 +867,7 @@ impl<'f> Walker<'f> {
         };
         match self.resolve(&reference) {
             Ok(target) => {
-                let key = match is_component_entry(&target.pointer) {
-                    Some((table, key)) if target.file == ROOT && table == "schemas" => key,
-                    _ => self.hoist(target),
-                };
+                let key = self.schema_key(target);
                 map.insert("$ref".into(), json!(format!("#/components/schemas/{}", escape(&key))));
             }
             Err(message) => {
@@ -895,11 +901,11 @@ impl<'f> Walker<'f> {
             }
         }
         if map.get("additionalProperties").is_some_and(Value::is_object) {
-            self.child(map, "additionalProperties");
+            self.child_schema(map, "additionalProperties");
         }
         let mut closed = false;
         match map.get("items") {
-            Some(Value::Object(_)) => self.child(map, "items"),
+            Some(Value::Object(_)) => self.child_schema(map, "items"),
             Some(Value::Bool(open)) => {
                 closed = !open;
                 map.shift_remove("items");
@@ -930,7 +936,7 @@ impl<'f> Walker<'f> {
             self.out.tuples.push((Value::Array(items), !closed));
         }
         if map.get("not").is_some_and(Value::is_object) {
-            self.child(map, "not");
+            self.child_schema(map, "not");
         }
         // Definitions are types only when something refers to them.
         for key in ["$defs", "definitions"] {
@@ -949,14 +955,6 @@ impl<'f> Walker<'f> {
         self.discriminator_mapping(map);
     }
 
-    fn child(&mut self, map: &mut Map<String, Value>, key: &str) {
-        if let Some(schema) = map.get_mut(key) {
-            let mark = self.enter(key);
-            self.schema(schema, Role::Place);
-            self.leave(mark);
-        }
-    }
-
     /// Mapping values that are references name schemas like `$ref`s do.
     fn discriminator_mapping(&mut self, map: &mut Map<String, Value>) {
         let Some(Value::Object(mapping)) =
@@ -972,10 +970,7 @@ impl<'f> Walker<'f> {
         let mut rewritten = Vec::new();
         for (value, reference) in refs {
             if let Ok(target) = self.resolve(&reference) {
-                let key = match is_component_entry(&target.pointer) {
-                    Some((table, key)) if target.file == ROOT && table == "schemas" => key,
-                    _ => self.hoist(target),
-                };
+                let key = self.schema_key(target);
                 rewritten.push((value, format!("#/components/schemas/{}", escape(&key))));
             }
         }
