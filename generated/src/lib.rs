@@ -22,6 +22,8 @@ mod client;
 mod error;
 pub mod models;
 mod runtime;
+mod pages;
+pub use pages::Items;
 pub use client::{
     BuildError, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_DEADLINE, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT,

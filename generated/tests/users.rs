@@ -713,3 +713,49 @@ async fn parameters_out_of_the_spec_bounds_are_refused_before_sending() {
     unchecked.users().list_users().limit(0).send().await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn items_walks_every_page_and_stops() {
+    use wiremock::matchers::{query_param, query_param_is_missing};
+    let server = MockServer::start().await;
+    let user = |email: &str| json!({"email": email, "first_name": "x"});
+    let page = |users: Vec<serde_json::Value>, next: Option<&str>| {
+        ResponseTemplate::new(200).set_body_json(json!({"users": users, "limit": 2, "next_page_email": next}))
+    };
+    Mock::given(query_param_is_missing("previous_email"))
+        .respond_with(page(vec![user("a@x.io"), user("b@x.io")], Some("b@x.io")))
+        .mount(&server)
+        .await;
+    Mock::given(query_param("previous_email", "b@x.io"))
+        .respond_with(page(vec![user("c@x.io")], Some("c@x.io")))
+        .mount(&server)
+        .await;
+    Mock::given(query_param("previous_email", "c@x.io")).respond_with(page(vec![], None)).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let mut items = client.users().list_users().org_id("o1").limit(2).items();
+    let mut emails = Vec::new();
+    while let Some(user) = items.next().await {
+        emails.push(user.unwrap().email.unwrap_or_default());
+    }
+    assert_eq!(emails, ["a@x.io", "b@x.io", "c@x.io"]);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3);
+    // The builder's parameters go with every page.
+    assert!(requests.iter().all(|r| r.url.query().unwrap_or("").contains("org_id=o1")));
+}
+
+#[tokio::test]
+async fn a_server_that_repeats_its_cursor_cannot_loop_the_walk() {
+    let page = json!({"users": [{"email": "a@x.io"}], "limit": 1, "next_page_email": "a@x.io"});
+    let (server, client) = serve(ResponseTemplate::new(200).set_body_json(page)).await;
+    let mut items = client.users().list_users().items();
+    let mut n = 0;
+    while let Some(user) = items.next().await {
+        user.unwrap();
+        n += 1;
+    }
+    // The first page, then the page its cursor names; that page names the
+    // same cursor again, which ends the walk.
+    assert_eq!(n, 2);
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}

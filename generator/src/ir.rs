@@ -118,6 +118,34 @@ pub struct Operation {
     /// needing all the schemes it lists (indices into `Api::security_schemes`).
     /// Empty means no authentication.
     pub security: Vec<Vec<usize>>,
+    /// How to walk every page, when the operation pages.
+    pub pagination: Option<Pagination>,
+}
+
+/// A list operation that pages: where its items are, and how the next
+/// page is asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The success body's field holding the page's items (Rust name).
+    pub items_field: String,
+    /// Whether that field is an `Option` (absent on an empty page).
+    pub items_optional: bool,
+    /// The items' type.
+    pub item: TypeRef,
+    pub next: PageStep,
+    /// How it was recognised, for the docs.
+    pub how: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageStep {
+    /// The response's `field` (text) goes into the request's `param` (an
+    /// index into `Operation::params`); an absent or empty one ends.
+    Cursor { param: usize, field: String, field_optional: bool },
+    /// The `param` (a number) advances by the items received.
+    Offset { param: usize },
+    /// The `param` (a number) advances by one, from `first`.
+    Page { param: usize, first: i64 },
 }
 
 impl Operation {

@@ -4285,6 +4285,31 @@ impl ListCombinedUserDetails<'_> {
     }
 }
 
+impl<'a> ListCombinedUserDetails<'a> {
+    /// Every item of every page, fetched as you pull them (the response's `next_page_email` is the next request's `previous_email`): a `Stream` of results, or `while let Some(item) = items.next().await`. The parameters set on this builder apply to every page.
+    pub fn items(
+        self,
+    ) -> crate::Items<'a, models::CombinedUserDetail, ListCombinedUserDetailsError> {
+        crate::Items::new(move |cursor| {
+            let mut call = self.clone();
+            if let Some(crate::pages::Cursor::Text(text)) = cursor {
+                call.previous_email = Some(text);
+            }
+            Box::pin(async move {
+                let page = call.send().await?;
+                let items: Vec<models::CombinedUserDetail> = page
+                    .combined_user_details
+                    .unwrap_or_default();
+                let next = page
+                    .next_page_email
+                    .filter(|c| !c.is_empty())
+                    .map(crate::pages::Cursor::Text);
+                Ok((items, next))
+            })
+        })
+    }
+}
+
 /// The error statuses the spec documents for `list_combined_user_details`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
 #[allow(clippy::enum_variant_names)]
@@ -4404,6 +4429,29 @@ impl ListOrgUserRoles<'_> {
             200 => Ok(response.json()?),
             _ => Err(response.unexpected()),
         }
+    }
+}
+
+impl<'a> ListOrgUserRoles<'a> {
+    /// Every item of every page, fetched as you pull them (`offset` advances by the items each page holds): a `Stream` of results, or `while let Some(item) = items.next().await`. The parameters set on this builder apply to every page.
+    pub fn items(
+        self,
+    ) -> crate::Items<'a, models::UserRolesForAnOrg, ListOrgUserRolesError> {
+        crate::Items::new(move |cursor| {
+            let mut call = self.clone();
+            if let Some(crate::pages::Cursor::Number(n)) = cursor {
+                call.offset = Some(n);
+            }
+            let start: i64 = call.offset.map_or(0, i64::from);
+            Box::pin(async move {
+                let page = call.send().await?;
+                let items: Vec<models::UserRolesForAnOrg> = page.org_user_roles;
+                let next = Some(
+                    crate::pages::Cursor::Number(start + items.len() as i64),
+                );
+                Ok((items, next))
+            })
+        })
     }
 }
 
@@ -5561,6 +5609,27 @@ impl ListUsers<'_> {
             200 => Ok(response.json()?),
             _ => Err(response.unexpected()),
         }
+    }
+}
+
+impl<'a> ListUsers<'a> {
+    /// Every item of every page, fetched as you pull them (the response's `next_page_email` is the next request's `previous_email`): a `Stream` of results, or `while let Some(item) = items.next().await`. The parameters set on this builder apply to every page.
+    pub fn items(self) -> crate::Items<'a, models::User, ListUsersError> {
+        crate::Items::new(move |cursor| {
+            let mut call = self.clone();
+            if let Some(crate::pages::Cursor::Text(text)) = cursor {
+                call.previous_email = Some(text);
+            }
+            Box::pin(async move {
+                let page = call.send().await?;
+                let items: Vec<models::User> = page.users.unwrap_or_default();
+                let next = page
+                    .next_page_email
+                    .filter(|c| !c.is_empty())
+                    .map(crate::pages::Cursor::Text);
+                Ok((items, next))
+            })
+        })
     }
 }
 

@@ -50,6 +50,10 @@ pub(super) fn cargo_toml(api: &Api, settings: &Settings, features: &Features) ->
         deps.retain(|(name, _)| !TRANSFER_DEPENDENCIES.iter().any(|(n, _)| n == name));
         deps.extend_from_slice(TRANSFER_DEPENDENCIES);
     }
+    // Pages are a `Stream`: the trait alone, no stream library.
+    if super::uses_pages(api) && !deps.iter().any(|(name, _)| *name == "futures-core") {
+        deps.push(("futures-core", r#""0.3""#));
+    }
     deps.sort();
     let mut out = String::new();
     out.push_str("[package]\n");
@@ -144,6 +148,12 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             pub use transfer::{ByteStream, FilePart, Payload};
         }
     });
+    let pages = super::uses_pages(api).then(|| {
+        quote! {
+            mod pages;
+            pub use pages::Items;
+        }
+    });
     quote! {
         #inner_docs
         #![deny(missing_docs)]
@@ -154,6 +164,7 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         pub mod models;
         mod runtime;
         #transfer
+        #pages
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT};
         pub use error::{AnyError, ApiError, ApiResponse, Documented, Error, ErrorResponse, ResponseParts};

@@ -91,6 +91,15 @@ const RUNTIME: &[(&str, &str)] = &[
 /// crates whose spec has them (it needs more of `reqwest`).
 const TRANSFER: (&str, &str) = ("src/transfer.rs", include_str!("../../runtime/transfer.rs"));
 
+/// Walking pages as one stream, carried by the crates whose spec has a
+/// list operation that pages.
+const PAGES: (&str, &str) = ("src/pages.rs", include_str!("../../runtime/pages.rs"));
+
+/// Whether some operation pages.
+pub(super) fn uses_pages(api: &Api) -> bool {
+    api.operations().any(|op| op.pagination.is_some())
+}
+
 /// Whether some operation sends or receives raw bytes or a multipart form.
 pub(super) fn uses_transfer(api: &Api) -> bool {
     api.operations().any(|op| {
@@ -116,7 +125,8 @@ pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> Vec<Emitted<'a>> {
     // The generator formats its output; rustfmt would only churn it.
     files.push(Emitted::text("rustfmt.toml", || "disable_all_formatting = true\n".into()));
     let transfer = uses_transfer(api).then_some(&TRANSFER);
-    for (path, source) in RUNTIME.iter().chain(transfer) {
+    let pages = uses_pages(api).then_some(&PAGES);
+    for (path, source) in RUNTIME.iter().chain(transfer).chain(pages) {
         files.push(Emitted::text(*path, || source.to_string()));
     }
     let examples = Arc::new(example::Examples::new(api, &settings.crate_name));

@@ -7,6 +7,7 @@
 //! located warning; nothing here panics on input.
 
 mod operation;
+mod pagination;
 mod refs;
 mod schema;
 

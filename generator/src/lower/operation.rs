@@ -291,6 +291,8 @@ impl<'a> Lowerer<'a> {
         let body = self.request_body(&cx, &builder_name, &mut names, scope);
         let (success, errors) = self.responses(&cx, &builder_name, scope);
         let security = self.security(&cx);
+        let paging = cx.op.extensions.get("x-pagination");
+        let pagination = self.pagination(cx.method, paging, &params, &success, cx.pointer);
         Operation {
             id,
             fn_name,
@@ -307,6 +309,7 @@ impl<'a> Lowerer<'a> {
             success,
             errors,
             security,
+            pagination,
         }
     }
 

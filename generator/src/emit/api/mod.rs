@@ -20,8 +20,8 @@ use super::example::Examples;
 use super::features::Features;
 use super::types::{Scope, ident, rust_type};
 use crate::ir::{
-    Api, BodyKind, Group, Method, Operation, ParamLocation, Parameter, PathPart, QueryStyle,
-    Response, StatusMatch, SuccessShape, TypeKind, TypeRef,
+    Api, BodyKind, Group, Method, Operation, PageStep, ParamLocation, Parameter, PathPart,
+    QueryStyle, Response, StatusMatch, SuccessShape, TypeKind, TypeRef,
 };
 
 pub(super) fn files<'a>(
@@ -547,6 +547,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         _ => None,
     });
     let choice = op.body.as_ref().and_then(|b| b.choice.as_ref()).map(|c| body_choice(op, c));
+    let paging = items_method(op);
     let headers =
         op.success.responses.iter().chain(&op.errors).filter_map(|r| headers_struct(api, op, r));
     quote! {
@@ -578,12 +579,118 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             #sends
         }
 
+        #paging
         #choice
         #(#forms)*
         #(#headers)*
         #success_items
         #error_enum
     }
+}
+
+/// `items()`: every item of every page, for an operation that pages.
+fn items_method(op: &Operation) -> Option<TokenStream> {
+    let paging = op.pagination.as_ref()?;
+    let builder = ident(&op.builder_name);
+    let error = ident(&op.error_name);
+    let item = rust_type(&paging.item, Scope::Outside);
+    let items_field = ident(&paging.items_field);
+    let items = if paging.items_optional {
+        quote!(page.#items_field.unwrap_or_default())
+    } else {
+        quote!(page.#items_field)
+    };
+    let set = |param: usize, value: TokenStream| {
+        let p = &op.params[param];
+        let name = ident(&p.rust_name);
+        let assign = if p.required {
+            quote!(call.#name = #value;)
+        } else {
+            quote!(call.#name = Some(#value);)
+        };
+        // A number past an `i32` parameter's range ends the walk's steps.
+        match p.ty {
+            TypeRef::Integer(crate::ir::IntWidth::I32) => quote! {
+                if let Ok(#value) = i32::try_from(#value) {
+                    #assign
+                }
+            },
+            _ => assign,
+        }
+    };
+    let current = |param: usize, default: TokenStream| {
+        let p = &op.params[param];
+        let name = ident(&p.rust_name);
+        if p.required {
+            quote!(i64::from(call.#name))
+        } else {
+            quote!(call.#name.map_or(#default, i64::from))
+        }
+    };
+    let (prepare, next) = match &paging.next {
+        PageStep::Cursor { param, field, field_optional } => {
+            let assign = set(*param, quote!(text));
+            let field = ident(field);
+            let value =
+                if *field_optional { quote!(page.#field) } else { quote!(Some(page.#field)) };
+            (
+                quote! {
+                    if let Some(crate::pages::Cursor::Text(text)) = cursor {
+                        #assign
+                    }
+                },
+                quote!(let next = #value.filter(|c| !c.is_empty()).map(crate::pages::Cursor::Text);),
+            )
+        }
+        PageStep::Offset { param } => {
+            let assign = set(*param, quote!(n));
+            let start = current(*param, quote!(0));
+            (
+                quote! {
+                    if let Some(crate::pages::Cursor::Number(n)) = cursor {
+                        #assign
+                    }
+                    let start: i64 = #start;
+                },
+                quote!(let next = Some(crate::pages::Cursor::Number(start + items.len() as i64));),
+            )
+        }
+        PageStep::Page { param, first } => {
+            let assign = set(*param, quote!(n));
+            let first = proc_macro2::Literal::i64_unsuffixed(*first);
+            let current_page = current(*param, quote!(#first));
+            (
+                quote! {
+                    if let Some(crate::pages::Cursor::Number(n)) = cursor {
+                        #assign
+                    }
+                    let current: i64 = #current_page;
+                },
+                quote!(let next = Some(crate::pages::Cursor::Number(current + 1));),
+            )
+        }
+    };
+    let docs = doc::attrs(&format!(
+        "Every item of every page, fetched as you pull them ({}): a `Stream` of results, or `while let Some(item) = items.next().await`. The parameters set on this builder apply to every page.",
+        paging.how
+    ));
+    Some(quote! {
+        impl<'a> #builder<'a> {
+            #docs
+            pub fn items(self) -> crate::Items<'a, #item, #error> {
+                crate::Items::new(move |cursor| {
+                    let mut call = self.clone();
+                    #prepare
+                    Box::pin(async move {
+                        let page = call.send().await?;
+                        let items: Vec<#item> = #items;
+                        #next
+                        Ok((items, next))
+                    })
+                })
+            }
+        }
+    })
 }
 
 /// Whether the operation's success body is binary, so it can also be read
