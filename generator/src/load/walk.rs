@@ -588,7 +588,7 @@ impl<'f> Walker<'f> {
             ];
             for (name, kind) in tables {
                 if let Some(table) = components.get_mut(name) {
-                    // Entries are objects here, not references to entries.
+                    // A component may be called `x-…`: every key is an entry.
                     self.table(table, name, kind, false);
                 }
             }
