@@ -455,17 +455,22 @@ async fn constraint_refusals_happen_before_prism_sees_the_request() {
 
 #[tokio::test]
 #[ignore = "needs Prism: run through `cargo xtask test`"]
-async fn items_walk_prisms_pages_and_end() {
-    // Prism answers every page alike; the walk must still end.
+async fn items_walk_prisms_pages() {
+    // Static responses are the same page every time, whose cursor repeats:
+    // the walk must end. Dynamic ones invent a new cursor each time, so
+    // only the first pages are taken there.
+    let dynamic = std::env::var("PRISM_DYNAMIC").is_ok_and(|v| v == "1");
     let c = client();
     let mut items = c.users().list_users().limit(5).items();
     let mut n = 0;
     while let Some(user) = items.next().await {
         user.unwrap();
         n += 1;
-        assert!(n < 1_000, "the walk did not end");
+        if n == 50 {
+            assert!(dynamic, "the walk over static pages did not end");
+            break;
+        }
     }
-    assert!(n > 0);
 }
 
 #[tokio::test]

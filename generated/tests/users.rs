@@ -759,3 +759,16 @@ async fn a_server_that_repeats_its_cursor_cannot_loop_the_walk() {
     assert_eq!(n, 2);
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_body_out_of_the_spec_bounds_is_refused_before_sending() {
+    let (server, client) = serve(ResponseTemplate::new(201).set_body_json(user_json())).await;
+    let user = User { email: Some("x".repeat(101)), ..User::default() };
+    let err = client.users().create_user(user).send().await.unwrap_err();
+    let Error::InvalidRequest { reason, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(reason, "`body.email` must be between 0 and 100 characters long (the spec's length bounds), not 101");
+    assert!(server.received_requests().await.unwrap().is_empty());
+    let unchecked = Client::builder().base_url(server.uri()).check_requests(false).build().unwrap();
+    let user = User { email: Some("x".repeat(101)), ..User::default() };
+    unchecked.users().create_user(user).send().await.unwrap();
+}

@@ -375,6 +375,58 @@ fn deep_pairs(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, St
     }
 }
 
+/// A request body that can break the spec's constraints: it finds the
+/// first place that does.
+#[allow(dead_code)] // Only crates whose spec bounds a body's fields use it.
+pub(crate) trait Check {
+    /// Checks `self`, found at `at` (`body.members[2]`).
+    fn check(&self, at: &str, checks: &mut Checks);
+}
+
+/// The first constraint a body breaks, if any.
+#[derive(Default)]
+#[allow(dead_code)]
+pub(crate) struct Checks {
+    first: Option<String>,
+}
+
+#[allow(dead_code)]
+impl Checks {
+    fn fail(&mut self, reason: impl FnOnce() -> String) {
+        if self.first.is_none() {
+            self.first = Some(reason());
+        }
+    }
+
+    pub(crate) fn range(&mut self, at: &str, name: &str, value: Option<f64>, min: Option<f64>, max: Option<f64>, exclusive: (bool, bool)) {
+        let Some(value) = value else { return };
+        if let Some(min) = min.filter(|&min| value < min || (exclusive.0 && value == min)) {
+            let rule = if exclusive.0 { ">" } else { "≥" };
+            self.fail(|| format!("`{at}.{name}` must be {rule} {min} (the spec's minimum), not {value}"));
+        }
+        if let Some(max) = max.filter(|&max| value > max || (exclusive.1 && value == max)) {
+            let rule = if exclusive.1 { "<" } else { "≤" };
+            self.fail(|| format!("`{at}.{name}` must be {rule} {max} (the spec's maximum), not {value}"));
+        }
+    }
+
+    pub(crate) fn length(&mut self, at: &str, name: &str, value: Option<&str>, min: Option<usize>, max: Option<usize>) {
+        let Some(length) = value.map(|v| v.chars().count()) else { return };
+        if min.is_some_and(|min| length < min) || max.is_some_and(|max| length > max) {
+            let bounds = bounds(min, max);
+            self.fail(|| format!("`{at}.{name}` must be {bounds} characters long (the spec's length bounds), not {length}"));
+        }
+    }
+
+    pub(crate) fn items(&mut self, at: &str, name: &str, count: Option<usize>, min: Option<usize>, max: Option<usize>) {
+        let Some(count) = count else { return };
+        if min.is_some_and(|min| count < min) || max.is_some_and(|max| count > max) {
+            let bounds = bounds(min, max);
+            self.fail(|| format!("`{at}.{name}` must have {bounds} items (the spec's bounds), not {count}"));
+        }
+    }
+}
+
 /// `between 1 and 5`, `at least 1`, `at most 5`.
 #[allow(dead_code)] // Only crates whose spec bounds a parameter use it.
 fn bounds(min: Option<usize>, max: Option<usize>) -> String {
@@ -526,6 +578,20 @@ impl<'c> Request<'c> {
                 let rule = if exclusive.1 { "<" } else { "≤" };
                 self.reject(format!("parameter `{name}` must be {rule} {max} (the spec's maximum), not {value}"));
             }
+        }
+    }
+
+    /// Refuses a body that breaks the spec's constraints (unless the
+    /// client's checks are off), naming where and which.
+    #[allow(dead_code)]
+    pub(crate) fn check_body(&mut self, body: &impl Check) {
+        if !self.client.checks_requests() {
+            return;
+        }
+        let mut checks = Checks::default();
+        body.check("body", &mut checks);
+        if let Some(reason) = checks.first {
+            self.reject(reason);
         }
     }
 

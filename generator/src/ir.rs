@@ -490,6 +490,9 @@ pub struct Struct {
     pub additional: Option<TypeRef>,
     /// Whether every field has a sensible empty value, so `Default` derives.
     pub derive_default: bool,
+    /// Whether a value can break the spec's constraints (a bounded field
+    /// here, or in a struct it holds): it is then checked before it is sent.
+    pub checked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -506,6 +509,18 @@ pub struct Field {
     pub boxed: bool,
     pub description: Option<String>,
     pub facts: Facts,
+}
+
+impl Facts {
+    /// Whether the facts bound a value (`minimum`, `maxLength`, `minItems`…).
+    pub fn bounds(&self) -> bool {
+        self.minimum.is_some()
+            || self.maximum.is_some()
+            || self.min_length.is_some()
+            || self.max_length.is_some()
+            || self.min_items.is_some()
+            || self.max_items.is_some()
+    }
 }
 
 impl Field {

@@ -1889,6 +1889,7 @@ impl BulkUpdateMetadata<'_> {
         request.path("/v1/user_metadata_rpc/bulk_update");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.bulk_user_metadata {
+            request.check_body(body);
             request.json("application/json", body);
         }
         request.options(self.call_options);
@@ -1963,6 +1964,7 @@ impl CreateChallengeMethod<'_> {
         request.path("/mfa_challenge_methods");
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
+        request.check_body(&self.mfa_challenge_method);
         request.json("application/json", &self.mfa_challenge_method);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -2030,6 +2032,7 @@ impl CreateServiceAccount<'_> {
         request.path("/v1/service_accounts");
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
+        request.check_body(&self.service_account);
         request.json("application/json", &self.service_account);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -2103,6 +2106,7 @@ impl CreateUpstreamUserIdentity<'_> {
         request.path("/upstream_user_identities");
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
+        request.check_body(&self.upstream_user_identity);
         request.json("application/json", &self.upstream_user_identity);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -2164,6 +2168,7 @@ impl CreateUser<'_> {
         request.path("/users");
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
+        request.check_body(&self.user);
         request.json("application/json", &self.user);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -2249,6 +2254,7 @@ impl CreateUserIdentityUpdate<'_> {
         request.path("/user_identity_updates");
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
+        request.check_body(&self.user_identity_update);
         request.json("application/json", &self.user_identity_update);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -2316,6 +2322,7 @@ impl CreateUserMetadata<'_> {
         request.path("/v1/user_metadata");
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
+        request.check_body(&self.user_metadata);
         request.json("application/json", &self.user_metadata);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -2379,6 +2386,7 @@ impl CreateUserRequest<'_> {
         request.path("/v1/user_requests");
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
+        request.check_body(&self.user_request_info);
         request.json("application/json", &self.user_request_info);
         request.options(self.call_options);
         let response = request.send().await?;
@@ -5708,6 +5716,7 @@ impl ReplaceChallengeMethod<'_> {
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.mfa_challenge_method {
+            request.check_body(body);
             request.json("application/json", body);
         }
         request.options(self.call_options);
@@ -5805,6 +5814,7 @@ impl ReplaceServiceAccount<'_> {
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.service_account {
+            request.check_body(body);
             request.json("application/json", body);
         }
         request.options(self.call_options);
@@ -5911,6 +5921,7 @@ impl ReplaceUpstreamUserIdentity<'_> {
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.upstream_user_identity {
+            request.check_body(body);
             request.json("application/json", body);
         }
         request.options(self.call_options);
@@ -6004,6 +6015,7 @@ impl ReplaceUser<'_> {
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.user {
+            request.check_body(body);
             request.json("application/json", body);
         }
         request.options(self.call_options);
@@ -6094,6 +6106,7 @@ impl ReplaceUserMetadata<'_> {
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.user_metadata {
+            request.check_body(body);
             request.json("application/json", body);
         }
         request.options(self.call_options);
@@ -6190,6 +6203,7 @@ impl ReplaceUserRequest<'_> {
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.user_request_info {
+            request.check_body(body);
             request.json("application/json", body);
         }
         request.options(self.call_options);
@@ -6451,6 +6465,7 @@ impl UpdateUserRequest<'_> {
         request.accept("application/json");
         self.client.authorize(&mut request, &[&[SecurityScheme::TokenValid]]).await;
         if let Some(body) = &self.user_request_info {
+            request.check_body(body);
             request.json("application/json", body);
         }
         request.options(self.call_options);

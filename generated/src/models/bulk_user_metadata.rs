@@ -38,3 +38,11 @@ impl BulkUserMetadata {
         }
     }
 }
+
+impl crate::runtime::Check for BulkUserMetadata {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        checks.length(at, "org_id", self.org_id.as_deref(), Some(1), Some(40));
+        checks.length(at, "app_id", self.app_id.as_deref(), Some(1), Some(40));
+        checks.length(at, "name", self.name.as_deref(), None, Some(100));
+    }
+}

@@ -10,3 +10,11 @@ pub struct CombinedUserDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<super::CombinedUserDetailStatus>,
 }
+
+impl crate::runtime::Check for CombinedUserDetail {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        if let Some(value) = &self.status {
+            crate::runtime::Check::check(value, &format!("{at}.{}", "status"), checks);
+        }
+    }
+}

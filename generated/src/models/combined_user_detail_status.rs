@@ -10,3 +10,18 @@ pub struct CombinedUserDetailStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_challenge_methods: Option<Vec<super::MfaChallengeMethod>>,
 }
+
+impl crate::runtime::Check for CombinedUserDetailStatus {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        if let Some(value) = &self.user {
+            crate::runtime::Check::check(value, &format!("{at}.{}", "user"), checks);
+        }
+        for (i, item) in self.mfa_challenge_methods.iter().flatten().enumerate() {
+            crate::runtime::Check::check(
+                item,
+                &format!("{at}.{}[{i}]", "mfa_challenge_methods"),
+                checks,
+            );
+        }
+    }
+}

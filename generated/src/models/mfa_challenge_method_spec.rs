@@ -45,3 +45,20 @@ impl MfaChallengeMethodSpec {
         }
     }
 }
+
+impl crate::runtime::Check for MfaChallengeMethodSpec {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        checks
+            .range(
+                at,
+                "priority",
+                Some(self.priority as f64),
+                Some(1f64),
+                None,
+                (false, false),
+            );
+        checks.length(at, "endpoint", Some(self.endpoint.as_str()), None, Some(511));
+        checks.length(at, "origin", self.origin.as_deref(), None, Some(511));
+        checks.length(at, "nickname", self.nickname.as_deref(), None, Some(100));
+    }
+}

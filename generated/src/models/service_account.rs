@@ -23,3 +23,13 @@ impl ServiceAccount {
         }
     }
 }
+
+impl crate::runtime::Check for ServiceAccount {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        let value = &self.spec;
+        crate::runtime::Check::check(value, &format!("{at}.{}", "spec"), checks);
+        if let Some(value) = &self.status {
+            crate::runtime::Check::check(value, &format!("{at}.{}", "status"), checks);
+        }
+    }
+}

@@ -30,3 +30,10 @@ impl ServiceAccountSpec {
         }
     }
 }
+
+impl crate::runtime::Check for ServiceAccountSpec {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        checks.length(at, "name", Some(self.name.as_str()), Some(1), Some(100));
+        checks.length(at, "org_id", Some(self.org_id.as_str()), Some(1), Some(40));
+    }
+}

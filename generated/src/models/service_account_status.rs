@@ -7,3 +7,11 @@ pub struct ServiceAccountStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<super::UserIdentity>,
 }
+
+impl crate::runtime::Check for ServiceAccountStatus {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        if let Some(value) = &self.user {
+            crate::runtime::Check::check(value, &format!("{at}.{}", "user"), checks);
+        }
+    }
+}

@@ -16,3 +16,10 @@ impl UpstreamUserIdentity {
         Self { metadata: None, spec }
     }
 }
+
+impl crate::runtime::Check for UpstreamUserIdentity {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        let value = &self.spec;
+        crate::runtime::Check::check(value, &format!("{at}.{}", "spec"), checks);
+    }
+}

@@ -31,3 +31,32 @@ impl UpstreamUserIdentitySpec {
         }
     }
 }
+
+impl crate::runtime::Check for UpstreamUserIdentitySpec {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        checks
+            .length(
+                at,
+                "upstream_user_id",
+                Some(self.upstream_user_id.as_str()),
+                Some(1),
+                Some(1024),
+            );
+        checks
+            .length(
+                at,
+                "upstream_idp_id",
+                Some(self.upstream_idp_id.as_str()),
+                Some(1),
+                Some(511),
+            );
+        checks
+            .length(
+                at,
+                "local_user_id",
+                Some(self.local_user_id.as_str()),
+                Some(1),
+                Some(40),
+            );
+    }
+}

@@ -79,3 +79,28 @@ pub struct User {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cascade: Option<bool>,
 }
+
+impl crate::runtime::Check for User {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        for (i, item) in self.member_of.iter().flatten().enumerate() {
+            crate::runtime::Check::check(
+                item,
+                &format!("{at}.{}[{i}]", "member_of"),
+                checks,
+            );
+        }
+        checks
+            .length(at, "external_id", self.external_id.as_deref(), Some(1), Some(100));
+        checks.length(at, "first_name", self.first_name.as_deref(), Some(1), Some(100));
+        checks.length(at, "last_name", self.last_name.as_deref(), Some(0), Some(100));
+        checks.length(at, "email", self.email.as_deref(), Some(0), Some(100));
+        checks.length(at, "provider", self.provider.as_deref(), Some(1), Some(100));
+        for (i, item) in self.upstream_user_identities.iter().flatten().enumerate() {
+            crate::runtime::Check::check(
+                item,
+                &format!("{at}.{}[{i}]", "upstream_user_identities"),
+                checks,
+            );
+        }
+    }
+}

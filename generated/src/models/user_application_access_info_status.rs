@@ -91,3 +91,68 @@ impl UserApplicationAccessInfoStatus {
         }
     }
 }
+
+impl crate::runtime::Check for UserApplicationAccessInfoStatus {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        checks.length(at, "user_id", Some(self.user_id.as_str()), Some(1), Some(40));
+        checks.length(at, "org_id", Some(self.org_id.as_str()), Some(1), Some(40));
+        checks.length(at, "org_name", Some(self.org_name.as_str()), None, Some(100));
+        checks
+            .length(
+                at,
+                "parent_org_id",
+                self.parent_org_id.as_deref(),
+                Some(1),
+                Some(40),
+            );
+        checks
+            .length(
+                at,
+                "parent_org_name",
+                self.parent_org_name.as_deref(),
+                None,
+                Some(100),
+            );
+        checks
+            .length(
+                at,
+                "application_name",
+                Some(self.application_name.as_str()),
+                None,
+                Some(128),
+            );
+        checks
+            .length(
+                at,
+                "application_url",
+                Some(self.application_url.as_str()),
+                None,
+                Some(1024),
+            );
+        checks
+            .length(
+                at,
+                "application_category",
+                self.application_category.as_deref(),
+                None,
+                Some(100),
+            );
+        checks.length(at, "icon_url", self.icon_url.as_deref(), None, Some(100));
+        checks
+            .length(
+                at,
+                "application_default_role_name",
+                self.application_default_role_name.as_deref(),
+                Some(1),
+                Some(100),
+            );
+        checks
+            .length(
+                at,
+                "application_default_role_id",
+                self.application_default_role_id.as_deref(),
+                Some(1),
+                Some(40),
+            );
+    }
+}

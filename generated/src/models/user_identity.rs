@@ -34,3 +34,18 @@ pub struct UserIdentity {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upstream_user_identities: Option<Vec<super::UpstreamUserIdentity>>,
 }
+
+impl crate::runtime::Check for UserIdentity {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        checks.length(at, "first_name", self.first_name.as_deref(), Some(1), Some(100));
+        checks.length(at, "last_name", self.last_name.as_deref(), Some(0), Some(100));
+        checks.length(at, "email", self.email.as_deref(), Some(0), Some(100));
+        for (i, item) in self.upstream_user_identities.iter().flatten().enumerate() {
+            crate::runtime::Check::check(
+                item,
+                &format!("{at}.{}[{i}]", "upstream_user_identities"),
+                checks,
+            );
+        }
+    }
+}

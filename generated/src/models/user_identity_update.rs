@@ -13,3 +13,10 @@ impl UserIdentityUpdate {
         Self { spec }
     }
 }
+
+impl crate::runtime::Check for UserIdentityUpdate {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        let value = &self.spec;
+        crate::runtime::Check::check(value, &format!("{at}.{}", "spec"), checks);
+    }
+}

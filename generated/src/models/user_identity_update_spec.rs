@@ -19,3 +19,18 @@ pub struct UserIdentityUpdateSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
+
+impl crate::runtime::Check for UserIdentityUpdateSpec {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        checks
+            .length(
+                at,
+                "primary_email",
+                self.primary_email.as_deref(),
+                Some(0),
+                Some(100),
+            );
+        checks.length(at, "first_name", self.first_name.as_deref(), Some(1), Some(100));
+        checks.length(at, "last_name", self.last_name.as_deref(), Some(0), Some(100));
+    }
+}

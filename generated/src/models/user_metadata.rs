@@ -16,3 +16,10 @@ impl UserMetadata {
         Self { metadata: None, spec }
     }
 }
+
+impl crate::runtime::Check for UserMetadata {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        let value = &self.spec;
+        crate::runtime::Check::check(value, &format!("{at}.{}", "spec"), checks);
+    }
+}

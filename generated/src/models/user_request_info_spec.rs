@@ -49,3 +49,26 @@ impl UserRequestInfoSpec {
         }
     }
 }
+
+impl crate::runtime::Check for UserRequestInfoSpec {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        checks.length(at, "user_id", Some(self.user_id.as_str()), Some(1), Some(40));
+        checks.length(at, "org_id", Some(self.org_id.as_str()), Some(1), Some(40));
+        checks
+            .length(
+                at,
+                "requested_resource",
+                Some(self.requested_resource.as_str()),
+                None,
+                Some(255),
+            );
+        checks
+            .length(
+                at,
+                "requested_sub_resource",
+                self.requested_sub_resource.as_deref(),
+                None,
+                Some(255),
+            );
+    }
+}

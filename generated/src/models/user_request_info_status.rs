@@ -9,3 +9,9 @@ pub struct UserRequestInfoStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+
+impl crate::runtime::Check for UserRequestInfoStatus {
+    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+        checks.length(at, "email", self.email.as_deref(), Some(1), Some(100));
+    }
+}

@@ -130,6 +130,7 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Struc
     }
     let default = s.derive_default.then(|| quote!(Default,));
     let constructor = constructor(api, name, s);
+    let check = s.checked.then(|| check_impl(api, name, s));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
@@ -138,6 +139,132 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Struc
             #extra
         }
         #constructor
+        #check
+    }
+}
+
+/// `Check` for a struct whose values can break the spec's constraints:
+/// each bounded field, then each checked struct it holds.
+fn check_impl(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let count = |n: Option<usize>| match n {
+        Some(n) => {
+            let n = proc_macro2::Literal::usize_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
+    let number = |n: &Option<String>| match n.as_deref().and_then(|n| n.parse::<f64>().ok()) {
+        Some(n) => {
+            let n = proc_macro2::Literal::f64_suffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
+    let checked_struct = |ty: &TypeRef| match ty {
+        TypeRef::Named(n) => {
+            matches!(api.type_def(n).map(|t| &t.kind), Some(TypeKind::Struct(s)) if s.checked)
+        }
+        _ => false,
+    };
+    let checks = s.fields.iter().filter_map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        // How the field is held decides how its value is reached; each
+        // spelling is the one clippy prefers for that holder.
+        enum Holder {
+            Plain,
+            Option,
+            Nullable,
+        }
+        let holder = if f.absent_or_null() {
+            Holder::Nullable
+        } else if f.optional() {
+            Holder::Option
+        } else {
+            Holder::Plain
+        };
+        let facts = &f.facts;
+        Some(match &f.ty {
+            TypeRef::String if facts.min_length.is_some() || facts.max_length.is_some() => {
+                let (min, max) = (count(facts.min_length), count(facts.max_length));
+                let value = match holder {
+                    Holder::Plain => quote!(Some(self.#field.as_str())),
+                    Holder::Option | Holder::Nullable => quote!(self.#field.as_deref()),
+                };
+                quote!(checks.length(at, #wire, #value, #min, #max);)
+            }
+            TypeRef::Integer(_) | TypeRef::Float(_)
+                if facts.minimum.is_some() || facts.maximum.is_some() =>
+            {
+                let (min, max) = (number(&facts.minimum), number(&facts.maximum));
+                let (emin, emax) = (facts.exclusive_minimum, facts.exclusive_maximum);
+                // An `f64` needs no cast, and clippy says so.
+                let value = match (holder, f.ty == TypeRef::Float(crate::ir::FloatWidth::F64)) {
+                    (Holder::Plain, true) => quote!(Some(self.#field)),
+                    (Holder::Plain, false) => quote!(Some(self.#field as f64)),
+                    (Holder::Option, true) => quote!(self.#field),
+                    (Holder::Option, false) => quote!(self.#field.map(|v| v as f64)),
+                    (Holder::Nullable, true) => quote!(self.#field.value().copied()),
+                    (Holder::Nullable, false) => quote!(self.#field.value().map(|v| *v as f64)),
+                };
+                quote!(checks.range(at, #wire, #value, #min, #max, (#emin, #emax));)
+            }
+            TypeRef::List(inner) => {
+                let bounded = (facts.min_items.is_some() || facts.max_items.is_some()).then(|| {
+                    let (min, max) = (count(facts.min_items), count(facts.max_items));
+                    let value = match holder {
+                        Holder::Plain => quote!(Some(self.#field.len())),
+                        Holder::Option => quote!(self.#field.as_ref().map(Vec::len)),
+                        Holder::Nullable => quote!(self.#field.value().map(Vec::len)),
+                    };
+                    quote!(checks.items(at, #wire, #value, #min, #max);)
+                });
+                let each = checked_struct(inner).then(|| {
+                    let items = match holder {
+                        Holder::Plain => quote!(self.#field.iter()),
+                        Holder::Option => quote!(self.#field.iter().flatten()),
+                        Holder::Nullable => quote!(self.#field.value().into_iter().flatten()),
+                    };
+                    quote! {
+                        for (i, item) in #items.enumerate() {
+                            crate::runtime::Check::check(item, &format!("{at}.{}[{i}]", #wire), checks);
+                        }
+                    }
+                });
+                if bounded.is_none() && each.is_none() {
+                    return None;
+                }
+                quote!(#bounded #each)
+            }
+            ty if checked_struct(ty) => {
+                let value = if f.boxed { quote!(&**value) } else { quote!(value) };
+                let check = quote!(crate::runtime::Check::check(#value, &format!("{at}.{}", #wire), checks););
+                match holder {
+                    Holder::Plain => quote! {
+                        let value = &self.#field;
+                        #check
+                    },
+                    Holder::Option => quote! {
+                        if let Some(value) = &self.#field {
+                            #check
+                        }
+                    },
+                    Holder::Nullable => quote! {
+                        if let Some(value) = self.#field.value() {
+                            #check
+                        }
+                    },
+                }
+            }
+            _ => return None,
+        })
+    });
+    quote! {
+        impl crate::runtime::Check for #name {
+            fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
+                #(#checks)*
+            }
+        }
     }
 }
 

@@ -487,7 +487,8 @@ impl<'a> Lowerer<'a> {
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
             _ => None,
         };
-        let kind = TypeKind::Struct(Struct { fields, additional, derive_default: false });
+        let kind =
+            TypeKind::Struct(Struct { fields, additional, derive_default: false, checked: false });
         self.insert(name.clone(), Some(data), pointer, kind);
         TypeRef::Named(name)
     }
@@ -929,4 +930,49 @@ pub(super) fn finish(types: &mut [TypeDef]) {
             s.derive_default = s.fields.iter().all(Field::optional);
         }
     }
+    mark_checked(types, &index);
+}
+
+/// Least fixpoint: a struct is checked when one of its fields is bounded,
+/// or holds (directly, in a list or a map) a checked struct.
+fn mark_checked(types: &mut [TypeDef], index: &BTreeMap<String, usize>) {
+    loop {
+        let mut changed = Vec::new();
+        for (i, t) in types.iter().enumerate() {
+            let TypeKind::Struct(s) = &t.kind else { continue };
+            if s.checked {
+                continue;
+            }
+            let holds_checked = |ty: &TypeRef| {
+                let inner = match ty {
+                    TypeRef::List(inner) | TypeRef::Map(inner) => inner.as_ref(),
+                    other => other,
+                };
+                let TypeRef::Named(n) = inner else { return false };
+                index
+                    .get(n)
+                    .is_some_and(|&j| matches!(&types[j].kind, TypeKind::Struct(s) if s.checked))
+            };
+            if s.fields.iter().any(|f| checkable(f) || holds_checked(&f.ty)) {
+                changed.push(i);
+            }
+        }
+        if changed.is_empty() {
+            return;
+        }
+        for i in changed {
+            if let TypeKind::Struct(s) = &mut types[i].kind {
+                s.checked = true;
+            }
+        }
+    }
+}
+
+/// Whether a field itself carries a bound the client checks.
+pub(crate) fn checkable(f: &Field) -> bool {
+    f.facts.bounds()
+        && matches!(
+            f.ty,
+            TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::List(_)
+        )
 }

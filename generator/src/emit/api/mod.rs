@@ -852,7 +852,17 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
             (true, false) => quote!(self.#name),
             (false, _) => quote!(body),
         };
+        // A body that can break the spec's constraints is checked first.
+        let check = match &b.kind {
+            BodyKind::Json(TypeRef::Named(n)) | BodyKind::Form(TypeRef::Named(n))
+                if matches!(api.type_def(n).map(|t| &t.kind), Some(TypeKind::Struct(s)) if s.checked) =>
+            {
+                quote!(request.check_body(#value);)
+            }
+            _ => quote!(),
+        };
         let put = put_body(&b.kind, &b.media_type, value);
+        let put = quote!(#check #put);
         match (b.required, by_ref) {
             (true, _) => put,
             (false, true) => quote!(if let Some(body) = &self.#name { #put }),
