@@ -578,6 +578,10 @@ pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// Which variant a value is, read from a property, when the spec says.
     pub discriminator: Option<Discriminator>,
+    /// The unit variant standing for `null`, when `null` is one of the
+    /// values (`nullable`, or a `null` branch): so a list item or a
+    /// variant can be `null` too, not only a property.
+    pub null: Option<String>,
 }
 
 /// `discriminator`: the property naming the variant, and which wire values

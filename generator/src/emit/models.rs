@@ -454,6 +454,12 @@ fn union_def(name: &proc_macro2::Ident, doc: Doc, u: &Union) -> TokenStream {
         let docs = doc::attrs("A value of this shape.");
         quote!(#docs #variant(#ty))
     });
+    // First, so that no variant that takes any JSON value takes `null`.
+    let null = u.null.as_ref().map(|n| {
+        let n = ident(n);
+        let docs = doc::attrs("The value `null`.");
+        quote!(#docs #n,)
+    });
     // Untagged decoding tries variants in order; with a discriminator the
     // tag decides, so overlapping shapes cannot be taken for one another.
     let (derive_de, tagged) = match &u.discriminator {
@@ -466,6 +472,7 @@ fn union_def(name: &proc_macro2::Ident, doc: Doc, u: &Union) -> TokenStream {
         #[serde(untagged)]
         #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
         pub enum #name {
+            #null
             #(#variants,)*
         }
 
@@ -526,10 +533,19 @@ fn discriminated_deserialize(
         }
     });
     let no_match = format!("no variant of {name} matches this value");
+    let null = u.null.as_ref().map(|n| {
+        let n = ident(n);
+        quote! {
+            if value.is_null() {
+                return Ok(Self::#n);
+            }
+        }
+    });
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                #null
                 let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
                 match tag.as_deref() {
                     #(#arms,)*

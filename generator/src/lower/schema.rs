@@ -610,6 +610,7 @@ impl<'a> Lowerer<'a> {
             };
             variants.push(UnionVariant { name: names.claim(label), ty, boxed: false });
         }
+        let null = data.nullable.then(|| names.claim("Null".into()));
         let mut unmapped = Vec::new();
         let discriminator = data.discriminator.as_ref().map(|d| {
             let variant_of = |target: &str| {
@@ -644,7 +645,7 @@ impl<'a> Lowerer<'a> {
             name.clone(),
             Some(data),
             pointer,
-            TypeKind::Union(Union { variants, discriminator }),
+            TypeKind::Union(Union { variants, discriminator, null }),
         );
         TypeRef::Named(name)
     }
