@@ -809,9 +809,10 @@ impl<'f> Walker<'f> {
     }
 
     fn schema(&mut self, v: &mut Value, role: Role) {
-        if role == Role::Place && self.is_target() {
+        if role == Role::Place && self.is_target() && !plain_scalar(v) {
             // Something refers to this place: it gets a component of its
-            // own, so this place and every reference share one type.
+            // own, so this place and every reference share one type. (A
+            // plain scalar defines no type: it is copied where used.)
             let key = self.hoist(Target { file: self.file, pointer: self.src.clone() });
             *v = hoisted_place(&key, v);
             return;
@@ -867,6 +868,22 @@ impl<'f> Walker<'f> {
         };
         match self.resolve(&reference) {
             Ok(target) => {
+                let component = is_component_entry(&target.pointer)
+                    .is_some_and(|(table, _)| target.file == ROOT && table == "schemas");
+                // A plain scalar elsewhere (a property's `string` with a
+                // `maxLength`) defines no type: copied, it keeps its bounds
+                // and docs instead of becoming an alias of `String`.
+                if let Some(mut copy) =
+                    self.raw(&target).filter(|raw| !component && plain_scalar(raw))
+                {
+                    let saved = self.relocate(&target, None);
+                    self.schema(&mut copy, Role::Named);
+                    self.restore(saved);
+                    if let Value::Object(copy) = copy {
+                        *map = copy;
+                        return;
+                    }
+                }
                 let key = self.schema_key(target);
                 map.insert("$ref".into(), json!(format!("#/components/schemas/{}", escape(&key))));
             }
@@ -1020,6 +1037,37 @@ fn looks_like_reference(value: &str) -> bool {
         || value.ends_with(".json")
         || value.ends_with(".yaml")
         || value.ends_with(".yml")
+}
+
+/// Whether a schema is a plain scalar: a string, number, integer or
+/// boolean (perhaps nullable) with no enum, const or composition, which
+/// defines no Rust type of its own.
+fn plain_scalar(schema: &Value) -> bool {
+    let Some(map) = schema.as_object() else { return false };
+    let scalar = |t: &Value| {
+        matches!(t.as_str(), Some("string" | "number" | "integer" | "boolean" | "null"))
+    };
+    let typed = match map.get("type") {
+        Some(Value::Array(types)) => !types.is_empty() && types.iter().all(scalar),
+        Some(t) => scalar(t) && t != "null",
+        None => false,
+    };
+    const DEFINING: &[&str] = &[
+        "enum",
+        "const",
+        "$ref",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "not",
+        "properties",
+        "items",
+        "prefixItems",
+        "additionalProperties",
+        "$defs",
+        "definitions",
+    ];
+    typed && !DEFINING.iter().any(|k| map.contains_key(*k))
 }
 
 /// `#/components/{table}/{key}` → the table and the key (unescaped).
