@@ -59,8 +59,12 @@ impl Lowerer<'_> {
         if method != Method::Get {
             return None;
         }
-        let SuccessShape::Single { body: Some(BodyKind::Json(TypeRef::Named(name))), .. } =
-            &success.shape
+        // One page type, always there (not an `Option` when some success
+        // status has no body).
+        let SuccessShape::Single {
+            body: Some(BodyKind::Json(TypeRef::Named(name))),
+            optional: false,
+        } = &success.shape
         else {
             return None;
         };

@@ -816,11 +816,11 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
         .map(|(s, p)| {
             let name = &s.name;
             if s.required {
-                let check = check_param(p, &quote!(&self.#name));
+                let check = check_param(p, &quote!(self.#name), false);
                 let put = put_param(api, p, &quote!(&self.#name));
                 quote!(#check #put)
             } else {
-                let check = check_param(p, &quote!(value));
+                let check = check_param(p, &quote!(value), true);
                 let put = put_param(api, p, &quote!(value));
                 quote! {
                     if let Some(value) = &self.#name {
@@ -931,9 +931,10 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
     }
 }
 
-/// The statements checking a parameter's `value` (a reference) against the
-/// spec's bounds before it is sent; nothing when it has none.
-fn check_param(p: &Parameter, value: &TokenStream) -> TokenStream {
+/// The statements checking a parameter's `value` against the spec's bounds
+/// before it is sent (`by_ref`: whether `value` is a reference, else a
+/// place); nothing when it has none.
+fn check_param(p: &Parameter, value: &TokenStream, by_ref: bool) -> TokenStream {
     let f = &p.facts;
     let wire = &p.wire_name;
     let count = |n: Option<usize>| match n {
@@ -954,11 +955,19 @@ fn check_param(p: &Parameter, value: &TokenStream) -> TokenStream {
         TypeRef::Integer(_) | TypeRef::Float(_) if f.minimum.is_some() || f.maximum.is_some() => {
             let (min, max) = (number(&f.minimum), number(&f.maximum));
             let (emin, emax) = (f.exclusive_minimum, f.exclusive_maximum);
-            quote!(request.check_range(#wire, *#value as f64, #min, #max, (#emin, #emax));)
+            let number = if by_ref { quote!(*#value) } else { quote!(#value) };
+            // An `f64` needs no cast, and clippy says so.
+            let number = if p.ty == TypeRef::Float(crate::ir::FloatWidth::F64) {
+                number
+            } else {
+                quote!(#number as f64)
+            };
+            quote!(request.check_range(#wire, #number, #min, #max, (#emin, #emax));)
         }
         TypeRef::String if f.min_length.is_some() || f.max_length.is_some() => {
             let (min, max) = (count(f.min_length), count(f.max_length));
-            quote!(request.check_length(#wire, #value, #min, #max);)
+            let text = if by_ref { quote!(#value) } else { quote!(&#value) };
+            quote!(request.check_length(#wire, #text, #min, #max);)
         }
         TypeRef::List(_) if f.min_items.is_some() || f.max_items.is_some() => {
             let (min, max) = (count(f.min_items), count(f.max_items));
