@@ -511,18 +511,6 @@ pub struct Field {
     pub facts: Facts,
 }
 
-impl Facts {
-    /// Whether the facts bound a value (`minimum`, `maxLength`, `minItems`…).
-    pub fn bounds(&self) -> bool {
-        self.minimum.is_some()
-            || self.maximum.is_some()
-            || self.min_length.is_some()
-            || self.max_length.is_some()
-            || self.min_items.is_some()
-            || self.max_items.is_some()
-    }
-}
-
 impl Field {
     /// Whether the Rust field is an `Option`: when the key may be absent
     /// (not required, or required on one side only: a required `readOnly`

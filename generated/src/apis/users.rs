@@ -4450,7 +4450,7 @@ impl<'a> ListOrgUserRoles<'a> {
             if let Some(crate::pages::Cursor::Number(n)) = cursor {
                 call.offset = Some(n);
             }
-            let start: i64 = call.offset.map_or(0, i64::from);
+            let start: i64 = call.offset.unwrap_or(0);
             Box::pin(async move {
                 let page = call.send().await?;
                 let items: Vec<models::UserRolesForAnOrg> = page.org_user_roles;

@@ -935,7 +935,8 @@ pub(super) fn finish(types: &mut [TypeDef]) {
 }
 
 /// Least fixpoint: a struct is checked when one of its fields is bounded,
-/// or holds (directly, in a list or a map) a checked struct.
+/// or holds (directly, or in a list) a checked struct. (Values of maps are
+/// not walked.)
 fn mark_checked(types: &mut [TypeDef], index: &BTreeMap<String, usize>) {
     loop {
         let mut changed = Vec::new();
@@ -946,7 +947,7 @@ fn mark_checked(types: &mut [TypeDef], index: &BTreeMap<String, usize>) {
             }
             let holds_checked = |ty: &TypeRef| {
                 let inner = match ty {
-                    TypeRef::List(inner) | TypeRef::Map(inner) => inner.as_ref(),
+                    TypeRef::List(inner) => inner.as_ref(),
                     other => other,
                 };
                 let TypeRef::Named(n) = inner else { return false };
@@ -969,11 +970,17 @@ fn mark_checked(types: &mut [TypeDef], index: &BTreeMap<String, usize>) {
     }
 }
 
-/// Whether a field itself carries a bound the client checks.
+/// Whether a field itself carries a bound the client checks: lengths of
+/// text, bounds of numbers, item counts of lists (a bound of another kind,
+/// such as a `minimum` on a string, constrains nothing).
 pub(crate) fn checkable(f: &Field) -> bool {
-    f.facts.bounds()
-        && matches!(
-            f.ty,
-            TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::List(_)
-        )
+    let facts = &f.facts;
+    match f.ty {
+        TypeRef::String => facts.min_length.is_some() || facts.max_length.is_some(),
+        TypeRef::Integer(_) | TypeRef::Float(_) => {
+            facts.minimum.is_some() || facts.maximum.is_some()
+        }
+        TypeRef::List(_) => facts.min_items.is_some() || facts.max_items.is_some(),
+        _ => false,
+    }
 }

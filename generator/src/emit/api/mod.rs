@@ -621,10 +621,13 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
     let current = |param: usize, default: TokenStream| {
         let p = &op.params[param];
         let name = ident(&p.rust_name);
-        if p.required {
-            quote!(i64::from(call.#name))
-        } else {
-            quote!(call.#name.map_or(#default, i64::from))
+        // An `i64` needs no conversion, and clippy says so.
+        let wide = p.ty == TypeRef::Integer(crate::ir::IntWidth::I64);
+        match (p.required, wide) {
+            (true, true) => quote!(call.#name),
+            (true, false) => quote!(i64::from(call.#name)),
+            (false, true) => quote!(call.#name.unwrap_or(#default)),
+            (false, false) => quote!(call.#name.map_or(#default, i64::from)),
         }
     };
     let (prepare, next) = match &paging.next {
