@@ -400,31 +400,47 @@ impl Checks {
         }
     }
 
+    /// A body field's bound, the field named as `` `body.a.b` ``.
     pub(crate) fn range(&mut self, at: &str, name: &str, value: Option<f64>, min: Option<f64>, max: Option<f64>, exclusive: (bool, bool)) {
-        let Some(value) = value else { return };
-        if let Some(min) = min.filter(|&min| value < min || (exclusive.0 && value == min)) {
-            let rule = if exclusive.0 { ">" } else { "≥" };
-            self.fail(|| format!("`{at}.{name}` must be {rule} {min} (the spec's minimum), not {value}"));
-        }
-        if let Some(max) = max.filter(|&max| value > max || (exclusive.1 && value == max)) {
-            let rule = if exclusive.1 { "<" } else { "≤" };
-            self.fail(|| format!("`{at}.{name}` must be {rule} {max} (the spec's maximum), not {value}"));
-        }
+        self.range_of(&|| format!("`{at}.{name}`"), value, min, max, exclusive);
     }
 
     pub(crate) fn length(&mut self, at: &str, name: &str, value: Option<&str>, min: Option<usize>, max: Option<usize>) {
-        let Some(length) = value.map(|v| v.chars().count()) else { return };
-        if min.is_some_and(|min| length < min) || max.is_some_and(|max| length > max) {
-            let bounds = bounds(min, max);
-            self.fail(|| format!("`{at}.{name}` must be {bounds} characters long (the spec's length bounds), not {length}"));
-        }
+        self.length_of(&|| format!("`{at}.{name}`"), value, min, max);
     }
 
     pub(crate) fn items(&mut self, at: &str, name: &str, count: Option<usize>, min: Option<usize>, max: Option<usize>) {
+        self.items_of(&|| format!("`{at}.{name}`"), count, min, max);
+    }
+
+    /// The rules, for a value whatever names it (`place`).
+    pub(crate) fn range_of(&mut self, place: &dyn Fn() -> String, value: Option<f64>, min: Option<f64>, max: Option<f64>, exclusive: (bool, bool)) {
+        let Some(value) = value else { return };
+        if let Some(min) = min.filter(|&min| value < min || (exclusive.0 && value == min)) {
+            let rule = if exclusive.0 { ">" } else { "≥" };
+            self.fail(|| format!("{} must be {rule} {min} (the spec's minimum), not {value}", place()));
+        }
+        if let Some(max) = max.filter(|&max| value > max || (exclusive.1 && value == max)) {
+            let rule = if exclusive.1 { "<" } else { "≤" };
+            self.fail(|| format!("{} must be {rule} {max} (the spec's maximum), not {value}", place()));
+        }
+    }
+
+    /// Counted in characters, as JSON Schema counts them. The value is not
+    /// repeated: it may be a secret.
+    pub(crate) fn length_of(&mut self, place: &dyn Fn() -> String, value: Option<&str>, min: Option<usize>, max: Option<usize>) {
+        let Some(length) = value.map(|v| v.chars().count()) else { return };
+        if min.is_some_and(|min| length < min) || max.is_some_and(|max| length > max) {
+            let bounds = bounds(min, max);
+            self.fail(|| format!("{} must be {bounds} characters long (the spec's length bounds), not {length}", place()));
+        }
+    }
+
+    pub(crate) fn items_of(&mut self, place: &dyn Fn() -> String, count: Option<usize>, min: Option<usize>, max: Option<usize>) {
         let Some(count) = count else { return };
         if min.is_some_and(|min| count < min) || max.is_some_and(|max| count > max) {
             let bounds = bounds(min, max);
-            self.fail(|| format!("`{at}.{name}` must have {bounds} items (the spec's bounds), not {count}"));
+            self.fail(|| format!("{} must have {bounds} items (the spec's bounds), not {count}", place()));
         }
     }
 }
@@ -562,24 +578,17 @@ impl<'c> Request<'c> {
         self.invalid.get_or_insert(reason);
     }
 
-    /// Refuses a number outside the spec's bounds (unless the client's
-    /// checks are off).
+    /// Refuses a parameter outside the spec's bounds (unless the client's
+    /// checks are off): `bound` is one of [`Checks`]' rules.
     #[allow(dead_code)] // Only crates whose spec bounds a parameter use it.
-    pub(crate) fn check_range(&mut self, name: &str, value: f64, min: Option<f64>, max: Option<f64>, exclusive: (bool, bool)) {
+    pub(crate) fn check_param(&mut self, name: &str, bound: impl FnOnce(&mut Checks, &dyn Fn() -> String)) {
         if !self.client.checks_requests() {
             return;
         }
-        if let Some(min) = min {
-            if value < min || (exclusive.0 && value == min) {
-                let rule = if exclusive.0 { ">" } else { "≥" };
-                self.reject(format!("parameter `{name}` must be {rule} {min} (the spec's minimum), not {value}"));
-            }
-        }
-        if let Some(max) = max {
-            if value > max || (exclusive.1 && value == max) {
-                let rule = if exclusive.1 { "<" } else { "≤" };
-                self.reject(format!("parameter `{name}` must be {rule} {max} (the spec's maximum), not {value}"));
-            }
+        let mut checks = Checks::default();
+        bound(&mut checks, &|| format!("parameter `{name}`"));
+        if let Some(reason) = checks.first {
+            self.reject(reason);
         }
     }
 
@@ -594,33 +603,6 @@ impl<'c> Request<'c> {
         body.check("body", &mut checks);
         if let Some(reason) = checks.first {
             self.reject(reason);
-        }
-    }
-
-    /// Refuses text shorter or longer than the spec allows, counted in
-    /// characters as JSON Schema counts them. The value is not repeated:
-    /// it may be a secret.
-    #[allow(dead_code)]
-    pub(crate) fn check_length(&mut self, name: &str, value: &str, min: Option<usize>, max: Option<usize>) {
-        if !self.client.checks_requests() {
-            return;
-        }
-        let length = value.chars().count();
-        if min.is_some_and(|min| length < min) || max.is_some_and(|max| length > max) {
-            let bounds = bounds(min, max);
-            self.reject(format!("parameter `{name}` must be {bounds} characters long (the spec's length bounds), not {length}"));
-        }
-    }
-
-    /// Refuses a list with fewer or more items than the spec allows.
-    #[allow(dead_code)]
-    pub(crate) fn check_items(&mut self, name: &str, count: usize, min: Option<usize>, max: Option<usize>) {
-        if !self.client.checks_requests() {
-            return;
-        }
-        if min.is_some_and(|min| count < min) || max.is_some_and(|max| count > max) {
-            let bounds = bounds(min, max);
-            self.reject(format!("parameter `{name}` must have {bounds} items (the spec's bounds), not {count}"));
         }
     }
 

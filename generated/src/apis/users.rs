@@ -3618,12 +3618,18 @@ impl ListAccessRequests<'_> {
         request.query("org_id", &self.org_id);
         if let Some(value) = &self.limit {
             request
-                .check_range(
+                .check_param(
                     "limit",
-                    *value as f64,
-                    Some(1f64),
-                    Some(500f64),
-                    (false, false),
+                    |c, at| {
+                        c
+                            .range_of(
+                                at,
+                                Some(*value as f64),
+                                Some(1f64),
+                                Some(500f64),
+                                (false, false),
+                            )
+                    },
                 );
             request.query("limit", value);
         }
@@ -3637,7 +3643,11 @@ impl ListAccessRequests<'_> {
             request.query("request_type", value);
         }
         if let Some(value) = &self.email {
-            request.check_length("email", value, Some(0), Some(100));
+            request
+                .check_param(
+                    "email",
+                    |c, at| c.length_of(at, Some(value.as_str()), Some(0), Some(100)),
+                );
             request.query("email", value);
         }
         if let Some(value) = &self.search_direction {
@@ -3993,12 +4003,18 @@ impl ListChallengeMethods<'_> {
         request.path("/mfa_challenge_methods");
         if let Some(value) = &self.limit {
             request
-                .check_range(
+                .check_param(
                     "limit",
-                    *value as f64,
-                    Some(1f64),
-                    Some(500f64),
-                    (false, false),
+                    |c, at| {
+                        c
+                            .range_of(
+                                at,
+                                Some(*value as f64),
+                                Some(1f64),
+                                Some(500f64),
+                                (false, false),
+                            )
+                    },
                 );
             request.query("limit", value);
         }
@@ -4227,11 +4243,19 @@ impl ListCombinedUserDetails<'_> {
         );
         request.path("/v1/combined_user_details");
         if let Some(value) = &self.email {
-            request.check_length("email", value, Some(0), Some(100));
+            request
+                .check_param(
+                    "email",
+                    |c, at| c.length_of(at, Some(value.as_str()), Some(0), Some(100)),
+                );
             request.query("email", value);
         }
         if let Some(value) = &self.previous_email {
-            request.check_length("previous_email", value, Some(0), Some(100));
+            request
+                .check_param(
+                    "previous_email",
+                    |c, at| c.length_of(at, Some(value.as_str()), Some(0), Some(100)),
+                );
             request.query("previous_email", value);
         }
         if let Some(value) = &self.org_id {
@@ -4239,12 +4263,18 @@ impl ListCombinedUserDetails<'_> {
         }
         if let Some(value) = &self.limit {
             request
-                .check_range(
+                .check_param(
                     "limit",
-                    *value as f64,
-                    Some(1f64),
-                    Some(500f64),
-                    (false, false),
+                    |c, at| {
+                        c
+                            .range_of(
+                                at,
+                                Some(*value as f64),
+                                Some(1f64),
+                                Some(500f64),
+                                (false, false),
+                            )
+                    },
                 );
             request.query("limit", value);
         }
@@ -4267,7 +4297,11 @@ impl ListCombinedUserDetails<'_> {
             request.query("search_direction", value);
         }
         if let Some(value) = &self.prefix_email_search {
-            request.check_length("prefix_email_search", value, Some(0), Some(100));
+            request
+                .check_param(
+                    "prefix_email_search",
+                    |c, at| c.length_of(at, Some(value.as_str()), Some(0), Some(100)),
+                );
             request.query("prefix_email_search", value);
         }
         if let Some(value) = &self.allow_partial_match {
@@ -4415,18 +4449,36 @@ impl ListOrgUserRoles<'_> {
         }
         if let Some(value) = &self.limit {
             request
-                .check_range(
+                .check_param(
                     "limit",
-                    *value as f64,
-                    Some(1f64),
-                    Some(500f64),
-                    (false, false),
+                    |c, at| {
+                        c
+                            .range_of(
+                                at,
+                                Some(*value as f64),
+                                Some(1f64),
+                                Some(500f64),
+                                (false, false),
+                            )
+                    },
                 );
             request.query("limit", value);
         }
         if let Some(value) = &self.offset {
             request
-                .check_range("offset", *value as f64, Some(0f64), None, (false, false));
+                .check_param(
+                    "offset",
+                    |c, at| {
+                        c
+                            .range_of(
+                                at,
+                                Some(*value as f64),
+                                Some(0f64),
+                                None,
+                                (false, false),
+                            )
+                    },
+                );
             request.query("offset", value);
         }
         request.accept("application/json");
@@ -4555,12 +4607,18 @@ impl ListServiceAccounts<'_> {
         }
         if let Some(value) = &self.limit {
             request
-                .check_range(
+                .check_param(
                     "limit",
-                    *value as f64,
-                    Some(1f64),
-                    Some(500f64),
-                    (false, false),
+                    |c, at| {
+                        c
+                            .range_of(
+                                at,
+                                Some(*value as f64),
+                                Some(1f64),
+                                Some(500f64),
+                                (false, false),
+                            )
+                    },
                 );
             request.query("limit", value);
         }
@@ -4649,12 +4707,18 @@ impl ListUpstreamUserIdentities<'_> {
         request.path("/upstream_user_identities");
         if let Some(value) = &self.limit {
             request
-                .check_range(
+                .check_param(
                     "limit",
-                    *value as f64,
-                    Some(1f64),
-                    Some(500f64),
-                    (false, false),
+                    |c, at| {
+                        c
+                            .range_of(
+                                at,
+                                Some(*value as f64),
+                                Some(1f64),
+                                Some(500f64),
+                                (false, false),
+                            )
+                    },
                 );
             request.query("limit", value);
         }
@@ -4744,12 +4808,18 @@ impl ListUserApplicationAccessInfo<'_> {
         request.query("user_id", &self.user_id);
         if let Some(value) = &self.limit {
             request
-                .check_range(
+                .check_param(
                     "limit",
-                    *value as f64,
-                    Some(1f64),
-                    Some(500f64),
-                    (false, false),
+                    |c, at| {
+                        c
+                            .range_of(
+                                at,
+                                Some(*value as f64),
+                                Some(1f64),
+                                Some(500f64),
+                                (false, false),
+                            )
+                    },
                 );
             request.query("limit", value);
         }
@@ -4839,12 +4909,18 @@ impl ListUserFileShareAccessInfo<'_> {
         request.query("user_id", &self.user_id);
         if let Some(value) = &self.limit {
             request
-                .check_range(
+                .check_param(
                     "limit",
-                    *value as f64,
-                    Some(1f64),
-                    Some(500f64),
-                    (false, false),
+                    |c, at| {
+                        c
+                            .range_of(
+                                at,
+                                Some(*value as f64),
+                                Some(1f64),
+                                Some(500f64),
+                                (false, false),
+                            )
+                    },
                 );
             request.query("limit", value);
         }
@@ -5035,12 +5111,18 @@ impl ListUserMetadata<'_> {
         request.path("/v1/user_metadata");
         if let Some(value) = &self.limit {
             request
-                .check_range(
+                .check_param(
                     "limit",
-                    *value as f64,
-                    Some(1f64),
-                    Some(500f64),
-                    (false, false),
+                    |c, at| {
+                        c
+                            .range_of(
+                                at,
+                                Some(*value as f64),
+                                Some(1f64),
+                                Some(500f64),
+                                (false, false),
+                            )
+                    },
                 );
             request.query("limit", value);
         }
@@ -5266,12 +5348,18 @@ impl ListUserRequests<'_> {
         request.path("/v1/user_requests");
         if let Some(value) = &self.limit {
             request
-                .check_range(
+                .check_param(
                     "limit",
-                    *value as f64,
-                    Some(1f64),
-                    Some(500f64),
-                    (false, false),
+                    |c, at| {
+                        c
+                            .range_of(
+                                at,
+                                Some(*value as f64),
+                                Some(1f64),
+                                Some(500f64),
+                                (false, false),
+                            )
+                    },
                 );
             request.query("limit", value);
         }
@@ -5539,11 +5627,19 @@ impl ListUsers<'_> {
         let mut request = Request::new(self.client, "list_users", Method::GET);
         request.path("/users");
         if let Some(value) = &self.email {
-            request.check_length("email", value, Some(0), Some(100));
+            request
+                .check_param(
+                    "email",
+                    |c, at| c.length_of(at, Some(value.as_str()), Some(0), Some(100)),
+                );
             request.query("email", value);
         }
         if let Some(value) = &self.previous_email {
-            request.check_length("previous_email", value, Some(0), Some(100));
+            request
+                .check_param(
+                    "previous_email",
+                    |c, at| c.length_of(at, Some(value.as_str()), Some(0), Some(100)),
+                );
             request.query("previous_email", value);
         }
         if let Some(value) = &self.provider {
@@ -5557,12 +5653,18 @@ impl ListUsers<'_> {
         }
         if let Some(value) = &self.limit {
             request
-                .check_range(
+                .check_param(
                     "limit",
-                    *value as f64,
-                    Some(1f64),
-                    Some(500f64),
-                    (false, false),
+                    |c, at| {
+                        c
+                            .range_of(
+                                at,
+                                Some(*value as f64),
+                                Some(1f64),
+                                Some(500f64),
+                                (false, false),
+                            )
+                    },
                 );
             request.query("limit", value);
         }
@@ -5588,7 +5690,11 @@ impl ListUsers<'_> {
             request.query("has_resource_roles", value);
         }
         if let Some(value) = &self.prefix_email_search {
-            request.check_length("prefix_email_search", value, Some(0), Some(100));
+            request
+                .check_param(
+                    "prefix_email_search",
+                    |c, at| c.length_of(at, Some(value.as_str()), Some(0), Some(100)),
+                );
             request.query("prefix_email_search", value);
         }
         if let Some(value) = &self.orgless_users {

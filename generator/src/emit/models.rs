@@ -8,7 +8,7 @@ use quote::quote;
 use super::Emitted;
 use super::doc::{self, Doc};
 use super::features::Features;
-use super::types::{Scope, ident, rust_type};
+use super::types::{Scope, count, field_init, ident, number, rust_type};
 use crate::ir::{
     Api, Discriminator, Enum, EnumRepr, Field, Struct, TupleItem, TypeDef, TypeKind, TypeRef, Union,
 };
@@ -146,20 +146,6 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Struc
 /// `Check` for a struct whose values can break the spec's constraints:
 /// each bounded field, then each checked struct it holds.
 fn check_impl(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let count = |n: Option<usize>| match n {
-        Some(n) => {
-            let n = proc_macro2::Literal::usize_unsuffixed(n);
-            quote!(Some(#n))
-        }
-        None => quote!(None),
-    };
-    let number = |n: &Option<String>| match n.as_deref().and_then(|n| n.parse::<f64>().ok()) {
-        Some(n) => {
-            let n = proc_macro2::Literal::f64_suffixed(n);
-            quote!(Some(#n))
-        }
-        None => quote!(None),
-    };
     let checked_struct = |ty: &TypeRef| match ty {
         TypeRef::Named(n) => {
             matches!(api.type_def(n).map(|t| &t.kind), Some(TypeKind::Struct(s)) if s.checked)
@@ -336,11 +322,6 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> Option<Token
             }
         }
     })
-}
-
-/// A field initialiser; `name: name` is spelled `name`.
-fn field_init(name: &proc_macro2::Ident, value: &TokenStream) -> TokenStream {
-    if *name == value.to_string() { quote!(#name) } else { quote!(#name: #value) }
 }
 
 fn field_doc(f: &Field) -> Doc {

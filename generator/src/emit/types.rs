@@ -54,6 +54,34 @@ pub(crate) fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
     }
 }
 
+/// A bound as a literal option: `Some(20)` or `None`.
+pub(crate) fn count(n: Option<usize>) -> TokenStream {
+    match n {
+        Some(n) => {
+            let n = proc_macro2::Literal::usize_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    }
+}
+
+/// A numeric bound (as the spec wrote it) as a literal option: `Some(1f64)`
+/// or `None`.
+pub(crate) fn number(n: &Option<String>) -> TokenStream {
+    match n.as_deref().and_then(|n| n.parse::<f64>().ok()) {
+        Some(n) => {
+            let n = proc_macro2::Literal::f64_suffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    }
+}
+
+/// A field initialiser; `name: name` is spelled `name`.
+pub(crate) fn field_init(name: &Ident, value: &TokenStream) -> TokenStream {
+    if *name == value.to_string() { quote!(#name) } else { quote!(#name: #value) }
+}
+
 /// Whether any type in the tree is a `uuid::Uuid` (the crate then needs it).
 pub(crate) fn uses_uuid(ty: &TypeRef) -> bool {
     match ty {

@@ -192,6 +192,18 @@ pub fn load_input(input: Input<'_>) -> Result<Document, Diagnostic> {
     Ok(Document { spec, extra, sources, version, diagnostics })
 }
 
+/// Whether the value of `key` (inside a map that is the value of `parent`)
+/// is data rather than document structure: examples, defaults, enums and
+/// extensions hold values, not objects with references. `default` under
+/// `responses` is the default response.
+pub(super) fn is_data(parent: &str, key: &str) -> bool {
+    match key {
+        "default" => parent != "responses",
+        "example" | "enum" | "const" => true,
+        _ => key.starts_with("x-"),
+    }
+}
+
 /// The version a document declares.
 fn version_of(value: &Value, map: &SourceMap) -> Result<Version, Diagnostic> {
     let text = |key: &str| match value.get(key) {

@@ -620,7 +620,7 @@ fn rewrite_refs(v: &mut Value, parent: &str, body_parameters: &[String]) {
                 }
             }
             for (k, child) in map.iter_mut() {
-                if !is_data(parent, k) {
+                if !super::is_data(parent, k) {
                     rewrite_refs(child, k, body_parameters);
                 }
             }
@@ -629,18 +629,6 @@ fn rewrite_refs(v: &mut Value, parent: &str, body_parameters: &[String]) {
             items.iter_mut().for_each(|i| rewrite_refs(i, parent, body_parameters))
         }
         _ => {}
-    }
-}
-
-/// Whether the value of `key` (inside a map that is the value of `parent`)
-/// is data rather than document structure: examples, defaults, enums and
-/// extensions hold values, not objects with references. `default` under
-/// `responses` is the default response.
-pub(super) fn is_data(parent: &str, key: &str) -> bool {
-    match key {
-        "default" => parent != "responses",
-        "example" | "enum" | "const" => true,
-        _ => key.starts_with("x-"),
     }
 }
 

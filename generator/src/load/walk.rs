@@ -1021,7 +1021,7 @@ fn references(v: &Value, parent: &str, out: &mut Vec<String>) {
                 );
             }
             for (key, child) in map {
-                if !swagger2::is_data(parent, key) {
+                if !super::is_data(parent, key) {
                     references(child, key, out);
                 }
             }

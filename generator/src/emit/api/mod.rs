@@ -18,7 +18,7 @@ use super::Emitted;
 use super::doc::{self, Doc};
 use super::example::Examples;
 use super::features::Features;
-use super::types::{Scope, ident, rust_type};
+use super::types::{Scope, count, field_init, ident, number, rust_type};
 use crate::ir::{
     Api, BodyKind, Group, Method, Operation, PageStep, ParamLocation, Parameter, PathPart,
     QueryStyle, Response, StatusMatch, SuccessShape, TypeKind, TypeRef,
@@ -714,11 +714,6 @@ enum Reading {
     Streamed,
 }
 
-/// A field initialiser; `name: name` is spelled `name`.
-fn field_init(name: &Ident, value: &TokenStream) -> TokenStream {
-    if *name == value.to_string() { quote!(#name) } else { quote!(#name: #value) }
-}
-
 /// How a response body is decoded, and into what.
 fn decode(kind: Option<&BodyKind>, boxed: bool) -> (TokenStream, TokenStream) {
     match kind {
@@ -940,20 +935,6 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
 fn check_param(p: &Parameter, value: &TokenStream, by_ref: bool) -> TokenStream {
     let f = &p.facts;
     let wire = &p.wire_name;
-    let count = |n: Option<usize>| match n {
-        Some(n) => {
-            let n = Literal::usize_unsuffixed(n);
-            quote!(Some(#n))
-        }
-        None => quote!(None),
-    };
-    let number = |n: &Option<String>| match n.as_deref().and_then(|n| n.parse::<f64>().ok()) {
-        Some(n) => {
-            let n = Literal::f64_suffixed(n);
-            quote!(Some(#n))
-        }
-        None => quote!(None),
-    };
     match &p.ty {
         TypeRef::Integer(_) | TypeRef::Float(_) if f.minimum.is_some() || f.maximum.is_some() => {
             let (min, max) = (number(&f.minimum), number(&f.maximum));
@@ -965,16 +946,16 @@ fn check_param(p: &Parameter, value: &TokenStream, by_ref: bool) -> TokenStream 
             } else {
                 quote!(#number as f64)
             };
-            quote!(request.check_range(#wire, #number, #min, #max, (#emin, #emax));)
+            quote!(request.check_param(#wire, |c, at| c.range_of(at, Some(#number), #min, #max, (#emin, #emax)));)
         }
         TypeRef::String if f.min_length.is_some() || f.max_length.is_some() => {
             let (min, max) = (count(f.min_length), count(f.max_length));
-            let text = if by_ref { quote!(#value) } else { quote!(&#value) };
-            quote!(request.check_length(#wire, #text, #min, #max);)
+            let text = quote!(#value.as_str());
+            quote!(request.check_param(#wire, |c, at| c.length_of(at, Some(#text), #min, #max));)
         }
         TypeRef::List(_) if f.min_items.is_some() || f.max_items.is_some() => {
             let (min, max) = (count(f.min_items), count(f.max_items));
-            quote!(request.check_items(#wire, #value.len(), #min, #max);)
+            quote!(request.check_param(#wire, |c, at| c.items_of(at, Some(#value.len()), #min, #max));)
         }
         _ => quote!(),
     }
