@@ -63,31 +63,27 @@ fn roles() -> Roles {
 }
 
 fn user() -> User {
-    User {
-        external_id: Some("ext-1".into()),
-        enabled: Some(true),
-        status: Some(UserStatusEnum::Active),
-        first_name: Some("Ada".into()),
-        last_name: Some("Lovelace".into()),
-        email: Some("ada@example.com".into()),
-        provider: Nullable::Value("google.com".into()),
-        roles: Some(roles()),
-        org_id: Some("org-1".into()),
-        auto_created: Some(false),
-        cascade: Some(false),
-        ..User::default()
-    }
+    User::default()
+        .with_external_id("ext-1")
+        .with_enabled(true)
+        .with_status(UserStatusEnum::Active)
+        .with_first_name("Ada")
+        .with_last_name("Lovelace")
+        .with_email("ada@example.com")
+        .with_provider("google.com")
+        .with_roles(roles())
+        .with_org_id("org-1")
+        .with_auto_created(false)
+        .with_cascade(false)
 }
 
 fn challenge_method() -> MfaChallengeMethod {
-    MfaChallengeMethod::new(MfaChallengeMethodSpec {
-        priority: 1,
-        challenge_type: "sms".into(),
-        endpoint: "+15555550100".into(),
-        origin: Some("agilicus.cloud".into()),
-        nickname: Some("phone".into()),
-        enabled: Some(true),
-    })
+    MfaChallengeMethod::new(
+        MfaChallengeMethodSpec::new(1, "sms", "+15555550100")
+            .with_origin("agilicus.cloud")
+            .with_nickname("phone")
+            .with_enabled(true),
+    )
 }
 
 fn upstream_identity() -> UpstreamUserIdentity {
@@ -99,23 +95,21 @@ fn upstream_identity() -> UpstreamUserIdentity {
 }
 
 fn service_account() -> ServiceAccount {
-    ServiceAccount::new(ServiceAccountSpec {
-        name: "robot".into(),
-        enabled: Some(true),
-        org_id: "org-1".into(),
-        allowed_sub_orgs: Some(vec!["org-2".into()]),
-    })
+    ServiceAccount::new(
+        ServiceAccountSpec::new("robot", "org-1")
+            .with_enabled(true)
+            .with_allowed_sub_orgs(vec!["org-2".into()]),
+    )
 }
 
 fn user_metadata() -> UserMetadata {
-    UserMetadata::new(UserMetadataSpec {
-        user_id: "user-1".into(),
-        org_id: Nullable::Value("org-1".into()),
-        app_id: Nullable::Absent,
-        name: Some("expiry".into()),
-        data_type: Some(UserMetadataSpecDataType::MfaEnrollmentExpiry),
-        data: Some("2021-04-01T00:00:00Z".into()),
-    })
+    UserMetadata::new(
+        UserMetadataSpec::new("user-1")
+            .with_org_id("org-1")
+            .with_name("expiry")
+            .with_data_type(UserMetadataSpecDataType::MfaEnrollmentExpiry)
+            .with_data("2021-04-01T00:00:00Z"),
+    )
 }
 
 fn user_request() -> UserRequestInfo {
@@ -139,13 +133,12 @@ async fn call_everything(c: &Client, out: &mut Outcomes) {
     out.check(
         "bulk_update_metadata",
         u.bulk_update_metadata()
-            .bulk_user_metadata(BulkUserMetadata {
-                org_id: Some("org-1".into()),
-                app_id: Nullable::Value("app-1".into()),
-                name: Some("expiry".into()),
-                data_type: BulkUserMetadataDataType::UserOrgData,
-                data: "{}".into(),
-            })
+            .bulk_user_metadata(
+                BulkUserMetadata::new(BulkUserMetadataDataType::UserOrgData, "{}")
+                    .with_org_id("org-1")
+                    .with_app_id("app-1")
+                    .with_name("expiry"),
+            )
             .send()
             .await,
     );
@@ -160,11 +153,12 @@ async fn call_everything(c: &Client, out: &mut Outcomes) {
         "create_user_identity_update",
         u.create_user_identity_update(
             "user-1",
-            UserIdentityUpdate::new(UserIdentityUpdateSpec {
-                primary_email: Some("ada@example.com".into()),
-                first_name: Some("Ada".into()),
-                last_name: Some("King".into()),
-            }),
+            UserIdentityUpdate::new(
+                UserIdentityUpdateSpec::default()
+                    .with_primary_email("ada@example.com")
+                    .with_first_name("Ada")
+                    .with_last_name("King"),
+            ),
         )
         .send()
         .await,
@@ -348,7 +342,7 @@ async fn call_everything(c: &Client, out: &mut Outcomes) {
         "replace_user_role",
         u.replace_user_role("user-1")
             .org_id("org-1")
-            .replace_user_role_request(ReplaceUserRoleRequest { roles: Some(roles()) })
+            .replace_user_role_request(ReplaceUserRoleRequest::default().with_roles(roles()))
             .send()
             .await,
     );
@@ -419,7 +413,8 @@ async fn documented_404s_are_typed_errors() {
 async fn an_explicit_null_on_a_nullable_property_is_valid() {
     // `provider` is optional and nullable: `null` clears it, and Prism's
     // validation of the request against the spec accepts it.
-    let cleared = User { provider: Nullable::Null, ..user() };
+    let mut cleared = user();
+    cleared.provider = Nullable::Null;
     let result = client().users().replace_user("x").user(cleared).send().await;
     assert!(result.is_ok(), "{result:?}");
 }

@@ -46,12 +46,8 @@ fn user_json() -> serde_json::Value {
 #[tokio::test]
 async fn create_user_posts_json_with_bearer_token() {
     let (server, client) = serve(ResponseTemplate::new(201).set_body_json(user_json())).await;
-    let new_user = User {
-        email: Some("ada@example.com".into()),
-        first_name: Some("Ada".into()),
-        org_id: Some("org-1".into()),
-        ..User::default()
-    };
+    let new_user =
+        User::default().with_email("ada@example.com").with_first_name("Ada").with_org_id("org-1");
 
     let created = client.users().create_user(new_user).send().await.unwrap();
 
@@ -154,9 +150,8 @@ async fn list_users_sends_every_query_parameter_in_wire_form() {
 #[tokio::test]
 async fn replace_user_role_sends_query_and_body_and_accepts_204() {
     let (server, client) = serve(ResponseTemplate::new(204)).await;
-    let roles = ReplaceUserRoleRequest {
-        roles: Some([("app-1".to_string(), vec!["admin".to_string()])].into()),
-    };
+    let roles = ReplaceUserRoleRequest::default()
+        .with_roles([("app-1".to_string(), vec!["admin".to_string()])].into());
 
     let () = client
         .users()
@@ -483,7 +478,8 @@ async fn an_optional_nullable_property_can_be_left_out_cleared_or_set() {
         (Nullable::Null, Some(json!(null))),
         (Nullable::Value("google.com".to_string()), Some(json!("google.com"))),
     ] {
-        let user = User { provider, ..User::default() };
+        let mut user = User::default();
+        user.provider = provider;
         client.users().replace_user("u-1").user(user).send().await.unwrap();
         let request = server.received_requests().await.unwrap().pop().unwrap();
         let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
@@ -763,12 +759,12 @@ async fn a_server_that_repeats_its_cursor_cannot_loop_the_walk() {
 #[tokio::test]
 async fn a_body_out_of_the_spec_bounds_is_refused_before_sending() {
     let (server, client) = serve(ResponseTemplate::new(201).set_body_json(user_json())).await;
-    let user = User { email: Some("x".repeat(101)), ..User::default() };
+    let user = User::default().with_email("x".repeat(101));
     let err = client.users().create_user(user).send().await.unwrap_err();
     let Error::InvalidRequest { reason, .. } = &err else { panic!("{err:?}") };
     assert_eq!(reason, "`body.email` must be between 0 and 100 characters long (the spec's length bounds), not 101");
     assert!(server.received_requests().await.unwrap().is_empty());
     let unchecked = Client::builder().base_url(server.uri()).check_requests(false).build().unwrap();
-    let user = User { email: Some("x".repeat(101)), ..User::default() };
+    let user = User::default().with_email("x".repeat(101));
     unchecked.users().create_user(user).send().await.unwrap();
 }

@@ -5,8 +5,10 @@
 //! - `codegen --spec FILE --out DIR [--name CRATE]`: generate a standalone
 //!   crate from any spec; errors in the spec fail the run unless
 //!   `--allow-errors`;
+//! - `api-diff OLD NEW [--json]`: the API change report between two specs;
 //! - `test`: every check and test (what CI runs).
 
+mod api_diff;
 mod bench;
 mod codegen;
 mod corpus;
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
+        Some("api-diff") => api_diff::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
@@ -73,6 +76,9 @@ usage:
   cargo xtask codegen --spec ... --reference-root DIR
                                       let references read files under DIR (default:
                                       the spec's own folder)
+  cargo xtask api-diff OLD NEW [--json]
+                                      what changed between two specs, with a wire and
+                                      a Rust verdict per change and the semver bump
   cargo xtask test                    run every check and test (what CI runs)
   cargo xtask e2e                     only the end-to-end tests against Prism
   cargo xtask bench [--quick|--smoke] generation, compile and per-request timings

@@ -1903,6 +1903,7 @@ impl BulkUpdateMetadata<'_> {
 
 /// The error statuses the spec documents for `bulk_update_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum BulkUpdateMetadataError {}
 
@@ -1977,6 +1978,7 @@ impl CreateChallengeMethod<'_> {
 
 /// The error statuses the spec documents for `create_challenge_method`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum CreateChallengeMethodError {}
 
@@ -2045,6 +2047,7 @@ impl CreateServiceAccount<'_> {
 
 /// The error statuses the spec documents for `create_service_account`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum CreateServiceAccountError {}
 
@@ -2119,6 +2122,7 @@ impl CreateUpstreamUserIdentity<'_> {
 
 /// The error statuses the spec documents for `create_upstream_user_identity`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum CreateUpstreamUserIdentityError {}
 
@@ -2182,6 +2186,7 @@ impl CreateUser<'_> {
 
 /// The error statuses the spec documents for `create_user`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum CreateUserError {
     /// `409`: User already exists
@@ -2267,6 +2272,7 @@ impl CreateUserIdentityUpdate<'_> {
 
 /// The error statuses the spec documents for `create_user_identity_update`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum CreateUserIdentityUpdateError {}
 
@@ -2335,6 +2341,7 @@ impl CreateUserMetadata<'_> {
 
 /// The error statuses the spec documents for `create_user_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum CreateUserMetadataError {}
 
@@ -2399,6 +2406,7 @@ impl CreateUserRequest<'_> {
 
 /// The error statuses the spec documents for `create_user_request`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum CreateUserRequestError {}
 
@@ -2473,6 +2481,7 @@ impl DeleteChallengeMethod<'_> {
 
 /// The error statuses the spec documents for `delete_challenge_method`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum DeleteChallengeMethodError {
     /// `404`: Challenge method does not exist
@@ -2569,6 +2578,7 @@ impl DeleteServiceAccount<'_> {
 
 /// The error statuses the spec documents for `delete_service_account`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum DeleteServiceAccountError {
     /// `404`: service account does not exist
@@ -2656,6 +2666,7 @@ impl DeleteUpstreamUserIdentity<'_> {
 
 /// The error statuses the spec documents for `delete_upstream_user_identity`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum DeleteUpstreamUserIdentityError {
     /// `404`: Upstream user identity does not exist.
@@ -2733,6 +2744,7 @@ impl DeleteUser<'_> {
 
 /// The error statuses the spec documents for `delete_user`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum DeleteUserError {
     /// `404`: User does not exist
@@ -2837,6 +2849,7 @@ impl DeleteUserMetadata<'_> {
 
 /// The error statuses the spec documents for `delete_user_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum DeleteUserMetadataError {
     /// `404`: User metadata entry does not exist
@@ -2941,6 +2954,7 @@ impl DeleteUserRequest<'_> {
 
 /// The error statuses the spec documents for `delete_user_request`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum DeleteUserRequestError {
     /// `404`: User request does not exist
@@ -3027,6 +3041,7 @@ impl GetChallengeMethod<'_> {
 
 /// The error statuses the spec documents for `get_challenge_method`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum GetChallengeMethodError {
     /// `404`: Challenge method does not exist
@@ -3118,6 +3133,7 @@ impl GetServiceAccount<'_> {
 
 /// The error statuses the spec documents for `get_service_account`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum GetServiceAccountError {
     /// `404`: service account does not exist
@@ -3210,6 +3226,7 @@ impl GetUpstreamUserIdentity<'_> {
 
 /// The error statuses the spec documents for `get_upstream_user_identity`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum GetUpstreamUserIdentityError {
     /// `404`: Upstream user identity does not exist
@@ -3297,6 +3314,7 @@ impl GetUser<'_> {
 
 /// The error statuses the spec documents for `get_user`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum GetUserError {
     /// `404`: User does not exist
@@ -3396,6 +3414,7 @@ impl GetUserMetadata<'_> {
 
 /// The error statuses the spec documents for `get_user_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum GetUserMetadataError {
     /// `404`: User metadata entry does not exist
@@ -3497,6 +3516,7 @@ impl GetUserRequest<'_> {
 
 /// The error statuses the spec documents for `get_user_request`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum GetUserRequestError {
     /// `404`: User request does not exist
@@ -3666,6 +3686,7 @@ impl ListAccessRequests<'_> {
 
 /// The error statuses the spec documents for `list_access_requests`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListAccessRequestsError {}
 
@@ -3742,6 +3763,7 @@ impl ListAllResourcePermissions<'_> {
 
 /// The error statuses the spec documents for `list_all_resource_permissions`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListAllResourcePermissionsError {}
 
@@ -3821,6 +3843,7 @@ impl ListAllUserOrgs<'_> {
 
 /// The error statuses the spec documents for `list_all_user_orgs`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListAllUserOrgsError {
     /// `404`: User does not exist
@@ -3907,6 +3930,7 @@ impl ListAllUserRoles<'_> {
 
 /// The error statuses the spec documents for `list_all_user_roles`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListAllUserRolesError {}
 
@@ -4040,6 +4064,7 @@ impl ListChallengeMethods<'_> {
 
 /// The error statuses the spec documents for `list_challenge_methods`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListChallengeMethodsError {}
 
@@ -4354,6 +4379,7 @@ impl<'a> ListCombinedUserDetails<'a> {
 
 /// The error statuses the spec documents for `list_combined_user_details`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListCombinedUserDetailsError {}
 
@@ -4517,6 +4543,7 @@ impl<'a> ListOrgUserRoles<'a> {
 
 /// The error statuses the spec documents for `list_org_user_roles`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListOrgUserRolesError {}
 
@@ -4635,6 +4662,7 @@ impl ListServiceAccounts<'_> {
 
 /// The error statuses the spec documents for `list_service_accounts`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListServiceAccountsError {}
 
@@ -4735,6 +4763,7 @@ impl ListUpstreamUserIdentities<'_> {
 
 /// The error statuses the spec documents for `list_upstream_user_identities`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListUpstreamUserIdentitiesError {}
 
@@ -4836,6 +4865,7 @@ impl ListUserApplicationAccessInfo<'_> {
 
 /// The error statuses the spec documents for `list_user_application_access_info`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListUserApplicationAccessInfoError {}
 
@@ -4937,6 +4967,7 @@ impl ListUserFileShareAccessInfo<'_> {
 
 /// The error statuses the spec documents for `list_user_file_share_access_info`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListUserFileShareAccessInfoError {}
 
@@ -5013,6 +5044,7 @@ impl ListUserGuids<'_> {
 
 /// The error statuses the spec documents for `list_user_guids`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListUserGuidsError {}
 
@@ -5151,6 +5183,7 @@ impl ListUserMetadata<'_> {
 
 /// The error statuses the spec documents for `list_user_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListUserMetadataError {}
 
@@ -5238,6 +5271,7 @@ impl ListUserPermissions<'_> {
 
 /// The error statuses the spec documents for `list_user_permissions`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListUserPermissionsError {
     /// `404`: User does not exist
@@ -5388,6 +5422,7 @@ impl ListUserRequests<'_> {
 
 /// The error statuses the spec documents for `list_user_requests`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListUserRequestsError {}
 
@@ -5749,6 +5784,7 @@ impl<'a> ListUsers<'a> {
 
 /// The error statuses the spec documents for `list_users`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ListUsersError {}
 
@@ -5843,6 +5879,7 @@ impl ReplaceChallengeMethod<'_> {
 
 /// The error statuses the spec documents for `replace_challenge_method`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ReplaceChallengeMethodError {
     /// `404`: Challenge method does not exist
@@ -5941,6 +5978,7 @@ impl ReplaceServiceAccount<'_> {
 
 /// The error statuses the spec documents for `replace_service_account`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ReplaceServiceAccountError {
     /// `404`: service account does not exist
@@ -6050,6 +6088,7 @@ impl ReplaceUpstreamUserIdentity<'_> {
 
 /// The error statuses the spec documents for `replace_upstream_user_identity`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ReplaceUpstreamUserIdentityError {
     /// `404`: Upstream user identity does not exist
@@ -6136,6 +6175,7 @@ impl ReplaceUser<'_> {
 
 /// The error statuses the spec documents for `replace_user`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ReplaceUserError {
     /// `404`: User does not exists
@@ -6233,6 +6273,7 @@ impl ReplaceUserMetadata<'_> {
 
 /// The error statuses the spec documents for `replace_user_metadata`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ReplaceUserMetadataError {
     /// `404`: User metadata entry does not exist
@@ -6328,6 +6369,7 @@ impl ReplaceUserRequest<'_> {
 
 /// The error statuses the spec documents for `replace_user_request`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ReplaceUserRequestError {
     /// `404`: User request does not exist
@@ -6429,6 +6471,7 @@ impl ReplaceUserRole<'_> {
 
 /// The error statuses the spec documents for `replace_user_role`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ReplaceUserRoleError {
     /// `404`: User does not exists
@@ -6508,6 +6551,7 @@ impl ResetUserMfaChallengeMethods<'_> {
 
 /// The error statuses the spec documents for `reset_user_mfa_challenge_methods`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum ResetUserMfaChallengeMethodsError {}
 
@@ -6588,6 +6632,7 @@ impl UpdateUserRequest<'_> {
 
 /// The error statuses the spec documents for `update_user_request`; any other arrives as [`Error::UnexpectedStatus`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum UpdateUserRequestError {
     /// `404`: User request does not exist

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/AccessRequests`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessRequests {
     /// The `metadata` property.
     pub metadata: super::MetadataWithOnlyId,

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/AccessRequestsStatus`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessRequestsStatus {
     /// The `user` property.
     pub user: super::User,

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/BulkUserMetadata`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkUserMetadata {
     /// The `org_id` property.
     ///
@@ -36,6 +37,24 @@ impl BulkUserMetadata {
             data_type,
             data: data.into(),
         }
+    }
+
+    /// Sets [`org_id`](Self::org_id).
+    pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`app_id`](Self::app_id).
+    pub fn with_app_id(mut self, value: impl Into<String>) -> Self {
+        self.app_id = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }
 

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/CombinedUserDetail`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CombinedUserDetail {
     /// The `metadata` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -9,6 +10,20 @@ pub struct CombinedUserDetail {
     /// The `status` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<super::CombinedUserDetailStatus>,
+}
+
+impl CombinedUserDetail {
+    /// Sets [`metadata`](Self::metadata).
+    pub fn with_metadata(mut self, value: super::MetadataWithOnlyId) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, value: super::CombinedUserDetailStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
 }
 
 impl crate::runtime::Check for CombinedUserDetail {

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/CombinedUserDetailStatus`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CombinedUserDetailStatus {
     /// The `user` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -9,6 +10,23 @@ pub struct CombinedUserDetailStatus {
     /// The `mfa_challenge_methods` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_challenge_methods: Option<Vec<super::MfaChallengeMethod>>,
+}
+
+impl CombinedUserDetailStatus {
+    /// Sets [`user`](Self::user).
+    pub fn with_user(mut self, value: super::User) -> Self {
+        self.user = Some(value);
+        self
+    }
+
+    /// Sets [`mfa_challenge_methods`](Self::mfa_challenge_methods).
+    pub fn with_mfa_challenge_methods(
+        mut self,
+        value: Vec<super::MfaChallengeMethod>,
+    ) -> Self {
+        self.mfa_challenge_methods = Some(value);
+        self
+    }
 }
 
 impl crate::runtime::Check for CombinedUserDetailStatus {

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/FeatureFlag`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FeatureFlag {
     /// The `feature` property.
     ///
@@ -24,6 +25,12 @@ impl FeatureFlag {
             enabled,
             setting: None,
         }
+    }
+
+    /// Sets [`setting`](Self::setting).
+    pub fn with_setting(mut self, value: impl Into<String>) -> Self {
+        self.setting = Some(value.into());
+        self
     }
 }
 

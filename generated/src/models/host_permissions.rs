@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/HostPermissions`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HostPermissions {
     /// The `upstream_host` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -19,4 +20,18 @@ pub struct HostPermissions {
     /// The `allowed_list` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_list: Option<Vec<super::RenderedRule>>,
+}
+
+impl HostPermissions {
+    /// Sets [`upstream_host`](Self::upstream_host).
+    pub fn with_upstream_host(mut self, value: impl Into<String>) -> Self {
+        self.upstream_host = Some(value.into());
+        self
+    }
+
+    /// Sets [`allowed_list`](Self::allowed_list).
+    pub fn with_allowed_list(mut self, value: Vec<super::RenderedRule>) -> Self {
+        self.allowed_list = Some(value);
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/JSONBodyConstraint`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JsonBodyConstraint {
     /// The `name` property.
     pub name: String,
@@ -27,5 +28,23 @@ impl JsonBodyConstraint {
             match_type: None,
             pointer: None,
         }
+    }
+
+    /// Sets [`exact_match`](Self::exact_match).
+    pub fn with_exact_match(mut self, value: impl Into<String>) -> Self {
+        self.exact_match = Some(value.into());
+        self
+    }
+
+    /// Sets [`match_type`](Self::match_type).
+    pub fn with_match_type(mut self, value: super::JsonBodyConstraintMatchType) -> Self {
+        self.match_type = Some(value);
+        self
+    }
+
+    /// Sets [`pointer`](Self::pointer).
+    pub fn with_pointer(mut self, value: impl Into<String>) -> Self {
+        self.pointer = Some(value.into());
+        self
     }
 }

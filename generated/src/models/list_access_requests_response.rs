@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ListAccessRequestsResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAccessRequestsResponse {
     /// The `access_requests` property.
     pub access_requests: Vec<super::AccessRequests>,
@@ -28,6 +29,18 @@ impl ListAccessRequestsResponse {
             previous_page_email: None,
             next_page_email: None,
         }
+    }
+
+    /// Sets [`previous_page_email`](Self::previous_page_email).
+    pub fn with_previous_page_email(mut self, value: impl Into<String>) -> Self {
+        self.previous_page_email = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_email`](Self::next_page_email).
+    pub fn with_next_page_email(mut self, value: impl Into<String>) -> Self {
+        self.next_page_email = Some(value.into());
+        self
     }
 }
 

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ListCombinedUserDetailsResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCombinedUserDetailsResponse {
     /// The `combined_user_details` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -29,6 +30,27 @@ impl ListCombinedUserDetailsResponse {
             previous_page_email: None,
             next_page_email: None,
         }
+    }
+
+    /// Sets [`combined_user_details`](Self::combined_user_details).
+    pub fn with_combined_user_details(
+        mut self,
+        value: Vec<super::CombinedUserDetail>,
+    ) -> Self {
+        self.combined_user_details = Some(value);
+        self
+    }
+
+    /// Sets [`previous_page_email`](Self::previous_page_email).
+    pub fn with_previous_page_email(mut self, value: impl Into<String>) -> Self {
+        self.previous_page_email = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_email`](Self::next_page_email).
+    pub fn with_next_page_email(mut self, value: impl Into<String>) -> Self {
+        self.next_page_email = Some(value.into());
+        self
     }
 }
 

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ListMFAChallengeMethods`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListMfaChallengeMethods {
     /// The `mfa_challenge_methods` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -17,6 +18,15 @@ impl ListMfaChallengeMethods {
             mfa_challenge_methods: None,
             limit,
         }
+    }
+
+    /// Sets [`mfa_challenge_methods`](Self::mfa_challenge_methods).
+    pub fn with_mfa_challenge_methods(
+        mut self,
+        value: Vec<super::MfaChallengeMethod>,
+    ) -> Self {
+        self.mfa_challenge_methods = Some(value);
+        self
     }
 }
 

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ListOrgsResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrgsResponse {
     /// The `orgs` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -14,6 +15,12 @@ impl ListOrgsResponse {
     /// A value with the required fields set and the optional ones empty.
     pub fn new(limit: i64) -> Self {
         Self { orgs: None, limit }
+    }
+
+    /// Sets [`orgs`](Self::orgs).
+    pub fn with_orgs(mut self, value: Vec<super::Organisation>) -> Self {
+        self.orgs = Some(value);
+        self
     }
 }
 

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ListServiceAccountResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListServiceAccountResponse {
     /// The `service_accounts` property.
     pub service_accounts: Vec<super::ServiceAccount>,

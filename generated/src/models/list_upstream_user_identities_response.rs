@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ListUpstreamUserIdentitiesResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListUpstreamUserIdentitiesResponse {
     /// The `upstream_user_identities` property.
     pub upstream_user_identities: Vec<super::UpstreamUserIdentity>,

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ListUserApplicationAccessInfoResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListUserApplicationAccessInfoResponse {
     /// The `user_application_access_info` property.
     pub user_application_access_info: Vec<super::UserApplicationAccessInfo>,

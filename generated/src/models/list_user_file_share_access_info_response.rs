@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ListUserFileShareAccessInfoResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListUserFileShareAccessInfoResponse {
     /// The `user_file_share_access_info` property.
     pub user_file_share_access_info: Vec<super::UserFileShareAccessInfo>,

@@ -2,8 +2,17 @@
 
 /// The schema at `#/components/schemas/ListUserGuidsResponse`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListUserGuidsResponse {
     /// The `user_ids` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
+}
+
+impl ListUserGuidsResponse {
+    /// Sets [`user_ids`](Self::user_ids).
+    pub fn with_user_ids(mut self, value: Vec<String>) -> Self {
+        self.user_ids = Some(value);
+        self
+    }
 }

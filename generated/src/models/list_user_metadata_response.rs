@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ListUserMetadataResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListUserMetadataResponse {
     /// The `user_metadata` property.
     pub user_metadata: Vec<super::UserMetadata>,

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ListUserRequestInfoResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListUserRequestInfoResponse {
     /// The `user_requests` property.
     pub user_requests: Vec<super::UserRequestInfo>,

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ListUserRolesForAnOrg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListUserRolesForAnOrg {
     /// The `org_user_roles` property.
     pub org_user_roles: Vec<super::UserRolesForAnOrg>,

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ListUsersResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListUsersResponse {
     /// The `users` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -29,6 +30,24 @@ impl ListUsersResponse {
             previous_page_email: None,
             next_page_email: None,
         }
+    }
+
+    /// Sets [`users`](Self::users).
+    pub fn with_users(mut self, value: Vec<super::User>) -> Self {
+        self.users = Some(value);
+        self
+    }
+
+    /// Sets [`previous_page_email`](Self::previous_page_email).
+    pub fn with_previous_page_email(mut self, value: impl Into<String>) -> Self {
+        self.previous_page_email = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_page_email`](Self::next_page_email).
+    pub fn with_next_page_email(mut self, value: impl Into<String>) -> Self {
+        self.next_page_email = Some(value.into());
+        self
     }
 }
 

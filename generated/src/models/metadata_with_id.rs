@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/MetadataWithId`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetadataWithId {
     /// The `created` property.
     ///

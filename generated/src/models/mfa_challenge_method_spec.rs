@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/MFAChallengeMethodSpec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MfaChallengeMethodSpec {
     /// The `priority` property.
     ///
@@ -43,6 +44,24 @@ impl MfaChallengeMethodSpec {
             nickname: None,
             enabled: None,
         }
+    }
+
+    /// Sets [`origin`](Self::origin).
+    pub fn with_origin(mut self, value: impl Into<String>) -> Self {
+        self.origin = Some(value.into());
+        self
+    }
+
+    /// Sets [`nickname`](Self::nickname).
+    pub fn with_nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(value.into());
+        self
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
     }
 }
 

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/OrganisationStatus`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganisationStatus {
     /// The `all_up` property.
     ///
@@ -21,4 +22,30 @@ pub struct OrganisationStatus {
     /// The `current_state` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_state: Option<super::OrganisationStateStatus>,
+}
+
+impl OrganisationStatus {
+    /// Sets [`all_up`](Self::all_up).
+    pub fn with_all_up(mut self, value: bool) -> Self {
+        self.all_up = crate::Nullable::Value(value);
+        self
+    }
+
+    /// Sets [`admin_up`](Self::admin_up).
+    pub fn with_admin_up(mut self, value: bool) -> Self {
+        self.admin_up = crate::Nullable::Value(value);
+        self
+    }
+
+    /// Sets [`issuer_up`](Self::issuer_up).
+    pub fn with_issuer_up(mut self, value: bool) -> Self {
+        self.issuer_up = crate::Nullable::Value(value);
+        self
+    }
+
+    /// Sets [`current_state`](Self::current_state).
+    pub fn with_current_state(mut self, value: super::OrganisationStateStatus) -> Self {
+        self.current_state = Some(value);
+        self
+    }
 }

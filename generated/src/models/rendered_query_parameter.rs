@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/RenderedQueryParameter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RenderedQueryParameter {
     /// The `name` property.
     pub name: String,
@@ -17,5 +18,11 @@ impl RenderedQueryParameter {
             name: name.into(),
             exact_match: None,
         }
+    }
+
+    /// Sets [`exact_match`](Self::exact_match).
+    pub fn with_exact_match(mut self, value: impl Into<String>) -> Self {
+        self.exact_match = Some(value.into());
+        self
     }
 }

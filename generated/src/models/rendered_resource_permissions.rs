@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/RenderedResourcePermissions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RenderedResourcePermissions {
     /// The `resource_permissions` property.
     pub resource_permissions: Vec<super::ResourcePermission>,

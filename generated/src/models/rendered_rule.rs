@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/RenderedRule`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RenderedRule {
     /// The `methods` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -15,4 +16,33 @@ pub struct RenderedRule {
     /// The `body` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<super::RenderedRuleBody>,
+}
+
+impl RenderedRule {
+    /// Sets [`methods`](Self::methods).
+    pub fn with_methods(mut self, value: Vec<super::RenderedRuleMethodsItem>) -> Self {
+        self.methods = Some(value);
+        self
+    }
+
+    /// Sets [`paths`](Self::paths).
+    pub fn with_paths(mut self, value: Vec<String>) -> Self {
+        self.paths = Some(value);
+        self
+    }
+
+    /// Sets [`query_parameters`](Self::query_parameters).
+    pub fn with_query_parameters(
+        mut self,
+        value: Vec<super::RenderedQueryParameter>,
+    ) -> Self {
+        self.query_parameters = Some(value);
+        self
+    }
+
+    /// Sets [`body`](Self::body).
+    pub fn with_body(mut self, value: super::RenderedRuleBody) -> Self {
+        self.body = Some(value);
+        self
+    }
 }

@@ -2,8 +2,17 @@
 
 /// The schema at `#/components/schemas/RenderedRuleBody`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RenderedRuleBody {
     /// The `json` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub json: Option<Vec<super::JsonBodyConstraint>>,
+}
+
+impl RenderedRuleBody {
+    /// Sets [`json`](Self::json).
+    pub fn with_json(mut self, value: Vec<super::JsonBodyConstraint>) -> Self {
+        self.json = Some(value);
+        self
+    }
 }

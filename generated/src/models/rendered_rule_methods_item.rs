@@ -4,6 +4,7 @@
 ///
 /// Values: `get`, `put`, `post`, `delete`, `head`, `options`, `connect`, `trace`, `patch`, `copy`, `lock`, `mkcol`, `move`, `propfind`, `proppatch`, `unlock`, `all`. Values added to the API later arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum RenderedRuleMethodsItem {
     /// Wire value `get`.

@@ -2,8 +2,17 @@
 
 /// The schema at `#/components/schemas/ReplaceUserRoleRequest`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReplaceUserRoleRequest {
     /// The `roles` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<super::Roles>,
+}
+
+impl ReplaceUserRoleRequest {
+    /// Sets [`roles`](Self::roles).
+    pub fn with_roles(mut self, value: super::Roles) -> Self {
+        self.roles = Some(value);
+        self
+    }
 }

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ResetMFAChallengeMethod`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResetMfaChallengeMethod {
     /// The `org_id` property.
     pub org_id: String,

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ResourcePermission`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResourcePermission {
     /// The `metadata` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -14,6 +15,12 @@ impl ResourcePermission {
     /// A value with the required fields set and the optional ones empty.
     pub fn new(spec: super::ResourcePermissionSpec) -> Self {
         Self { metadata: None, spec }
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    pub fn with_metadata(mut self, value: super::MetadataWithId) -> Self {
+        self.metadata = Some(value);
+        self
     }
 }
 

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ResourcePermissionSpec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResourcePermissionSpec {
     /// The `user_id` property.
     ///

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/ServiceAccountSpec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ServiceAccountSpec {
     /// The `name` property.
     ///
@@ -28,6 +29,18 @@ impl ServiceAccountSpec {
             org_id: org_id.into(),
             allowed_sub_orgs: None,
         }
+    }
+
+    /// Sets [`enabled`](Self::enabled).
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets [`allowed_sub_orgs`](Self::allowed_sub_orgs).
+    pub fn with_allowed_sub_orgs(mut self, value: Vec<String>) -> Self {
+        self.allowed_sub_orgs = Some(value);
+        self
     }
 }
 

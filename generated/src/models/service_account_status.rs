@@ -2,10 +2,19 @@
 
 /// The schema at `#/components/schemas/ServiceAccountStatus`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ServiceAccountStatus {
     /// The `user` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<super::UserIdentity>,
+}
+
+impl ServiceAccountStatus {
+    /// Sets [`user`](Self::user).
+    pub fn with_user(mut self, value: super::UserIdentity) -> Self {
+        self.user = Some(value);
+        self
+    }
 }
 
 impl crate::runtime::Check for ServiceAccountStatus {

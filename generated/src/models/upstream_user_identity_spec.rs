@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/UpstreamUserIdentitySpec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpstreamUserIdentitySpec {
     /// The `upstream_user_id` property.
     ///

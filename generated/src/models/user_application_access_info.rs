@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/UserApplicationAccessInfo`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserApplicationAccessInfo {
     /// The `status` property.
     pub status: super::UserApplicationAccessInfoStatus,

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/UserApplicationAccessInfoStatus`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserApplicationAccessInfoStatus {
     /// The `user_id` property.
     ///
@@ -89,6 +90,57 @@ impl UserApplicationAccessInfoStatus {
             application_default_role_id: crate::Nullable::Absent,
             roles: None,
         }
+    }
+
+    /// Sets [`parent_org_id`](Self::parent_org_id).
+    pub fn with_parent_org_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_org_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`parent_org_name`](Self::parent_org_name).
+    pub fn with_parent_org_name(mut self, value: impl Into<String>) -> Self {
+        self.parent_org_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`application_description`](Self::application_description).
+    pub fn with_application_description(mut self, value: impl Into<String>) -> Self {
+        self.application_description = Some(value.into());
+        self
+    }
+
+    /// Sets [`application_category`](Self::application_category).
+    pub fn with_application_category(mut self, value: impl Into<String>) -> Self {
+        self.application_category = Some(value.into());
+        self
+    }
+
+    /// Sets [`icon_url`](Self::icon_url).
+    pub fn with_icon_url(mut self, value: impl Into<String>) -> Self {
+        self.icon_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`application_default_role_name`](Self::application_default_role_name).
+    pub fn with_application_default_role_name(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.application_default_role_name = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets [`application_default_role_id`](Self::application_default_role_id).
+    pub fn with_application_default_role_id(mut self, value: impl Into<String>) -> Self {
+        self.application_default_role_id = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets [`roles`](Self::roles).
+    pub fn with_roles(mut self, value: Vec<String>) -> Self {
+        self.roles = Some(value);
+        self
     }
 }
 

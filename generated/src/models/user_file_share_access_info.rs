@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/UserFileShareAccessInfo`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserFileShareAccessInfo {
     /// The `status` property.
     pub status: super::UserFileShareAccessInfoStatus,

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/UserFileShareAccessInfoStatus`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserFileShareAccessInfoStatus {
     /// The `user_id` property.
     ///
@@ -67,6 +68,24 @@ impl UserFileShareAccessInfoStatus {
             access_level,
             roles: None,
         }
+    }
+
+    /// Sets [`parent_org_id`](Self::parent_org_id).
+    pub fn with_parent_org_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_org_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`parent_org_name`](Self::parent_org_name).
+    pub fn with_parent_org_name(mut self, value: impl Into<String>) -> Self {
+        self.parent_org_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`roles`](Self::roles).
+    pub fn with_roles(mut self, value: Vec<String>) -> Self {
+        self.roles = Some(value);
+        self
     }
 }
 

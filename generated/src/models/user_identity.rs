@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/UserIdentity`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserIdentity {
     /// The `id` property.
     ///
@@ -33,6 +34,26 @@ pub struct UserIdentity {
     /// Read-only: set by the server; leave it `None` in requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upstream_user_identities: Option<Vec<super::UpstreamUserIdentity>>,
+}
+
+impl UserIdentity {
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
 }
 
 impl crate::runtime::Check for UserIdentity {

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/UserIdentityUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserIdentityUpdate {
     /// The `spec` property.
     pub spec: super::UserIdentityUpdateSpec,

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/UserIdentityUpdateSpec`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserIdentityUpdateSpec {
     /// The `primary_email` property.
     ///
@@ -18,6 +19,26 @@ pub struct UserIdentityUpdateSpec {
     /// Constraints: 0 ≤ length ≤ 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
+}
+
+impl UserIdentityUpdateSpec {
+    /// Sets [`primary_email`](Self::primary_email).
+    pub fn with_primary_email(mut self, value: impl Into<String>) -> Self {
+        self.primary_email = Some(value.into());
+        self
+    }
+
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
 }
 
 impl crate::runtime::Check for UserIdentityUpdateSpec {

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/UserMetadataSpec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserMetadataSpec {
     /// The `user_id` property.
     ///
@@ -41,6 +42,36 @@ impl UserMetadataSpec {
             data_type: None,
             data: None,
         }
+    }
+
+    /// Sets [`org_id`](Self::org_id).
+    pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets [`app_id`](Self::app_id).
+    pub fn with_app_id(mut self, value: impl Into<String>) -> Self {
+        self.app_id = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`data_type`](Self::data_type).
+    pub fn with_data_type(mut self, value: super::UserMetadataSpecDataType) -> Self {
+        self.data_type = Some(value);
+        self
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: impl Into<String>) -> Self {
+        self.data = Some(value.into());
+        self
     }
 }
 

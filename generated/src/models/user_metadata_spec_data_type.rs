@@ -4,6 +4,7 @@
 ///
 /// Values: `mfa_enrollment_expiry`, `user_app_data`, `user_org_data`. Values added to the API later arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum UserMetadataSpecDataType {
     /// Wire value `mfa_enrollment_expiry`.

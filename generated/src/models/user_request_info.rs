@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/UserRequestInfo`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserRequestInfo {
     /// The `metadata` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -21,6 +22,18 @@ impl UserRequestInfo {
             spec,
             status: None,
         }
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    pub fn with_metadata(mut self, value: super::MetadataWithId) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, value: super::UserRequestInfoStatus) -> Self {
+        self.status = Some(value);
+        self
     }
 }
 

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/UserRequestInfoSpec`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserRequestInfoSpec {
     /// The `user_id` property.
     ///
@@ -47,6 +48,24 @@ impl UserRequestInfoSpec {
             request_information: None,
             state: None,
         }
+    }
+
+    /// Sets [`requested_sub_resource`](Self::requested_sub_resource).
+    pub fn with_requested_sub_resource(mut self, value: impl Into<String>) -> Self {
+        self.requested_sub_resource = Some(value.into());
+        self
+    }
+
+    /// Sets [`request_information`](Self::request_information).
+    pub fn with_request_information(mut self, value: impl Into<String>) -> Self {
+        self.request_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    pub fn with_state(mut self, value: super::UserRequestInfoSpecState) -> Self {
+        self.state = Some(value);
+        self
     }
 }
 

@@ -4,6 +4,7 @@
 ///
 /// Values: `application_access`, `file_share_access`. Values added to the API later arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum UserRequestInfoSpecRequestedResourceType {
     /// Wire value `application_access`.

@@ -2,12 +2,21 @@
 
 /// The schema at `#/components/schemas/UserRequestInfoStatus`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserRequestInfoStatus {
     /// The `email` property.
     ///
     /// Constraints: 1 ≤ length ≤ 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+impl UserRequestInfoStatus {
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
 }
 
 impl crate::runtime::Check for UserRequestInfoStatus {

@@ -2,6 +2,7 @@
 
 /// The schema at `#/components/schemas/UserRolesForAnOrg`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserRolesForAnOrg {
     /// The `user_id` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -15,4 +16,30 @@ pub struct UserRolesForAnOrg {
     /// The `role` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+}
+
+impl UserRolesForAnOrg {
+    /// Sets [`user_id`](Self::user_id).
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`org_id`](Self::org_id).
+    pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`application`](Self::application).
+    pub fn with_application(mut self, value: impl Into<String>) -> Self {
+        self.application = Some(value.into());
+        self
+    }
+
+    /// Sets [`role`](Self::role).
+    pub fn with_role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
 }

@@ -4,6 +4,7 @@
 ///
 /// Values: `active`, `pending`, `disabled`. Values added to the API later arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum UserStatusEnum {
     /// Wire value `active`.

@@ -4,6 +4,7 @@
 ///
 /// Values: `user`, `group`, `sysgroup`, `bigroup`, `service_account`. Values added to the API later arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum UserType {
     /// Wire value `user`.

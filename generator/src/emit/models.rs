@@ -129,16 +129,26 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Struc
         };
     }
     let default = s.derive_default.then(|| quote!(Default,));
-    let constructor = constructor(api, name, s);
+    let constructor = constructor(api, s);
+    let setters = setters(api, s);
+    let methods = (constructor.is_some() || !setters.is_empty()).then(|| {
+        quote! {
+            impl #name {
+                #constructor
+                #(#setters)*
+            }
+        }
+    });
     let check = s.checked.then(|| check_impl(api, name, s));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra
         }
-        #constructor
+        #methods
         #check
     }
 }
@@ -256,7 +266,7 @@ fn check_impl(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
 
 /// `new(required…)`, for structs with fields that have no obvious default.
 /// A required field with one allowed value (a `const`) is set, not asked for.
-fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> Option<TokenStream> {
+fn constructor(api: &Api, s: &Struct) -> Option<TokenStream> {
     fn constant_of<'a>(api: &'a Api, f: &'a Field) -> Option<(&'a str, &'a crate::ir::Variant)> {
         if f.required_in_requests() && !f.boxed { api.constant(&f.ty) } else { None }
     }
@@ -313,15 +323,51 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> Option<Token
     // but an enum of one value has no `Default` to derive.
     let no_default = required.is_empty().then(|| quote!(#[allow(clippy::new_without_default)]));
     Some(quote! {
-        impl #name {
-            #docs
-            #many
-            #no_default
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits,)* #additional }
-            }
+        #docs
+        #many
+        #no_default
+        pub fn new(#(#args),*) -> Self {
+            Self { #(#inits,)* #additional }
         }
     })
+}
+
+/// `with_field(value)` for each field a request may leave out, so a value
+/// is built in one expression (`User::default().with_email("…")`): the
+/// struct is `#[non_exhaustive]`, which rules out struct literals but lets
+/// a later version add optional fields without breaking anyone. Read-only
+/// fields have none (requests leave them out); `Nullable` fields are set to
+/// a value here and to `Null` by assignment.
+fn setters(api: &Api, s: &Struct) -> Vec<TokenStream> {
+    let settable =
+        |f: &&Field| !f.required_in_requests() && !f.read_only && api.constant(&f.ty).is_none();
+    s.fields
+        .iter()
+        .filter(settable)
+        .map(|f| {
+            let field = ident(&f.rust_name);
+            let method = ident(&format!("with_{}", naming::bare(&f.rust_name)));
+            let (mut ty, mut value) = (rust_type(&f.ty, Scope::Models), quote!(value));
+            if f.boxed {
+                value = quote!(Box::new(value));
+            } else if f.ty == TypeRef::String {
+                (ty, value) = (quote!(impl Into<String>), quote!(value.into()));
+            }
+            let stored = if f.absent_or_null() {
+                quote!(crate::Nullable::Value(#value))
+            } else {
+                quote!(Some(#value))
+            };
+            let docs = doc::attrs(&format!("Sets [`{0}`](Self::{0}).", naming::bare(&f.rust_name)));
+            quote! {
+                #docs
+                pub fn #method(mut self, value: #ty) -> Self {
+                    self.#field = #stored;
+                    self
+                }
+            }
+        })
+        .collect()
 }
 
 fn field_doc(f: &Field) -> Doc {
@@ -398,6 +444,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         #[allow(clippy::enum_variant_names)]
         pub enum #name {
             #(#variant_docs #variants,)*
@@ -451,6 +498,7 @@ fn union_def(name: &proc_macro2::Ident, doc: Doc, u: &Union) -> TokenStream {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive_de)]
         #[serde(untagged)]
+        #[non_exhaustive]
         #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
         pub enum #name {
             #null

@@ -81,6 +81,7 @@ pub(super) fn body_choice(op: &Operation, choice: &BodyChoice) -> TokenStream {
     quote! {
         #docs
         #derives
+        #[non_exhaustive]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants,)*
@@ -187,6 +188,7 @@ pub(super) fn multipart_form(op: &Operation, form: &Multipart) -> TokenStream {
     quote! {
         #docs
         #derives
+        #[non_exhaustive]
         pub struct #name {
             #(#fields,)*
         }

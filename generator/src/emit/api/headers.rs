@@ -73,6 +73,7 @@ pub(super) fn headers_struct(api: &Api, op: &Operation, r: &Response) -> Option<
     Some(quote! {
         #docs
         #[derive(Debug, Clone, Default, PartialEq)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields,)*
         }

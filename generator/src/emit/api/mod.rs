@@ -762,6 +762,7 @@ fn success_type(op: &Operation) -> (TokenStream, TokenStream) {
             let items = quote! {
                 #docs
                 #[derive(Debug, Clone)]
+                #[non_exhaustive]
                 #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
                 pub enum #name {
                     #(#variants,)*
@@ -1133,6 +1134,7 @@ fn error_enum(op: &Operation) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         #[allow(clippy::enum_variant_names)]
         pub enum #error {
             #(#variants,)*

@@ -1,0 +1,272 @@
+//! The API change report: one tiny spec pair per kind of change, with the
+//! verdicts each must get, and snapshots of the report over the real
+//! history of the Users API (`fixtures/history/`).
+
+use generator::diff::{Bump, Change, Report, Verdict};
+use generator::{Settings, diff_texts};
+
+use Verdict::{Breaking, Compatible};
+
+/// A small API that every pair starts from: one operation of each kind of
+/// parameter, a sent and a received struct, an enum, an error status.
+const BASE: &str = r##"
+openapi: 3.0.3
+info: {title: Pets, version: "1.0"}
+servers: [{url: "https://pets.example.com"}]
+paths:
+  /pets:
+    get:
+      operationId: list_pets
+      tags: [pets]
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100}}
+        - {name: kind, in: query, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}
+        "404": {description: none}
+    post:
+      operationId: create_pet
+      tags: [pets]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/NewPet"}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: integer}
+        name: {type: string}
+        status: {$ref: "#/components/schemas/Status"}
+        tag: {type: string}
+    NewPet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, maxLength: 50}
+        tag: {type: string}
+        status: {$ref: "#/components/schemas/Status"}
+    Status:
+      type: string
+      enum: [available, sold]
+"##;
+
+fn report(new: &str) -> Report {
+    diff_texts(BASE, new, &Settings::new("pets")).expect("both specs load")
+}
+
+/// The base with `from` replaced by `to` (exactly once).
+fn changed(from: &str, to: &str) -> String {
+    assert_eq!(BASE.matches(from).count(), 1, "`{from}` must occur once in BASE");
+    BASE.replace(from, to)
+}
+
+/// The one change of `kind` the report must hold, with its verdicts.
+fn only<'r>(report: &'r Report, kind: &str) -> &'r Change {
+    let found: Vec<&Change> = report.changes.iter().filter(|c| c.kind == kind).collect();
+    assert_eq!(found.len(), 1, "one `{kind}` in {:#?}", report.changes);
+    found[0]
+}
+
+fn verdicts(report: &Report, kind: &str) -> (Verdict, Verdict) {
+    let c = only(report, kind);
+    (c.wire, c.rust)
+}
+
+#[test]
+fn an_unchanged_spec_needs_no_bump() {
+    let r = report(BASE);
+    assert!(r.changes.is_empty() && r.docs.is_empty(), "{r:#?}");
+    assert_eq!(r.bump(), Bump::None);
+}
+
+#[test]
+fn a_new_version_string_or_description_is_a_patch() {
+    let r = report(&changed("version: \"1.0\"", "version: \"1.1\""));
+    assert_eq!(r.bump(), Bump::Patch);
+    let r = report(&changed("{description: none}", "{description: no pets at all}"));
+    assert_eq!(r.docs, ["`list_pets` response 404"]);
+    assert_eq!(r.bump(), Bump::Patch);
+}
+
+#[test]
+fn additions_are_compatible_both_ways() {
+    let new_param = changed(
+        "- {name: kind,",
+        "- {name: owner, in: query, schema: {type: string}}\n        - {name: kind,",
+    );
+    assert_eq!(verdicts(&report(&new_param), "parameter-added"), (Compatible, Compatible));
+
+    let new_value = changed("enum: [available, sold]", "enum: [available, sold, reserved]");
+    assert_eq!(verdicts(&report(&new_value), "enum-value-added"), (Compatible, Compatible));
+
+    let new_field = changed(
+        "        tag: {type: string}\n    NewPet",
+        "        tag: {type: string}\n        age: {type: integer}\n    NewPet",
+    );
+    assert_eq!(verdicts(&report(&new_field), "property-added"), (Compatible, Compatible));
+
+    let new_status = changed(
+        "\"404\": {description: none}",
+        "\"404\": {description: none}\n        \"429\": {description: slow down}",
+    );
+    assert_eq!(verdicts(&report(&new_status), "error-status-added"), (Compatible, Compatible));
+
+    let new_op = changed(
+        "components:",
+        "  /pets/{id}:\n    delete:\n      operationId: delete_pet\n      tags: [pets]\n      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]\n      responses: {\"204\": {description: gone}}\ncomponents:",
+    );
+    let r = report(&new_op);
+    assert_eq!(verdicts(&r, "operation-added"), (Compatible, Compatible));
+    assert_eq!(r.bump(), Bump::Minor);
+}
+
+#[test]
+fn removals_and_new_requirements_break() {
+    let r = report(&changed(
+        "- {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100}}\n",
+        "",
+    ));
+    assert_eq!(verdicts(&r, "parameter-removed"), (Breaking, Breaking));
+    assert_eq!(r.bump(), Bump::Major);
+
+    let r = report(&changed(
+        "{name: limit, in: query, schema",
+        "{name: limit, in: query, required: true, schema",
+    ));
+    assert_eq!(verdicts(&r, "parameter-required"), (Breaking, Breaking));
+
+    let r = report(&changed("{name: kind, in: query, required: true,", "{name: kind, in: query,"));
+    assert_eq!(verdicts(&r, "parameter-optional"), (Compatible, Breaking));
+
+    let r = report(&changed("enum: [available, sold]", "enum: [available]"));
+    // `Status` is sent (in `NewPet`): old clients may send `sold`.
+    assert_eq!(verdicts(&r, "enum-value-removed"), (Breaking, Breaking));
+
+    let r = report(&changed("\"404\": {description: none}", "\"400\": {description: bad}"));
+    assert_eq!(verdicts(&r, "error-status-removed"), (Compatible, Breaking));
+    assert_eq!(verdicts(&r, "error-status-added"), (Compatible, Compatible));
+}
+
+#[test]
+fn properties_are_judged_by_the_way_their_type_travels() {
+    // `Pet` is only received: a new required property is harmless on the
+    // wire (old clients ignore it) but `Pet::new` gains an argument.
+    let pet = changed(
+        "      required: [id, name]\n      properties:\n        id: {type: integer}",
+        "      required: [id, name, born]\n      properties:\n        born: {type: string}\n        id: {type: integer}",
+    );
+    assert_eq!(verdicts(&report(&pet), "property-added"), (Compatible, Breaking));
+    // `NewPet` is sent: old clients do not send the new required property.
+    let new_pet = changed(
+        "      required: [name]\n      properties:\n        name: {type: string, maxLength: 50}",
+        "      required: [name, born]\n      properties:\n        born: {type: string}\n        name: {type: string, maxLength: 50}",
+    );
+    assert_eq!(verdicts(&report(&new_pet), "property-added"), (Breaking, Breaking));
+    // A received property that may now be missing breaks old decoders.
+    let optional_id = changed("required: [id, name]", "required: [name]");
+    assert_eq!(verdicts(&report(&optional_id), "property-presence-changed"), (Breaking, Breaking));
+    let removed = changed(
+        "required: [id, name]\n      properties:\n        id: {type: integer}\n",
+        "required: [name]\n      properties:\n",
+    );
+    assert_eq!(verdicts(&report(&removed), "property-removed"), (Breaking, Breaking));
+    // An optional one: old decoders did without it already.
+    let removed = changed("        tag: {type: string}\n    NewPet", "    NewPet");
+    assert_eq!(verdicts(&report(&removed), "property-removed"), (Compatible, Breaking));
+    let retyped = changed("        id: {type: integer}\n", "        id: {type: string}\n");
+    assert_eq!(verdicts(&report(&retyped), "property-type-changed"), (Breaking, Breaking));
+}
+
+#[test]
+fn constraints_matter_where_values_are_sent() {
+    let r = report(&changed("maxLength: 50", "maxLength: 20"));
+    assert_eq!(verdicts(&r, "constraint-tightened"), (Breaking, Compatible));
+    assert!(only(&r, "constraint-tightened").summary.contains("maxLength 50 → 20"), "{r:#?}");
+    assert_eq!(r.bump(), Bump::Minor);
+    let r = report(&changed("maxLength: 50", "maxLength: 80"));
+    assert_eq!(verdicts(&r, "constraint-loosened"), (Compatible, Compatible));
+    let r = report(&changed("minimum: 1, maximum: 100", "minimum: 5, maximum: 100"));
+    assert_eq!(verdicts(&r, "constraint-tightened"), (Breaking, Compatible));
+}
+
+#[test]
+fn a_changed_operation_id_is_a_rename_not_a_removal() {
+    let r = report(&changed("operationId: list_pets", "operationId: list_all_pets"));
+    assert_eq!(verdicts(&r, "operation-renamed"), (Compatible, Breaking));
+    assert!(!r.changes.iter().any(|c| c.kind == "operation-removed"), "{r:#?}");
+}
+
+#[test]
+fn servers_and_security_are_reported() {
+    let r = report(&changed("https://pets.example.com", "https://api.pets.example.com"));
+    assert_eq!(verdicts(&r, "server-changed"), (Breaking, Compatible));
+    let secured = changed(
+        "components:\n  schemas:",
+        "security: [{token: []}]\ncomponents:\n  securitySchemes:\n    token: {type: http, scheme: bearer}\n  schemas:",
+    );
+    let r = report(&secured);
+    assert_eq!(verdicts(&r, "security-scheme-added"), (Compatible, Compatible));
+    let needed: Vec<&Change> = r.changes.iter().filter(|c| c.kind == "security-changed").collect();
+    assert_eq!(needed.len(), 2, "{r:#?}");
+    assert!(needed.iter().all(|c| c.wire == Breaking && c.rust == Compatible));
+}
+
+#[test]
+fn the_json_report_has_the_bump_and_each_change() {
+    let r = report(&changed("enum: [available, sold]", "enum: [available, sold, reserved]"));
+    let json: serde_json::Value = serde_json::from_str(&r.to_json()).expect("valid JSON");
+    assert_eq!(json["bump"], "minor");
+    assert_eq!(json["changes"][0]["wire"], "compatible");
+    assert_eq!(json["changes"][0]["rust"], "compatible");
+    assert_eq!(
+        json["changes"][0]["summary"],
+        "`Status`: new value `reserved` (`Status::Reserved`)"
+    );
+}
+
+/// The Users API as it stood in four releases of the Agilicus SDK.
+const HISTORY: &[&str] = &["2021.03.26", "2021.03.30", "2021.04.12", "2021.04.29"];
+
+fn history(version: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/history/agilicus-users-{version}.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn the_users_api_history_is_additive_and_reported_as_such() {
+    let settings = Settings::new("agilicus-api");
+    let mut text = String::new();
+    for pair in HISTORY.windows(2) {
+        let r = diff_texts(&history(pair[0]), &history(pair[1]), &settings).expect("loads");
+        // Every step of this history is compatible on the wire, and the
+        // generated crate must take each as a compatible release.
+        assert!(r.changes.iter().all(|c| c.wire == Compatible && c.rust == Compatible), "{r:#?}");
+        let expected = if r.changes.is_empty() { Bump::Patch } else { Bump::Minor };
+        assert_eq!(r.bump(), expected, "{} → {}", pair[0], pair[1]);
+        text.push_str(&format!(
+            "==== {} → {} ====\n{}\n{}",
+            pair[0],
+            pair[1],
+            r.to_markdown(),
+            r.to_json()
+        ));
+    }
+    insta::assert_snapshot!("history", text);
+}
