@@ -22,6 +22,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod release;
 
 pub use diag::{Diagnostic, Severity};
 pub use format::File;

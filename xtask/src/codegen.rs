@@ -72,8 +72,11 @@ pub fn root() -> PathBuf {
 
 fn committed(check: bool, allow_errors: bool) -> Result<(), String> {
     let root = root();
-    let generated = generate(&root.join(SPEC), SPEC, &agilicus_settings(allow_errors))?;
     let out = root.join(OUT);
+    let mut settings = agilicus_settings(allow_errors);
+    let recorded = release(&out, &root.join(SPEC), &mut settings)?;
+    let mut generated = generate(&root.join(SPEC), SPEC, &settings)?;
+    generated.files.extend(recorded);
     if check {
         let stale = diff(&out, &generated.files)?;
         if stale.is_empty() {
@@ -111,20 +114,18 @@ fn standalone(
     settings.regenerate_with = format!("`cargo xtask codegen --spec {spec}`");
     settings.allow_errors = allow_errors;
     settings.reference_root = reference_root;
-    let generated = generate(&spec_path, spec, &settings)?;
+    let recorded = release(out, &spec_path, &mut settings)?;
+    let mut generated = generate(&spec_path, spec, &settings)?;
+    generated.files.extend(recorded);
+    // A standalone crate is its own workspace, so it builds where it lands.
+    for manifest in generated.files.iter_mut().filter(|f| f.path == "Cargo.toml") {
+        manifest.contents.push_str("\n[workspace]\n");
+    }
     if check {
         let stale = diff(out, &generated.files)?;
         return if stale.is_empty() { Ok(()) } else { Err(stale) };
     }
     write(out, &generated.files)?;
-    // A standalone crate is its own workspace, so it builds where it lands.
-    let manifest = out.join("Cargo.toml");
-    let mut text =
-        fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
-    if !text.contains("[workspace]") {
-        text.push_str("\n[workspace]\n");
-        fs::write(&manifest, text).map_err(|e| format!("{}: {e}", manifest.display()))?;
-    }
     println!("wrote {} files to {}", generated.files.len(), out.display());
     Ok(())
 }
@@ -139,6 +140,77 @@ fn heck_like_kebab(s: &str) -> String {
         }
     }
     out.trim_matches('-').to_string()
+}
+
+/// Sets the crate's version from what changed since the spec recorded in
+/// `out` (the one it was last generated from), and returns the files that
+/// record this generation: the spec's copy and the changelog, with the
+/// change report on top when the API moved.
+fn release(
+    out: &Path,
+    spec: &Path,
+    settings: &mut Settings,
+) -> Result<Vec<generator::File>, String> {
+    let extension = match spec.extension().and_then(|e| e.to_str()) {
+        Some("json") => "json",
+        _ => "yaml",
+    };
+    let recorded_name = format!("{}.{extension}", generator::release::RECORDED_SPEC);
+    let recorded = out.join(&recorded_name);
+    let text = fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap_or_default();
+    let version = package_version(&manifest).unwrap_or(&settings.crate_version).to_string();
+    let changelog = fs::read_to_string(out.join(generator::release::CHANGELOG)).ok();
+    let new = generator::model_file(spec, settings);
+    let report = match (recorded.exists(), &new) {
+        (false, _) | (_, Err(_)) => None,
+        (true, Ok(new)) => match generator::model_file(&recorded, &lenient(settings)) {
+            Ok(old) => Some(generator::diff::diff(&old, new)),
+            Err(failure) => {
+                let why: String =
+                    failure.diagnostics.iter().map(|d| d.render(&shown(&recorded))).collect();
+                eprintln!(
+                    "{why}warning: cannot compare with {}, so the version stays",
+                    shown(&recorded)
+                );
+                None
+            }
+        },
+    };
+    let api_version = new.as_ref().map_or("", |api| api.version.as_str());
+    let previous =
+        generator::release::Previous { version: &version, changelog: changelog.as_deref() };
+    let next = generator::release::next(previous, report.as_ref(), api_version);
+    if next.version != version {
+        println!(
+            "the API changed ({} change): {} {version} → {} (see {})",
+            next.bump.as_str(),
+            settings.crate_name,
+            next.version,
+            shown(&out.join(generator::release::CHANGELOG))
+        );
+    }
+    settings.crate_version = next.version;
+    Ok(vec![
+        generator::File { path: recorded_name, contents: text },
+        generator::File { path: generator::release::CHANGELOG.into(), contents: next.changelog },
+    ])
+}
+
+/// The same settings, with errors allowed: a recorded spec is read only to
+/// compare it, and its errors were reported when it was generated.
+fn lenient(settings: &Settings) -> Settings {
+    Settings { allow_errors: true, ..settings.clone() }
+}
+
+/// The `version` of a manifest's `[package]`.
+fn package_version(manifest: &str) -> Option<&str> {
+    let package =
+        manifest.split("\n[").find(|s| s.starts_with("package]") || s.starts_with("[package]"))?;
+    package.lines().find_map(|line| {
+        let value = line.strip_prefix("version")?.trim_start().strip_prefix('=')?.trim();
+        value.strip_prefix('"')?.strip_suffix('"')
+    })
 }
 
 /// Runs the generator, printing diagnostics like a compiler. An error in
@@ -239,4 +311,54 @@ fn diff(out: &Path, files: &[generator::File]) -> Result<String, String> {
 /// A path as the reader knows it: relative to the workspace root when inside.
 fn shown(path: &Path) -> String {
     path.strip_prefix(root()).unwrap_or(path).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_package_version_only() {
+        let manifest = "# header\n\n[package]\nname = \"a\"\nversion = \"0.3.1\"\n\n[dependencies]\nx = { version = \"1\" }\n";
+        assert_eq!(package_version(manifest), Some("0.3.1"));
+        assert_eq!(package_version("[dependencies]\nversion = \"1\"\n"), None);
+    }
+
+    /// Regenerating a crate through the Users API's real history moves its
+    /// version by each step's report, keeps a changelog entry per step, and
+    /// leaves `--check` satisfied after each.
+    #[test]
+    fn regenerating_through_a_history_moves_the_version() {
+        let scratch = std::env::temp_dir().join(format!("xtask-history-{}", std::process::id()));
+        let (out, spec) = (scratch.join("crate"), scratch.join("users.yaml"));
+        fs::create_dir_all(&scratch).unwrap();
+        let history = root().join("generator/tests/fixtures/history");
+        let mut versions = Vec::new();
+        for api in ["2021.03.26", "2021.03.30", "2021.04.12", "2021.04.29"] {
+            fs::copy(history.join(format!("agilicus-users-{api}.yaml")), &spec).unwrap();
+            let options = || Options { check: false, allow_errors: false, reference_root: None };
+            let spec_arg = spec.to_string_lossy();
+            standalone(&spec_arg, &out, Some("users".into()), options()).unwrap();
+            standalone(&spec_arg, &out, Some("users".into()), Options { check: true, ..options() })
+                .unwrap();
+            let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+            versions.push(package_version(&manifest).unwrap().to_string());
+        }
+        let changelog = fs::read_to_string(out.join("CHANGELOG.md")).unwrap();
+        fs::remove_dir_all(&scratch).unwrap();
+        // Version string only, then two additive steps: patch, minor, minor
+        // (0.x moves its last number for both).
+        assert_eq!(versions, ["0.1.0", "0.1.1", "0.1.2", "0.1.3"]);
+        let entries: Vec<&str> = changelog.lines().filter(|l| l.starts_with("## ")).collect();
+        assert_eq!(
+            entries,
+            [
+                "## 0.1.3 (API 2021.04.29)",
+                "## 0.1.2 (API 2021.04.12)",
+                "## 0.1.1 (API 2021.03.30)",
+                "## 0.1.0 (API 2021.03.26)"
+            ]
+        );
+        assert!(changelog.contains("New operation `list_user_resource_access_info`"));
+    }
 }
