@@ -217,6 +217,20 @@ async fn values_the_client_does_not_know_survive() {
     assert_eq!(user.r#type.map(|t| t.to_string()), Some("robot".into()));
 }
 
+#[test]
+fn enum_values_compare_and_sort_by_wire_value() {
+    // What a later crate version names compares as it did when unknown, and
+    // adding a value never moves the known ones: order is the wire text's.
+    assert_eq!(UserStatusEnum::Unknown("active".into()), UserStatusEnum::Active);
+    let mut values: Vec<UserStatusEnum> = ["pending", "zzz", "active", "aaa"].map(UserStatusEnum::from).into();
+    values.sort();
+    let sorted: Vec<&str> = values.iter().map(UserStatusEnum::as_str).collect();
+    assert_eq!(sorted, ["aaa", "active", "pending", "zzz"]);
+    let set: std::collections::HashSet<UserStatusEnum> =
+        [UserStatusEnum::Active, UserStatusEnum::from("active")].into();
+    assert_eq!(set.len(), 1);
+}
+
 #[tokio::test]
 async fn undocumented_status_keeps_status_headers_and_body() {
     let response = ResponseTemplate::new(503)

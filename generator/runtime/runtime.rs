@@ -119,6 +119,42 @@ impl ParamValue for serde_json::Value {
     }
 }
 
+/// `PartialEq`, `Eq`, `Hash`, `PartialOrd` and `Ord` for an enum with an
+/// `Unknown` fallback, all by its wire value (`$key()`), not by variant: a
+/// value the next version of the API adds (and this crate then names)
+/// compares as it did when it arrived as `Unknown`, and the order of the
+/// values already known never moves.
+#[allow(unused_macros)]
+macro_rules! by_wire_value {
+    ($name:ident, $key:ident) => {
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.$key() == other.$key()
+            }
+        }
+
+        impl Eq for $name {}
+
+        impl std::hash::Hash for $name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.$key().hash(state);
+            }
+        }
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.$key().cmp(&other.$key())
+            }
+        }
+    };
+}
+
 /// The impls of a string enum with an `Unknown(String)` fallback: its wire
 /// text, parsing (never failing), `Display`, serde and parameter text.
 #[allow(unused_macros)]
@@ -133,6 +169,8 @@ macro_rules! string_enum {
                 }
             }
         }
+
+        $crate::runtime::by_wire_value!($name, as_str);
 
         impl From<&str> for $name {
             fn from(value: &str) -> Self {
@@ -192,6 +230,8 @@ macro_rules! integer_enum {
             }
         }
 
+        $crate::runtime::by_wire_value!($name, value);
+
         impl From<i64> for $name {
             fn from(value: i64) -> Self {
                 match value {
@@ -236,7 +276,7 @@ macro_rules! integer_enum {
 }
 
 #[allow(unused_imports)]
-pub(crate) use {integer_enum, string_enum};
+pub(crate) use {by_wire_value, integer_enum, string_enum};
 
 /// An optional property that may also be `null`: three things to say, where
 /// `Option` has two. In a request, [`Absent`](Self::Absent) leaves the key

@@ -2,8 +2,8 @@
 
 /// The schema at `#/components/schemas/UserStatusEnum`.
 ///
-/// Values: `active`, `pending`, `disabled`. Values added to the API later arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Values: `active`, `pending`, `disabled`. Values added to the API later arrive as `Unknown`; values compare, hash and sort by their wire value.
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum UserStatusEnum {

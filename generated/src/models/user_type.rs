@@ -2,8 +2,8 @@
 
 /// The schema at `#/components/schemas/User/properties/type`.
 ///
-/// Values: `user`, `group`, `sysgroup`, `bigroup`, `service_account`. Values added to the API later arrive as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Values: `user`, `group`, `sysgroup`, `bigroup`, `service_account`. Values added to the API later arrive as `Unknown`; values compare, hash and sort by their wire value.
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 #[allow(clippy::enum_variant_names)]
 pub enum UserType {

@@ -413,7 +413,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
     let docs = if e.constant {
         doc.note(format!("Always {values} (a `const`): constructors set it for you."))
     } else {
-        doc.note(format!("Values: {values}. Values added to the API later arrive as `Unknown`."))
+        doc.note(format!("Values: {values}. Values added to the API later arrive as `Unknown`; values compare, hash and sort by their wire value."))
     };
     let docs = docs.attrs();
     let (unknown_ty, mac, wires) = match e.repr {
@@ -443,7 +443,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
     };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone)]
         #[non_exhaustive]
         #[allow(clippy::enum_variant_names)]
         pub enum #name {
