@@ -13,6 +13,7 @@ mod bench;
 mod codegen;
 mod corpus;
 mod prism;
+mod semver;
 mod test;
 
 use std::process::ExitCode;
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("api-diff") => api_diff::run(&args[1..]),
+        Some("semver-referee") => semver::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
@@ -79,6 +81,10 @@ usage:
   cargo xtask api-diff OLD NEW [--json]
                                       what changed between two specs, with a wire and
                                       a Rust verdict per change and the semver bump
+  cargo xtask semver-referee [--filter S]
+                                      check api-diff's Rust verdicts against
+                                      cargo-semver-checks on real and made-up
+                                      spec pairs (slow; not CI)
   cargo xtask test                    run every check and test (what CI runs)
   cargo xtask e2e                     only the end-to-end tests against Prism
   cargo xtask bench [--quick|--smoke] generation, compile and per-request timings
