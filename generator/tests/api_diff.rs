@@ -192,6 +192,43 @@ fn properties_are_judged_by_the_way_their_type_travels() {
 }
 
 #[test]
+fn a_type_change_breaks_the_wire_only_where_values_no_longer_fit() {
+    // `Pet` is received: an old `String` decodes any date-time.
+    let r = report(&changed(
+        "        tag: {type: string}\n    NewPet",
+        "        tag: {type: string, format: date-time}\n    NewPet",
+    ));
+    assert_eq!(verdicts(&r, "property-type-changed"), (Compatible, Breaking));
+    // `NewPet` is sent: the new spec refuses old clients' free text.
+    let r = report(&changed(
+        "        tag: {type: string}\n        status",
+        "        tag: {type: string, format: date-time}\n        status",
+    ));
+    assert_eq!(verdicts(&r, "property-type-changed"), (Breaking, Breaking));
+    // Widening a sent integer is fine for the server; narrowing a received
+    // one is fine for old decoders.
+    let r = report(&changed(
+        "{name: limit, in: query, schema: {type: integer,",
+        "{name: limit, in: query, schema: {type: number,",
+    ));
+    assert_eq!(verdicts(&r, "parameter-type-changed"), (Compatible, Breaking));
+}
+
+#[test]
+fn a_renamed_type_of_the_same_shape_breaks_rust_only() {
+    // An inline schema moved into a component of another name: the same
+    // values travel, under a new Rust name.
+    let inline = changed(
+        "        status: {$ref: \"#/components/schemas/Status\"}\n        tag: {type: string}\n    NewPet",
+        "        status: {$ref: \"#/components/schemas/Status\"}\n        tag: {type: string}\n        owner: {$ref: \"#/components/schemas/Owner\"}\n    Owner:\n      type: object\n      properties: {name: {type: string}}\n    NewPet",
+    );
+    let renamed = inline.replace("Owner", "Person");
+    let r = diff_texts(&inline, &renamed, &Settings::new("pets")).expect("loads");
+    let c = only(&r, "property-type-changed");
+    assert_eq!((c.wire, c.rust), (Compatible, Breaking), "{r:#?}");
+}
+
+#[test]
 fn constraints_matter_where_values_are_sent() {
     let r = report(&changed("maxLength: 50", "maxLength: 20"));
     assert_eq!(verdicts(&r, "constraint-tightened"), (Breaking, Compatible));

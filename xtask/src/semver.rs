@@ -88,11 +88,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     ));
     fs::write(work.join("results.md"), &md).map_err(|e| format!("results.md: {e}"))?;
     print!("{md}");
-    if agree == judged {
-        Ok(())
-    } else {
-        Err(format!("{} disagreement(s)", judged - agree))
-    }
+    if agree == judged { Ok(()) } else { Err(format!("{} disagreement(s)", judged - agree)) }
 }
 
 struct Row {

@@ -17,13 +17,34 @@ use crate::ir::{
 
 use Verdict::{Breaking, Compatible};
 
-/// Where changes and documentation-only changes are collected.
+/// The two APIs, and where changes and documentation-only changes are
+/// collected.
 struct Out<'a> {
+    old: &'a Api,
+    new: &'a Api,
     changes: &'a mut Vec<Change>,
     docs: &'a mut Vec<String>,
 }
 
 impl Out<'_> {
+    /// The wire verdict of a type changing from `old` (in the old API) to
+    /// `new` (in the new one), for a value travelling as `sent`/`received`.
+    fn retyped(&self, old: &TypeRef, new: &TypeRef, sent: bool, received: bool) -> Verdict {
+        let fits = super::wire::compatible((self.old, old), (self.new, new), sent, received);
+        Verdict::breaking_if(!fits)
+    }
+
+    /// As [`Out::retyped`], for bodies: only schema types can fit each other.
+    fn rebodied(&self, old: Option<&BodyKind>, new: Option<&BodyKind>, sent: bool) -> Verdict {
+        match (old, new) {
+            (Some(BodyKind::Json(a)), Some(BodyKind::Json(b)))
+            | (Some(BodyKind::Form(a)), Some(BodyKind::Form(b))) => self.retyped(a, b, sent, !sent),
+            // A body the old client ignored stays ignored.
+            (None, _) if !sent => Compatible,
+            _ => Breaking,
+        }
+    }
+
     fn push(
         &mut self,
         (area, subject): (Area, &str),
@@ -42,7 +63,7 @@ impl Out<'_> {
 }
 
 pub(super) fn api(old: &Api, new: &Api, changes: &mut Vec<Change>, docs: &mut Vec<String>) {
-    let mut out = Out { changes, docs };
+    let mut out = Out { old, new, changes, docs };
     let flows = Flows::of(old);
     let new_flows = Flows::of(new);
     if old.title != new.title || old.description != new.description || old.summary != new.summary {
@@ -405,7 +426,7 @@ fn parameters(o: &Operation, n: &Operation, at: (Area, &str), out: &mut Out) {
                     show_type(&p.ty),
                     show_type(&q.ty)
                 ),
-                Breaking,
+                out.retyped(&p.ty, &q.ty, true, false),
                 Breaking,
             );
         } else if p.rust_name != q.rust_name {
@@ -605,7 +626,7 @@ fn request_body(o: &Operation, n: &Operation, at: (Area, &str), out: &mut Out) {
                         show_kind(&a.kind),
                         show_kind(&b.kind)
                     ),
-                    Breaking,
+                    out.rebodied(Some(&a.kind), Some(&b.kind), true),
                     Breaking,
                 );
             } else if a.rust_name != b.rust_name {
@@ -686,7 +707,7 @@ fn success(o: &Operation, n: &Operation, at: (Area, &str), out: &mut Out) {
                     show(ka),
                     show(kb)
                 ),
-                Breaking,
+                out.rebodied(ka, kb, false),
                 rust,
             );
         }
@@ -742,7 +763,7 @@ fn headers(id: &str, a: &Response, b: &Response, at: (Area, &str), out: &mut Out
                     show_type(&h.ty),
                     show_type(&x.ty)
                 ),
-                Verdict::breaking_if(x.ty != h.ty),
+                out.retyped(&h.ty, &x.ty, false, true),
                 Breaking,
             ),
             Some(_) => {}
@@ -801,7 +822,7 @@ fn errors(o: &Operation, n: &Operation, at: (Area, &str), out: &mut Out) {
                     show(ka),
                     show(kb)
                 ),
-                Breaking,
+                out.rebodied(ka, kb, false),
                 Breaking,
             );
         }
@@ -867,6 +888,7 @@ fn types(old: &Api, new: &Api, flows: &Flows, new_flows: &Flows, out: &mut Out) 
             out.doc(format!("type `{name}`"));
         }
         let side = Side { sent, received };
+        let named = TypeRef::Named(name.clone());
         match (&a.kind, &b.kind) {
             (TypeKind::Struct(x), TypeKind::Struct(y)) => structs(name, x, y, side, at, out),
             (TypeKind::Enum(x), TypeKind::Enum(y)) => {
@@ -932,7 +954,7 @@ fn types(old: &Api, new: &Api, flows: &Flows, new_flows: &Flows, out: &mut Out) 
                                 show_type(&v.ty),
                                 show_type(&w.ty)
                             ),
-                            Breaking,
+                            out.retyped(&v.ty, &w.ty, sent, received),
                             Breaking,
                         ),
                         Some(_) => {}
@@ -940,12 +962,12 @@ fn types(old: &Api, new: &Api, flows: &Flows, new_flows: &Flows, out: &mut Out) 
                 }
                 for w in y.variants.iter().filter(|w| !x.variants.iter().any(|v| v.name == w.name))
                 {
-                    // Older clients cannot decode a value of the new shape.
+                    // Older clients decode it only if an old variant fits it.
                     out.push(
                         at,
                         "union-variant-added",
                         format!("`{name}`: new variant `{}` (`{}`)", w.name, show_type(&w.ty)),
-                        Verdict::breaking_if(received),
+                        out.retyped(&named, &w.ty, false, received),
                         Compatible,
                     );
                 }
@@ -977,7 +999,7 @@ fn types(old: &Api, new: &Api, flows: &Flows, new_flows: &Flows, out: &mut Out) 
                     at,
                     "type-changed",
                     format!("`{name}` changed from `{}` to `{}`", show_type(x), show_type(y)),
-                    Breaking,
+                    out.retyped(&named, &named, sent, received),
                     Breaking,
                 );
             }
@@ -986,7 +1008,7 @@ fn types(old: &Api, new: &Api, flows: &Flows, new_flows: &Flows, out: &mut Out) 
                     at,
                     "type-changed",
                     format!("`{name}`: the tuple's items changed"),
-                    Breaking,
+                    out.retyped(&named, &named, sent, received),
                     Breaking,
                 );
             }
@@ -996,7 +1018,7 @@ fn types(old: &Api, new: &Api, flows: &Flows, new_flows: &Flows, out: &mut Out) 
                 at,
                 "type-changed",
                 format!("`{name}` changed from {} to {}", show_type_kind(x), show_type_kind(y)),
-                Breaking,
+                out.retyped(&named, &named, sent, received),
                 Breaking,
             ),
         }
@@ -1087,7 +1109,7 @@ fn structs(name: &str, x: &Struct, y: &Struct, side: Side, at: (Area, &str), out
                 show_type(a),
                 show_type(b)
             ),
-            Breaking,
+            out.retyped(a, b, sent, received),
             Breaking,
         ),
         _ => {}
@@ -1110,7 +1132,7 @@ fn field(what: &str, f: &Field, g: &Field, side: Side, at: (Area, &str), out: &m
             at,
             "property-type-changed",
             format!("{what} changed type from `{}` to `{}`", show_type(&f.ty), show_type(&g.ty)),
-            Breaking,
+            out.retyped(&f.ty, &g.ty, sent, received),
             Breaking,
         );
     }

@@ -14,6 +14,7 @@
 
 mod compare;
 mod render;
+mod wire;
 
 use crate::ir;
 
