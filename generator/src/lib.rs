@@ -13,6 +13,11 @@
 //!
 //! [`generate`] and [`generate_file`] run them all. Problems with the spec
 //! are [`Diagnostic`]s, never panics.
+//!
+//! Beside the pipeline, [`diff`] compares two versions of an API's model
+//! (what changed, breaking on the wire or in Rust, the semver bump), and
+//! [`release`] turns that report into the generated crate's next version
+//! and changelog entry.
 
 pub mod diag;
 pub mod diff;

@@ -81,7 +81,7 @@ usage:
   cargo xtask api-diff OLD NEW [--json]
                                       what changed between two specs, with a wire and
                                       a Rust verdict per change and the semver bump
-  cargo xtask semver-referee [--filter S]
+  cargo xtask semver-referee [--filter S] [--pair OLD NEW]
                                       check api-diff's Rust verdicts against
                                       cargo-semver-checks on real and made-up
                                       spec pairs (slow; not CI)

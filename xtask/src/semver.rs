@@ -7,7 +7,8 @@
 //! version, the report says whether the change breaks Rust code, and
 //! cargo-semver-checks compares the two crates' public APIs. They agree
 //! when the report calls a change breaking exactly when cargo-semver-checks
-//! finds a major-level break (a failure or a warning). Slow (a rustdoc
+//! finds a major-level break (a failure or a warning). `--pair OLD NEW`
+//! (repeatable) judges other specs instead. Slow (a rustdoc
 //! build per crate), so a command, not CI; results go to
 //! `target/semver-referee/results.md`.
 
@@ -46,20 +47,33 @@ enum Referee {
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut filter = None;
+    let mut extra = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--filter" => filter = Some(it.next().ok_or("--filter needs a value")?.clone()),
+            "--pair" => {
+                let (Some(old), Some(new)) = (it.next(), it.next()) else {
+                    return Err("--pair needs two spec files, OLD and NEW".into());
+                };
+                extra.push((old.clone(), new.clone()));
+            }
             other => return Err(format!("unknown argument `{other}`\n\n{}", super::USAGE)),
         }
     }
     let root = crate::codegen::root();
     let work = root.join("target/semver-referee");
     let tool = semver_checks(&root)?;
-    let pairs: Vec<Pair> = pairs(&root)?
-        .into_iter()
-        .filter(|p| filter.as_deref().is_none_or(|f| p.name.contains(f)))
-        .collect();
+    let read = |path: &str| fs::read_to_string(path).map_err(|e| format!("{path}: {e}"));
+    let mut pairs: Vec<Pair> = Vec::new();
+    for (old, new) in &extra {
+        let name = format!("{old} → {new}");
+        pairs.push(Pair { name, old: read(old)?, new: read(new)?, referee_misses: None });
+    }
+    if extra.is_empty() {
+        pairs = pairs_of_this_project(&root)?;
+    }
+    pairs.retain(|p| filter.as_deref().is_none_or(|f| p.name.contains(f)));
     let mut rows = Vec::new();
     let (mut wire_ok, mut both_ok) = (0, 0);
     for pair in &pairs {
@@ -123,7 +137,7 @@ fn row(pair: &Pair, report: &Report, referee: Referee, findings: &[String]) -> R
     Row { agree, excused, line }
 }
 
-fn pairs(root: &Path) -> Result<Vec<Pair>, String> {
+fn pairs_of_this_project(root: &Path) -> Result<Vec<Pair>, String> {
     let read =
         |path: PathBuf| fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()));
     let history = |v: &str| {
