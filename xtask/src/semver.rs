@@ -267,3 +267,30 @@ fn semver_checks(root: &Path) -> Result<PathBuf, String> {
     }
     Ok(installed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each evolution of the committed spec gets the bump it is listed
+    /// with: the cheap half of the referee, run by `cargo xtask test`.
+    #[test]
+    fn evolutions_of_the_committed_spec_get_their_listed_bump() {
+        let root = crate::codegen::root();
+        let list = fs::read_to_string(root.join("xtask/data/evolutions.yaml")).unwrap();
+        let evolutions: Vec<serde_yaml::Value> = serde_yaml::from_str(&list).unwrap();
+        let pairs = pairs_of_this_project(&root).unwrap();
+        let settings = Settings::new("referee-api");
+        for (e, pair) in
+            evolutions.iter().zip(pairs.iter().filter(|p| p.name.starts_with("agilicus ")))
+        {
+            let expected = e.get("bump").and_then(|b| b.as_str()).unwrap();
+            let report = generator::diff_texts(&pair.old, &pair.new, &settings).unwrap();
+            assert_eq!(report.bump().as_str(), expected, "{}: {:#?}", pair.name, report.changes);
+        }
+        assert_eq!(
+            pairs.iter().filter(|p| p.name.starts_with("agilicus ")).count(),
+            evolutions.len()
+        );
+    }
+}
