@@ -874,7 +874,9 @@ fn types(old: &Api, new: &Api, flows: &Flows, new_flows: &Flows, out: &mut Out) 
             continue;
         };
         let sent = flows.sent.contains(name) || new_flows.sent.contains(name);
-        let received = flows.received.contains(name);
+        // A type no operation uses (a webhook payload a 3.0 spec lists
+        // among its components, say) is there to be decoded by its users.
+        let received = flows.received.contains(name) || !flows.sent.contains(name);
         if !a.deprecated && b.deprecated {
             out.push(
                 at,

@@ -37,6 +37,9 @@ pub fn lower(document: &Document, diags: &mut Vec<Diagnostic>) -> Api {
     let base_url = cx.base_url();
     let mut types: Vec<TypeDef> = std::mem::take(&mut cx.types).into_values().collect();
     schema::finish(&mut types);
+    // In the order of the files, as a compiler reports, whatever order the
+    // passes met them in.
+    cx.diags.sort_by_key(|d| (d.file.clone(), d.location.map(|l| (l.line, l.column))));
     diags.append(&mut cx.diags);
     Api {
         title: spec.info.title.clone(),
@@ -114,9 +117,17 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Defines every component schema, in the order `name_components`
+    /// names them rather than the spec's: identical inline schemas share
+    /// the type of the first one met, so this makes that name independent
+    /// of how a spec happens to order its components (bundlers reorder
+    /// them between releases), and a spec's next version renames less.
     fn define_components(&mut self) {
         let Some(components) = &self.spec.components else { return };
-        for (key, schema) in &components.schemas {
+        let mut entries: Vec<(&String, _)> = components.schemas.iter().collect();
+        let hoisted = &self.extra.hoisted;
+        entries.sort_by_key(|(k, _)| (hoisted.contains(*k), *k));
+        for (key, schema) in entries {
             let pointer = join("#/components/schemas", key);
             let Some(name) = self.components.get(key).cloned() else { continue };
             if self.is_alias_cycle(key) {
