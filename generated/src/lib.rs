@@ -24,6 +24,7 @@ pub mod models;
 mod runtime;
 mod pages;
 pub use pages::Items;
+mod patterns;
 pub use client::{
     BuildError, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_DEADLINE, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT,

@@ -434,7 +434,7 @@ pub(crate) struct Checks {
 
 #[allow(dead_code)]
 impl Checks {
-    fn fail(&mut self, reason: impl FnOnce() -> String) {
+    pub(crate) fn fail(&mut self, reason: impl FnOnce() -> String) {
         if self.first.is_none() {
             self.first = Some(reason());
         }
@@ -451,6 +451,10 @@ impl Checks {
 
     pub(crate) fn items(&mut self, at: &str, name: &str, count: Option<usize>, min: Option<usize>, max: Option<usize>) {
         self.items_of(&|| format!("`{at}.{name}`"), count, min, max);
+    }
+
+    pub(crate) fn unique<T: PartialEq>(&mut self, at: &str, name: &str, items: Option<&[T]>) {
+        self.unique_of(&|| format!("`{at}.{name}`"), items);
     }
 
     /// The rules, for a value whatever names it (`place`).
@@ -473,6 +477,16 @@ impl Checks {
         if min.is_some_and(|min| length < min) || max.is_some_and(|max| length > max) {
             let bounds = bounds(min, max);
             self.fail(|| format!("{} must be {bounds} characters long (the spec's length bounds), not {length}", place()));
+        }
+    }
+
+    /// `uniqueItems`: compared as values, pairwise (lists are short, and
+    /// not every item type can be hashed or ordered).
+    pub(crate) fn unique_of<T: PartialEq>(&mut self, place: &dyn Fn() -> String, items: Option<&[T]>) {
+        let Some(items) = items else { return };
+        let repeated = items.iter().enumerate().find_map(|(i, a)| items[..i].iter().position(|b| a == b).map(|j| (j, i)));
+        if let Some((first, again)) = repeated {
+            self.fail(|| format!("{} must not repeat an item (the spec's uniqueItems), but items {first} and {again} are equal", place()));
         }
     }
 

@@ -451,6 +451,12 @@ pub struct Facts {
     pub exclusive_maximum: bool,
     pub min_items: Option<usize>,
     pub max_items: Option<usize>,
+    /// `uniqueItems`.
+    pub unique_items: bool,
+    /// Whether the client checks `pattern` before sending: it compiled
+    /// with the engine generated crates use (a few ECMA-262 features, such
+    /// as look-around, do not).
+    pub pattern_checked: bool,
     pub format: Option<String>,
 }
 
@@ -529,6 +535,26 @@ impl Field {
     /// every `Option` but that of a required nullable property.
     pub fn skipped_when_none(&self) -> bool {
         !self.required || self.read_only || self.write_only
+    }
+
+    /// Whether the field itself carries a constraint the client checks:
+    /// lengths and a pattern of text, bounds of numbers, item counts and
+    /// uniqueness of lists (a constraint of another kind, such as a
+    /// `minimum` on a string, constrains nothing).
+    pub fn checked(&self) -> bool {
+        let facts = &self.facts;
+        match self.ty {
+            TypeRef::String => {
+                facts.min_length.is_some() || facts.max_length.is_some() || facts.pattern_checked
+            }
+            TypeRef::Integer(_) | TypeRef::Float(_) => {
+                facts.minimum.is_some() || facts.maximum.is_some()
+            }
+            TypeRef::List(_) => {
+                facts.min_items.is_some() || facts.max_items.is_some() || facts.unique_items
+            }
+            _ => false,
+        }
     }
 
     /// Whether the property may be absent *and* may be `null`, three states

@@ -5165,6 +5165,11 @@ impl ListUserMetadata<'_> {
             request.query("org_id", value);
         }
         if let Some(value) = &self.app_id {
+            request
+                .check_param(
+                    "app_id",
+                    |c, at| c.pattern_of(at, Some(value.as_str()), "^[a-zA-Z0-9-]+$"),
+                );
             request.query("app_id", value);
         }
         if let Some(value) = &self.data_type {

@@ -218,6 +218,13 @@ impl crate::runtime::Check for Organisation {
         checks.length(at, "subdomain", self.subdomain.as_deref(), None, Some(100));
         checks.length(at, "name_slug", self.name_slug.as_deref(), None, Some(20));
         checks
+            .pattern(
+                at,
+                "name_slug",
+                self.name_slug.as_deref(),
+                "^[a-z]|[a-z0-9][a-z0-9\\-]*[a-z0-9]$",
+            );
+        checks
             .length(at, "contact_email", self.contact_email.as_deref(), None, Some(100));
         checks
             .range(

@@ -54,6 +54,9 @@ pub(super) fn cargo_toml(api: &Api, settings: &Settings, features: &Features) ->
     if super::uses_pages(api) && !deps.iter().any(|(name, _)| *name == "futures-core") {
         deps.push(("futures-core", r#""0.3""#));
     }
+    if super::uses_patterns(api) {
+        deps.push(("regex-lite", r#""0.1""#));
+    }
     deps.sort();
     let mut out = String::new();
     out.push_str("[package]\n");
@@ -154,6 +157,11 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             pub use pages::Items;
         }
     });
+    let patterns = super::uses_patterns(api).then(|| {
+        quote!(
+            mod patterns;
+        )
+    });
     quote! {
         #inner_docs
         #![deny(missing_docs)]
@@ -165,6 +173,7 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         mod runtime;
         #transfer
         #pages
+        #patterns
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT};
         pub use error::{AnyError, ApiError, ApiResponse, Documented, Error, ErrorResponse, ResponseParts};

@@ -95,6 +95,23 @@ const TRANSFER: (&str, &str) = ("src/transfer.rs", include_str!("../../runtime/t
 /// list operation that pages.
 const PAGES: (&str, &str) = ("src/pages.rs", include_str!("../../runtime/pages.rs"));
 
+/// Checking the spec's `pattern`s, carried by the crates whose spec has one
+/// the client checks (it needs a regex engine).
+const PATTERNS: (&str, &str) = ("src/patterns.rs", include_str!("../../runtime/patterns.rs"));
+
+/// Whether a pattern is checked somewhere: a parameter's, or a property's.
+pub(super) fn uses_patterns(api: &Api) -> bool {
+    let checked = |facts: &crate::ir::Facts, ty: &crate::ir::TypeRef| {
+        facts.pattern_checked && *ty == crate::ir::TypeRef::String
+    };
+    let params = api.operations().flat_map(|op| &op.params).any(|p| checked(&p.facts, &p.ty));
+    params
+        || api.types.iter().any(|t| match &t.kind {
+            crate::ir::TypeKind::Struct(s) => s.fields.iter().any(|f| checked(&f.facts, &f.ty)),
+            _ => false,
+        })
+}
+
 /// Whether some operation pages.
 pub(super) fn uses_pages(api: &Api) -> bool {
     api.operations().any(|op| op.pagination.is_some())
@@ -126,7 +143,8 @@ pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> Vec<Emitted<'a>> {
     files.push(Emitted::text("rustfmt.toml", || "disable_all_formatting = true\n".into()));
     let transfer = uses_transfer(api).then_some(&TRANSFER);
     let pages = uses_pages(api).then_some(&PAGES);
-    for (path, source) in RUNTIME.iter().chain(transfer).chain(pages) {
+    let patterns = uses_patterns(api).then_some(&PATTERNS);
+    for (path, source) in RUNTIME.iter().chain(transfer).chain(pages).chain(patterns) {
         files.push(Emitted::text(*path, || source.to_string()));
     }
     let examples = Arc::new(example::Examples::new(api, &settings.crate_name));

@@ -8,7 +8,7 @@ use quote::quote;
 use super::Emitted;
 use super::doc::{self, Doc};
 use super::features::Features;
-use super::types::{Scope, count, field_init, ident, number, rust_type};
+use super::types::{Scope, checked_pattern, count, field_init, ident, number, rust_type};
 use crate::ir::{
     Api, Discriminator, Enum, EnumRepr, Field, Struct, TupleItem, TypeDef, TypeKind, TypeRef, Union,
 };
@@ -181,13 +181,18 @@ fn check_impl(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         };
         let facts = &f.facts;
         Some(match &f.ty {
-            TypeRef::String if facts.min_length.is_some() || facts.max_length.is_some() => {
-                let (min, max) = (count(facts.min_length), count(facts.max_length));
+            TypeRef::String if f.checked() => {
                 let value = match holder {
                     Holder::Plain => quote!(Some(self.#field.as_str())),
                     Holder::Option | Holder::Nullable => quote!(self.#field.as_deref()),
                 };
-                quote!(checks.length(at, #wire, #value, #min, #max);)
+                let length = (facts.min_length.is_some() || facts.max_length.is_some()).then(|| {
+                    let (min, max) = (count(facts.min_length), count(facts.max_length));
+                    quote!(checks.length(at, #wire, #value, #min, #max);)
+                });
+                let pattern = checked_pattern(facts)
+                    .map(|p| quote!(checks.pattern(at, #wire, #value, #p);));
+                quote!(#length #pattern)
             }
             TypeRef::Integer(_) | TypeRef::Float(_)
                 if facts.minimum.is_some() || facts.maximum.is_some() =>
@@ -215,6 +220,14 @@ fn check_impl(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                     };
                     quote!(checks.items(at, #wire, #value, #min, #max);)
                 });
+                let unique = facts.unique_items.then(|| {
+                    let value = match holder {
+                        Holder::Plain => quote!(Some(self.#field.as_slice())),
+                        Holder::Option => quote!(self.#field.as_deref()),
+                        Holder::Nullable => quote!(self.#field.value().map(Vec::as_slice)),
+                    };
+                    quote!(checks.unique(at, #wire, #value);)
+                });
                 let each = checked_struct(inner).then(|| {
                     let items = match holder {
                         Holder::Plain => quote!(self.#field.iter()),
@@ -227,10 +240,10 @@ fn check_impl(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                         }
                     }
                 });
-                if bounded.is_none() && each.is_none() {
+                if bounded.is_none() && unique.is_none() && each.is_none() {
                     return None;
                 }
-                quote!(#bounded #each)
+                quote!(#bounded #unique #each)
             }
             ty if checked_struct(ty) => {
                 let value = if f.boxed { quote!(&**value) } else { quote!(value) };

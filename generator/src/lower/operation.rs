@@ -9,7 +9,7 @@ use openapiv3::{
 };
 
 use super::Lowerer;
-use super::schema::{Naming, ObjectParts, SchemaRef, facts, field_names};
+use super::schema::{Naming, ObjectParts, SchemaRef, field_names};
 use crate::diag::join;
 use crate::ir::{
     BodyChoice, BodyKind, BodyVariant, Facts, Group, Method, Multipart, Operation, ParamLocation,
@@ -364,7 +364,7 @@ impl<'a> Lowerer<'a> {
                 let at = join(pointer, "schema");
                 let ty = self.schema_type(s.into(), hint, &at);
                 let facts = match s {
-                    ReferenceOr::Item(s) => facts(s),
+                    ReferenceOr::Item(s) => self.facts(s, &at),
                     ReferenceOr::Reference { .. } => Facts::default(),
                 };
                 (ty, facts)

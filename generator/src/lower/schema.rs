@@ -475,7 +475,7 @@ impl<'a> Lowerer<'a> {
                 deprecated: flag(|d| d.deprecated),
                 boxed: false,
                 description: own.and_then(|s| s.schema_data.description.clone()),
-                facts: own.map(facts).unwrap_or_default(),
+                facts: own.map(|s| self.facts(s, &at)).unwrap_or_default(),
             });
         }
         let additional = match parts.additional {
@@ -805,6 +805,20 @@ impl TypeRef {
     }
 }
 
+impl Lowerer<'_> {
+    /// [`facts`], saying where a pattern cannot be checked.
+    pub(super) fn facts(&mut self, s: &Schema, pointer: &str) -> Facts {
+        let facts = facts(s);
+        if let (Some(pattern), false) = (&facts.pattern, facts.pattern_checked) {
+            self.warn(
+                &join(pointer, "pattern"),
+                format!("pattern `{pattern}` uses what the client's regex engine lacks (look-around, backreferences); values are sent unchecked"),
+            );
+        }
+        facts
+    }
+}
+
 /// Documentation-worthy facts of an inline schema.
 pub(super) fn facts(s: &Schema) -> Facts {
     let data = &s.schema_data;
@@ -822,6 +836,8 @@ pub(super) fn facts(s: &Schema) -> Facts {
             f.min_length = t.min_length;
             f.max_length = t.max_length;
             f.pattern = t.pattern.clone();
+            f.pattern_checked =
+                t.pattern.as_deref().is_some_and(|p| regex_lite::Regex::new(p).is_ok());
             f.format = match &t.format {
                 VariantOrUnknownOrEmpty::Item(x) => Some(format!("{x:?}")),
                 VariantOrUnknownOrEmpty::Unknown(x) => Some(x.clone()),
@@ -843,6 +859,7 @@ pub(super) fn facts(s: &Schema) -> Facts {
         SchemaKind::Type(Type::Array(t)) => {
             f.min_items = t.min_items;
             f.max_items = t.max_items;
+            f.unique_items = t.unique_items;
         }
         _ => {}
     }
@@ -955,7 +972,7 @@ fn mark_checked(types: &mut [TypeDef], index: &BTreeMap<String, usize>) {
                     .get(n)
                     .is_some_and(|&j| matches!(&types[j].kind, TypeKind::Struct(s) if s.checked))
             };
-            if s.fields.iter().any(|f| checkable(f) || holds_checked(&f.ty)) {
+            if s.fields.iter().any(|f| f.checked() || holds_checked(&f.ty)) {
                 changed.push(i);
             }
         }
@@ -967,20 +984,5 @@ fn mark_checked(types: &mut [TypeDef], index: &BTreeMap<String, usize>) {
                 s.checked = true;
             }
         }
-    }
-}
-
-/// Whether a field itself carries a bound the client checks: lengths of
-/// text, bounds of numbers, item counts of lists (a bound of another kind,
-/// such as a `minimum` on a string, constrains nothing).
-pub(crate) fn checkable(f: &Field) -> bool {
-    let facts = &f.facts;
-    match f.ty {
-        TypeRef::String => facts.min_length.is_some() || facts.max_length.is_some(),
-        TypeRef::Integer(_) | TypeRef::Float(_) => {
-            facts.minimum.is_some() || facts.maximum.is_some()
-        }
-        TypeRef::List(_) => facts.min_items.is_some() || facts.max_items.is_some(),
-        _ => false,
     }
 }

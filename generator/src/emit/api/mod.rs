@@ -949,14 +949,26 @@ fn check_param(p: &Parameter, value: &TokenStream, by_ref: bool) -> TokenStream 
             };
             quote!(request.check_param(#wire, |c, at| c.range_of(at, Some(#number), #min, #max, (#emin, #emax)));)
         }
-        TypeRef::String if f.min_length.is_some() || f.max_length.is_some() => {
-            let (min, max) = (count(f.min_length), count(f.max_length));
+        TypeRef::String => {
             let text = quote!(#value.as_str());
-            quote!(request.check_param(#wire, |c, at| c.length_of(at, Some(#text), #min, #max));)
+            let length = (f.min_length.is_some() || f.max_length.is_some()).then(|| {
+                let (min, max) = (count(f.min_length), count(f.max_length));
+                quote!(request.check_param(#wire, |c, at| c.length_of(at, Some(#text), #min, #max));)
+            });
+            let pattern = crate::emit::types::checked_pattern(f).map(
+                |p| quote!(request.check_param(#wire, |c, at| c.pattern_of(at, Some(#text), #p));),
+            );
+            quote!(#length #pattern)
         }
-        TypeRef::List(_) if f.min_items.is_some() || f.max_items.is_some() => {
-            let (min, max) = (count(f.min_items), count(f.max_items));
-            quote!(request.check_param(#wire, |c, at| c.items_of(at, Some(#value.len()), #min, #max));)
+        TypeRef::List(_) => {
+            let count_items = (f.min_items.is_some() || f.max_items.is_some()).then(|| {
+                let (min, max) = (count(f.min_items), count(f.max_items));
+                quote!(request.check_param(#wire, |c, at| c.items_of(at, Some(#value.len()), #min, #max));)
+            });
+            let unique = f.unique_items.then(|| {
+                quote!(request.check_param(#wire, |c, at| c.unique_of(at, Some(#value.as_slice())));)
+            });
+            quote!(#count_items #unique)
         }
         _ => quote!(),
     }
