@@ -95,3 +95,20 @@ impl<T, E> fmt::Debug for Items<'_, T, E> {
             .finish_non_exhaustive()
     }
 }
+
+/// The `rel="next"` target of a response's `Link` headers (RFC 8288:
+/// `<https://api.example.com/items?page=2>; rel="next", <…>; rel="last"`).
+#[allow(dead_code)] // Only crates with an operation paged by `Link` use it.
+pub(crate) fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let values = headers.get_all(reqwest::header::LINK).into_iter().filter_map(|v| v.to_str().ok());
+    // Split at `<`, not `,`: a target may hold commas, never `<`.
+    values.flat_map(|v| v.split('<').skip(1)).find_map(|entry| {
+        let (target, params) = entry.split_once('>')?;
+        let next = params.split(';').any(|param| {
+            let Some((key, value)) = param.split_once('=') else { return false };
+            let rels = value.trim().trim_end_matches(',').trim().trim_matches('"');
+            key.trim().eq_ignore_ascii_case("rel") && rels.split_whitespace().any(|r| r.eq_ignore_ascii_case("next"))
+        });
+        next.then(|| target.to_string())
+    })
+}

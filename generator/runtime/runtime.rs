@@ -538,6 +538,9 @@ pub(crate) struct Request<'c> {
     body: Option<AttachBody>,
     invalid: Option<String>,
     options: CallOptions,
+    /// A URL the server gave (a `Link` to the next page), sent to instead
+    /// of the path, within the base URL's origin.
+    follow: Option<String>,
 }
 
 /// Options for one call, set with an operation builder's `with_options`:
@@ -623,7 +626,16 @@ impl<'c> Request<'c> {
             options: CallOptions::default(),
             body: None,
             invalid: None,
+            follow: None,
         }
+    }
+
+    /// Sends to `link` (relative to the base URL, or absolute in the same
+    /// origin) instead of the operation's path: its query is kept, and a
+    /// query parameter the link lacks (an API key, say) is added.
+    #[allow(dead_code)] // Only crates with an operation paged by `Link` use it.
+    pub(crate) fn follow(&mut self, link: &str) {
+        self.follow = Some(link.to_string());
     }
 
     pub(crate) fn reject(&mut self, reason: String) {
@@ -924,13 +936,15 @@ impl<'c> Request<'c> {
             return Err(Failure::Invalid { operation, reason });
         }
         let base = self.client.base_url().trim_end_matches('/');
-        let mut url = match url::Url::parse(&format!("{base}{}", self.path)) {
-            Ok(u) => u,
-            Err(e) => return Err(Failure::Invalid { operation, reason: format!("bad URL: {e}") }),
+        let url = match &self.follow {
+            Some(link) => followed(base, link),
+            None => url::Url::parse(&format!("{base}{}", self.path)).map_err(|e| format!("bad URL: {e}")),
         };
+        let mut url = url.map_err(|reason| Failure::Invalid { operation, reason })?;
         if !self.query.is_empty() {
+            let given: Vec<String> = url.query_pairs().map(|(name, _)| name.into_owned()).collect();
             let mut pairs = url.query_pairs_mut();
-            for (name, value) in &self.query {
+            for (name, value) in self.query.iter().filter(|(name, _)| !given.iter().any(|g| g == name)) {
                 pairs.append_pair(name, value);
             }
         }
@@ -1102,6 +1116,18 @@ async fn execute(
         tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
         tokio::time::sleep(delay).await;
     }
+}
+
+/// The URL a `Link` names, refused unless it stays within the base URL's
+/// origin: credentials go with every request, and a link is the server's
+/// text, not the caller's.
+fn followed(base: &str, link: &str) -> Result<url::Url, String> {
+    let base = url::Url::parse(&format!("{base}/")).map_err(|e| format!("bad URL: {e}"))?;
+    let next = base.join(link).map_err(|e| format!("the next page's link is not a URL: {e}"))?;
+    if next.origin() != base.origin() {
+        return Err(format!("the next page's link leads to another origin ({}), so it is not followed", redacted(&next)));
+    }
+    Ok(next)
 }
 
 /// Follows a redirect only within the origin the request went to: headers

@@ -126,8 +126,9 @@ pub struct Operation {
 /// page is asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
-    /// The success body's field holding the page's items (Rust name).
-    pub items_field: String,
+    /// The success body's field holding the page's items (Rust name);
+    /// `None` when the body is the list itself.
+    pub items_field: Option<String>,
     /// Whether that field is an `Option` (absent on an empty page).
     pub items_optional: bool,
     /// The items' type.
@@ -146,6 +147,9 @@ pub enum PageStep {
     Offset { param: usize },
     /// The `param` (a number) advances by one, from `first`.
     Page { param: usize, first: i64 },
+    /// The response's `Link` header names the next page (`rel="next"`, as
+    /// RFC 8288 says), which is fetched as it is.
+    Link,
 }
 
 impl Operation {

@@ -11,7 +11,10 @@
 //! | `page` (integer) | | by one, from its `default`, else its `minimum`, else 1 |
 //!
 //! The operation must be a GET whose success body is an object with one
-//! array property, the items. `x-pagination` on the operation says it
+//! array property, the items. Otherwise, a success response documenting a
+//! `Link` header pages by it (`rel="next"`, GitHub's way), its items the
+//! body's one array property or the body itself when it is an array.
+//! `x-pagination` on the operation says it
 //! where names do not: `{items: users, cursor: {param: previous_email,
 //! field: next_page_email}}`, `{items: users, offset: offset}` or
 //! `{items: users, page: page, first: 0}`.
@@ -61,18 +64,34 @@ impl Lowerer<'_> {
         }
         // One page type, always there (not an `Option` when some success
         // status has no body).
-        let SuccessShape::Single {
-            body: Some(BodyKind::Json(TypeRef::Named(name))),
-            optional: false,
-        } = &success.shape
+        let SuccessShape::Single { body: Some(BodyKind::Json(page)), optional: false } =
+            &success.shape
         else {
             return None;
         };
-        let body = match &self.types.get(name)?.kind {
-            TypeKind::Struct(s) => s.clone(),
+        let linked = success
+            .responses
+            .iter()
+            .any(|r| r.headers.iter().any(|h| h.wire_name.eq_ignore_ascii_case("link")));
+        let body = match page {
+            TypeRef::Named(name) => match &self.types.get(name)?.kind {
+                TypeKind::Struct(s) => s.clone(),
+                _ => return None,
+            },
+            // A bare array pages only by its `Link` header.
+            TypeRef::List(item) if linked && extension.is_none() => {
+                let how = "the `Link` header's `rel=\"next\"` is the next page".to_string();
+                return Some(Pagination {
+                    items_field: None,
+                    items_optional: false,
+                    item: (**item).clone(),
+                    next: PageStep::Link,
+                    how,
+                });
+            }
             _ => return None,
         };
-        match extension {
+        let found = match extension {
             Some(ext) => {
                 let declared = declared(ext, params, &body);
                 if declared.is_none() {
@@ -84,7 +103,18 @@ impl Lowerer<'_> {
                 declared
             }
             None => recognised(params, &body),
-        }
+        };
+        found.or_else(|| {
+            let lists: Vec<&Field> =
+                body.fields.iter().filter(|f| matches!(f.ty, TypeRef::List(_))).collect();
+            match (linked && extension.is_none(), lists.as_slice()) {
+                (true, [items]) => {
+                    let how = "the `Link` header's `rel=\"next\"` is the next page".to_string();
+                    paged(items, PageStep::Link, how)
+                }
+                _ => None,
+            }
+        })
     }
 }
 
@@ -97,7 +127,7 @@ fn query(params: &[Parameter], snake: &str) -> Option<usize> {
 fn paged(items: &Field, next: PageStep, how: String) -> Option<Pagination> {
     let TypeRef::List(item) = &items.ty else { return None };
     Some(Pagination {
-        items_field: items.rust_name.clone(),
+        items_field: Some(items.rust_name.clone()),
         items_optional: items.optional(),
         item: (**item).clone(),
         next,

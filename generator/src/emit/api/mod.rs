@@ -375,6 +375,7 @@ fn entry_method(api: &Api, op: &Operation, example: Option<&str>) -> TokenStream
     // Required parameters are positional by design, however many the spec has.
     let many = crate::emit::many_arguments(slots.iter().filter(|s| s.required).count() + 1);
     let trait_like = looks_like_std_trait(&op.fn_name);
+    let next_page_init = follows_links(op).then(|| quote!(next_page: None,));
     let docs = operation_doc(api, op, &slots, example).attrs();
     quote! {
         #docs
@@ -386,6 +387,7 @@ fn entry_method(api: &Api, op: &Operation, example: Option<&str>) -> TokenStream
                 client: self.client,
                 #(#inits,)*
                 call_options: crate::CallOptions::default(),
+                #next_page_init
             }
         }
     }
@@ -548,6 +550,8 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     });
     let choice = op.body.as_ref().and_then(|b| b.choice.as_ref()).map(|c| body_choice(op, c));
     let paging = items_method(op);
+    // Where `items()` sends the next page's request: the `Link` it was given.
+    let next_page_field = follows_links(op).then(|| quote!(next_page: Option<String>,));
     let headers =
         op.success.responses.iter().chain(&op.errors).filter_map(|r| headers_struct(api, op, r));
     quote! {
@@ -558,6 +562,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             client: &'a Client,
             #(#fields,)*
             call_options: crate::CallOptions,
+            #next_page_field
         }
 
         impl #builder<'_> {
@@ -589,16 +594,26 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
 }
 
 /// `items()`: every item of every page, for an operation that pages.
+/// Whether the operation's pages are found by `Link` headers.
+fn follows_links(op: &Operation) -> bool {
+    op.pagination.as_ref().is_some_and(|p| p.next == PageStep::Link)
+}
+
 fn items_method(op: &Operation) -> Option<TokenStream> {
     let paging = op.pagination.as_ref()?;
     let builder = ident(&op.builder_name);
     let error = ident(&op.error_name);
     let item = rust_type(&paging.item, Scope::Outside);
-    let items_field = ident(&paging.items_field);
-    let items = if paging.items_optional {
-        quote!(page.#items_field.unwrap_or_default())
-    } else {
-        quote!(page.#items_field)
+    let items = match &paging.items_field {
+        None => quote!(page),
+        Some(field) if paging.items_optional => {
+            let field = ident(field);
+            quote!(page.#field.unwrap_or_default())
+        }
+        Some(field) => {
+            let field = ident(field);
+            quote!(page.#field)
+        }
     };
     let set = |param: usize, value: TokenStream| {
         let p = &op.params[param];
@@ -672,6 +687,25 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
                 quote!(let next = Some(crate::pages::Cursor::Number(current + 1));),
             )
         }
+        PageStep::Link => (
+            quote! {
+                if let Some(crate::pages::Cursor::Text(link)) = cursor {
+                    call.next_page = Some(link);
+                }
+            },
+            quote!(),
+        ),
+    };
+    // A `Link` is in the headers: the whole response is read, not just
+    // its body.
+    let fetch = if paging.next == PageStep::Link {
+        quote! {
+            let response = call.send_with_response().await?;
+            let next = crate::pages::next_link(response.headers()).map(crate::pages::Cursor::Text);
+            let page = response.into_body();
+        }
+    } else {
+        quote!(let page = call.send().await?;)
     };
     let docs = doc::attrs(&format!(
         "Every item of every page, fetched as you pull them ({}): a `Stream` of results, or `while let Some(item) = items.next().await`. The parameters set on this builder apply to every page.",
@@ -685,7 +719,7 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
                     let mut call = self.clone();
                     #prepare
                     Box::pin(async move {
-                        let page = call.send().await?;
+                        #fetch
                         let items: Vec<#item> = #items;
                         #next
                         Ok((items, next))
@@ -876,6 +910,13 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
         });
         quote!(self.client.authorize(&mut request, &[#(#alternatives),*]).await;)
     });
+    let follow = follows_links(op).then(|| {
+        quote! {
+            if let Some(link) = &self.next_page {
+                request.follow(link);
+            }
+        }
+    });
     let build = quote! {
         let mut request = Request::new(self.client, #id, Method::#method);
         #(#path)*
@@ -883,6 +924,7 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
         #accept
         #auth
         #body
+        #follow
         request.options(self.call_options);
     };
     match reading {
