@@ -52,6 +52,9 @@ pub struct Settings {
     /// Other files a spec refers to must be under this folder; the root
     /// spec's own folder when `None`.
     pub reference_root: Option<std::path::PathBuf>,
+    /// Write `tests/conformance.rs` too: every operation called against a
+    /// mock of the spec (`cargo xtask conformance` runs it against Prism).
+    pub conformance: bool,
 }
 
 impl Settings {
@@ -65,6 +68,7 @@ impl Settings {
             benches: Vec::new(),
             allow_errors: false,
             reference_root: None,
+            conformance: false,
         }
     }
 }

@@ -29,6 +29,8 @@ fn agilicus_settings(allow_errors: bool) -> Settings {
         DEV_DEPENDENCIES.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
     settings.benches = vec!["overhead".into()];
     settings.allow_errors = allow_errors;
+    // Every operation against Prism, run by `cargo xtask e2e`.
+    settings.conformance = true;
     settings
 }
 
@@ -38,6 +40,7 @@ const OWNED_DIRS: &[&str] = &["src", "docs"];
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut check = false;
     let mut allow_errors = false;
+    let mut conformance = false;
     let mut reference_root = None;
     let mut spec = None;
     let mut out = None;
@@ -48,6 +51,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match arg.as_str() {
             "--check" => check = true,
             "--allow-errors" => allow_errors = true,
+            "--conformance" => conformance = true,
             "--reference-root" => reference_root = Some(PathBuf::from(value("--reference-root")?)),
             "--spec" => spec = Some(value("--spec")?),
             "--out" => out = Some(value("--out")?),
@@ -58,7 +62,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     match (spec, out) {
         (None, None) => committed(check, allow_errors),
         (Some(spec), Some(out)) => {
-            let options = Options { check, allow_errors, reference_root };
+            let options = Options { check, allow_errors, reference_root, conformance };
             standalone(&spec, Path::new(&out), name, options)
         }
         _ => Err("--spec and --out go together".to_string()),
@@ -96,6 +100,8 @@ struct Options {
     check: bool,
     allow_errors: bool,
     reference_root: Option<PathBuf>,
+    /// Write the conformance harness too (`tests/conformance.rs`).
+    conformance: bool,
 }
 
 fn standalone(
@@ -104,7 +110,7 @@ fn standalone(
     name: Option<String>,
     options: Options,
 ) -> Result<(), String> {
-    let Options { check, allow_errors, reference_root } = options;
+    let Options { check, allow_errors, reference_root, conformance } = options;
     let spec_path = PathBuf::from(spec);
     let name = name.unwrap_or_else(|| {
         let stem = spec_path.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
@@ -114,6 +120,7 @@ fn standalone(
     settings.regenerate_with = format!("`cargo xtask codegen --spec {spec}`");
     settings.allow_errors = allow_errors;
     settings.reference_root = reference_root;
+    settings.conformance = conformance;
     let recorded = release(out, &spec_path, &mut settings)?;
     let mut generated = generate(&spec_path, spec, &settings)?;
     generated.files.extend(recorded);
@@ -336,7 +343,12 @@ mod tests {
         let mut versions = Vec::new();
         for api in ["2021.03.26", "2021.03.30", "2021.04.12", "2021.04.29"] {
             fs::copy(history.join(format!("agilicus-users-{api}.yaml")), &spec).unwrap();
-            let options = || Options { check: false, allow_errors: false, reference_root: None };
+            let options = || Options {
+                check: false,
+                allow_errors: false,
+                reference_root: None,
+                conformance: false,
+            };
             let spec_arg = spec.to_string_lossy();
             standalone(&spec_arg, &out, Some("users".into()), options()).unwrap();
             standalone(&spec_arg, &out, Some("users".into()), Options { check: true, ..options() })

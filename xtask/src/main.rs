@@ -73,6 +73,9 @@ usage:
                                       generate a standalone crate from any spec
                                       (OpenAPI 3.0/3.1 or Swagger 2.0, YAML or JSON;
                                       references to other files are followed)
+  cargo xtask codegen --spec ... --conformance
+                                      also write tests/conformance.rs: every operation
+                                      against a mock of the spec at CONFORMANCE_URL
   cargo xtask codegen ... --allow-errors
                                       write the crate even if the spec has errors
   cargo xtask codegen --spec ... --reference-root DIR

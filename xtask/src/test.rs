@@ -58,13 +58,32 @@ pub fn end_to_end(cargo: &str) -> Result<(), String> {
         let log = root.join(format!("target/prism/prism-{mode:?}.log").to_lowercase());
         let server = prism::Server::start(&bin, &root.join("spec/agilicus.yaml"), mode, &log)?;
         println!("==> end-to-end against Prism ({mode:?} responses) at {}", server.url);
-        let status = Command::new(cargo)
+        let mut status = Command::new(cargo)
             .args(["test", "--quiet", "-p", "agilicus-api", "--test", "prism", "--", "--ignored"])
             .env("PRISM_URL", &server.url)
             .env("PRISM_DYNAMIC", dynamic)
             .current_dir(&root)
             .status()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
+        // The generated harness: every operation, every optional parameter,
+        // every documented error status forced, with the docs' values.
+        if status.success() {
+            status = Command::new(cargo)
+                .args([
+                    "test",
+                    "--quiet",
+                    "-p",
+                    "agilicus-api",
+                    "--test",
+                    "conformance",
+                    "--",
+                    "--ignored",
+                ])
+                .env("CONFORMANCE_URL", &server.url)
+                .current_dir(&root)
+                .status()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+        }
         drop(server);
         if !status.success() {
             return Err(format!(

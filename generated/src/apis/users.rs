@@ -835,7 +835,7 @@ impl<'a> UsersApi<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.users().list_access_requests("1234").limit(1).send().await?;
+    /// let response = client.users().list_access_requests("1234").limit(500).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -1002,7 +1002,12 @@ impl<'a> UsersApi<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.users().list_challenge_methods("1234").limit(1).send().await?;
+    /// let response = client
+    ///     .users()
+    ///     .list_challenge_methods("1234")
+    ///     .limit(500)
+    ///     .send()
+    ///     .await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -1174,7 +1179,7 @@ impl<'a> UsersApi<'a> {
     /// let response = client
     ///     .users()
     ///     .list_upstream_user_identities("1234")
-    ///     .limit(1)
+    ///     .limit(500)
     ///     .send()
     ///     .await?;
     /// println!("{response:?}");
@@ -1216,7 +1221,7 @@ impl<'a> UsersApi<'a> {
     /// let response = client
     ///     .users()
     ///     .list_user_application_access_info("1234", "1234")
-    ///     .limit(1)
+    ///     .limit(500)
     ///     .send()
     ///     .await?;
     /// println!("{response:?}");
@@ -1260,7 +1265,7 @@ impl<'a> UsersApi<'a> {
     /// let response = client
     ///     .users()
     ///     .list_user_file_share_access_info("1234", "1234")
-    ///     .limit(1)
+    ///     .limit(500)
     ///     .send()
     ///     .await?;
     /// println!("{response:?}");
@@ -1335,7 +1340,7 @@ impl<'a> UsersApi<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.users().list_user_metadata().limit(1).send().await?;
+    /// let response = client.users().list_user_metadata().limit(500).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -1414,7 +1419,7 @@ impl<'a> UsersApi<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &agilicus_api::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let response = client.users().list_user_requests().limit(1).send().await?;
+    /// let response = client.users().list_user_requests().limit(500).send().await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }

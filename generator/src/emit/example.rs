@@ -1,8 +1,11 @@
 //! Example calls for operation docs: Rust that compiles as a doc-test.
 //!
-//! Every required argument gets a value of its type: the spec's example
-//! where there is one, otherwise a plain placeholder, and for models the
+//! Every required argument gets a value the spec accepts: its example or
+//! default where they fit, otherwise one made from the type, format,
+//! length and bounds (and checked against the pattern); for models the
 //! shortest expression that builds one (`Default`, `new(…)`, a variant).
+//! The conformance harness calls the API with the same values, so an
+//! example the docs show is one a mock of the spec accepts.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -21,7 +24,7 @@ const MAX_DEPTH: usize = 5;
 
 /// Where a value is passed, which decides how it is spelled.
 #[derive(Clone, Copy)]
-enum Place {
+pub(super) enum Place {
     /// An operation argument: `impl Into<String>` and `impl IntoIterator`.
     Argument,
     /// A constructor argument or field: the exact type.
@@ -127,7 +130,7 @@ fn operation(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> Opt
     ))
 }
 
-fn value(
+pub(super) fn value(
     api: &Api,
     ty: &TypeRef,
     place: Place,
@@ -141,17 +144,14 @@ fn value(
         facts.and_then(|f| f.example.as_deref()).and_then(|e| serde_json::from_str(e).ok());
     Some(match ty {
         TypeRef::String => {
-            let text = match example {
-                Some(serde_json::Value::String(s)) => s,
-                _ => "value".to_string(),
-            };
+            let text = text_value(facts.unwrap_or(&Facts::default()))?;
             match place {
                 Place::Argument => quote!(#text),
                 Place::Exact => quote!(#text.to_string()),
             }
         }
         TypeRef::Integer(w) => {
-            let n = example.as_ref().and_then(serde_json::Value::as_i64).unwrap_or(1);
+            let n = number_value(facts, example.as_ref(), true) as i64;
             match w {
                 IntWidth::I32 => {
                     let n = proc_macro2::Literal::i32_unsuffixed(i32::try_from(n).unwrap_or(1));
@@ -163,7 +163,11 @@ fn value(
                 }
             }
         }
-        TypeRef::Float(FloatWidth::F32) | TypeRef::Float(FloatWidth::F64) => quote!(1.0),
+        TypeRef::Float(FloatWidth::F32) | TypeRef::Float(FloatWidth::F64) => {
+            let n =
+                proc_macro2::Literal::f64_unsuffixed(number_value(facts, example.as_ref(), false));
+            quote!(#n)
+        }
         TypeRef::Boolean => quote!(true),
         TypeRef::DateTime => quote!(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH),
         TypeRef::Date => quote!(chrono::NaiveDate::MIN),
@@ -173,13 +177,81 @@ fn value(
         TypeRef::Map(_) => quote!(Default::default()),
         TypeRef::List(inner) => {
             let item = value(api, inner, place, None, depth + 1)?;
+            // As many items as the spec asks for, at least one.
+            let count = facts.and_then(|f| f.min_items).unwrap_or(1).max(1);
+            let items = std::iter::repeat_n(item, count);
             match place {
-                Place::Argument => quote!([#item]),
-                Place::Exact => quote!(vec![#item]),
+                Place::Argument => quote!([#(#items),*]),
+                Place::Exact => quote!(vec![#(#items),*]),
             }
         }
         TypeRef::Named(name) => named(api, name, depth)?,
     })
+}
+
+/// A text the spec accepts: the example, the default, or a value made for
+/// the format, fitted to the length bounds, and matching the pattern when
+/// the pattern can be checked. `None` when none of them fits.
+pub(super) fn text_value(facts: &Facts) -> Option<String> {
+    let given = |json: &Option<String>| {
+        json.as_deref().and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok()).and_then(
+            |v| match v {
+                serde_json::Value::String(s) => Some(s),
+                _ => None,
+            },
+        )
+    };
+    let by_format = match facts.format.as_deref() {
+        Some("email") => "user@example.com",
+        Some("uri" | "url" | "uri-reference") => "https://example.com",
+        Some("hostname") => "example.com",
+        Some("ipv4") => "192.0.2.1",
+        Some("ipv6") => "2001:db8::1",
+        Some("byte") => "AAAA",
+        Some("password") => "secret",
+        _ => "value",
+    };
+    let fitted = |text: &str| {
+        let mut text: String = match facts.max_length {
+            Some(max) => text.chars().take(max).collect(),
+            None => text.to_string(),
+        };
+        while text.chars().count() < facts.min_length.unwrap_or(0) {
+            text.push('x');
+        }
+        text
+    };
+    let pattern = facts
+        .pattern
+        .as_deref()
+        .filter(|_| facts.pattern_checked)
+        .and_then(|p| regex_lite::Regex::new(p).ok());
+    let candidates = [given(&facts.example), given(&facts.default), Some(by_format.to_string())];
+    let plain = ["a", "1", "abc", "abc-123", "A1", "example"].map(|s| Some(s.to_string()));
+    candidates.into_iter().chain(plain).flatten().map(|t| fitted(&t)).find(|text| {
+        let length = text.chars().count();
+        facts.min_length.is_none_or(|min| length >= min)
+            && facts.max_length.is_none_or(|max| length <= max)
+            && pattern.as_ref().is_none_or(|p| p.is_match(text))
+    })
+}
+
+/// A number within the bounds: the example or default if inside them,
+/// else 1 moved inside (an exclusive bound is stepped over).
+fn number_value(facts: Option<&Facts>, example: Option<&serde_json::Value>, integer: bool) -> f64 {
+    let facts = facts.cloned().unwrap_or_default();
+    let parse = |s: &Option<String>| s.as_deref().and_then(|s| s.parse::<f64>().ok());
+    let (min, max) = (parse(&facts.minimum), parse(&facts.maximum));
+    let step = if integer { 1.0 } else { 0.5 };
+    let low = min.map(|m| if facts.exclusive_minimum { m + step } else { m });
+    let high = max.map(|m| if facts.exclusive_maximum { m - step } else { m });
+    let inside = |n: f64| low.is_none_or(|l| n >= l) && high.is_none_or(|h| n <= h);
+    let default = facts.default.as_deref().and_then(|d| d.parse::<f64>().ok());
+    let candidates = [example.and_then(serde_json::Value::as_f64), default, Some(1.0)];
+    let found =
+        candidates.into_iter().flatten().find(|&n| inside(n) && (!integer || n.fract() == 0.0));
+    let n = found.unwrap_or_else(|| low.or(high).unwrap_or(1.0));
+    if integer { n.ceil() } else { n }
 }
 
 fn named(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {

@@ -69,9 +69,17 @@ pub(super) fn cargo_toml(api: &Api, settings: &Settings, features: &Features) ->
     for (name, spec) in deps {
         out.push_str(&format!("{name} = {spec}\n"));
     }
-    if !settings.dev_dependencies.is_empty() {
+    // The conformance harness runs on tokio, unless the caller brings it.
+    let mut dev_dependencies = settings.dev_dependencies.clone();
+    if settings.conformance && !dev_dependencies.iter().any(|(name, _)| name == "tokio") {
+        dev_dependencies.push((
+            "tokio".into(),
+            r#"{ version = "1", features = ["macros", "rt-multi-thread"] }"#.into(),
+        ));
+    }
+    if !dev_dependencies.is_empty() {
         out.push_str("\n[dev-dependencies]\n");
-        for (name, spec) in &settings.dev_dependencies {
+        for (name, spec) in &dev_dependencies {
             out.push_str(&format!("{name} = {spec}\n"));
         }
     }

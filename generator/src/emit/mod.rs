@@ -5,6 +5,7 @@
 
 mod api;
 mod client;
+mod conformance;
 mod doc;
 mod example;
 mod features;
@@ -151,5 +152,9 @@ pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> Vec<Emitted<'a>> {
     files.extend(api::files(api, &examples, &features));
     files.extend(models::files(api, &features));
     files.extend(markdown::files(api, &examples));
+    if settings.conformance {
+        let name = &settings.crate_name;
+        files.push(Emitted::rust("tests/conformance.rs", move || conformance::harness(api, name)));
+    }
     files
 }

@@ -54,6 +54,8 @@ pub fn settings(name: &str) -> Settings {
         ("url".into(), r#""2""#.into()),
         ("wiremock".into(), r#""0.6""#.into()),
     ];
+    // Each fixture's harness is snapshotted and must compile clippy-clean.
+    settings.conformance = true;
     settings
 }
 
