@@ -228,6 +228,9 @@ pub struct RequestBody {
     pub media_type: String,
     pub kind: BodyKind,
     pub description: Option<String>,
+    /// Facts of the preferred media type's schema itself (a body that is
+    /// one string with a `format`, say).
+    pub facts: Facts,
     /// When the spec accepts several media types, the caller picks one: the
     /// body is then an enum with a variant per media type, `media_type` and
     /// `kind` (the preferred one) first.

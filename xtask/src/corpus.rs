@@ -48,11 +48,11 @@ impl Stage {
     }
 }
 
-struct Spec {
-    id: String,
+pub(crate) struct Spec {
+    pub(crate) id: String,
     size: String,
     operations: String,
-    path: PathBuf,
+    pub(crate) path: PathBuf,
 }
 
 struct Outcome {
@@ -134,7 +134,7 @@ pub fn install(dir: &Path) -> Result<(), String> {
     if status.success() { Ok(()) } else { Err("npm install failed".into()) }
 }
 
-fn specs(root: &Path, dir: &Path) -> Result<Vec<Spec>, String> {
+pub(crate) fn specs(root: &Path, dir: &Path) -> Result<Vec<Spec>, String> {
     let mut list = String::new();
     for sample in ["dev-sample.tsv", "dev-sample-3.1.tsv"] {
         let path = root.join("xtask/data").join(sample);
@@ -321,7 +321,7 @@ fn tag_features(files: &[generator::File]) -> Vec<String> {
 
 /// Runs `command`, killing it after `limit`; `None` on timeout, else
 /// success and stderr.
-fn run_with_limit(command: &mut Command, limit: Duration) -> Option<(bool, String)> {
+pub(crate) fn run_with_limit(command: &mut Command, limit: Duration) -> Option<(bool, String)> {
     let log = std::env::temp_dir().join(format!("xtask-corpus-{}.log", std::process::id()));
     let file = fs::File::create(&log).ok()?;
     // Its own process group, so a timeout stops cargo *and* the compiler it

@@ -6,11 +6,14 @@
 //!   crate from any spec; errors in the spec fail the run unless
 //!   `--allow-errors`;
 //! - `api-diff OLD NEW [--json]`: the API change report between two specs;
+//! - `conformance [--filter S] [--limit N] [--dynamic]`: every operation of
+//!   every spec against Prism;
 //! - `test`: every check and test (what CI runs).
 
 mod api_diff;
 mod bench;
 mod codegen;
+mod conformance;
 mod corpus;
 mod prism;
 mod semver;
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
         Some("semver-referee") => semver::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("conformance") => conformance::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("bench-peak") => bench::peak(&args[1..]),
         Some("e2e") => test::end_to_end(&cargo()),
@@ -92,4 +96,7 @@ usage:
   cargo xtask e2e                     only the end-to-end tests against Prism
   cargo xtask bench [--quick|--smoke] generation, compile and per-request timings
   cargo xtask corpus [--filter S] [--limit N]
-                                      generate and clippy public specs (slow; not CI)";
+                                      generate and clippy public specs (slow; not CI)
+  cargo xtask conformance [--filter S] [--limit N] [--dynamic]
+                                      call every operation of the Agilicus spec and the
+                                      corpus specs against Prism (slow; not CI)";

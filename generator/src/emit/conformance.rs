@@ -16,7 +16,7 @@ use quote::quote;
 
 use super::example::{Place, value};
 use super::types::ident;
-use crate::ir::{Api, BodyKind, Group, Operation, SecurityKind, StatusMatch};
+use crate::ir::{Api, BodyKind, Group, Operation, RequestBody, SecurityKind, StatusMatch};
 
 pub(super) fn harness(api: &Api, crate_name: &str) -> TokenStream {
     let krate = ident(&crate_name.replace('-', "_"));
@@ -119,7 +119,7 @@ fn operation_calls(api: &Api, op: &Operation, accessor: &proc_macro2::Ident) -> 
         }
     }
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-        match body_value(api, &b.kind, b.choice.is_some()) {
+        match body_value(api, b) {
             Some(v) => args.push(v),
             None => {
                 missing.push("the request body (raw bytes in a choice, or multipart)".to_string())
@@ -139,7 +139,7 @@ fn operation_calls(api: &Api, op: &Operation, accessor: &proc_macro2::Ident) -> 
         }
     }
     if let Some(b) = op.body.as_ref().filter(|b| !b.required) {
-        if let Some(v) = body_value(api, &b.kind, b.choice.is_some()) {
+        if let Some(v) = body_value(api, b) {
             let setter = ident(&b.rust_name);
             optional.push(quote!(.#setter(#v)));
         }
@@ -162,9 +162,10 @@ fn operation_calls(api: &Api, op: &Operation, accessor: &proc_macro2::Ident) -> 
 }
 
 /// A body value, as the operation's argument or setter takes it.
-fn body_value(api: &Api, kind: &BodyKind, choice: bool) -> Option<TokenStream> {
-    match kind {
-        BodyKind::Json(t) | BodyKind::Form(t) => value(api, t, Place::Exact, None, 0),
+fn body_value(api: &Api, body: &RequestBody) -> Option<TokenStream> {
+    let choice = body.choice.is_some();
+    match &body.kind {
+        BodyKind::Json(t) | BodyKind::Form(t) => value(api, t, Place::Exact, Some(&body.facts), 0),
         BodyKind::Text if choice => Some(quote!(String::from("text"))),
         BodyKind::Text => Some(quote!("text")),
         BodyKind::Bytes if !choice => Some(quote!(vec![0u8])),

@@ -71,7 +71,9 @@ fn operation(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> Opt
     let crate_ident = ident(&crate_name.replace('-', "_"));
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
         args.push(match &b.kind {
-            BodyKind::Json(t) | BodyKind::Form(t) => value(api, t, Place::Exact, None, 0)?,
+            BodyKind::Json(t) | BodyKind::Form(t) => {
+                value(api, t, Place::Exact, Some(&b.facts), 0)?
+            }
             // A body enum converts only from the preferred body's own type.
             BodyKind::Text if b.choice.is_some() => quote!(String::from("text")),
             BodyKind::Bytes if b.choice.is_some() => {
@@ -170,7 +172,8 @@ pub(super) fn value(
         }
         TypeRef::Boolean => quote!(true),
         TypeRef::DateTime => quote!(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH),
-        TypeRef::Date => quote!(chrono::NaiveDate::MIN),
+        // 1970-01-01: a date every validator takes (`NaiveDate::MIN` is not).
+        TypeRef::Date => quote!(chrono::NaiveDate::default()),
         TypeRef::Uuid => quote!(uuid::Uuid::nil()),
         TypeRef::Json => quote!(serde_json::Value::Null),
         TypeRef::JsonObject => quote!(serde_json::Map::new()),

@@ -524,11 +524,18 @@ impl<'a> Lowerer<'a> {
             BodyKind::Multipart(_) => "form".to_string(),
             _ => "body".to_string(),
         };
+        let facts = match &media.schema {
+            Some(ReferenceOr::Item(s)) => {
+                self.facts(s, &join(&join(&join(&at, "content"), media_type), "schema"))
+            }
+            _ => Facts::default(),
+        };
         Some(RequestBody {
             rust_name: names.claim(stem),
             required: body.required,
             media_type: media_type.clone(),
             kind,
+            facts,
             description: body.description.clone(),
             choice,
         })
