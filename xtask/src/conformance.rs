@@ -34,20 +34,17 @@ struct Outcome {
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let mut filter = None;
-    let mut limit = usize::MAX;
+    let mut selection = crate::corpus::Selection::default();
     let mut mode = Mode::Static;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
-            "--filter" => filter = it.next().cloned(),
-            "--limit" => {
-                limit = it.next().and_then(|n| n.parse().ok()).ok_or("--limit takes a number")?
-            }
             "--dynamic" => mode = Mode::Dynamic,
+            other if selection.take(other, &mut it)? => {}
             other => return Err(format!("unknown argument `{other}`\n\n{}", super::USAGE)),
         }
     }
+    let crate::corpus::Selection { filter, limit } = selection;
     let root = crate::codegen::root();
     let corpus = root.join("target/corpus");
     crate::corpus::install(&corpus)?;

