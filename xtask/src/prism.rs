@@ -20,6 +20,33 @@ pub enum Mode {
     Dynamic,
 }
 
+/// What installing and running Prism needs, and the versions known to work.
+const PREREQUISITES: &[(&str, &str)] = &[("node", "20.20"), ("npm", "11.19")];
+
+/// Fails naming each missing prerequisite (Node.js and npm), unless Prism
+/// is installed already.
+pub fn prerequisites() -> Result<(), String> {
+    let root = crate::codegen::root();
+    if root.join("target/prism/node_modules/.bin/prism").exists() {
+        return Ok(());
+    }
+    let missing: Vec<String> = PREREQUISITES
+        .iter()
+        .filter(|(tool, _)| {
+            !Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success())
+        })
+        .map(|(tool, known)| format!("`{tool}` (known to work: {known})"))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "the end-to-end tests install Prism ({PACKAGE}) with npm, and this machine lacks {}. \
+         Install Node.js with npm (e.g. `apt install nodejs npm`), then run again.",
+        missing.join(" and ")
+    ))
+}
+
 /// Installs Prism under `target/prism` unless it is already there.
 pub fn install(root: &Path) -> Result<PathBuf, String> {
     let dir = root.join("target/prism");

@@ -22,6 +22,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(extra) = args.first() {
         return Err(format!("`xtask test` takes no arguments (got `{extra}`)"));
     }
+    // Said first, not after minutes of building: the end-to-end step needs them.
+    prism::prerequisites()?;
     let cargo = crate::cargo();
     for (label, step) in STEPS {
         println!("==> {label}: cargo {}", step.join(" "));
