@@ -92,16 +92,22 @@ impl Server {
             command.arg("--dynamic");
         }
         let child = command.spawn().map_err(|e| format!("cannot start Prism: {e}"))?;
-        let server = Server { child, url: format!("http://127.0.0.1:{port}") };
+        let mut server = Server { child, url: format!("http://127.0.0.1:{port}") };
         server.wait_ready(port, log)?;
         Ok(server)
     }
 
-    fn wait_ready(&self, port: u16, log: &Path) -> Result<(), String> {
+    fn wait_ready(&mut self, port: u16, log: &Path) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Ok(());
+            }
+            // Prism refuses some specs at once (no operations it can read).
+            if let Ok(Some(_)) = self.child.try_wait() {
+                let text = std::fs::read_to_string(log).unwrap_or_default();
+                let why = text.lines().rev().find(|l| l.starts_with("Error")).unwrap_or("it exited");
+                return Err(format!("Prism exited: {why}"));
             }
             std::thread::sleep(Duration::from_millis(200));
         }
