@@ -1287,8 +1287,11 @@ impl Response {
         self.status.as_u16()
     }
 
+    /// An empty body reads as `null`: a type that takes `null` (any JSON
+    /// value, an `Option`) gets it, and the rest fail as before.
     pub(crate) fn json<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Failure> {
-        match serde_json::from_slice(&self.body) {
+        let body: &[u8] = if self.body.trim_ascii().is_empty() { b"null" } else { &self.body };
+        match serde_json::from_slice(body) {
             Ok(value) => Ok(ApiResponse::new(self.status, self.headers, value)),
             Err(source) => Err(Failure::Decode { operation: self.operation, source, response: self.text() }),
         }

@@ -30,7 +30,8 @@ struct Outcomes {
 
 impl Outcomes {
     /// `wanted`: `None` for a success, or the documented error
-    /// status that must arrive as its typed variant.
+    /// status that must arrive as its typed variant (`0`: any
+    /// documented one, for an operation that documents no success).
     fn record<T, E: agilicus_api::ApiError + std::fmt::Display + std::fmt::Debug>(
         &mut self,
         operation: &str,
@@ -38,9 +39,16 @@ impl Outcomes {
         wanted: Option<u16>,
         result: Result<T, Error<E>>,
     ) {
+        let body = |e: &Error<E>| {
+            e
+                .response()
+                .map(|r| r.text.chars().take(600).collect::<String>())
+                .unwrap_or_default()
+        };
         let (ok, detail) = match (wanted, &result) {
             (None, Ok(_)) => (true, String::new()),
-            (None, Err(e)) => (false, format!("{e} ({})", kind(e))),
+            (None, Err(e)) => (false, format!("{e} ({}); body: {}", kind(e), body(e))),
+            (Some(0), Err(Error::Api(_))) => (true, String::new()),
             (
                 Some(code),
                 Err(e @ Error::Api(_)),
@@ -49,8 +57,8 @@ impl Outcomes {
                 (
                     false,
                     format!(
-                        "wanted the documented {code} as its typed variant, got: {e} ({})",
-                        kind(e)
+                        "wanted the documented {code} as its typed variant, got: {e} ({}); body: {}",
+                        kind(e), body(e)
                     ),
                 )
             }

@@ -203,15 +203,17 @@ fn cause(detail: &str) -> String {
         return format!("skipped: {}", why.split(" for ").next().unwrap_or(why));
     }
     // Prism's own errors carry a problem type and the validation that
-    // failed (the body excerpt quotes its JSON, so quotes come escaped).
+    // failed (an unexpected status's excerpt quotes the JSON: unescaped
+    // here, so both read alike).
+    let plain = detail.replace("\\\"", "\"");
     let after = |marker: &str| {
-        let rest = &detail[detail.find(marker)? + marker.len()..];
-        let end = rest.find(['\\', '"', ',', ']']).unwrap_or(rest.len());
+        let rest = &plain[plain.find(marker)? + marker.len()..];
+        let end = rest.find(['\\', '"', ',', ']', ' ']).unwrap_or(rest.len());
         Some(rest[..end].to_string())
     };
     if let Some(problem) = after("prism/errors#") {
-        let place = after("location\\\":[\\\"").unwrap_or_default();
-        let code = after("code\\\":\\\"").or_else(|| after("code\\\":")).unwrap_or_default();
+        let place = after("location\":[\"").unwrap_or_default();
+        let code = after("code\":\"").or_else(|| after("code\":")).unwrap_or_default();
         return match problem.as_str() {
             "UNPROCESSABLE_ENTITY" => {
                 format!("request refused by the mock's validation: {place} {code}")
@@ -222,7 +224,9 @@ fn cause(detail: &str) -> String {
             other => format!("mock: {other} {place} {code}"),
         };
     }
-    let kind = detail.rsplit_once('(').map_or("", |(_, k)| k.trim_end_matches(')'));
+    // `message (Kind); body: …`: the kind is the last parenthesis before the body.
+    let head = detail.rsplit_once("; body: ").map_or(detail, |(head, _)| head);
+    let kind = head.rsplit_once('(').map_or("", |(_, k)| k.trim_end_matches(')'));
     let status = detail
         .split("status ")
         .nth(1)
@@ -301,8 +305,13 @@ mod tests {
             "the mock's own response breaks the spec (its example or schema): required"
         );
         assert_eq!(
-            cause("x: the 200 response does not match its schema; body: {} (Decode)"),
+            cause("x: the 200 response does not match its schema (Decode); body: {}"),
             "Decode"
+        );
+        let typed = r#"x: Server Error (status 500 Internal Server Error) (Api); body: {"type":"https://stoplight.io/prism/errors#VIOLATIONS","validation":[{"location":["response","body"],"code":"format"}]}"#;
+        assert_eq!(
+            cause(typed),
+            "the mock's own response breaks the spec (its example or schema): format"
         );
         assert_eq!(
             cause("skipped: no value the spec accepts could be written for parameter `a`"),

@@ -106,7 +106,8 @@ impl Server {
             // Prism refuses some specs at once (no operations it can read).
             if let Ok(Some(_)) = self.child.try_wait() {
                 let text = std::fs::read_to_string(log).unwrap_or_default();
-                let why = text.lines().rev().find(|l| l.starts_with("Error")).unwrap_or("it exited");
+                let why =
+                    text.lines().rev().find(|l| l.starts_with("Error")).unwrap_or("it exited");
                 return Err(format!("Prism exited: {why}"));
             }
             std::thread::sleep(Duration::from_millis(200));
