@@ -840,8 +840,12 @@ impl<'c> Request<'c> {
         self.insert_header(name, key.expose().to_string(), true);
     }
 
+    /// Unless the operation's own parameter of that name was given (some
+    /// specs list the key as a parameter too): a key sent twice is a list.
     pub(crate) fn api_key_query(&mut self, name: &'static str, key: &Secret) {
-        self.query.push((name.into(), key.expose().to_string()));
+        if !self.query.iter().any(|(given, _)| given == name) {
+            self.query.push((name.into(), key.expose().to_string()));
+        }
     }
 
     pub(crate) fn api_key_cookie(&mut self, name: &str, key: &Secret) {
