@@ -32,7 +32,7 @@ impl Outcomes {
     /// `wanted`: `None` for a success, or the documented error
     /// status that must arrive as its typed variant (`0`: any
     /// documented one, for an operation that documents no success).
-    fn record<T, E: agilicus_api::ApiError + std::fmt::Display + std::fmt::Debug>(
+    fn record<T, E: agilicus_api::ApiError + std::error::Error + 'static>(
         &mut self,
         operation: &str,
         call: &str,
@@ -47,7 +47,12 @@ impl Outcomes {
         };
         let (ok, detail) = match (wanted, &result) {
             (None, Ok(_)) => (true, String::new()),
-            (None, Err(e)) => (false, format!("{e} ({}); body: {}", kind(e), body(e))),
+            (None, Err(e)) => {
+                let cause = std::error::Error::source(e)
+                    .map(|s| format!(": {s}"))
+                    .unwrap_or_default();
+                (false, format!("{e}{cause} ({}); body: {}", kind(e), body(e)))
+            }
             (Some(0), Err(Error::Api(_))) => (true, String::new()),
             (
                 Some(code),

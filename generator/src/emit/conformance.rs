@@ -56,12 +56,16 @@ pub(super) fn harness(api: &Api, crate_name: &str) -> TokenStream {
             /// `wanted`: `None` for a success, or the documented error
             /// status that must arrive as its typed variant (`0`: any
             /// documented one, for an operation that documents no success).
-            fn record<T, E: #krate::ApiError + std::fmt::Display + std::fmt::Debug>(&mut self, operation: &str, call: &str, wanted: Option<u16>, result: Result<T, Error<E>>) {
+            fn record<T, E: #krate::ApiError + std::error::Error + 'static>(&mut self, operation: &str, call: &str, wanted: Option<u16>, result: Result<T, Error<E>>) {
                 // The body says who refused what (a mock names its reason there).
                 let body = |e: &Error<E>| e.response().map(|r| r.text.chars().take(600).collect::<String>()).unwrap_or_default();
                 let (ok, detail) = match (wanted, &result) {
                     (None, Ok(_)) => (true, String::new()),
-                    (None, Err(e)) => (false, format!("{e} ({}); body: {}", kind(e), body(e))),
+                    (None, Err(e)) => {
+                        // A decode error's cause names the field that did not fit.
+                        let cause = std::error::Error::source(e).map(|s| format!(": {s}")).unwrap_or_default();
+                        (false, format!("{e}{cause} ({}); body: {}", kind(e), body(e)))
+                    }
                     (Some(0), Err(Error::Api(_))) => (true, String::new()),
                     (Some(code), Err(e @ Error::Api(_))) if e.status().map(|s| s.as_u16()) == Some(code) => (true, String::new()),
                     (Some(code), Err(e)) => (false, format!("wanted the documented {code} as its typed variant, got: {e} ({}); body: {}", kind(e), body(e))),
