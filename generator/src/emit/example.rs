@@ -179,7 +179,13 @@ pub(super) fn value(
         TypeRef::JsonObject => quote!(serde_json::Map::new()),
         TypeRef::Map(_) => quote!(Default::default()),
         TypeRef::List(inner) => {
-            let item = value(api, inner, place, None, depth + 1)?;
+            // An argument list takes text items as `impl Into<String>`;
+            // any other item (a list of lists, say) as its exact type.
+            let item_place = match **inner {
+                TypeRef::String => place,
+                _ => Place::Exact,
+            };
+            let item = value(api, inner, item_place, None, depth + 1)?;
             // As many items as the spec asks for, at least one.
             let count = facts.and_then(|f| f.min_items).unwrap_or(1).max(1);
             let items = std::iter::repeat_n(item, count);
@@ -188,7 +194,12 @@ pub(super) fn value(
                 Place::Exact => quote!(vec![#(#items),*]),
             }
         }
-        TypeRef::Named(name) => named(api, name, depth)?,
+        TypeRef::Named(name) => match api.type_def(name).map(|d| &d.kind) {
+            // An alias carries the constraints of the place that uses it.
+            // The alias is the exact type taken (no `impl Into`).
+            Some(TypeKind::Alias(inner)) => value(api, inner, Place::Exact, facts, depth + 1)?,
+            _ => named(api, name, depth)?,
+        },
     })
 }
 
@@ -230,7 +241,8 @@ pub(super) fn text_value(facts: &Facts) -> Option<String> {
         .filter(|_| facts.pattern_checked)
         .and_then(|p| regex_lite::Regex::new(p).ok());
     let candidates = [given(&facts.example), given(&facts.default), Some(by_format.to_string())];
-    let plain = ["a", "1", "abc", "abc-123", "A1", "example"].map(|s| Some(s.to_string()));
+    let plain =
+        ["a", "1", "123", "abc", "abc-123", "A1", "AB", "example"].map(|s| Some(s.to_string()));
     candidates.into_iter().chain(plain).flatten().map(|t| fitted(&t)).find(|text| {
         let length = text.chars().count();
         facts.min_length.is_none_or(|min| length >= min)

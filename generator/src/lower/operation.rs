@@ -363,9 +363,12 @@ impl<'a> Lowerer<'a> {
             ParameterSchemaOrContent::Schema(s) => {
                 let at = join(pointer, "schema");
                 let ty = self.schema_type(s.into(), hint, &at);
+                // A referenced component's constraints are the parameter's too.
                 let facts = match s {
                     ReferenceOr::Item(s) => self.facts(s, &at),
-                    ReferenceOr::Reference { .. } => Facts::default(),
+                    ReferenceOr::Reference { .. } => {
+                        self.deref(s.into(), &at).map(super::schema::facts).unwrap_or_default()
+                    }
                 };
                 (ty, facts)
             }

@@ -475,7 +475,12 @@ impl<'a> Lowerer<'a> {
                 deprecated: flag(|d| d.deprecated),
                 boxed: false,
                 description: own.and_then(|s| s.schema_data.description.clone()),
-                facts: own.map(|s| self.facts(s, &at)).unwrap_or_default(),
+                // A referenced component's constraints hold here too (its
+                // own pointer reports what cannot be checked).
+                facts: match own {
+                    Some(s) => self.facts(s, &at),
+                    None => target.map(facts).unwrap_or_default(),
+                },
             });
         }
         let additional = match parts.additional {
