@@ -214,7 +214,15 @@ fn cause(detail: &str) -> String {
     if let Some(problem) = after("prism/errors#") {
         let place = after("location\":[\"").unwrap_or_default();
         let code = after("code\":\"").or_else(|| after("code\":")).unwrap_or_default();
+        // OpenAPI says header parameters named Accept, Content-Type or
+        // Authorization are ignored; Prism still demands them.
+        let ignored_header = ["'authorization'", "'accept'", "'content-type'"]
+            .iter()
+            .any(|h| plain.to_ascii_lowercase().contains(h));
         return match problem.as_str() {
+            "UNPROCESSABLE_ENTITY" if place == "header" && ignored_header => {
+                "mock: demands a header parameter OpenAPI says to ignore (Accept, Content-Type, Authorization)".to_string()
+            }
             "UNPROCESSABLE_ENTITY" => {
                 format!("request refused by the mock's validation: {place} {code}")
             }
