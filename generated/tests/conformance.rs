@@ -99,984 +99,1300 @@ fn kind<E: std::fmt::Debug>(error: &Error<E>) -> &'static str {
     }
 }
 
-#[tokio::test]
-#[ignore = "needs a mock server at CONFORMANCE_URL"]
-async fn users_operations() {
-    let client = client();
-    let mut out = Outcomes::default();
+async fn users_bulk_update_metadata(client: &Client, out: &mut Outcomes) {
     out.record(
         "bulk_update_metadata",
         "required",
         None,
-        client.users().bulk_update_metadata().send().await,
+        Box::pin(client.users().bulk_update_metadata().send()).await,
     );
     out.record(
         "bulk_update_metadata",
         "optional",
         None,
-        client
-            .users()
-            .bulk_update_metadata()
-            .bulk_user_metadata(
-                models::BulkUserMetadata::new(
-                    models::BulkUserMetadataDataType::MfaEnrollmentExpiry,
-                    "value",
-                ),
+        Box::pin(
+                client
+                    .users()
+                    .bulk_update_metadata()
+                    .bulk_user_metadata(
+                        models::BulkUserMetadata::new(
+                            models::BulkUserMetadataDataType::MfaEnrollmentExpiry,
+                            "value",
+                        ),
+                    )
+                    .send(),
             )
-            .send()
             .await,
     );
+}
+
+async fn users_create_challenge_method(client: &Client, out: &mut Outcomes) {
     out.record(
         "create_challenge_method",
         "required",
         None,
-        client
-            .users()
-            .create_challenge_method(
-                "1234",
-                models::MfaChallengeMethod::new(
-                    models::MfaChallengeMethodSpec::new(1, "value", "value"),
-                ),
+        Box::pin(
+                client
+                    .users()
+                    .create_challenge_method(
+                        "1234",
+                        models::MfaChallengeMethod::new(
+                            models::MfaChallengeMethodSpec::new(1, "value", "value"),
+                        ),
+                    )
+                    .send(),
             )
-            .send()
             .await,
     );
+}
+
+async fn users_create_service_account(client: &Client, out: &mut Outcomes) {
     out.record(
         "create_service_account",
         "required",
         None,
-        client
-            .users()
-            .create_service_account(
-                models::ServiceAccount::new(
-                    models::ServiceAccountSpec::new("value", "value"),
-                ),
+        Box::pin(
+                client
+                    .users()
+                    .create_service_account(
+                        models::ServiceAccount::new(
+                            models::ServiceAccountSpec::new("value", "value"),
+                        ),
+                    )
+                    .send(),
             )
-            .send()
             .await,
     );
+}
+
+async fn users_create_upstream_user_identity(client: &Client, out: &mut Outcomes) {
     out.record(
         "create_upstream_user_identity",
         "required",
         None,
-        client
-            .users()
-            .create_upstream_user_identity(
-                "1234",
-                models::UpstreamUserIdentity::new(
-                    models::UpstreamUserIdentitySpec::new("value", "value", "value"),
-                ),
+        Box::pin(
+                client
+                    .users()
+                    .create_upstream_user_identity(
+                        "1234",
+                        models::UpstreamUserIdentity::new(
+                            models::UpstreamUserIdentitySpec::new(
+                                "value",
+                                "value",
+                                "value",
+                            ),
+                        ),
+                    )
+                    .send(),
             )
-            .send()
             .await,
     );
+}
+
+async fn users_create_user(client: &Client, out: &mut Outcomes) {
     out.record(
         "create_user",
         "required",
         None,
-        client.users().create_user(models::User::default()).send().await,
+        Box::pin(client.users().create_user(models::User::default()).send()).await,
     );
     out.record(
         "create_user",
         "status 409",
         Some(409u16),
-        client
-            .users()
-            .create_user(models::User::default())
-            .with_options(forcing(409u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .create_user(models::User::default())
+                    .with_options(forcing(409u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_create_user_identity_update(client: &Client, out: &mut Outcomes) {
     out.record(
         "create_user_identity_update",
         "required",
         None,
-        client
-            .users()
-            .create_user_identity_update(
-                "1234",
-                models::UserIdentityUpdate::new(
-                    models::UserIdentityUpdateSpec::default(),
-                ),
+        Box::pin(
+                client
+                    .users()
+                    .create_user_identity_update(
+                        "1234",
+                        models::UserIdentityUpdate::new(
+                            models::UserIdentityUpdateSpec::default(),
+                        ),
+                    )
+                    .send(),
             )
-            .send()
             .await,
     );
+}
+
+async fn users_create_user_metadata(client: &Client, out: &mut Outcomes) {
     out.record(
         "create_user_metadata",
         "required",
         None,
-        client
-            .users()
-            .create_user_metadata(
-                models::UserMetadata::new(models::UserMetadataSpec::new("value")),
+        Box::pin(
+                client
+                    .users()
+                    .create_user_metadata(
+                        models::UserMetadata::new(models::UserMetadataSpec::new("value")),
+                    )
+                    .send(),
             )
-            .send()
             .await,
     );
+}
+
+async fn users_create_user_request(client: &Client, out: &mut Outcomes) {
     out.record(
         "create_user_request",
         "required",
         None,
-        client
-            .users()
-            .create_user_request(
-                models::UserRequestInfo::new(
-                    models::UserRequestInfoSpec::new(
-                        "value",
-                        "value",
-                        "value",
-                        models::UserRequestInfoSpecRequestedResourceType::ApplicationAccess,
-                    ),
-                ),
+        Box::pin(
+                client
+                    .users()
+                    .create_user_request(
+                        models::UserRequestInfo::new(
+                            models::UserRequestInfoSpec::new(
+                                "value",
+                                "value",
+                                "value",
+                                models::UserRequestInfoSpecRequestedResourceType::ApplicationAccess,
+                            ),
+                        ),
+                    )
+                    .send(),
             )
-            .send()
             .await,
     );
+}
+
+async fn users_delete_challenge_method(client: &Client, out: &mut Outcomes) {
     out.record(
         "delete_challenge_method",
         "required",
         None,
-        client.users().delete_challenge_method("1234", "1234").send().await,
+        Box::pin(client.users().delete_challenge_method("1234", "1234").send()).await,
     );
     out.record(
         "delete_challenge_method",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .delete_challenge_method("1234", "1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .delete_challenge_method("1234", "1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_delete_service_account(client: &Client, out: &mut Outcomes) {
     out.record(
         "delete_service_account",
         "required",
         None,
-        client.users().delete_service_account("1234").send().await,
+        Box::pin(client.users().delete_service_account("1234").send()).await,
     );
     out.record(
         "delete_service_account",
         "optional",
         None,
-        client.users().delete_service_account("1234").org_id("1234").send().await,
+        Box::pin(client.users().delete_service_account("1234").org_id("1234").send())
+            .await,
     );
     out.record(
         "delete_service_account",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .delete_service_account("1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .delete_service_account("1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_delete_upstream_user_identity(client: &Client, out: &mut Outcomes) {
     out.record(
         "delete_upstream_user_identity",
         "required",
         None,
-        client
-            .users()
-            .delete_upstream_user_identity("1234", "sad934lsawql2")
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .delete_upstream_user_identity("1234", "sad934lsawql2")
+                    .send(),
+            )
             .await,
     );
     out.record(
         "delete_upstream_user_identity",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .delete_upstream_user_identity("1234", "sad934lsawql2")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .delete_upstream_user_identity("1234", "sad934lsawql2")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_delete_user(client: &Client, out: &mut Outcomes) {
     out.record(
         "delete_user",
         "required",
         None,
-        client.users().delete_user("1234", "1234").send().await,
+        Box::pin(client.users().delete_user("1234", "1234").send()).await,
     );
     out.record(
         "delete_user",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .delete_user("1234", "1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .delete_user("1234", "1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_delete_user_metadata(client: &Client, out: &mut Outcomes) {
     out.record(
         "delete_user_metadata",
         "required",
         None,
-        client.users().delete_user_metadata("1234").send().await,
+        Box::pin(client.users().delete_user_metadata("1234").send()).await,
     );
     out.record(
         "delete_user_metadata",
         "optional",
         None,
-        client
-            .users()
-            .delete_user_metadata("1234")
-            .user_id("1234")
-            .org_id("1234")
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .delete_user_metadata("1234")
+                    .user_id("1234")
+                    .org_id("1234")
+                    .send(),
+            )
             .await,
     );
     out.record(
         "delete_user_metadata",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .delete_user_metadata("1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .delete_user_metadata("1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_delete_user_request(client: &Client, out: &mut Outcomes) {
     out.record(
         "delete_user_request",
         "required",
         None,
-        client.users().delete_user_request("1234").send().await,
+        Box::pin(client.users().delete_user_request("1234").send()).await,
     );
     out.record(
         "delete_user_request",
         "optional",
         None,
-        client
-            .users()
-            .delete_user_request("1234")
-            .user_id("1234")
-            .org_id("1234")
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .delete_user_request("1234")
+                    .user_id("1234")
+                    .org_id("1234")
+                    .send(),
+            )
             .await,
     );
     out.record(
         "delete_user_request",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .delete_user_request("1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .delete_user_request("1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_get_challenge_method(client: &Client, out: &mut Outcomes) {
     out.record(
         "get_challenge_method",
         "required",
         None,
-        client.users().get_challenge_method("1234", "1234").send().await,
+        Box::pin(client.users().get_challenge_method("1234", "1234").send()).await,
     );
     out.record(
         "get_challenge_method",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .get_challenge_method("1234", "1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .get_challenge_method("1234", "1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_get_service_account(client: &Client, out: &mut Outcomes) {
     out.record(
         "get_service_account",
         "required",
         None,
-        client.users().get_service_account("1234").send().await,
+        Box::pin(client.users().get_service_account("1234").send()).await,
     );
     out.record(
         "get_service_account",
         "optional",
         None,
-        client.users().get_service_account("1234").org_id("1234").send().await,
+        Box::pin(client.users().get_service_account("1234").org_id("1234").send()).await,
     );
     out.record(
         "get_service_account",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .get_service_account("1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .get_service_account("1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_get_upstream_user_identity(client: &Client, out: &mut Outcomes) {
     out.record(
         "get_upstream_user_identity",
         "required",
         None,
-        client.users().get_upstream_user_identity("1234", "sad934lsawql2").send().await,
+        Box::pin(
+                client.users().get_upstream_user_identity("1234", "sad934lsawql2").send(),
+            )
+            .await,
     );
     out.record(
         "get_upstream_user_identity",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .get_upstream_user_identity("1234", "sad934lsawql2")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .get_upstream_user_identity("1234", "sad934lsawql2")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_get_user(client: &Client, out: &mut Outcomes) {
     out.record(
         "get_user",
         "required",
         None,
-        client.users().get_user("1234").send().await,
+        Box::pin(client.users().get_user("1234").send()).await,
     );
     out.record(
         "get_user",
         "optional",
         None,
-        client.users().get_user("1234").org_id("1234").send().await,
+        Box::pin(client.users().get_user("1234").org_id("1234").send()).await,
     );
     out.record(
         "get_user",
         "status 404",
         Some(404u16),
-        client.users().get_user("1234").with_options(forcing(404u16)).send().await,
+        Box::pin(client.users().get_user("1234").with_options(forcing(404u16)).send())
+            .await,
     );
+}
+
+async fn users_get_user_metadata(client: &Client, out: &mut Outcomes) {
     out.record(
         "get_user_metadata",
         "required",
         None,
-        client.users().get_user_metadata("1234").send().await,
+        Box::pin(client.users().get_user_metadata("1234").send()).await,
     );
     out.record(
         "get_user_metadata",
         "optional",
         None,
-        client
-            .users()
-            .get_user_metadata("1234")
-            .org_id("1234")
-            .user_id("1234")
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .get_user_metadata("1234")
+                    .org_id("1234")
+                    .user_id("1234")
+                    .send(),
+            )
             .await,
     );
     out.record(
         "get_user_metadata",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .get_user_metadata("1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .get_user_metadata("1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_get_user_request(client: &Client, out: &mut Outcomes) {
     out.record(
         "get_user_request",
         "required",
         None,
-        client.users().get_user_request("1234").send().await,
+        Box::pin(client.users().get_user_request("1234").send()).await,
     );
     out.record(
         "get_user_request",
         "optional",
         None,
-        client
-            .users()
-            .get_user_request("1234")
-            .org_id("1234")
-            .user_id("1234")
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .get_user_request("1234")
+                    .org_id("1234")
+                    .user_id("1234")
+                    .send(),
+            )
             .await,
     );
     out.record(
         "get_user_request",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .get_user_request("1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .get_user_request("1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_list_access_requests(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_access_requests",
         "required",
         None,
-        client.users().list_access_requests("1234").send().await,
+        Box::pin(client.users().list_access_requests("1234").send()).await,
     );
     out.record(
         "list_access_requests",
         "optional",
         None,
-        client
-            .users()
-            .list_access_requests("1234")
-            .limit(500)
-            .user_id("1234")
-            .request_state("pending")
-            .request_type("application_access")
-            .email("foo@example.com")
-            .search_direction("forwards")
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .list_access_requests("1234")
+                    .limit(500)
+                    .user_id("1234")
+                    .request_state("pending")
+                    .request_type("application_access")
+                    .email("foo@example.com")
+                    .search_direction("forwards")
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_list_all_resource_permissions(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_all_resource_permissions",
         "required",
         None,
-        client.users().list_all_resource_permissions("1234", "1234").send().await,
+        Box::pin(client.users().list_all_resource_permissions("1234", "1234").send())
+            .await,
     );
+}
+
+async fn users_list_all_user_orgs(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_all_user_orgs",
         "required",
         None,
-        client.users().list_all_user_orgs("1234").send().await,
+        Box::pin(client.users().list_all_user_orgs("1234").send()).await,
     );
     out.record(
         "list_all_user_orgs",
         "optional",
         None,
-        client.users().list_all_user_orgs("1234").issuer("example.com").send().await,
+        Box::pin(client.users().list_all_user_orgs("1234").issuer("example.com").send())
+            .await,
     );
     out.record(
         "list_all_user_orgs",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .list_all_user_orgs("1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .list_all_user_orgs("1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_list_all_user_roles(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_all_user_roles",
         "required",
         None,
-        client.users().list_all_user_roles("1234").send().await,
+        Box::pin(client.users().list_all_user_roles("1234").send()).await,
     );
     out.record(
         "list_all_user_roles",
         "optional",
         None,
-        client.users().list_all_user_roles("1234").org_id("1234").send().await,
+        Box::pin(client.users().list_all_user_roles("1234").org_id("1234").send()).await,
     );
+}
+
+async fn users_list_challenge_methods(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_challenge_methods",
         "required",
         None,
-        client.users().list_challenge_methods("1234").send().await,
+        Box::pin(client.users().list_challenge_methods("1234").send()).await,
     );
     out.record(
         "list_challenge_methods",
         "optional",
         None,
-        client
-            .users()
-            .list_challenge_methods("1234")
-            .limit(500)
-            .challenge_type("sms")
-            .method_status(true)
-            .method_origin("agilicus.cloud")
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .list_challenge_methods("1234")
+                    .limit(500)
+                    .challenge_type("sms")
+                    .method_status(true)
+                    .method_origin("agilicus.cloud")
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_list_combined_user_details(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_combined_user_details",
         "required",
         None,
-        client.users().list_combined_user_details().send().await,
+        Box::pin(client.users().list_combined_user_details().send()).await,
     );
     out.record(
         "list_combined_user_details",
         "optional",
         None,
-        client
-            .users()
-            .list_combined_user_details()
-            .email("foo@example.com")
-            .previous_email("foo@example.com")
-            .org_id("1234")
-            .limit(500)
-            .r#type("1234")
-            .user_id("1234")
-            .status([models::UserStatusEnum::Active])
-            .mfa_enrolled(true)
-            .auto_created(true)
-            .search_direction("forwards")
-            .prefix_email_search("Foo")
-            .allow_partial_match(true)
-            .first_name("John")
-            .last_name("Smith")
-            .search_params(["value"])
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .list_combined_user_details()
+                    .email("foo@example.com")
+                    .previous_email("foo@example.com")
+                    .org_id("1234")
+                    .limit(500)
+                    .r#type("1234")
+                    .user_id("1234")
+                    .status([models::UserStatusEnum::Active])
+                    .mfa_enrolled(true)
+                    .auto_created(true)
+                    .search_direction("forwards")
+                    .prefix_email_search("Foo")
+                    .allow_partial_match(true)
+                    .first_name("John")
+                    .last_name("Smith")
+                    .search_params(["value"])
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_list_org_user_roles(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_org_user_roles",
         "required",
         None,
-        client.users().list_org_user_roles().send().await,
+        Box::pin(client.users().list_org_user_roles().send()).await,
     );
     out.record(
         "list_org_user_roles",
         "optional",
         None,
-        client
-            .users()
-            .list_org_user_roles()
-            .org_id("1234")
-            .user_id("1234")
-            .limit(500)
-            .offset(1)
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .list_org_user_roles()
+                    .org_id("1234")
+                    .user_id("1234")
+                    .limit(500)
+                    .offset(1)
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_list_service_accounts(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_service_accounts",
         "required",
         None,
-        client.users().list_service_accounts().send().await,
+        Box::pin(client.users().list_service_accounts().send()).await,
     );
     out.record(
         "list_service_accounts",
         "optional",
         None,
-        client
-            .users()
-            .list_service_accounts()
-            .org_id("1234")
-            .user_id("1234")
-            .limit(500)
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .list_service_accounts()
+                    .org_id("1234")
+                    .user_id("1234")
+                    .limit(500)
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_list_upstream_user_identities(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_upstream_user_identities",
         "required",
         None,
-        client.users().list_upstream_user_identities("1234").send().await,
+        Box::pin(client.users().list_upstream_user_identities("1234").send()).await,
     );
     out.record(
         "list_upstream_user_identities",
         "optional",
         None,
-        client.users().list_upstream_user_identities("1234").limit(500).send().await,
+        Box::pin(client.users().list_upstream_user_identities("1234").limit(500).send())
+            .await,
     );
+}
+
+async fn users_list_user_application_access_info(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_user_application_access_info",
         "required",
         None,
-        client.users().list_user_application_access_info("1234", "1234").send().await,
+        Box::pin(client.users().list_user_application_access_info("1234", "1234").send())
+            .await,
     );
     out.record(
         "list_user_application_access_info",
         "optional",
         None,
-        client
-            .users()
-            .list_user_application_access_info("1234", "1234")
-            .limit(500)
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .list_user_application_access_info("1234", "1234")
+                    .limit(500)
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_list_user_file_share_access_info(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_user_file_share_access_info",
         "required",
         None,
-        client.users().list_user_file_share_access_info("1234", "1234").send().await,
+        Box::pin(client.users().list_user_file_share_access_info("1234", "1234").send())
+            .await,
     );
     out.record(
         "list_user_file_share_access_info",
         "optional",
         None,
-        client
-            .users()
-            .list_user_file_share_access_info("1234", "1234")
-            .limit(500)
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .list_user_file_share_access_info("1234", "1234")
+                    .limit(500)
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_list_user_guids(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_user_guids",
         "required",
         None,
-        client.users().list_user_guids().send().await,
+        Box::pin(client.users().list_user_guids().send()).await,
     );
     out.record(
         "list_user_guids",
         "optional",
         None,
-        client
-            .users()
-            .list_user_guids()
-            .updated_since(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH)
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .list_user_guids()
+                    .updated_since(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH)
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_list_user_metadata(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_user_metadata",
         "required",
         None,
-        client.users().list_user_metadata().send().await,
+        Box::pin(client.users().list_user_metadata().send()).await,
     );
     out.record(
         "list_user_metadata",
         "optional",
         None,
-        client
-            .users()
-            .list_user_metadata()
-            .limit(500)
-            .user_id("1234")
-            .org_id("1234")
-            .app_id("value")
-            .data_type("mfa_enrollment_expiry")
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .list_user_metadata()
+                    .limit(500)
+                    .user_id("1234")
+                    .org_id("1234")
+                    .app_id("value")
+                    .data_type("mfa_enrollment_expiry")
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_list_user_permissions(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_user_permissions",
         "required",
         None,
-        client.users().list_user_permissions("1234").send().await,
+        Box::pin(client.users().list_user_permissions("1234").send()).await,
     );
     out.record(
         "list_user_permissions",
         "optional",
         None,
-        client.users().list_user_permissions("1234").org_id("1234").send().await,
+        Box::pin(client.users().list_user_permissions("1234").org_id("1234").send())
+            .await,
     );
     out.record(
         "list_user_permissions",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .list_user_permissions("1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .list_user_permissions("1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_list_user_requests(client: &Client, out: &mut Outcomes) {
     out.record(
         "list_user_requests",
         "required",
         None,
-        client.users().list_user_requests().send().await,
+        Box::pin(client.users().list_user_requests().send()).await,
     );
     out.record(
         "list_user_requests",
         "optional",
         None,
-        client
-            .users()
-            .list_user_requests()
-            .limit(500)
-            .user_id("1234")
-            .org_id("1234")
-            .request_state("pending")
-            .request_type("application_access")
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .list_user_requests()
+                    .limit(500)
+                    .user_id("1234")
+                    .org_id("1234")
+                    .request_state("pending")
+                    .request_type("application_access")
+                    .send(),
+            )
             .await,
     );
-    out.record("list_users", "required", None, client.users().list_users().send().await);
+}
+
+async fn users_list_users(client: &Client, out: &mut Outcomes) {
+    out.record(
+        "list_users",
+        "required",
+        None,
+        Box::pin(client.users().list_users().send()).await,
+    );
     out.record(
         "list_users",
         "optional",
         None,
-        client
-            .users()
-            .list_users()
-            .email("foo@example.com")
-            .previous_email("foo@example.com")
-            .provider("google.com")
-            .org_id("1234")
-            .issuer("example.com")
-            .limit(500)
-            .r#type(["value"])
-            .upstream_user_id("1234-abcd")
-            .upstream_idp_id("sad934lsawql2")
-            .status([models::UserStatusEnum::Active])
-            .search_direction("forwards")
-            .has_roles(true)
-            .has_resource_roles(true)
-            .prefix_email_search("Foo")
-            .orgless_users(true)
-            .allow_partial_match(true)
-            .first_name("John")
-            .last_name("Smith")
-            .user_id("1234")
-            .search_params(["value"])
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .list_users()
+                    .email("foo@example.com")
+                    .previous_email("foo@example.com")
+                    .provider("google.com")
+                    .org_id("1234")
+                    .issuer("example.com")
+                    .limit(500)
+                    .r#type(["value"])
+                    .upstream_user_id("1234-abcd")
+                    .upstream_idp_id("sad934lsawql2")
+                    .status([models::UserStatusEnum::Active])
+                    .search_direction("forwards")
+                    .has_roles(true)
+                    .has_resource_roles(true)
+                    .prefix_email_search("Foo")
+                    .orgless_users(true)
+                    .allow_partial_match(true)
+                    .first_name("John")
+                    .last_name("Smith")
+                    .user_id("1234")
+                    .search_params(["value"])
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_replace_challenge_method(client: &Client, out: &mut Outcomes) {
     out.record(
         "replace_challenge_method",
         "required",
         None,
-        client.users().replace_challenge_method("1234", "1234").send().await,
+        Box::pin(client.users().replace_challenge_method("1234", "1234").send()).await,
     );
     out.record(
         "replace_challenge_method",
         "optional",
         None,
-        client
-            .users()
-            .replace_challenge_method("1234", "1234")
-            .mfa_challenge_method(
-                models::MfaChallengeMethod::new(
-                    models::MfaChallengeMethodSpec::new(1, "value", "value"),
-                ),
+        Box::pin(
+                client
+                    .users()
+                    .replace_challenge_method("1234", "1234")
+                    .mfa_challenge_method(
+                        models::MfaChallengeMethod::new(
+                            models::MfaChallengeMethodSpec::new(1, "value", "value"),
+                        ),
+                    )
+                    .send(),
             )
-            .send()
             .await,
     );
     out.record(
         "replace_challenge_method",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .replace_challenge_method("1234", "1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .replace_challenge_method("1234", "1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_replace_service_account(client: &Client, out: &mut Outcomes) {
     out.record(
         "replace_service_account",
         "required",
         None,
-        client.users().replace_service_account("1234").send().await,
+        Box::pin(client.users().replace_service_account("1234").send()).await,
     );
     out.record(
         "replace_service_account",
         "optional",
         None,
-        client
-            .users()
-            .replace_service_account("1234")
-            .service_account(
-                models::ServiceAccount::new(
-                    models::ServiceAccountSpec::new("value", "value"),
-                ),
+        Box::pin(
+                client
+                    .users()
+                    .replace_service_account("1234")
+                    .service_account(
+                        models::ServiceAccount::new(
+                            models::ServiceAccountSpec::new("value", "value"),
+                        ),
+                    )
+                    .send(),
             )
-            .send()
             .await,
     );
     out.record(
         "replace_service_account",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .replace_service_account("1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .replace_service_account("1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_replace_upstream_user_identity(client: &Client, out: &mut Outcomes) {
     out.record(
         "replace_upstream_user_identity",
         "required",
         None,
-        client
-            .users()
-            .replace_upstream_user_identity("1234", "sad934lsawql2")
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .replace_upstream_user_identity("1234", "sad934lsawql2")
+                    .send(),
+            )
             .await,
     );
     out.record(
         "replace_upstream_user_identity",
         "optional",
         None,
-        client
-            .users()
-            .replace_upstream_user_identity("1234", "sad934lsawql2")
-            .upstream_user_identity(
-                models::UpstreamUserIdentity::new(
-                    models::UpstreamUserIdentitySpec::new("value", "value", "value"),
-                ),
+        Box::pin(
+                client
+                    .users()
+                    .replace_upstream_user_identity("1234", "sad934lsawql2")
+                    .upstream_user_identity(
+                        models::UpstreamUserIdentity::new(
+                            models::UpstreamUserIdentitySpec::new(
+                                "value",
+                                "value",
+                                "value",
+                            ),
+                        ),
+                    )
+                    .send(),
             )
-            .send()
             .await,
     );
     out.record(
         "replace_upstream_user_identity",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .replace_upstream_user_identity("1234", "sad934lsawql2")
-            .with_options(forcing(404u16))
-            .send()
-            .await,
-    );
-    out.record(
-        "replace_user",
-        "required",
-        None,
-        client.users().replace_user("1234").send().await,
-    );
-    out.record(
-        "replace_user",
-        "optional",
-        None,
-        client.users().replace_user("1234").user(models::User::default()).send().await,
-    );
-    out.record(
-        "replace_user",
-        "status 404",
-        Some(404u16),
-        client.users().replace_user("1234").with_options(forcing(404u16)).send().await,
-    );
-    out.record(
-        "replace_user_metadata",
-        "required",
-        None,
-        client.users().replace_user_metadata("1234").send().await,
-    );
-    out.record(
-        "replace_user_metadata",
-        "optional",
-        None,
-        client
-            .users()
-            .replace_user_metadata("1234")
-            .user_metadata(
-                models::UserMetadata::new(models::UserMetadataSpec::new("value")),
+        Box::pin(
+                client
+                    .users()
+                    .replace_upstream_user_identity("1234", "sad934lsawql2")
+                    .with_options(forcing(404u16))
+                    .send(),
             )
-            .send()
+            .await,
+    );
+}
+
+async fn users_replace_user(client: &Client, out: &mut Outcomes) {
+    out.record(
+        "replace_user",
+        "required",
+        None,
+        Box::pin(client.users().replace_user("1234").send()).await,
+    );
+    out.record(
+        "replace_user",
+        "optional",
+        None,
+        Box::pin(
+                client.users().replace_user("1234").user(models::User::default()).send(),
+            )
+            .await,
+    );
+    out.record(
+        "replace_user",
+        "status 404",
+        Some(404u16),
+        Box::pin(
+                client.users().replace_user("1234").with_options(forcing(404u16)).send(),
+            )
+            .await,
+    );
+}
+
+async fn users_replace_user_metadata(client: &Client, out: &mut Outcomes) {
+    out.record(
+        "replace_user_metadata",
+        "required",
+        None,
+        Box::pin(client.users().replace_user_metadata("1234").send()).await,
+    );
+    out.record(
+        "replace_user_metadata",
+        "optional",
+        None,
+        Box::pin(
+                client
+                    .users()
+                    .replace_user_metadata("1234")
+                    .user_metadata(
+                        models::UserMetadata::new(models::UserMetadataSpec::new("value")),
+                    )
+                    .send(),
+            )
             .await,
     );
     out.record(
         "replace_user_metadata",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .replace_user_metadata("1234")
-            .with_options(forcing(404u16))
-            .send()
-            .await,
-    );
-    out.record(
-        "replace_user_request",
-        "required",
-        None,
-        client.users().replace_user_request("1234").send().await,
-    );
-    out.record(
-        "replace_user_request",
-        "optional",
-        None,
-        client
-            .users()
-            .replace_user_request("1234")
-            .user_request_info(
-                models::UserRequestInfo::new(
-                    models::UserRequestInfoSpec::new(
-                        "value",
-                        "value",
-                        "value",
-                        models::UserRequestInfoSpecRequestedResourceType::ApplicationAccess,
-                    ),
-                ),
+        Box::pin(
+                client
+                    .users()
+                    .replace_user_metadata("1234")
+                    .with_options(forcing(404u16))
+                    .send(),
             )
-            .send()
+            .await,
+    );
+}
+
+async fn users_replace_user_request(client: &Client, out: &mut Outcomes) {
+    out.record(
+        "replace_user_request",
+        "required",
+        None,
+        Box::pin(client.users().replace_user_request("1234").send()).await,
+    );
+    out.record(
+        "replace_user_request",
+        "optional",
+        None,
+        Box::pin(
+                client
+                    .users()
+                    .replace_user_request("1234")
+                    .user_request_info(
+                        models::UserRequestInfo::new(
+                            models::UserRequestInfoSpec::new(
+                                "value",
+                                "value",
+                                "value",
+                                models::UserRequestInfoSpecRequestedResourceType::ApplicationAccess,
+                            ),
+                        ),
+                    )
+                    .send(),
+            )
             .await,
     );
     out.record(
         "replace_user_request",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .replace_user_request("1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .replace_user_request("1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_replace_user_role(client: &Client, out: &mut Outcomes) {
     out.record(
         "replace_user_role",
         "required",
         None,
-        client.users().replace_user_role("1234").send().await,
+        Box::pin(client.users().replace_user_role("1234").send()).await,
     );
     out.record(
         "replace_user_role",
         "optional",
         None,
-        client
-            .users()
-            .replace_user_role("1234")
-            .org_id("1234")
-            .replace_user_role_request(models::ReplaceUserRoleRequest::default())
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .replace_user_role("1234")
+                    .org_id("1234")
+                    .replace_user_role_request(models::ReplaceUserRoleRequest::default())
+                    .send(),
+            )
             .await,
     );
     out.record(
         "replace_user_role",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .replace_user_role("1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .replace_user_role("1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+async fn users_reset_user_mfa_challenge_methods(client: &Client, out: &mut Outcomes) {
     out.record(
         "reset_user_mfa_challenge_methods",
         "required",
         None,
-        client
-            .users()
-            .reset_user_mfa_challenge_methods(
-                "1234",
-                models::ResetMfaChallengeMethod::new("value"),
+        Box::pin(
+                client
+                    .users()
+                    .reset_user_mfa_challenge_methods(
+                        "1234",
+                        models::ResetMfaChallengeMethod::new("value"),
+                    )
+                    .send(),
             )
-            .send()
             .await,
     );
+}
+
+async fn users_update_user_request(client: &Client, out: &mut Outcomes) {
     out.record(
         "update_user_request",
         "required",
         None,
-        client.users().update_user_request("1234").send().await,
+        Box::pin(client.users().update_user_request("1234").send()).await,
     );
     out.record(
         "update_user_request",
         "optional",
         None,
-        client
-            .users()
-            .update_user_request("1234")
-            .user_request_info(
-                models::UserRequestInfo::new(
-                    models::UserRequestInfoSpec::new(
-                        "value",
-                        "value",
-                        "value",
-                        models::UserRequestInfoSpecRequestedResourceType::ApplicationAccess,
-                    ),
-                ),
+        Box::pin(
+                client
+                    .users()
+                    .update_user_request("1234")
+                    .user_request_info(
+                        models::UserRequestInfo::new(
+                            models::UserRequestInfoSpec::new(
+                                "value",
+                                "value",
+                                "value",
+                                models::UserRequestInfoSpecRequestedResourceType::ApplicationAccess,
+                            ),
+                        ),
+                    )
+                    .send(),
             )
-            .send()
             .await,
     );
     out.record(
         "update_user_request",
         "status 404",
         Some(404u16),
-        client
-            .users()
-            .update_user_request("1234")
-            .with_options(forcing(404u16))
-            .send()
+        Box::pin(
+                client
+                    .users()
+                    .update_user_request("1234")
+                    .with_options(forcing(404u16))
+                    .send(),
+            )
             .await,
     );
+}
+
+#[tokio::test]
+#[ignore = "needs a mock server at CONFORMANCE_URL"]
+async fn users_operations() {
+    let client = client();
+    let mut out = Outcomes::default();
+    Box::pin(users_bulk_update_metadata(&client, &mut out)).await;
+    Box::pin(users_create_challenge_method(&client, &mut out)).await;
+    Box::pin(users_create_service_account(&client, &mut out)).await;
+    Box::pin(users_create_upstream_user_identity(&client, &mut out)).await;
+    Box::pin(users_create_user(&client, &mut out)).await;
+    Box::pin(users_create_user_identity_update(&client, &mut out)).await;
+    Box::pin(users_create_user_metadata(&client, &mut out)).await;
+    Box::pin(users_create_user_request(&client, &mut out)).await;
+    Box::pin(users_delete_challenge_method(&client, &mut out)).await;
+    Box::pin(users_delete_service_account(&client, &mut out)).await;
+    Box::pin(users_delete_upstream_user_identity(&client, &mut out)).await;
+    Box::pin(users_delete_user(&client, &mut out)).await;
+    Box::pin(users_delete_user_metadata(&client, &mut out)).await;
+    Box::pin(users_delete_user_request(&client, &mut out)).await;
+    Box::pin(users_get_challenge_method(&client, &mut out)).await;
+    Box::pin(users_get_service_account(&client, &mut out)).await;
+    Box::pin(users_get_upstream_user_identity(&client, &mut out)).await;
+    Box::pin(users_get_user(&client, &mut out)).await;
+    Box::pin(users_get_user_metadata(&client, &mut out)).await;
+    Box::pin(users_get_user_request(&client, &mut out)).await;
+    Box::pin(users_list_access_requests(&client, &mut out)).await;
+    Box::pin(users_list_all_resource_permissions(&client, &mut out)).await;
+    Box::pin(users_list_all_user_orgs(&client, &mut out)).await;
+    Box::pin(users_list_all_user_roles(&client, &mut out)).await;
+    Box::pin(users_list_challenge_methods(&client, &mut out)).await;
+    Box::pin(users_list_combined_user_details(&client, &mut out)).await;
+    Box::pin(users_list_org_user_roles(&client, &mut out)).await;
+    Box::pin(users_list_service_accounts(&client, &mut out)).await;
+    Box::pin(users_list_upstream_user_identities(&client, &mut out)).await;
+    Box::pin(users_list_user_application_access_info(&client, &mut out)).await;
+    Box::pin(users_list_user_file_share_access_info(&client, &mut out)).await;
+    Box::pin(users_list_user_guids(&client, &mut out)).await;
+    Box::pin(users_list_user_metadata(&client, &mut out)).await;
+    Box::pin(users_list_user_permissions(&client, &mut out)).await;
+    Box::pin(users_list_user_requests(&client, &mut out)).await;
+    Box::pin(users_list_users(&client, &mut out)).await;
+    Box::pin(users_replace_challenge_method(&client, &mut out)).await;
+    Box::pin(users_replace_service_account(&client, &mut out)).await;
+    Box::pin(users_replace_upstream_user_identity(&client, &mut out)).await;
+    Box::pin(users_replace_user(&client, &mut out)).await;
+    Box::pin(users_replace_user_metadata(&client, &mut out)).await;
+    Box::pin(users_replace_user_request(&client, &mut out)).await;
+    Box::pin(users_replace_user_role(&client, &mut out)).await;
+    Box::pin(users_reset_user_mfa_challenge_methods(&client, &mut out)).await;
+    Box::pin(users_update_user_request(&client, &mut out)).await;
     assert_eq!(out.failed, 0, "calls failed; see the CONFORMANCE lines above");
 }

@@ -74,10 +74,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             outcome.stopped.as_deref().unwrap_or("")
         );
         rows.push((id.clone(), outcome));
+        // Written as it goes, so a long run stopped early still tells.
+        write_results(&work, &rows)?;
     }
     let summary = summary(&rows, mode, started.elapsed());
     print!("{summary}");
-    write_results(&work, &rows)?;
     fs::write(work.join("summary.md"), &summary).map_err(|e| e.to_string())?;
     println!("results: {}", work.join("results.tsv").display());
     Ok(())

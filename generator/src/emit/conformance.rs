@@ -99,11 +99,32 @@ pub(super) fn harness(api: &Api, crate_name: &str) -> TokenStream {
     }
 }
 
+/// A test per group, calling one function per operation: a single body
+/// holding every call of a tag with hundreds of operations overflows the
+/// stack of a debug build.
 fn group_test(api: &Api, group: &Group) -> TokenStream {
-    let name = ident(&format!("{}_operations", crate::naming::bare(&group.module)));
+    let module = crate::naming::bare(&group.module);
+    let name = ident(&format!("{module}_operations"));
     let accessor = ident(&group.module);
-    let calls = group.operations.iter().map(|op| operation_calls(api, op, &accessor));
+    let (fns, calls): (Vec<TokenStream>, Vec<TokenStream>) = group
+        .operations
+        .iter()
+        .map(|op| {
+            let function = ident(&format!("{module}_{}", crate::naming::bare(&op.fn_name)));
+            let body = operation_calls(api, op, &accessor);
+            (
+                quote! {
+                    async fn #function(client: &Client, out: &mut Outcomes) {
+                        #body
+                    }
+                },
+                quote!(Box::pin(#function(&client, &mut out)).await;),
+            )
+        })
+        .unzip();
     quote! {
+        #(#fns)*
+
         #[tokio::test]
         #[ignore = "needs a mock server at CONFORMANCE_URL"]
         async fn #name() {
@@ -156,17 +177,19 @@ fn operation_calls(api: &Api, op: &Operation, accessor: &proc_macro2::Ident) -> 
     // then that, typed, is the right outcome.
     let wanted = if op.success.responses.is_empty() { quote!(Some(0)) } else { quote!(None) };
     let with_optional = (!optional.is_empty())
-        .then(|| quote!(out.record(#id, "optional", #wanted, #base #(#optional)* .send().await);));
+        .then(|| quote!(out.record(#id, "optional", #wanted, Box::pin(#base #(#optional)* .send()).await);));
     let forced = op.errors.iter().filter_map(|r| match r.status {
         StatusMatch::Code(code) => {
             let label = format!("status {code}");
-            Some(quote!(out.record(#id, #label, Some(#code), #base.with_options(forcing(#code)).send().await);))
+            Some(quote!(out.record(#id, #label, Some(#code), Box::pin(#base.with_options(forcing(#code)).send()).await);))
         }
         // A range or `default` names no one status to ask for.
         StatusMatch::Range(_) | StatusMatch::Default => None,
     });
     quote! {
-        out.record(#id, "required", #wanted, #base.send().await);
+        // Each call's future is boxed: a tag of hundreds of operations
+        // would otherwise make one future too large for the stack.
+        out.record(#id, "required", #wanted, Box::pin(#base.send()).await);
         #with_optional
         #(#forced)*
     }
