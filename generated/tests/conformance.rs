@@ -4,7 +4,7 @@
 //! `CONFORMANCE_URL` (`cargo xtask conformance`). Each call prints a
 //! JSON line; a test fails if any of its calls does.
 
-#![allow(unused_imports, dead_code, deprecated)]
+#![allow(unused_imports, unused_variables, dead_code, deprecated)]
 use agilicus_api::{CallOptions, Client, Error, RetryPolicy, models};
 
 fn client() -> Client {
