@@ -163,11 +163,7 @@ impl Operation {
             .iter()
             .flat_map(RequestBody::kinds)
             .chain(responses.clone().filter_map(|r| r.body.as_ref().map(|b| &b.kind)));
-        let body_types = bodies.flat_map(|kind| match kind {
-            BodyKind::Json(t) | BodyKind::Form(t) => vec![t],
-            BodyKind::Multipart(form) => form.parts.iter().filter_map(Part::type_ref).collect(),
-            BodyKind::Text | BodyKind::Bytes => Vec::new(),
-        });
+        let body_types = bodies.flat_map(BodyKind::type_refs);
         let header_types = responses.flat_map(|r| &r.headers).map(|h| &h.ty);
         self.params.iter().map(|p| &p.ty).chain(body_types).chain(header_types)
     }
@@ -278,6 +274,16 @@ pub enum BodyKind {
 }
 
 impl BodyKind {
+    /// The schema types a body of this kind is made of (text and bytes
+    /// have none; a multipart form has its parts').
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        match self {
+            BodyKind::Json(t) | BodyKind::Form(t) => vec![t],
+            BodyKind::Multipart(form) => form.parts.iter().filter_map(Part::type_ref).collect(),
+            BodyKind::Text | BodyKind::Bytes => Vec::new(),
+        }
+    }
+
     /// Whether a request body of this kind may come from a stream (raw
     /// bytes and multipart files), which cannot be cloned or replayed.
     pub fn takes_stream(&self) -> bool {
@@ -659,5 +665,37 @@ impl Api {
     /// Every operation in output order.
     pub fn operations(&self) -> impl Iterator<Item = &Operation> {
         self.groups.iter().flat_map(|g| g.operations.iter())
+    }
+
+    /// Visits every named type `roots` lead to, through fields, variants
+    /// and aliases. `visit` returns whether the name is new; a name seen
+    /// before is not walked again.
+    pub fn walk_types<'a>(
+        &'a self,
+        roots: impl IntoIterator<Item = &'a TypeRef>,
+        mut visit: impl FnMut(&str) -> bool,
+    ) {
+        let mut stack: Vec<&TypeRef> = roots.into_iter().collect();
+        while let Some(ty) = stack.pop() {
+            match ty {
+                TypeRef::List(inner) | TypeRef::Map(inner) => stack.push(inner),
+                TypeRef::Named(name) => {
+                    if !visit(name) {
+                        continue;
+                    }
+                    match self.type_def(name).map(|t| &t.kind) {
+                        Some(TypeKind::Struct(s)) => {
+                            stack.extend(s.fields.iter().map(|f| &f.ty));
+                            stack.extend(s.additional.iter());
+                        }
+                        Some(TypeKind::Union(u)) => stack.extend(u.variants.iter().map(|v| &v.ty)),
+                        Some(TypeKind::Tuple(items)) => stack.extend(items.iter().map(|v| &v.ty)),
+                        Some(TypeKind::Alias(inner)) => stack.push(inner),
+                        Some(TypeKind::Enum(_)) | None => {}
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }

@@ -88,52 +88,24 @@ impl Flows {
         let mut received = Vec::new();
         for op in api.operations() {
             sent.extend(op.params.iter().map(|p| &p.ty));
-            sent.extend(op.body.iter().flat_map(RequestBody::kinds).flat_map(kind_types));
+            sent.extend(op.body.iter().flat_map(RequestBody::kinds).flat_map(BodyKind::type_refs));
             let responses = op.success.responses.iter().chain(&op.errors);
             for response in responses {
-                received.extend(response.body.iter().flat_map(|b| kind_types(&b.kind)));
+                received.extend(response.body.iter().flat_map(|b| b.kind.type_refs()));
                 received.extend(response.headers.iter().map(|h| &h.ty));
             }
         }
         for hook in &api.webhooks {
-            received.extend(hook.payload.iter().flat_map(|b| kind_types(&b.kind)));
+            received.extend(hook.payload.iter().flat_map(|b| b.kind.type_refs()));
         }
         Flows { sent: reachable(api, sent), received: reachable(api, received) }
     }
 }
 
-/// The schema types a body of this kind is made of.
-fn kind_types(kind: &BodyKind) -> Vec<&TypeRef> {
-    match kind {
-        BodyKind::Json(t) | BodyKind::Form(t) => vec![t],
-        BodyKind::Multipart(form) => form.parts.iter().filter_map(|p| p.type_ref()).collect(),
-        BodyKind::Text | BodyKind::Bytes => Vec::new(),
-    }
-}
-
 /// The names of every type `roots` use, directly or through other types.
-fn reachable(api: &Api, roots: Vec<&TypeRef>) -> BTreeSet<String> {
+fn reachable<'a>(api: &'a Api, roots: Vec<&'a TypeRef>) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
-    let mut stack: Vec<&TypeRef> = roots;
-    while let Some(ty) = stack.pop() {
-        match ty {
-            TypeRef::List(inner) | TypeRef::Map(inner) => stack.push(inner),
-            TypeRef::Named(name) if seen.insert(name.clone()) => {
-                let Some(def) = api.type_def(name) else { continue };
-                match &def.kind {
-                    TypeKind::Struct(s) => {
-                        stack.extend(s.fields.iter().map(|f| &f.ty));
-                        stack.extend(&s.additional);
-                    }
-                    TypeKind::Union(u) => stack.extend(u.variants.iter().map(|v| &v.ty)),
-                    TypeKind::Alias(t) => stack.push(t),
-                    TypeKind::Tuple(items) => stack.extend(items.iter().map(|i| &i.ty)),
-                    TypeKind::Enum(_) => {}
-                }
-            }
-            _ => {}
-        }
-    }
+    api.walk_types(roots, |name| seen.insert(name.to_string()));
     seen
 }
 

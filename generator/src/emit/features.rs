@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Api, TypeKind, TypeRef};
+use crate::ir::{Api, TypeRef};
 
 pub(super) struct Features {
     /// Feature names (group modules, and [`OTHER_MODELS`] when some model
@@ -35,7 +35,7 @@ impl Features {
         let mut groups: Vec<String> = api.groups.iter().map(|g| g.module.clone()).collect();
         for group in &api.groups {
             let roots = group.operations.iter().flat_map(|op| op.type_refs());
-            walk(api, roots, |name| {
+            api.walk_types(roots, |name| {
                 reached_by.entry(name.to_string()).or_default().insert(group.module.clone())
             });
         }
@@ -47,7 +47,7 @@ impl Features {
             .collect();
         if !unreached.is_empty() {
             groups.push(OTHER_MODELS.to_string());
-            walk(api, unreached.iter(), |name| {
+            api.walk_types(unreached.iter(), |name| {
                 reached_by.entry(name.to_string()).or_default().insert(OTHER_MODELS.to_string())
             });
         }
@@ -100,37 +100,5 @@ impl Features {
             [one] => quote!(#[cfg(feature = #one)]),
             many => quote!(#[cfg(any(#(feature = #many),*))]),
         })
-    }
-}
-
-/// Visits every named type `roots` lead to, through fields, variants and
-/// aliases. `visit` returns whether the name is new; a name seen before is
-/// not walked again.
-fn walk<'a>(
-    api: &'a Api,
-    roots: impl IntoIterator<Item = &'a TypeRef>,
-    mut visit: impl FnMut(&str) -> bool,
-) {
-    let mut stack: Vec<&TypeRef> = roots.into_iter().collect();
-    while let Some(ty) = stack.pop() {
-        match ty {
-            TypeRef::List(inner) | TypeRef::Map(inner) => stack.push(inner),
-            TypeRef::Named(name) => {
-                if !visit(name) {
-                    continue;
-                }
-                match api.type_def(name).map(|t| &t.kind) {
-                    Some(TypeKind::Struct(s)) => {
-                        stack.extend(s.fields.iter().map(|f| &f.ty));
-                        stack.extend(s.additional.iter());
-                    }
-                    Some(TypeKind::Union(u)) => stack.extend(u.variants.iter().map(|v| &v.ty)),
-                    Some(TypeKind::Tuple(items)) => stack.extend(items.iter().map(|v| &v.ty)),
-                    Some(TypeKind::Alias(inner)) => stack.push(inner),
-                    Some(TypeKind::Enum(_)) | None => {}
-                }
-            }
-            _ => {}
-        }
     }
 }
