@@ -149,6 +149,27 @@ fn heck_like_kebab(s: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
+/// Writes a generated crate into `dir` for a one-off build, replacing what
+/// was there: its own workspace (so it builds where it lands), pinned to
+/// this project's lock file. For `corpus`, `conformance` and the referee.
+pub(crate) fn write_scratch_crate(dir: &Path, files: &[generator::File]) -> Result<(), String> {
+    let _ = fs::remove_dir_all(dir);
+    for file in files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        let mut contents = file.contents.clone();
+        if file.path == "Cargo.toml" {
+            contents.push_str("\n[workspace]\n");
+        }
+        fs::write(&path, contents).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let lock = root().join("Cargo.lock");
+    fs::copy(&lock, dir.join("Cargo.lock")).map_err(|e| format!("{}: {e}", lock.display()))?;
+    Ok(())
+}
+
 /// Sets the crate's version from what changed since the spec recorded in
 /// `out` (the one it was last generated from), and returns the files that
 /// record this generation: the spec's copy and the changelog, with the

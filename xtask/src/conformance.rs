@@ -12,7 +12,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -62,7 +61,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let mut rows = Vec::new();
     for (i, (id, path)) in specs.iter().enumerate() {
-        let outcome = one(id, path, &work, &prism, mode, &root);
+        let outcome = one(id, path, &work, &prism, mode);
         println!(
             "[{:>3}/{}] {:<44} ok {:>4}  failed {:>3}  skipped {:>3}  {}",
             i + 1,
@@ -84,7 +83,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode, root: &Path) -> Outcome {
+fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome {
     let mut outcome = Outcome::default();
     let slug: String = id
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -102,19 +101,10 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode, root: &Path
         }
     };
     let out = work.join("crates").join(&slug);
-    let _ = fs::remove_dir_all(&out);
-    for file in &generated.files {
-        let path = out.join(&file.path);
-        if let Some(parent) = path.parent() {
-            let _ = fs::create_dir_all(parent);
-        }
-        let mut contents = file.contents.clone();
-        if file.path == "Cargo.toml" {
-            contents.push_str("\n[workspace]\n");
-        }
-        let _ = fs::write(&path, contents);
+    if let Err(e) = crate::codegen::write_scratch_crate(&out, &generated.files) {
+        outcome.stopped = Some(format!("cannot write the crate: {e}"));
+        return outcome;
     }
-    let _ = fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"));
     // Built before Prism starts, so the mock is not kept waiting.
     let build = Command::new(crate::cargo())
         .args(["test", "--quiet", "--no-run", "--test", "conformance"])
@@ -152,10 +142,11 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode, root: &Path
         .env("CARGO_TARGET_DIR", work.join("target"))
         .env("CARGO_INCREMENTAL", "0")
         .env("CONFORMANCE_URL", &server.url);
-    let Some(stdout) = run_capturing(&mut command, Duration::from_secs(600), work) else {
+    let Some(run) = crate::corpus::run_with_limit(&mut command, Duration::from_secs(600)) else {
         outcome.stopped = Some("the harness timed out".into());
         return outcome;
     };
+    let stdout = run.stdout;
     drop(server);
     for line in stdout.lines().filter_map(|l| l.strip_prefix("CONFORMANCE ")) {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
@@ -174,27 +165,6 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode, root: &Path
         outcome.stopped = Some("the harness printed no results".into());
     }
     outcome
-}
-
-/// Runs `command` in its own process group with a time limit, returning
-/// its standard output (`None` on timeout).
-fn run_capturing(command: &mut Command, limit: Duration, work: &Path) -> Option<String> {
-    let path = work.join("harness.out");
-    let file = fs::File::create(&path).ok()?;
-    let mut child = command.stdout(file).stderr(Stdio::null()).process_group(0).spawn().ok()?;
-    let started = Instant::now();
-    loop {
-        if let Ok(Some(_)) = child.try_wait() {
-            break;
-        }
-        if started.elapsed() > limit {
-            let _ = Command::new("kill").args(["-KILL", &format!("-{}", child.id())]).status();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    fs::read_to_string(&path).ok()
 }
 
 /// A failure's cause, for grouping: the error variant and status, or why

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use generator::{Settings, Severity};
@@ -120,11 +120,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .collect();
     let crates = dir.join("crates");
     let target = dir.join("target");
-    let lock = root.join("Cargo.lock");
     let mut rows = Vec::new();
     let started = Instant::now();
     for (i, spec) in specs.iter().enumerate() {
-        let outcome = one(spec, &crates, &target, &lock);
+        let outcome = one(spec, &crates, &target);
         println!(
             "[{:>3}/{}] {:<48} {:<17} gen {:>6} ms  {:>7} lines  {:>3} warn  {}",
             i + 1,
@@ -193,7 +192,7 @@ pub(crate) fn specs(root: &Path, dir: &Path) -> Result<Vec<Spec>, String> {
 }
 
 /// Generates and checks one spec.
-fn one(spec: &Spec, crates: &Path, target: &Path, lock: &Path) -> Outcome {
+fn one(spec: &Spec, crates: &Path, target: &Path) -> Outcome {
     let mut outcome = Outcome {
         stage: Stage::GenerateFailed,
         generate_ms: 0,
@@ -245,23 +244,13 @@ fn one(spec: &Spec, crates: &Path, target: &Path, lock: &Path) -> Outcome {
     outcome.errors = generated.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     outcome.lines = generated.files.iter().map(|f| f.contents.lines().count()).sum();
     let out = crates.join(&slug);
-    let _ = fs::remove_dir_all(&out);
-    for file in &generated.files {
-        let path = out.join(&file.path);
-        if let Some(parent) = path.parent() {
-            let _ = fs::create_dir_all(parent);
-        }
-        let _ = fs::write(&path, &file.contents);
+    if let Err(e) = crate::codegen::write_scratch_crate(&out, &generated.files) {
+        outcome.first_error = format!("cannot write the crate: {e}");
+        return outcome;
     }
-    let manifest = out.join("Cargo.toml");
-    let _ = fs::write(
-        &manifest,
-        format!("{}\n[workspace]\n", fs::read_to_string(&manifest).unwrap_or_default()),
-    );
-    let _ = fs::copy(lock, out.join("Cargo.lock"));
     let limit = Duration::from_secs(if spec.id == GITHUB_ID { 3600 } else { 600 });
     let started = Instant::now();
-    let mut check = Some((true, String::new()));
+    let mut check = Some(Finished { success: true, stdout: String::new(), stderr: String::new() });
     let mut failed_run = None;
     for (label, args) in check_runs(&generated.files, outcome.lines) {
         let result = run_with_limit(
@@ -274,7 +263,7 @@ fn one(spec: &Spec, crates: &Path, target: &Path, lock: &Path) -> Outcome {
                 .env("CARGO_INCREMENTAL", "0"),
             limit,
         );
-        if !matches!(result, Some((true, _))) {
+        if !result.as_ref().is_some_and(|r| r.success) {
             check = result;
             failed_run = label;
             break;
@@ -283,8 +272,8 @@ fn one(spec: &Spec, crates: &Path, target: &Path, lock: &Path) -> Outcome {
     outcome.check_s = started.elapsed().as_secs_f64();
     outcome.stage = match check {
         None => Stage::TimedOut,
-        Some((true, _)) => Stage::ClippyClean,
-        Some((false, output)) => {
+        Some(Finished { success: true, .. }) => Stage::ClippyClean,
+        Some(Finished { stderr: output, .. }) => {
             let compile_error = output.lines().find(|l| l.contains("error[E"));
             let any_error = output.lines().find(|l| l.contains("error"));
             let error = compile_error.or(any_error).unwrap_or("").trim();
@@ -347,15 +336,22 @@ fn tag_features(files: &[generator::File]) -> Vec<String> {
     list.map(|l| l.split('"').skip(1).step_by(2).map(String::from).collect()).unwrap_or_default()
 }
 
-/// Runs `command`, killing it after `limit`; `None` on timeout, else
-/// success and stderr.
-pub(crate) fn run_with_limit(command: &mut Command, limit: Duration) -> Option<(bool, String)> {
-    let log = std::env::temp_dir().join(format!("xtask-corpus-{}.log", std::process::id()));
-    let file = fs::File::create(&log).ok()?;
+/// How a command run by [`run_with_limit`] ended.
+pub(crate) struct Finished {
+    pub(crate) success: bool,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+/// Runs `command`, killing it after `limit`; `None` on timeout.
+pub(crate) fn run_with_limit(command: &mut Command, limit: Duration) -> Option<Finished> {
+    let base = std::env::temp_dir().join(format!("xtask-run-{}", std::process::id()));
+    let (out_log, err_log) = (base.with_extension("out"), base.with_extension("err"));
+    let (out_file, err_file) = (fs::File::create(&out_log).ok()?, fs::File::create(&err_log).ok()?);
     // Its own process group, so a timeout stops cargo *and* the compiler it
     // started (killing cargo alone leaves rustc running, and a 5-million-line
     // crate then holds 20 GiB).
-    let mut child = command.stdout(Stdio::null()).stderr(file).process_group(0).spawn().ok()?;
+    let mut child = command.stdout(out_file).stderr(err_file).process_group(0).spawn().ok()?;
     let started = Instant::now();
     let status = loop {
         if let Ok(Some(status)) = child.try_wait() {
@@ -368,7 +364,8 @@ pub(crate) fn run_with_limit(command: &mut Command, limit: Duration) -> Option<(
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    Some((status.success(), fs::read_to_string(&log).unwrap_or_default()))
+    let read = |path: &Path| fs::read_to_string(path).unwrap_or_default();
+    Some(Finished { success: status.success(), stdout: read(&out_log), stderr: read(&err_log) })
 }
 
 fn report(rows: &[(&Spec, Outcome)], elapsed: Duration) -> String {

@@ -185,19 +185,7 @@ fn write_crate(dir: &Path, spec: &str) -> Result<(), String> {
     settings.crate_version = "1.0.0".into();
     let generated = generator::generate(spec, &settings)
         .map_err(|f| format!("generation failed ({} errors)", f.errors()))?;
-    let _ = fs::remove_dir_all(dir);
-    for file in &generated.files {
-        let path = dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-        }
-        let mut contents = file.contents.clone();
-        if file.path == "Cargo.toml" {
-            contents.push_str("\n[workspace]\n");
-        }
-        fs::write(&path, contents).map_err(|e| format!("{}: {e}", path.display()))?;
-    }
-    Ok(())
+    crate::codegen::write_scratch_crate(dir, &generated.files)
 }
 
 /// Runs cargo-semver-checks on `work/new` against `work/old`: its verdict
