@@ -247,8 +247,11 @@ impl ClientBuilder {
     /// redirect policy and middleware apply, and
     /// [`timeout`](Self::timeout),
     /// [`connect_timeout`](Self::connect_timeout) and
-    /// [`user_agent`](Self::user_agent) are ignored. (The client
-    /// built otherwise follows redirects within the origin only.)
+    /// [`user_agent`](Self::user_agent) are ignored. Give it
+    /// `redirect::Policy::none()`, as the client built otherwise
+    /// has: the runtime then follows redirects within the origin
+    /// only, and hands an operation that documents a 3xx its
+    /// typed answer.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -343,7 +346,7 @@ impl ClientBuilder {
                     .timeout(self.timeout)
                     .connect_timeout(self.connect_timeout)
                     .user_agent(self.user_agent)
-                    .redirect(crate::runtime::same_origin_redirects())
+                    .redirect(reqwest::redirect::Policy::none())
                     .build()?
             }
         };

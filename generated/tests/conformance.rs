@@ -72,8 +72,15 @@ impl Outcomes {
             }
         };
         self.failed += usize::from(!ok);
+        let whole = result
+            .as_ref()
+            .err()
+            .filter(|_| !ok)
+            .and_then(|e| e.response())
+            .map(|r| r.text);
         let line = serde_json::json!(
-            { "operation" : operation, "call" : call, "ok" : ok, "detail" : detail }
+            { "operation" : operation, "call" : call, "ok" : ok, "detail" : detail,
+            "body" : whole }
         );
         println!("CONFORMANCE {line}");
     }

@@ -541,6 +541,8 @@ pub(crate) struct Request<'c> {
     /// A URL the server gave (a `Link` to the next page), sent to instead
     /// of the path, within the base URL's origin.
     follow: Option<String>,
+    /// The operation documents a redirect status: answer it, do not follow.
+    keep_redirects: bool,
 }
 
 /// Options for one call, set with an operation builder's `with_options`:
@@ -627,7 +629,15 @@ impl<'c> Request<'c> {
             body: None,
             invalid: None,
             follow: None,
+            keep_redirects: false,
         }
+    }
+
+    /// Returns a redirect as the answer instead of following it: the
+    /// operation documents one, so it is typed like any other status.
+    #[allow(dead_code)] // Only crates with an operation documenting a 3xx use it.
+    pub(crate) fn keep_redirects(&mut self) {
+        self.keep_redirects = true;
     }
 
     /// Sends to `link` (relative to the base URL, or absolute in the same
@@ -978,7 +988,27 @@ impl<'c> Request<'c> {
         );
         let started = std::time::Instant::now();
         let mut attempts = Attempts::default();
-        let run = execute(self.client, request, &retry, &origin.method, &transport, &mut attempts);
+        let client = self.client;
+        let keep_redirects = self.keep_redirects;
+        let run = async {
+            let mut request = request;
+            let mut hops = 0;
+            loop {
+                let sent = Sent::of(&request);
+                let response = execute(client, request, &retry, &sent.method, &transport, &mut attempts).await?;
+                if keep_redirects || hops == MAX_REDIRECTS {
+                    return Ok(response);
+                }
+                match sent.redirected(&response) {
+                    Some(next) => {
+                        tracing::debug!(status = response.status().as_u16(), "following a redirect");
+                        request = next;
+                        hops += 1;
+                    }
+                    None => return Ok(response),
+                }
+            }
+        };
         let result = tokio::time::timeout(deadline, tracing::Instrument::instrument(run, span.clone())).await;
         // Recorded whatever the outcome: a failed call's span says how far
         // it got.
@@ -1134,18 +1164,62 @@ fn followed(base: &str, link: &str) -> Result<url::Url, String> {
     Ok(next)
 }
 
-/// Follows a redirect only within the origin the request went to: headers
-/// a request hook added (signatures, API keys) must not reach another host,
-/// and reqwest only strips the standard credential headers.
-pub(crate) fn same_origin_redirects() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let same = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
-        if !same || attempt.previous().len() >= 10 {
-            attempt.stop()
-        } else {
-            attempt.follow()
+/// How many redirects one call follows before answering the last one.
+const MAX_REDIRECTS: u32 = 10;
+
+/// What a redirect of a sent request needs from it. The runtime follows
+/// redirects itself, not reqwest: an operation that documents a 3xx gets
+/// it as a typed answer, and the others follow it.
+struct Sent {
+    method: Method,
+    url: url::Url,
+    headers: HeaderMap,
+    /// The request again, body included, for a 307 or 308; `None` when the
+    /// body is a stream that cannot be sent twice.
+    again: Option<reqwest::Request>,
+}
+
+impl Sent {
+    fn of(request: &reqwest::Request) -> Self {
+        Self {
+            method: request.method().clone(),
+            url: request.url().clone(),
+            headers: request.headers().clone(),
+            again: request.try_clone(),
         }
-    })
+    }
+
+    /// The request a redirect asks for, or `None` to answer it as it is.
+    /// Only redirects within the origin are followed: headers a request
+    /// hook or the caller added (signatures, API keys) must not reach
+    /// another host. As browsers do, a 303 (and a 301 or 302 answering a
+    /// POST) becomes a GET without the body; a 307 or 308 repeats the
+    /// method and body.
+    fn redirected(self, response: &reqwest::Response) -> Option<reqwest::Request> {
+        let status = response.status().as_u16();
+        if !matches!(status, 301 | 302 | 303 | 307 | 308) {
+            return None;
+        }
+        let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
+        let to = self.url.join(location).ok()?;
+        if to.origin() != self.url.origin() {
+            return None;
+        }
+        let as_get = status == 303 && self.method != Method::HEAD || matches!(status, 301 | 302) && self.method == Method::POST;
+        if as_get {
+            let mut request = reqwest::Request::new(Method::GET, to);
+            let mut headers = self.headers;
+            for name in [header::CONTENT_TYPE, header::CONTENT_LENGTH, header::CONTENT_ENCODING] {
+                headers.remove(name);
+            }
+            *request.headers_mut() = headers;
+            Some(request)
+        } else {
+            let mut request = self.again?;
+            *request.url_mut() = to;
+            Some(request)
+        }
+    }
 }
 
 /// A URL as `Debug` output and errors may show it: no password.

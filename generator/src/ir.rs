@@ -173,6 +173,17 @@ impl Operation {
     pub fn uses_credentials(&self) -> bool {
         self.security.iter().any(|alternative| !alternative.is_empty())
     }
+
+    /// Whether the spec documents a redirect status (`302`, `3XX`) as an
+    /// answer of this operation: the caller then gets it, not where it
+    /// leads. `default` does not count.
+    pub fn documents_redirects(&self) -> bool {
+        self.success.responses.iter().chain(&self.errors).any(|r| match r.status {
+            StatusMatch::Code(code) => (300..400).contains(&code),
+            StatusMatch::Range(class) => class == 3,
+            StatusMatch::Default => false,
+        })
+    }
 }
 
 /// One piece of a path template.

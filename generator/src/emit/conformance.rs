@@ -11,12 +11,12 @@
 //! (`operation`, `call`, `ok`, `detail`), which `cargo xtask conformance`
 //! gathers; a test fails if any of its calls does.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::example::{Place, value};
+use super::example::{Place, body_value, value};
 use super::types::ident;
-use crate::ir::{Api, BodyKind, Group, Operation, RequestBody, SecurityKind, StatusMatch};
+use crate::ir::{Api, Group, Operation, SecurityKind, StatusMatch};
 
 pub(super) fn harness(api: &Api, crate_name: &str) -> TokenStream {
     let krate = ident(&crate_name.replace('-', "_"));
@@ -27,7 +27,7 @@ pub(super) fn harness(api: &Api, crate_name: &str) -> TokenStream {
             SecurityKind::Bearer | SecurityKind::ApiKey { .. } => quote!(.#setter("conformance")),
         }
     });
-    let tests = api.groups.iter().map(|g| group_test(api, g));
+    let tests = api.groups.iter().map(|g| group_test(api, g, &krate));
     quote! {
         //! Conformance: every operation against a mock of the spec at
         //! `CONFORMANCE_URL` (`cargo xtask conformance`). Each call prints a
@@ -74,7 +74,10 @@ pub(super) fn harness(api: &Api, crate_name: &str) -> TokenStream {
                     (Some(code), Ok(_)) => (false, format!("wanted the documented {code}, got a success")),
                 };
                 self.failed += usize::from(!ok);
-                let line = serde_json::json!({"operation": operation, "call": call, "ok": ok, "detail": detail});
+                // The whole body of a failed call, for telling the mock's and
+                // the spec's faults from ours.
+                let whole = result.as_ref().err().filter(|_| !ok).and_then(|e| e.response()).map(|r| r.text);
+                let line = serde_json::json!({"operation": operation, "call": call, "ok": ok, "detail": detail, "body": whole});
                 println!("CONFORMANCE {line}");
             }
 
@@ -104,16 +107,15 @@ pub(super) fn harness(api: &Api, crate_name: &str) -> TokenStream {
 /// A test per group, calling one function per operation: a single body
 /// holding every call of a tag with hundreds of operations overflows the
 /// stack of a debug build.
-fn group_test(api: &Api, group: &Group) -> TokenStream {
+fn group_test(api: &Api, group: &Group, krate: &Ident) -> TokenStream {
     let module = crate::naming::bare(&group.module);
     let name = ident(&format!("{module}_operations"));
-    let accessor = ident(&group.module);
     let (fns, calls): (Vec<TokenStream>, Vec<TokenStream>) = group
         .operations
         .iter()
         .map(|op| {
             let function = ident(&format!("{module}_{}", crate::naming::bare(&op.fn_name)));
-            let body = operation_calls(api, op, &accessor);
+            let body = operation_calls(api, op, krate, &group.module);
             (
                 quote! {
                     async fn #function(client: &Client, out: &mut Outcomes) {
@@ -138,7 +140,8 @@ fn group_test(api: &Api, group: &Group) -> TokenStream {
     }
 }
 
-fn operation_calls(api: &Api, op: &Operation, accessor: &proc_macro2::Ident) -> TokenStream {
+fn operation_calls(api: &Api, op: &Operation, krate: &Ident, module: &str) -> TokenStream {
+    let accessor = ident(module);
     let id = &op.id;
     let call = ident(&op.fn_name);
     let mut args = Vec::new();
@@ -150,11 +153,9 @@ fn operation_calls(api: &Api, op: &Operation, accessor: &proc_macro2::Ident) -> 
         }
     }
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-        match body_value(api, b) {
+        match body_value(api, b, krate, module) {
             Some(v) => args.push(v),
-            None => {
-                missing.push("the request body (raw bytes in a choice, or multipart)".to_string())
-            }
+            None => missing.push("the request body".to_string()),
         }
     }
     if !missing.is_empty() {
@@ -170,7 +171,7 @@ fn operation_calls(api: &Api, op: &Operation, accessor: &proc_macro2::Ident) -> 
         }
     }
     if let Some(b) = op.body.as_ref().filter(|b| !b.required) {
-        if let Some(v) = body_value(api, b) {
+        if let Some(v) = body_value(api, b, krate, module) {
             let setter = ident(&b.rust_name);
             optional.push(quote!(.#setter(#v)));
         }
@@ -194,19 +195,5 @@ fn operation_calls(api: &Api, op: &Operation, accessor: &proc_macro2::Ident) -> 
         out.record(#id, "required", #wanted, Box::pin(#base.send()).await);
         #with_optional
         #(#forced)*
-    }
-}
-
-/// A body value, as the operation's argument or setter takes it.
-fn body_value(api: &Api, body: &RequestBody) -> Option<TokenStream> {
-    let choice = body.choice.is_some();
-    match &body.kind {
-        BodyKind::Json(t) | BodyKind::Form(t) => value(api, t, Place::Exact, Some(&body.facts), 0),
-        BodyKind::Text if choice => Some(quote!(String::from("text"))),
-        BodyKind::Text => Some(quote!("text")),
-        BodyKind::Bytes if !choice => Some(quote!(vec![0u8])),
-        // A payload in a body choice or a multipart form needs the crate's
-        // transfer types; not made yet, so the call is skipped, and says so.
-        BodyKind::Bytes | BodyKind::Multipart(_) => None,
     }
 }

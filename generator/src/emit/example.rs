@@ -15,8 +15,8 @@ use quote::quote;
 
 use super::types::ident;
 use crate::ir::{
-    Api, BodyKind, EnumRepr, Facts, FloatWidth, Group, IntWidth, Operation, PartKind, Struct,
-    TypeKind, TypeRef,
+    Api, BodyKind, EnumRepr, Facts, FloatWidth, Group, IntWidth, Operation, PartKind, RequestBody,
+    Struct, TypeKind, TypeRef,
 };
 
 /// How deep model construction may go before the example is given up.
@@ -70,37 +70,7 @@ fn operation(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> Opt
     }
     let crate_ident = ident(&crate_name.replace('-', "_"));
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-        args.push(match &b.kind {
-            BodyKind::Json(t) | BodyKind::Form(t) => {
-                value(api, t, Place::Exact, Some(&b.facts), 0)?
-            }
-            // A body enum converts only from the preferred body's own type.
-            BodyKind::Text if b.choice.is_some() => quote!(String::from("text")),
-            BodyKind::Bytes if b.choice.is_some() => {
-                quote!(#crate_ident::Payload::from(vec![0u8]))
-            }
-            BodyKind::Text => quote!("text"),
-            BodyKind::Bytes => quote!(vec![0u8]),
-            BodyKind::Multipart(form) => {
-                let mut parts = Vec::new();
-                for p in form.parts.iter().filter(|p| p.required) {
-                    let one = match (&p.kind, p.type_ref()) {
-                        (PartKind::Json(_), Some(t)) => value(api, t, Place::Exact, None, 0)?,
-                        (_, Some(t)) => value(api, t, Place::Argument, None, 0)?,
-                        (_, None) => quote!(#crate_ident::FilePart::new(vec![0u8])),
-                    };
-                    parts.push(if p.repeated { quote!([#one]) } else { one });
-                }
-                let module = ident(accessor);
-                let form = ident(&form.name);
-                let path = quote!(#crate_ident::apis::#module::#form);
-                if parts.is_empty() {
-                    quote!(#path::default())
-                } else {
-                    quote!(#path::new(#(#parts),*))
-                }
-            }
-        });
+        args.push(body_value(api, b, &crate_ident, accessor)?);
     }
     // One optional parameter shows how the builder is used.
     let optional = op.params.iter().find(|p| !p.required).and_then(|p| {
@@ -130,6 +100,44 @@ fn operation(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> Opt
         "```no_run\n{models}# async fn example(client: &{crate_ident}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
          {statement}\nprintln!(\"{{response:?}}\");\n# Ok(())\n# }}\n```"
     ))
+}
+
+/// A value for `body`, as the operation's argument or setter takes it;
+/// `krate` names the generated crate and `module` the operation's group.
+pub(super) fn body_value(
+    api: &Api,
+    body: &RequestBody,
+    krate: &proc_macro2::Ident,
+    module: &str,
+) -> Option<TokenStream> {
+    let choice = body.choice.is_some();
+    Some(match &body.kind {
+        BodyKind::Json(t) | BodyKind::Form(t) => value(api, t, Place::Exact, Some(&body.facts), 0)?,
+        // A body enum converts only from the preferred body's own type.
+        BodyKind::Text if choice => quote!(String::from("text")),
+        BodyKind::Bytes if choice => quote!(#krate::Payload::from(vec![0u8])),
+        BodyKind::Text => quote!("text"),
+        BodyKind::Bytes => quote!(vec![0u8]),
+        BodyKind::Multipart(form) => {
+            let mut parts = Vec::new();
+            for p in form.parts.iter().filter(|p| p.required) {
+                let one = match (&p.kind, p.type_ref()) {
+                    (PartKind::Json(_), Some(t)) => value(api, t, Place::Exact, None, 0)?,
+                    (_, Some(t)) => value(api, t, Place::Argument, None, 0)?,
+                    (_, None) => quote!(#krate::FilePart::new(vec![0u8])),
+                };
+                parts.push(if p.repeated { quote!([#one]) } else { one });
+            }
+            let module = ident(module);
+            let form = ident(&form.name);
+            let path = quote!(#krate::apis::#module::#form);
+            if parts.is_empty() {
+                quote!(#path::default())
+            } else {
+                quote!(#path::new(#(#parts),*))
+            }
+        }
+    })
 }
 
 pub(super) fn value(

@@ -917,8 +917,10 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
             }
         }
     });
+    let redirects = op.documents_redirects().then(|| quote!(request.keep_redirects();));
     let build = quote! {
         let mut request = Request::new(self.client, #id, Method::#method);
+        #redirects
         #(#path)*
         #(#params)*
         #accept
