@@ -83,7 +83,8 @@ impl Stage {
 pub(crate) struct Spec {
     pub(crate) id: String,
     size: String,
-    operations: String,
+    /// As the sample list gives it.
+    pub(crate) operations: String,
     pub(crate) path: PathBuf,
 }
 

@@ -15,6 +15,7 @@ mod bench;
 mod codegen;
 mod conformance;
 mod corpus;
+mod mock_bugs;
 mod prism;
 mod semver;
 mod test;
@@ -97,6 +98,6 @@ usage:
   cargo xtask bench [--quick|--smoke] generation, compile and per-request timings
   cargo xtask corpus [--filter S] [--limit N]
                                       generate and clippy public specs (slow; not CI)
-  cargo xtask conformance [--filter S] [--limit N] [--dynamic]
+  cargo xtask conformance [--filter S] [--limit N] [--dynamic] [--max-operations N]
                                       call every operation of the Agilicus spec and the
                                       corpus specs against Prism (slow; not CI)";

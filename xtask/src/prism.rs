@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 const PACKAGE: &str = "@stoplight/prism-cli@5.16.0";
 
 /// Which responses Prism makes up.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// The spec's examples, or static values from the schemas.
     Static,

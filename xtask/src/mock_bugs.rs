@@ -1,0 +1,163 @@
+//! Prism's known bugs: what each looks like in a conformance failure, so
+//! the run counts it as the mock's and says which bug, and the evidence
+//! that it is the mock's: `xtask/data/prism-known-bugs.yaml`, on which
+//! [`reproduce`] (run by `cargo xtask e2e`) shows each bug still happening.
+//! Once Prism fixes one, `e2e` fails and the exclusion goes.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::prism::{self, Mode};
+
+/// One bug: where it shows, and the words the run's summary gives it.
+pub struct KnownBug {
+    pub cause: &'static str,
+    mode: Mode,
+    /// The path of `prism-known-bugs.yaml` that shows it.
+    path: &'static str,
+    /// Whether a response to `path` shows the bug: status and body.
+    shows: fn(u16, &serde_json::Value) -> bool,
+}
+
+pub const STATIC_IGNORES_PATTERN: KnownBug = KnownBug {
+    cause: "mock, known bug: a response value Prism made breaks its `pattern` (static mode ignores patterns, stoplightio/prism#2243 and #2698; dynamic mode misses some, #1942)",
+    mode: Mode::Static,
+    path: "/code",
+    // Prism's `--errors` turns its own invalid response into a 500 that
+    // names the broken pattern.
+    shows: |status, body| status == 500 && violations(body).any(|(_, code)| code == "pattern"),
+};
+
+pub const DYNAMIC_FILLS_DEFINITIONS: KnownBug = KnownBug {
+    cause: "mock, known bug: a property named `definitions` gets the schema itself (dynamic mode; json-schema-faker reads it as a keyword)",
+    mode: Mode::Dynamic,
+    path: "/catalog",
+    // Under `--errors`, as the runs start Prism, its own check of the
+    // response refuses it; without, the schema arrives as data.
+    shows: |status, body| match status {
+        500 => violations(body).any(|(place, _)| place.last() == Some(&"definitions")),
+        _ => holds_schema_as_definitions(body),
+    },
+};
+
+const ALL: [&KnownBug; 2] = [&STATIC_IGNORES_PATTERN, &DYNAMIC_FILLS_DEFINITIONS];
+
+/// The validation entries of a Prism problem that are about its own
+/// response: where in the response, and the rule broken.
+pub fn violations(problem: &serde_json::Value) -> impl Iterator<Item = (Vec<&str>, &str)> {
+    problem["validation"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|v| v["location"][0] == "response")
+        .filter_map(|v| {
+            let place = v["location"].as_array()?.iter().filter_map(|p| p.as_str()).collect();
+            Some((place, v["code"].as_str()?))
+        })
+}
+
+/// Which known bug, if any, a failed call's response body shows; `decode`
+/// when the client could not decode it.
+pub fn shown_by(body: &serde_json::Value, decode: bool) -> Option<&'static KnownBug> {
+    let broken = |code: &str| violations(body).any(|(_, c)| c == code);
+    if broken("pattern") {
+        Some(&STATIC_IGNORES_PATTERN)
+    } else if violations(body).any(|(place, _)| place.last() == Some(&"definitions"))
+        || decode && holds_schema_as_definitions(body)
+    {
+        Some(&DYNAMIC_FILLS_DEFINITIONS)
+    } else {
+        None
+    }
+}
+
+/// Whether some object in `body` has a `definitions` member that is a
+/// JSON Schema (an object with a `type` naming a JSON type): what Prism's
+/// dynamic mode puts there.
+pub fn holds_schema_as_definitions(body: &serde_json::Value) -> bool {
+    const TYPES: [&str; 7] = ["object", "array", "string", "number", "integer", "boolean", "null"];
+    match body {
+        serde_json::Value::Object(members) => members.iter().any(|(name, value)| {
+            (name == "definitions" && value["type"].as_str().is_some_and(|t| TYPES.contains(&t)))
+                || holds_schema_as_definitions(value)
+        }),
+        serde_json::Value::Array(items) => items.iter().any(holds_schema_as_definitions),
+        _ => false,
+    }
+}
+
+/// Starts Prism on the known bugs' spec in each mode and fails unless
+/// every bug still shows.
+pub fn reproduce(bin: &Path, root: &Path) -> Result<(), String> {
+    let spec = root.join("xtask/data/prism-known-bugs.yaml");
+    for mode in [Mode::Static, Mode::Dynamic] {
+        let log = root.join(format!("target/prism/prism-known-bugs-{mode:?}.log").to_lowercase());
+        let server = prism::Server::start(bin, &spec, mode, &log)?;
+        for bug in ALL.iter().filter(|b| b.mode == mode) {
+            let (status, body) = get(&server.url, bug.path)?;
+            if !(bug.shows)(status, &body) {
+                return Err(format!(
+                    "Prism no longer shows a known bug, so its exclusion must go ({}): {mode:?} GET {} answered {status} {body}",
+                    bug.cause, bug.path
+                ));
+            }
+        }
+    }
+    println!("    Prism's {} known bugs still happen, so excluding them is right", ALL.len());
+    Ok(())
+}
+
+/// A GET on loopback, enough for Prism's answers: status and JSON body.
+fn get(base: &str, path: &str) -> Result<(u16, serde_json::Value), String> {
+    let address = base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).map_err(|e| format!("{address}: {e}"))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n")
+        .map_err(|e| e.to_string())?;
+    let mut text = String::new();
+    stream.read_to_string(&mut text).map_err(|e| format!("reading Prism's answer: {e}"))?;
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok());
+    let body = text.split_once("\r\n\r\n").map(|(_, body)| body);
+    match (status, body.and_then(|b| serde_json::from_str(b).ok())) {
+        (Some(status), Some(body)) => Ok((status, body)),
+        _ => Err(format!("Prism's answer to GET {path} is not a JSON response: {text}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_schema_in_definitions_is_told_from_data() {
+        let made = json!({"a": [{"definitions": {"type": "array", "items": {"type": "string"}}}]});
+        assert!(holds_schema_as_definitions(&made));
+        assert!(!holds_schema_as_definitions(&json!({"definitions": ["x"]})));
+        assert!(!holds_schema_as_definitions(&json!({"definitions": {"type": "compact"}})));
+    }
+
+    #[test]
+    fn pattern_violations_are_found_in_the_response_only() {
+        let problem = json!({"validation": [
+            {"location": ["request", "query"], "code": "pattern"},
+            {"location": ["response", "body", "code"], "code": "pattern"},
+        ]});
+        assert_eq!(violations(&problem).map(|(_, code)| code).collect::<Vec<_>>(), ["pattern"]);
+        let request_only =
+            json!({"validation": [{"location": ["request", "query"], "code": "pattern"}]});
+        assert!(!(STATIC_IGNORES_PATTERN.shows)(500, &request_only));
+    }
+
+    #[test]
+    fn prisms_refusal_of_its_own_definitions_is_the_bug() {
+        let refused = json!({"validation": [{"location": ["response", "body", "definitions"], "code": "type"}]});
+        assert!((DYNAMIC_FILLS_DEFINITIONS.shows)(500, &refused));
+        assert!(shown_by(&refused, false).is_some_and(|b| b.path == "/catalog"));
+        let other =
+            json!({"validation": [{"location": ["response", "body", "name"], "code": "type"}]});
+        assert!(shown_by(&other, false).is_none());
+    }
+}
