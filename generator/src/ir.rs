@@ -678,6 +678,26 @@ impl Api {
         self.groups.iter().flat_map(|g| g.operations.iter())
     }
 
+    /// Keeps only the operations tagged with one of `tags` (each as the
+    /// spec writes it, or as its module name) and the types they and the
+    /// webhooks use; returns the tags that name no group.
+    pub fn retain_tags(&mut self, tags: &[String]) -> Vec<String> {
+        let named = |g: &Group, t: &String| g.tag == *t || g.module == *t;
+        let unknown =
+            tags.iter().filter(|t| !self.groups.iter().any(|g| named(g, t))).cloned().collect();
+        self.groups.retain(|g| tags.iter().any(|t| named(g, t)));
+        let mut used = std::collections::BTreeSet::new();
+        let operations = self.groups.iter().flat_map(|g| &g.operations);
+        let payloads = self.webhooks.iter().filter_map(|w| w.payload.as_ref());
+        let roots = operations
+            .flat_map(|op| op.type_refs())
+            .chain(payloads.flat_map(|p| p.kind.type_refs()))
+            .collect::<Vec<_>>();
+        self.walk_types(roots, |name| used.insert(name.to_string()));
+        self.types.retain(|t| used.contains(&t.name));
+        unknown
+    }
+
     /// Visits every named type `roots` lead to, through fields, variants
     /// and aliases. `visit` returns whether the name is new; a name seen
     /// before is not walked again.

@@ -1,6 +1,42 @@
 //! An OpenAPI → Rust client generator: OpenAPI 3.0 and 3.1, Swagger 2.0,
 //! one file or several.
 //!
+//! # Use it from your own `xtask`
+//!
+//! A [`Project`] is a spec and the directory of the crate generated from
+//! it. [`Project::write`] regenerates the crate (moving its version by
+//! what changed in the API, see [`release`]); [`Project::check`] fails
+//! with a unified diff when the committed crate is stale, which is the
+//! drift gate for CI. A complete `xtask/src/main.rs`:
+//!
+//! ```no_run
+//! use openapi_clientgen::{Project, Settings};
+//! use std::process::ExitCode;
+//!
+//! fn main() -> ExitCode {
+//!     let mut settings = Settings::new("petstore-client");
+//!     settings.regenerate_with = "`cargo xtask codegen`".into();
+//!     let project = Project::new("spec/petstore.yaml", "petstore-client", settings);
+//!     let check = std::env::args().any(|a| a == "--check");
+//!     match if check { project.check() } else { project.write() } {
+//!         Ok(plan) => eprint!("{}", plan.render_diagnostics()),
+//!         Err(e) => {
+//!             eprintln!("{e}");
+//!             return ExitCode::FAILURE;
+//!         }
+//!     }
+//!     ExitCode::SUCCESS
+//! }
+//! ```
+//!
+//! The same settings can live in a `clientgen.toml` next to the spec
+//! ([`config`]; `Config::load(path)?.project()`), which the `clientgen`
+//! command-line tool reads too. [`diff_files`] is the API change report
+//! between two versions of a spec, and [`explain_file`] says what a spec
+//! location becomes in Rust.
+//!
+//! # How it works
+//!
 //! The pipeline has four stages, each in its own module, with a plain type
 //! between each:
 //!
@@ -19,6 +55,7 @@
 //! [`release`] turns that report into the generated crate's next version
 //! and changelog entry.
 
+pub mod config;
 pub mod diag;
 pub mod diff;
 pub mod emit;
@@ -27,10 +64,12 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod project;
 pub mod release;
 
 pub use diag::{Diagnostic, Severity};
 pub use format::File;
+pub use project::{Plan, Project};
 
 /// What the generated crate is called and how it says it was made.
 #[derive(Debug, Clone)]
@@ -55,6 +94,22 @@ pub struct Settings {
     /// Write `tests/conformance.rs` too: every operation called against a
     /// mock of the spec (`cargo xtask conformance` runs it against Prism).
     pub conformance: bool,
+    /// The crate's `description`; `Client for <title> <version>` when `None`.
+    pub description: Option<String>,
+    /// The crate's `license` (an SPDX expression), if it has one.
+    pub license: Option<String>,
+    /// The crate's `repository` URL, if it has one.
+    pub repository: Option<String>,
+    /// Whether `cargo publish` may publish the crate (`publish = false`
+    /// otherwise).
+    pub publish: bool,
+    /// The crate is a workspace of its own (`[workspace]` in its manifest),
+    /// so it builds where it lands outside any workspace.
+    pub own_workspace: bool,
+    /// Generate only these tags' operations (each as the spec writes it,
+    /// or as its module name) and the types they use; every tag when
+    /// `None`. A tag the spec lacks is an error.
+    pub tags: Option<Vec<String>>,
 }
 
 impl Settings {
@@ -69,6 +124,12 @@ impl Settings {
             allow_errors: false,
             reference_root: None,
             conformance: false,
+            description: None,
+            license: None,
+            repository: None,
+            publish: false,
+            own_workspace: false,
+            tags: None,
         }
     }
 }
@@ -147,6 +208,29 @@ pub fn diff_texts(old: &str, new: &str, settings: &Settings) -> Result<diff::Rep
     Ok(diff::diff(&before, &after))
 }
 
+/// The API change report between two spec files, each read as
+/// [`generate_file`] reads it (references to other files followed).
+pub fn diff_files(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    settings: &Settings,
+) -> Result<diff::Report, Failure> {
+    Ok(diff::diff(&model_file(old, settings)?, &model_file(new, settings)?))
+}
+
+/// What the spec location `pointer` (a JSON pointer, such as
+/// `#/components/schemas/User` or `#/paths/~1users/get`) becomes in the
+/// crate generated from the spec file at `path`; `None` when nothing
+/// generated comes from it.
+pub fn explain_file(
+    path: &std::path::Path,
+    settings: &Settings,
+    pointer: &str,
+) -> Result<Option<String>, Failure> {
+    let api = model_file(path, settings)?;
+    Ok(emit::explain(&api, pointer))
+}
+
 fn read(path: &std::path::Path) -> Result<String, Failure> {
     std::fs::read_to_string(path).map_err(|e| {
         Failure::fatal(Diagnostic::error("#", format!("cannot read {}: {e}", path.display())))
@@ -169,7 +253,19 @@ fn model(
 ) -> Result<(ir::Api, Vec<Diagnostic>), Failure> {
     let mut document = load::load_input(input).map_err(Failure::fatal)?;
     let mut diagnostics = std::mem::take(&mut document.diagnostics);
-    let api = lower::lower(&document, &mut diagnostics);
+    let mut api = lower::lower(&document, &mut diagnostics);
+    if let Some(tags) = &settings.tags {
+        let known: Vec<String> = api.groups.iter().map(|g| g.tag.clone()).collect();
+        for tag in api.retain_tags(tags) {
+            diagnostics.push(Diagnostic::error(
+                "#/tags",
+                format!(
+                    "the settings select tag `{tag}`, which no operation has (the spec's tags: {})",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
     if !settings.allow_errors && diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Failure { diagnostics, allowable: true });
     }

@@ -2,8 +2,8 @@
 //! verdicts each must get, and snapshots of the report over the real
 //! history of the Users API (`fixtures/history/`).
 
-use generator::diff::{Bump, Change, Report, Verdict};
-use generator::{Settings, diff_texts};
+use openapi_clientgen::diff::{Bump, Change, Report, Verdict};
+use openapi_clientgen::{Settings, diff_texts};
 
 use Verdict::{Breaking, Compatible};
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use generator::Settings;
+use openapi_clientgen::Settings;
 
 /// Each broken spec's outcome, snapshotted: diagnostics as the CLI prints
 /// them, and whether files were generated.
@@ -25,7 +25,7 @@ fn broken_specs_get_located_diagnostics() {
     }
 }
 
-fn assert_files_parse(name: &str, files: &[generator::File]) {
+fn assert_files_parse(name: &str, files: &[openapi_clientgen::File]) {
     for file in files.iter().filter(|f| f.path.ends_with(".rs")) {
         if let Err(e) = syn::parse_file(&file.contents) {
             panic!("{name}: {} does not parse: {e}", file.path);
@@ -48,13 +48,13 @@ fn nested_spec(depth: usize) -> String {
 #[test]
 fn deep_nesting_is_refused_or_handled_without_overflow() {
     // Thousands deep: the parser's recursion limit refuses it, with a place.
-    let err = generator::generate(&nested_spec(5000), &Settings::new("deep")).unwrap_err();
+    let err = openapi_clientgen::generate(&nested_spec(5000), &Settings::new("deep")).unwrap_err();
     let err = err.diagnostics;
     assert!(err[0].message.contains("recursion limit"), "{err:?}");
     assert!(err[0].location.is_some());
     // As deep as the parser allows: degraded past the generator's own bound,
     // with a warning, and formatted on a test thread's small stack.
-    let generated = generator::generate(&nested_spec(60), &Settings::new("deep")).unwrap();
+    let generated = openapi_clientgen::generate(&nested_spec(60), &Settings::new("deep")).unwrap();
     assert!(generated.diagnostics.iter().any(|d| d.message.contains("nest deeper")));
     assert_files_parse("deep", &generated.files);
 }

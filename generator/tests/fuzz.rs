@@ -296,10 +296,10 @@ fn swagger2(
 /// Generates, and checks every Rust file parses. Panics propagate to
 /// proptest, which reports the smallest failing document.
 fn generate_and_parse(text: &str) {
-    let mut settings = generator::Settings::new("fuzz");
+    let mut settings = openapi_clientgen::Settings::new("fuzz");
     // Degraded output must be valid Rust too.
     settings.allow_errors = true;
-    if let Ok(generated) = generator::generate(text, &settings) {
+    if let Ok(generated) = openapi_clientgen::generate(text, &settings) {
         for file in generated.files.iter().filter(|f| f.path.ends_with(".rs")) {
             if let Err(e) = syn::parse_file(&file.contents) {
                 panic!("{} does not parse: {e}\n{}", file.path, file.contents);

@@ -1,11 +1,11 @@
 //! The lowering stage on small specs: names, required vs optional, status
 //! mapping, security and degradation, asserted on the intermediate model.
 
-use generator::ir::{
+use openapi_clientgen::ir::{
     Api, BodyKind, IntWidth, Operation, ParamLocation, PartKind, QueryStyle, StatusMatch,
     SuccessShape, TypeKind, TypeRef,
 };
-use generator::{Diagnostic, Severity, load, lower};
+use openapi_clientgen::{Diagnostic, Severity, load, lower};
 
 fn lower_yaml(text: &str) -> (Api, Vec<Diagnostic>) {
     let loaded = load::load(text).expect("valid spec");

@@ -3,14 +3,16 @@
 
 mod common;
 
-use generator::Severity;
+use openapi_clientgen::Severity;
 
 #[test]
 fn a_split_spec_generates_the_crate_its_bundled_form_does() {
     let dir = common::root().join("generator/tests/fixtures/split");
     let settings = common::settings("split");
-    let split = generator::generate_file(&dir.join("openapi.yaml"), &settings).expect("split spec");
-    let bundled = generator::generate_file(&dir.join("bundled.yaml"), &settings).expect("bundled");
+    let split =
+        openapi_clientgen::generate_file(&dir.join("openapi.yaml"), &settings).expect("split spec");
+    let bundled =
+        openapi_clientgen::generate_file(&dir.join("bundled.yaml"), &settings).expect("bundled");
     assert!(split.diagnostics.is_empty(), "{:?}", split.diagnostics);
     assert_eq!(split.files.len(), bundled.files.len());
     for (a, b) in split.files.iter().zip(&bundled.files) {
@@ -28,7 +30,7 @@ fn a_split_spec_generates_the_crate_its_bundled_form_does() {
 #[test]
 fn faults_in_other_files_are_reported_where_they_are_and_fail_the_run() {
     let spec = common::root().join("generator/tests/invalid/split/openapi.yaml");
-    let failure = generator::generate_file(&spec, &common::settings("broken-split"))
+    let failure = openapi_clientgen::generate_file(&spec, &common::settings("broken-split"))
         .expect_err("errors fail the run");
     assert!(failure.allowable);
     let text: String =
@@ -39,14 +41,15 @@ fn faults_in_other_files_are_reported_where_they_are_and_fail_the_run() {
     // With `allow_errors`, the degraded crate is written.
     let mut settings = common::settings("broken-split");
     settings.allow_errors = true;
-    let generated = generator::generate_file(&spec, &settings).expect("degraded crate");
+    let generated = openapi_clientgen::generate_file(&spec, &settings).expect("degraded crate");
     assert!(generated.has_errors());
 }
 
 #[test]
 fn a_spec_given_as_text_cannot_follow_references_to_files() {
     let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'other.yaml#/A'}\n";
-    let failure = generator::generate(text, &generator::Settings::new("t")).expect_err("error");
+    let failure = openapi_clientgen::generate(text, &openapi_clientgen::Settings::new("t"))
+        .expect_err("error");
     assert!(failure.diagnostics[0].message.contains("given as text"), "{:?}", failure.diagnostics);
     assert_eq!(failure.diagnostics[0].location.map(|l| l.line), Some(6));
 }

@@ -63,9 +63,21 @@ pub(super) fn cargo_toml(api: &Api, settings: &Settings, features: &Features) ->
     out.push_str(&format!("name = {}\n", toml_string(&settings.crate_name)));
     out.push_str(&format!("version = {}\n", toml_string(&settings.crate_version)));
     out.push_str("edition = \"2024\"\nrust-version = \"1.85\"\n");
-    let description = format!("Client for {} {}", api.title, api.version);
+    let description = match &settings.description {
+        Some(description) => description.clone(),
+        None => format!("Client for {} {}", api.title, api.version),
+    };
     out.push_str(&format!("description = {}\n", toml_string(&description)));
-    out.push_str("publish = false\n\n[dependencies]\n");
+    if let Some(license) = &settings.license {
+        out.push_str(&format!("license = {}\n", toml_string(license)));
+    }
+    if let Some(repository) = &settings.repository {
+        out.push_str(&format!("repository = {}\n", toml_string(repository)));
+    }
+    if !settings.publish {
+        out.push_str("publish = false\n");
+    }
+    out.push_str("\n[dependencies]\n");
     for (name, spec) in deps {
         out.push_str(&format!("{name} = {spec}\n"));
     }
@@ -86,6 +98,9 @@ pub(super) fn cargo_toml(api: &Api, settings: &Settings, features: &Features) ->
     out.push_str(&features.manifest());
     for bench in &settings.benches {
         out.push_str(&format!("\n[[bench]]\nname = {}\nharness = false\n", toml_string(bench)));
+    }
+    if settings.own_workspace {
+        out.push_str("\n[workspace]\n");
     }
     out
 }

@@ -8,6 +8,7 @@ mod client;
 mod conformance;
 mod doc;
 mod example;
+mod explain;
 mod features;
 mod manifest;
 mod markdown;
@@ -20,6 +21,8 @@ use proc_macro2::TokenStream;
 
 use crate::Settings;
 use crate::ir::Api;
+
+pub use explain::explain;
 
 /// What a generated file holds before formatting.
 pub enum Source {

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::{Generated, Settings};
+use openapi_clientgen::{Generated, Settings};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -62,7 +62,7 @@ pub fn settings(name: &str) -> Settings {
 /// Generates a good fixture's crate: errors fail it, as they fail
 /// `codegen`.
 pub fn generate(path: &Path, name: &str) -> Generated {
-    match generator::generate_file(path, &settings(name)) {
+    match openapi_clientgen::generate_file(path, &settings(name)) {
         Ok(generated) => generated,
         Err(failure) => panic!("{name}: generation failed: {:?}", failure.diagnostics),
     }
@@ -70,8 +70,11 @@ pub fn generate(path: &Path, name: &str) -> Generated {
 
 /// Generates a fixture's crate; broken fixtures are written degraded, as
 /// `--allow-errors` would.
-pub fn try_generate(path: &Path, name: &str) -> Result<Generated, Vec<generator::Diagnostic>> {
+pub fn try_generate(
+    path: &Path,
+    name: &str,
+) -> Result<Generated, Vec<openapi_clientgen::Diagnostic>> {
     let mut settings = settings(name);
     settings.allow_errors = true;
-    generator::generate_file(path, &settings).map_err(|f| f.diagnostics)
+    openapi_clientgen::generate_file(path, &settings).map_err(|f| f.diagnostics)
 }
