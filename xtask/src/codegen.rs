@@ -70,16 +70,27 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
+/// The example repository's settings file: its client is committed
+/// generator output too, so it is regenerated (and checked) with ours.
+const EXAMPLE_CONFIG: &str = "examples/petshop/spec/clientgen.toml";
+
 fn committed(check: bool, allow_errors: bool) -> Result<(), String> {
     let root = root();
     let project = Project::new(root.join(SPEC), root.join(OUT), agilicus_settings(allow_errors))
         .show_paths_from(&root);
+    let example = generator::config::Config::load(&root.join(EXAMPLE_CONFIG))
+        .map_err(|e| e.to_string())?
+        .project()
+        .show_paths_from(&root);
     if check {
         finish(project.check())?;
         println!("{OUT}/ is up to date with {SPEC}");
+        finish(example.check())?;
+        println!("the example repository's client is up to date with its spec");
         return Ok(());
     }
     finish(project.write())?;
+    finish(example.write())?;
     Ok(())
 }
 
