@@ -20,6 +20,19 @@
 //! conformance = false
 //! reference-root = "."            # where references to other files may lead
 //! regenerate-with = "`cargo xtask codegen`"
+//! derives = ["Eq", "Hash"]        # extra derives on models, where they hold
+//!
+//! [types.formats]                 # a Rust type per `format`
+//! decimal = "rust_decimal::Decimal"
+//! date-time = { type = "time::OffsetDateTime", serde-with = "time::serde::rfc3339" }
+//! uuid = "String"                 # no `uuid` crate
+//!
+//! [types.schemas]                 # an existing type instead of a generated one
+//! Money = "shared_types::Money"
+//!
+//! [dependencies]                  # for the crates named above, as in Cargo.toml
+//! rust_decimal = { version = "1", features = ["serde-with-str"] }
+//! time = { version = "0.3", features = ["serde", "formatting", "parsing"] }
 //! ```
 //!
 //! A key the file does not know is an error that names its line, as is a
@@ -30,7 +43,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::{Project, Settings};
+use std::collections::BTreeMap;
+
+use crate::{Project, Settings, TypeOverride};
 
 /// The conventional name of the settings file.
 pub const FILE_NAME: &str = "clientgen.toml";
@@ -84,6 +99,45 @@ struct File {
     krate: CrateSection,
     #[serde(default)]
     generate: GenerateSection,
+    #[serde(default)]
+    types: TypesSection,
+    /// Kept as written: each value goes into the crate's manifest.
+    #[serde(default)]
+    dependencies: BTreeMap<String, toml::Spanned<toml::Value>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TypesSection {
+    #[serde(default)]
+    formats: BTreeMap<String, Override>,
+    #[serde(default)]
+    schemas: BTreeMap<String, Override>,
+}
+
+/// `"rust_decimal::Decimal"`, or `{ type = "…", serde-with = "…" }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Override {
+    Type(String),
+    With(OverrideTable),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct OverrideTable {
+    #[serde(rename = "type")]
+    rust_type: String,
+    serde_with: Option<String>,
+}
+
+impl From<Override> for TypeOverride {
+    fn from(o: Override) -> Self {
+        match o {
+            Override::Type(rust_type) => TypeOverride::new(rust_type),
+            Override::With(t) => TypeOverride { rust_type: t.rust_type, serde_with: t.serde_with },
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -110,6 +164,8 @@ struct GenerateSection {
     conformance: bool,
     reference_root: Option<PathBuf>,
     regenerate_with: Option<String>,
+    #[serde(default)]
+    derives: Vec<String>,
 }
 
 impl Config {
@@ -146,6 +202,16 @@ impl Config {
         settings.regenerate_with = generate
             .regenerate_with
             .unwrap_or_else(|| format!("the settings in `{}`", path.display()));
+        settings.model_derives = generate.derives;
+        settings.format_types =
+            file.types.formats.into_iter().map(|(k, v)| (k, v.into())).collect();
+        settings.schema_types =
+            file.types.schemas.into_iter().map(|(k, v)| (k, v.into())).collect();
+        settings.dependencies = file
+            .dependencies
+            .into_iter()
+            .map(|(name, value)| (name, text[value.span()].to_string()))
+            .collect();
         Ok(Config { spec: dir.join(file.spec), out: dir.join(file.out), settings })
     }
 
@@ -179,6 +245,14 @@ license = "MIT"
 [generate]
 tags = ["pets"]
 allow-errors = true
+derives = ["Hash"]
+
+[types.formats]
+decimal = "rust_decimal::Decimal"
+date-time = { type = "time::OffsetDateTime", serde-with = "time::serde::rfc3339" }
+
+[dependencies]
+rust_decimal = { version = "1", features = ["serde-with-str"] }
 "#;
 
     #[test]
@@ -191,6 +265,17 @@ allow-errors = true
         assert_eq!(s.license.as_deref(), Some("MIT"));
         assert_eq!(s.tags.as_deref(), Some(&["pets".to_string()][..]));
         assert!(s.allow_errors && !s.conformance && !s.publish);
+        assert_eq!(s.model_derives, ["Hash"]);
+        assert_eq!(s.format_types["decimal"], TypeOverride::new("rust_decimal::Decimal"));
+        assert_eq!(
+            s.format_types["date-time"],
+            TypeOverride::new("time::OffsetDateTime").serde_with("time::serde::rfc3339")
+        );
+        let dependency = (
+            "rust_decimal".to_string(),
+            r#"{ version = "1", features = ["serde-with-str"] }"#.to_string(),
+        );
+        assert_eq!(s.dependencies, [dependency]);
     }
 
     #[test]

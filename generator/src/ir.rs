@@ -446,6 +446,19 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// A [`TypeDef`] by name.
     Named(String),
+    /// A type the settings put in place of the one the spec describes
+    /// (`rust_decimal::Decimal` for `format: decimal`).
+    External(External),
+}
+
+/// A Rust type from outside the generated crate, by path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct External {
+    /// `rust_decimal::Decimal`, `time::OffsetDateTime`.
+    pub path: String,
+    /// A serde `with` module that reads and writes it as the spec says
+    /// (`time::serde::rfc3339`), when its own serde impls do not.
+    pub serde_with: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -696,6 +709,81 @@ impl Api {
         self.walk_types(roots, |name| used.insert(name.to_string()));
         self.types.retain(|t| used.contains(&t.name));
         unknown
+    }
+
+    /// Replaces the type `name` by `with` wherever it is used, and drops
+    /// its definition and those of the types defined inside it (its
+    /// origin's descendants), which nothing else can reach.
+    pub fn replace_type(&mut self, name: &str, with: &TypeRef) {
+        let Some(origin) = self.type_def(name).map(|t| format!("{}/", t.origin)) else { return };
+        self.types.retain(|t| t.name != name && !t.origin.starts_with(&origin));
+        self.for_each_type_ref_mut(&mut |ty| {
+            if matches!(ty, TypeRef::Named(n) if n == name) {
+                *ty = with.clone();
+            }
+        });
+    }
+
+    /// Calls `f` on every type reference in the API, outermost first (a
+    /// list, then its items).
+    pub fn for_each_type_ref_mut(&mut self, f: &mut impl FnMut(&mut TypeRef)) {
+        fn walk(ty: &mut TypeRef, f: &mut impl FnMut(&mut TypeRef)) {
+            f(ty);
+            if let TypeRef::List(inner) | TypeRef::Map(inner) = ty {
+                walk(inner, f);
+            }
+        }
+        fn body(kind: &mut BodyKind, f: &mut impl FnMut(&mut TypeRef)) {
+            match kind {
+                BodyKind::Json(t) | BodyKind::Form(t) => walk(t, f),
+                BodyKind::Multipart(form) => {
+                    for part in &mut form.parts {
+                        if let PartKind::Text(t) | PartKind::Json(t) = &mut part.kind {
+                            walk(t, f);
+                        }
+                    }
+                }
+                BodyKind::Text | BodyKind::Bytes => {}
+            }
+        }
+        for op in self.groups.iter_mut().flat_map(|g| &mut g.operations) {
+            op.params.iter_mut().for_each(|p| walk(&mut p.ty, f));
+            if let Some(b) = &mut op.body {
+                body(&mut b.kind, f);
+                for v in b.choice.iter_mut().flat_map(|c| &mut c.variants) {
+                    body(&mut v.kind, f);
+                }
+            }
+            for r in op.success.responses.iter_mut().chain(&mut op.errors) {
+                if let Some(b) = &mut r.body {
+                    body(&mut b.kind, f);
+                }
+                r.headers.iter_mut().for_each(|h| walk(&mut h.ty, f));
+            }
+            if let SuccessShape::Single { body: Some(kind), .. } = &mut op.success.shape {
+                body(kind, f);
+            }
+            if let Some(p) = &mut op.pagination {
+                walk(&mut p.item, f);
+            }
+        }
+        for payload in self.webhooks.iter_mut().filter_map(|w| w.payload.as_mut()) {
+            body(&mut payload.kind, f);
+        }
+        for def in &mut self.types {
+            match &mut def.kind {
+                TypeKind::Struct(s) => {
+                    s.fields.iter_mut().for_each(|x| walk(&mut x.ty, f));
+                    if let Some(a) = &mut s.additional {
+                        walk(a, f);
+                    }
+                }
+                TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| walk(&mut v.ty, f)),
+                TypeKind::Tuple(items) => items.iter_mut().for_each(|i| walk(&mut i.ty, f)),
+                TypeKind::Alias(inner) => walk(inner, f),
+                TypeKind::Enum(_) => {}
+            }
+        }
     }
 
     /// Visits every named type `roots` lead to, through fields, variants

@@ -67,6 +67,8 @@ pub mod naming;
 pub mod project;
 pub mod release;
 
+use std::collections::BTreeMap;
+
 pub use diag::{Diagnostic, Severity};
 pub use format::File;
 pub use project::{Plan, Project};
@@ -110,6 +112,47 @@ pub struct Settings {
     /// or as its module name) and the types they use; every tag when
     /// `None`. A tag the spec lacks is an error.
     pub tags: Option<Vec<String>>,
+    /// Rust types used instead of the generator's for a `format`, whatever
+    /// the schema's type: `decimal` → `rust_decimal::Decimal`, `date-time`
+    /// → `time::OffsetDateTime` (with `time::serde::rfc3339`), `uuid` →
+    /// `String` (no `uuid` crate).
+    pub format_types: BTreeMap<String, TypeOverride>,
+    /// Existing Rust types used instead of generating a component schema,
+    /// by the schema's name in the spec.
+    pub schema_types: BTreeMap<String, TypeOverride>,
+    /// Extra `[dependencies]` entries (name and TOML value), for the
+    /// crates the overrides and derives name.
+    pub dependencies: Vec<(String, String)>,
+    /// Extra derives on every model struct and union (`Eq`, `Hash`,
+    /// `schemars::JsonSchema`). `Eq`, `Hash`, `PartialOrd` and `Ord` go
+    /// only where every field has them (not beside an `f64`, say); a
+    /// warning names the types left without. Enums have them already.
+    pub model_derives: Vec<String>,
+}
+
+/// A Rust type put in place of the one the generator would make. It must
+/// implement `Debug`, `Clone` and `PartialEq`, and serde's traits unless
+/// `serde_with` says how it is read and written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeOverride {
+    /// Its path, as the generated crate names it: `rust_decimal::Decimal`.
+    pub rust_type: String,
+    /// A serde `with` module that writes and reads it as the spec says
+    /// (`time::serde::rfc3339`); optional fields use its `option`
+    /// submodule. It applies to fields, union variants and parameters.
+    pub serde_with: Option<String>,
+}
+
+impl TypeOverride {
+    pub fn new(rust_type: impl Into<String>) -> Self {
+        Self { rust_type: rust_type.into(), serde_with: None }
+    }
+
+    /// Reads and writes the type through the serde `with` module `module`.
+    pub fn serde_with(mut self, module: impl Into<String>) -> Self {
+        self.serde_with = Some(module.into());
+        self
+    }
 }
 
 impl Settings {
@@ -130,6 +173,10 @@ impl Settings {
             publish: false,
             own_workspace: false,
             tags: None,
+            format_types: BTreeMap::new(),
+            schema_types: BTreeMap::new(),
+            dependencies: Vec::new(),
+            model_derives: Vec::new(),
         }
     }
 }
@@ -253,7 +300,9 @@ fn model(
 ) -> Result<(ir::Api, Vec<Diagnostic>), Failure> {
     let mut document = load::load_input(input).map_err(Failure::fatal)?;
     let mut diagnostics = std::mem::take(&mut document.diagnostics);
-    let mut api = lower::lower(&document, &mut diagnostics);
+    let overrides = overrides(settings, &mut diagnostics);
+    let mut api = lower::lower_with(&document, &overrides, &mut diagnostics);
+    diagnostics.extend(emit::settings_diagnostics(&api, settings));
     if let Some(tags) = &settings.tags {
         let known: Vec<String> = api.groups.iter().map(|g| g.tag.clone()).collect();
         for tag in api.retain_tags(tags) {
@@ -270,6 +319,60 @@ fn model(
         return Err(Failure { diagnostics, allowable: true });
     }
     Ok((api, diagnostics))
+}
+
+/// The settings' type overrides as the model holds them; one that is not
+/// a Rust type is an error. A type the generator has its own name for
+/// (`String`, `chrono::NaiveDate`) is that type, so `uuid = "String"`
+/// turns the `uuid` crate off.
+fn overrides(settings: &Settings, diagnostics: &mut Vec<Diagnostic>) -> lower::Overrides {
+    let mut resolve = |what: &str, o: &TypeOverride| -> Option<ir::TypeRef> {
+        let bad = |text: &str, kind: &str| {
+            Diagnostic::error("#", format!("settings: `{text}` ({what}) is not a Rust {kind}"))
+        };
+        if syn::parse_str::<syn::Type>(&o.rust_type).is_err() {
+            diagnostics.push(bad(&o.rust_type, "type"));
+            return None;
+        }
+        if let Some(with) = &o.serde_with {
+            if syn::parse_str::<syn::Path>(with).is_err() {
+                diagnostics.push(bad(with, "path"));
+                return None;
+            }
+        }
+        let own = match (o.rust_type.replace(' ', "").as_str(), &o.serde_with) {
+            (_, Some(_)) => None,
+            ("String", _) => Some(ir::TypeRef::String),
+            ("i32", _) => Some(ir::TypeRef::Integer(ir::IntWidth::I32)),
+            ("i64", _) => Some(ir::TypeRef::Integer(ir::IntWidth::I64)),
+            ("f32", _) => Some(ir::TypeRef::Float(ir::FloatWidth::F32)),
+            ("f64", _) => Some(ir::TypeRef::Float(ir::FloatWidth::F64)),
+            ("bool", _) => Some(ir::TypeRef::Boolean),
+            ("serde_json::Value", _) => Some(ir::TypeRef::Json),
+            ("chrono::DateTime<chrono::Utc>", _) => Some(ir::TypeRef::DateTime),
+            ("chrono::NaiveDate", _) => Some(ir::TypeRef::Date),
+            ("uuid::Uuid", _) => Some(ir::TypeRef::Uuid),
+            _ => None,
+        };
+        Some(own.unwrap_or_else(|| {
+            ir::TypeRef::External(ir::External {
+                path: o.rust_type.clone(),
+                serde_with: o.serde_with.clone(),
+            })
+        }))
+    };
+    let mut out = lower::Overrides::default();
+    for (format, o) in &settings.format_types {
+        if let Some(ty) = resolve(&format!("format `{format}`"), o) {
+            out.formats.insert(format.clone(), ty);
+        }
+    }
+    for (schema, o) in &settings.schema_types {
+        if let Some(ty) = resolve(&format!("schema `{schema}`"), o) {
+            out.schemas.insert(schema.clone(), ty);
+        }
+    }
+    out
 }
 
 fn run(input: load::Input<'_>, settings: &Settings) -> Result<Generated, Failure> {

@@ -830,6 +830,7 @@ pub(super) fn show_type(t: &TypeRef) -> String {
         TypeRef::List(inner) => format!("Vec<{}>", show_type(inner)),
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", show_type(inner)),
         TypeRef::Named(name) => name.clone(),
+        TypeRef::External(e) => e.path.clone(),
     }
 }
 

@@ -153,6 +153,9 @@ pub(super) fn value(
     let example =
         facts.and_then(|f| f.example.as_deref()).and_then(|e| serde_json::from_str(e).ok());
     Some(match ty {
+        // The generator knows nothing of how to build a type the settings
+        // put in place.
+        TypeRef::External(_) => return None,
         TypeRef::String => {
             let text = text_value(facts.unwrap_or(&Facts::default()))?;
             match place {

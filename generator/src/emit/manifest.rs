@@ -57,6 +57,10 @@ pub(super) fn cargo_toml(api: &Api, settings: &Settings, features: &Features) ->
     if super::uses_patterns(api) {
         deps.push(("regex-lite", r#""0.1""#));
     }
+    // The crates the settings' overrides and derives name; the caller's
+    // entry wins over ours.
+    deps.retain(|(name, _)| !settings.dependencies.iter().any(|(n, _)| n == name));
+    deps.extend(settings.dependencies.iter().map(|(n, v)| (n.as_str(), v.as_str())));
     deps.sort();
     let mut out = String::new();
     out.push_str("[package]\n");

@@ -6,6 +6,7 @@
 mod api;
 mod client;
 mod conformance;
+mod derives;
 mod doc;
 mod example;
 mod explain;
@@ -13,6 +14,7 @@ mod features;
 mod manifest;
 mod markdown;
 mod models;
+mod overrides;
 mod types;
 
 use std::sync::Arc;
@@ -23,6 +25,7 @@ use crate::Settings;
 use crate::ir::Api;
 
 pub use explain::explain;
+pub use overrides::unsupported_overrides;
 
 /// What a generated file holds before formatting.
 pub enum Source {
@@ -135,6 +138,15 @@ fn many_arguments(count: usize) -> Option<TokenStream> {
 }
 
 /// Every file of the crate for `api`, ready to be built and formatted.
+/// What the settings ask that this API cannot have, said before anything
+/// is written: a serde `with` module where serde cannot apply it, a
+/// comparison derive some models cannot take.
+pub fn settings_diagnostics(api: &Api, settings: &Settings) -> Vec<crate::Diagnostic> {
+    let mut found = unsupported_overrides(api);
+    found.extend(derives::Derives::of(api, &settings.model_derives).1);
+    found
+}
+
 pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> Vec<Emitted<'a>> {
     let features = Arc::new(features::Features::of(api));
     let mut files = Vec::new();
@@ -153,7 +165,8 @@ pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> Vec<Emitted<'a>> {
     }
     let examples = Arc::new(example::Examples::new(api, &settings.crate_name));
     files.extend(api::files(api, &examples, &features));
-    files.extend(models::files(api, &features));
+    let (derives, _) = derives::Derives::of(api, &settings.model_derives);
+    files.extend(models::files(api, &features, &Arc::new(derives)));
     files.extend(markdown::files(api, &examples));
     if settings.conformance {
         let name = &settings.crate_name;

@@ -6,21 +6,31 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Emitted;
+use super::derives::Derives;
 use super::doc::{self, Doc};
 use super::features::Features;
+use super::overrides;
 use super::types::{Scope, checked_pattern, count, field_init, ident, number, rust_type};
 use crate::ir::{
-    Api, Discriminator, Enum, EnumRepr, Field, Struct, TupleItem, TypeDef, TypeKind, TypeRef, Union,
+    Api, Discriminator, Enum, EnumRepr, External, Field, Struct, TupleItem, TypeDef, TypeKind,
+    TypeRef, Union,
 };
 use crate::naming::{self, NameSet};
 
-pub(super) fn files<'a>(api: &'a Api, features: &Arc<Features>) -> Vec<Emitted<'a>> {
+pub(super) fn files<'a>(
+    api: &'a Api,
+    features: &Arc<Features>,
+    derives: &Arc<Derives>,
+) -> Vec<Emitted<'a>> {
     let mut modules = NameSet::with_reserved(&["mod"]);
     let mut files = Vec::with_capacity(api.types.len() + 1);
     let mut declared = Vec::with_capacity(api.types.len());
     for def in &api.types {
         let module = modules.claim(naming::module_name(&def.name));
-        files.push(Emitted::rust(format!("src/models/{module}.rs"), move || type_def(api, def)));
+        let derives = derives.clone();
+        files.push(Emitted::rust(format!("src/models/{module}.rs"), move || {
+            type_def(api, def, &derives)
+        }));
         declared.push((module, def.name.as_str()));
     }
     let features = features.clone();
@@ -36,15 +46,17 @@ pub(super) fn files<'a>(api: &'a Api, features: &Arc<Features>) -> Vec<Emitted<'
                 pub use #module::#name;
             }
         });
+        let params = overrides::param_impls(api);
         quote! {
             //! Request and response bodies: every schema the operations use.
             #(#decls)*
+            #params
         }
     }));
     files
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef, derives: &Derives) -> TokenStream {
     let mut doc = Doc::default().prose_or(def.description.as_deref(), || {
         format!("The schema at {}.", doc::code(&def.origin))
     });
@@ -62,12 +74,13 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             if hooks.len() > 1 { "s" } else { "" }
         ));
     }
+    let extra = derives.for_type(&def.name);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(api, &name, doc.attrs(), s),
-        TypeKind::Enum(e) => enum_def(&name, doc, e),
-        TypeKind::Union(u) => union_def(&name, doc, u),
-        TypeKind::Tuple(items) => tuple_def(&name, doc, items),
+        TypeKind::Struct(s) => struct_def(api, &name, doc.attrs(), s, extra),
+        TypeKind::Enum(e) => enum_def(&name, doc, e, extra),
+        TypeKind::Union(u) => union_def(&name, doc, u, extra),
+        TypeKind::Tuple(items) => tuple_def(&name, doc, items, extra),
         TypeKind::Alias(ty) => {
             let docs = doc.attrs();
             let ty = rust_type(ty, Scope::Models);
@@ -93,7 +106,13 @@ fn field_type(f: &Field) -> TokenStream {
     }
 }
 
-fn struct_def(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Struct) -> TokenStream {
+fn struct_def(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    s: &Struct,
+    extra_derives: TokenStream,
+) -> TokenStream {
     let mut fields = Vec::with_capacity(s.fields.len());
     for f in &s.fields {
         let field = ident(&f.rust_name);
@@ -107,6 +126,17 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Struc
             serde.push(quote!(default, skip_serializing_if = "crate::Nullable::is_absent"));
         } else if f.skipped_when_none() {
             serde.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+        // A type the settings put in place, read and written by its module
+        // (`overrides::unsupported_overrides` refuses the other holders).
+        if let TypeRef::External(External { serde_with: Some(with), .. }) = &f.ty {
+            if !f.absent_or_null() {
+                let with = if f.optional() { format!("{with}::option") } else { with.clone() };
+                serde.push(quote!(with = #with));
+                if f.optional() {
+                    serde.push(quote!(default));
+                }
+            }
         }
         let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
         let docs = field_doc(f).attrs();
@@ -142,7 +172,7 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Struc
     let check = s.checked.then(|| check_impl(api, name, s));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #extra_derives serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -418,7 +448,12 @@ fn field_doc(f: &Field) -> Doc {
 /// `FromStr`, `Display`, serde, parameter text) are the same for every enum,
 /// so they come from one macro in `runtime.rs`; the call lists the wire
 /// values, which is all that differs.
-fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
+fn enum_def(
+    name: &proc_macro2::Ident,
+    doc: Doc,
+    e: &Enum,
+    extra_derives: TokenStream,
+) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let variant_docs =
         e.variants.iter().map(|v| doc::attrs(&format!("Wire value {}.", doc::code(&v.wire))));
@@ -456,7 +491,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
     };
     quote! {
         #docs
-        #[derive(Debug, Clone)]
+        #[derive(Debug, Clone, #extra_derives)]
         #[non_exhaustive]
         #[allow(clippy::enum_variant_names)]
         pub enum #name {
@@ -472,7 +507,12 @@ fn enum_def(name: &proc_macro2::Ident, doc: Doc, e: &Enum) -> TokenStream {
 /// A `oneOf`/`anyOf` as an untagged enum. Variant sizes are whatever the spec
 /// makes them; boxing some would make the API's shape depend on byte counts,
 /// so `large_enum_variant` is allowed instead.
-fn union_def(name: &proc_macro2::Ident, doc: Doc, u: &Union) -> TokenStream {
+fn union_def(
+    name: &proc_macro2::Ident,
+    doc: Doc,
+    u: &Union,
+    extra_derives: TokenStream,
+) -> TokenStream {
     let how = match &u.discriminator {
         Some(d) => format!(
             "Which variant a value is comes from its {} property ({}); a value naming none of them decodes as the first variant whose shape fits.",
@@ -493,7 +533,13 @@ fn union_def(name: &proc_macro2::Ident, doc: Doc, u: &Union) -> TokenStream {
             ty = quote!(Box<#ty>);
         }
         let docs = doc::attrs("A value of this shape.");
-        quote!(#docs #variant(#ty))
+        let with = match &v.ty {
+            TypeRef::External(External { serde_with: Some(with), .. }) => {
+                Some(quote!(#[serde(with = #with)]))
+            }
+            _ => None,
+        };
+        quote!(#docs #with #variant(#ty))
     });
     // First, so that no variant that takes any JSON value takes `null`.
     let null = u.null.as_ref().map(|n| {
@@ -509,7 +555,7 @@ fn union_def(name: &proc_macro2::Ident, doc: Doc, u: &Union) -> TokenStream {
     };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive_de)]
+        #[derive(Debug, Clone, PartialEq, #extra_derives serde::Serialize, #derive_de)]
         #[serde(untagged)]
         #[non_exhaustive]
         #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
@@ -529,7 +575,12 @@ fn union_def(name: &proc_macro2::Ident, doc: Doc, u: &Union) -> TokenStream {
 }
 
 /// A tuple struct: serde writes and reads it as a JSON array of its items.
-fn tuple_def(name: &proc_macro2::Ident, doc: Doc, items: &[TupleItem]) -> TokenStream {
+fn tuple_def(
+    name: &proc_macro2::Ident,
+    doc: Doc,
+    items: &[TupleItem],
+    extra_derives: TokenStream,
+) -> TokenStream {
     let docs =
         doc.note(format!("On the wire: a JSON array of exactly {} items.", items.len())).attrs();
     let fields = items.iter().enumerate().map(|(i, item)| {
@@ -542,7 +593,7 @@ fn tuple_def(name: &proc_macro2::Ident, doc: Doc, items: &[TupleItem]) -> TokenS
     });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #extra_derives serde::Serialize, serde::Deserialize)]
         pub struct #name(#(#fields),*);
     }
 }

@@ -51,6 +51,11 @@ pub(crate) fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
                 Scope::Outside => quote!(models::#name),
             }
         }
+        // Checked to be a type when the settings were read.
+        TypeRef::External(e) => match syn::parse_str::<syn::Type>(&e.path) {
+            Ok(ty) => quote!(#ty),
+            Err(_) => quote!(serde_json::Value),
+        },
     }
 }
 

@@ -27,21 +27,21 @@ const RESERVED_TYPE_NAMES: &[&str] = &["Client", "ClientBuilder", "Error", "ApiR
 /// Lowers a loaded spec. Diagnostics (placed in the spec's files) are
 /// appended to `diags`.
 pub fn lower(document: &Document, diags: &mut Vec<Diagnostic>) -> Api {
+    lower_with(document, &Overrides::default(), diags)
+}
+
+/// [`lower`], with types put in place of some the spec describes.
+pub fn lower_with(document: &Document, overrides: &Overrides, diags: &mut Vec<Diagnostic>) -> Api {
     let spec = &document.spec;
-    let mut cx = Lowerer::new(spec, &document.extra, &document.sources);
+    let mut cx = Lowerer::new(spec, &document.extra, &document.sources, overrides);
     cx.name_components();
     cx.define_components();
     let security_schemes = cx.security_schemes();
     let groups = cx.operations(&security_schemes);
     let webhooks = cx.webhooks();
     let base_url = cx.base_url();
-    let mut types: Vec<TypeDef> = std::mem::take(&mut cx.types).into_values().collect();
-    schema::finish(&mut types);
-    // In the order of the files, as a compiler reports, whatever order the
-    // passes met them in.
-    cx.diags.sort_by_key(|d| (d.file.clone(), d.location.map(|l| (l.line, l.column))));
-    diags.append(&mut cx.diags);
-    Api {
+    let types: Vec<TypeDef> = std::mem::take(&mut cx.types).into_values().collect();
+    let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         summary: document.extra.summary.clone(),
@@ -56,7 +56,23 @@ pub fn lower(document: &Document, diags: &mut Vec<Diagnostic>) -> Api {
         groups,
         webhooks,
         types,
+    };
+    // Before `finish`, which derives what a type can do from its fields.
+    for (key, ty) in &overrides.schemas {
+        match cx.components.get(key) {
+            Some(name) => api.replace_type(name, ty),
+            None => cx.error(
+                "#/components/schemas",
+                format!("the settings put a type in place of schema `{key}`, which the spec does not have"),
+            ),
+        }
     }
+    schema::finish(&mut api.types);
+    // In the order of the files, as a compiler reports, whatever order the
+    // passes met them in.
+    cx.diags.sort_by_key(|d| (d.file.clone(), d.location.map(|l| (l.line, l.column))));
+    diags.append(&mut cx.diags);
+    api
 }
 
 /// State shared by the lowering passes.
@@ -77,10 +93,26 @@ struct Lowerer<'a> {
     inline_types: BTreeMap<String, crate::ir::TypeRef>,
     /// `operationId`s seen so far, to report duplicates.
     operation_ids: std::collections::BTreeSet<String>,
+    overrides: &'a Overrides,
+}
+
+/// Types the caller puts in place of the ones the spec describes.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// By `format` (`decimal`, `date-time`), whatever the schema's `type`.
+    pub formats: BTreeMap<String, crate::ir::TypeRef>,
+    /// By component schema name: references to the schema become the
+    /// type, and the schema itself is not generated.
+    pub schemas: BTreeMap<String, crate::ir::TypeRef>,
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(spec: &'a OpenAPI, extra: &'a Extra, sources: &'a Sources) -> Self {
+    fn new(
+        spec: &'a OpenAPI,
+        extra: &'a Extra,
+        sources: &'a Sources,
+        overrides: &'a Overrides,
+    ) -> Self {
         Self {
             spec,
             extra,
@@ -92,6 +124,7 @@ impl<'a> Lowerer<'a> {
             depth: 0,
             inline_types: BTreeMap::new(),
             operation_ids: Default::default(),
+            overrides,
         }
     }
 

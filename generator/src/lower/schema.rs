@@ -223,6 +223,9 @@ impl<'a> Lowerer<'a> {
         {
             return self.tuple(naming, s, index, pointer);
         }
+        if let Some(ty) = self.format_override(&s.schema_kind) {
+            return ty;
+        }
         match &s.schema_kind {
             SchemaKind::Type(Type::String(t)) => {
                 let values: Vec<String> = t.enumeration.iter().flatten().cloned().collect();
@@ -772,6 +775,17 @@ impl Normalized for VariantOrUnknownOrEmpty<StringFormat> {
     }
 }
 
+/// A string format as the spec spells it.
+fn string_format_name(format: &StringFormat) -> &'static str {
+    match format {
+        StringFormat::Date => "date",
+        StringFormat::DateTime => "date-time",
+        StringFormat::Password => "password",
+        StringFormat::Byte => "byte",
+        StringFormat::Binary => "binary",
+    }
+}
+
 fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
     match format {
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
@@ -806,11 +820,47 @@ impl TypeRef {
             TypeRef::List(inner) => format!("{}List", inner.label()),
             TypeRef::Map(inner) => format!("{}Map", inner.label()),
             TypeRef::Named(n) => n.clone(),
+            // `rust_decimal::Decimal` is a `Decimal`.
+            TypeRef::External(e) => {
+                let last = e.path.split('<').next().unwrap_or(&e.path);
+                naming::type_name(last.rsplit("::").next().unwrap_or(last))
+            }
         }
     }
 }
 
 impl Lowerer<'_> {
+    /// The type the settings put in place of a scalar's `format`, if any
+    /// (an enum stays an enum: its values are the point).
+    fn format_override(&self, kind: &SchemaKind) -> Option<TypeRef> {
+        let formats = &self.overrides.formats;
+        if formats.is_empty() {
+            return None;
+        }
+        let format = match kind {
+            SchemaKind::Type(Type::String(t)) if t.enumeration.is_empty() => match &t.format {
+                VariantOrUnknownOrEmpty::Item(f) => string_format_name(f).to_string(),
+                VariantOrUnknownOrEmpty::Unknown(f) => f.clone(),
+                VariantOrUnknownOrEmpty::Empty => return None,
+            },
+            SchemaKind::Type(Type::Integer(t)) if t.enumeration.is_empty() => match &t.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => "int32".into(),
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => "int64".into(),
+                VariantOrUnknownOrEmpty::Unknown(f) => f.clone(),
+                VariantOrUnknownOrEmpty::Empty => return None,
+            },
+            SchemaKind::Type(Type::Number(t)) if t.enumeration.is_empty() => match &t.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => "float".into(),
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Double) => "double".into(),
+                VariantOrUnknownOrEmpty::Unknown(f) => f.clone(),
+                VariantOrUnknownOrEmpty::Empty => return None,
+            },
+            SchemaKind::Any(a) if a.enumeration.is_empty() => a.format.clone()?,
+            _ => return None,
+        };
+        formats.get(&format).cloned()
+    }
+
     /// [`facts`], saying where a pattern cannot be checked.
     pub(super) fn facts(&mut self, s: &Schema, pointer: &str) -> Facts {
         let facts = facts(s);

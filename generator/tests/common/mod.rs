@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use openapi_clientgen::{Generated, Settings};
+use std::collections::BTreeMap;
+
+use openapi_clientgen::{Generated, Settings, TypeOverride};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -56,6 +58,33 @@ pub fn settings(name: &str) -> Settings {
     ];
     // Each fixture's harness is snapshotted and must compile clippy-clean.
     settings.conformance = true;
+    // Fixtures that show what a setting does.
+    match name {
+        "overrides" => {
+            let time = TypeOverride::new("time::OffsetDateTime").serde_with("time::serde::rfc3339");
+            settings.format_types = BTreeMap::from([
+                ("decimal".into(), TypeOverride::new("rust_decimal::Decimal")),
+                ("date-time".into(), time),
+                ("uuid".into(), TypeOverride::new("String")),
+            ]);
+            let map = TypeOverride::new("std::collections::BTreeMap<String, String>");
+            settings.schema_types = BTreeMap::from([("Metadata".into(), map)]);
+            settings.model_derives = vec!["Eq".into(), "Hash".into()];
+            settings.dependencies = vec![
+                (
+                    "rust_decimal".into(),
+                    r#"{ version = "1", default-features = false, features = ["serde", "std"] }"#
+                        .into(),
+                ),
+                (
+                    "time".into(),
+                    r#"{ version = "0.3", features = ["serde", "formatting", "parsing"] }"#.into(),
+                ),
+            ];
+        }
+        "tagged" => settings.tags = Some(vec!["orders".into()]),
+        _ => {}
+    }
     settings
 }
 

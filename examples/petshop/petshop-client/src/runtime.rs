@@ -385,6 +385,13 @@ pub(crate) fn json_param(value: &impl Serialize) -> String {
     serde_json::to_value(value).map(|v| plain(&v)).unwrap_or_default()
 }
 
+/// A parameter value of a type the settings put in place, from what it
+/// serializes to: strings bare, anything else as JSON.
+#[allow(dead_code)] // Only crates with such a parameter use it.
+pub(crate) fn serialized_param(value: Result<serde_json::Value, serde_json::Error>) -> String {
+    value.map(|v| plain(&v)).unwrap_or_default()
+}
+
 impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn to_param(&self) -> String {
         (**self).to_param()
