@@ -299,8 +299,7 @@ impl ClientBuilder {
         self
     }
 
-    /// How failed requests are retried (default [`RetryPolicy::default`];
-    /// [`RetryPolicy::none`] turns retrying off).
+    /// How failed requests are retried (default [`RetryPolicy::default`]; [`RetryPolicy::none`] turns retrying off).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self

@@ -82,6 +82,14 @@ impl fmt::Debug for TokenSource {
     }
 }
 
+/// `tracing::debug!` with the crate's `tracing` feature on; nothing without.
+macro_rules! debug_event {
+    ($($event:tt)*) => {
+        #[cfg(feature = "tracing")]
+        tracing::debug!($($event)*);
+    };
+}
+
 /// A value written into a path segment, a query string or a header: how the
 /// spec's wire format spells it.
 pub(crate) trait ParamValue {
@@ -986,6 +994,7 @@ impl<'c> Request<'c> {
         }
         let transport = |source: reqwest::Error| origin.transport(source);
         let request = builder.build().map_err(transport)?;
+        #[cfg(feature = "tracing")]
         let span = tracing::info_span!(
             "request",
             operation,
@@ -995,6 +1004,7 @@ impl<'c> Request<'c> {
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        #[cfg(feature = "tracing")]
         let started = std::time::Instant::now();
         let mut attempts = Attempts::default();
         let client = self.client;
@@ -1010,7 +1020,7 @@ impl<'c> Request<'c> {
                 }
                 match sent.redirected(&response) {
                     Some(next) => {
-                        tracing::debug!(status = response.status().as_u16(), "following a redirect");
+                        debug_event!(status = response.status().as_u16(), "following a redirect");
                         request = next;
                         hops += 1;
                     }
@@ -1018,13 +1028,18 @@ impl<'c> Request<'c> {
                 }
             }
         };
-        let result = tokio::time::timeout(deadline, tracing::Instrument::instrument(run, span.clone())).await;
+        #[cfg(feature = "tracing")]
+        let run = tracing::Instrument::instrument(run, span.clone());
+        let result = tokio::time::timeout(deadline, run).await;
         // Recorded whatever the outcome: a failed call's span says how far
         // it got.
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
-        span.record("attempts", attempts.made);
-        if let Some(status) = attempts.last_status {
-            span.record("status", status);
+        #[cfg(feature = "tracing")]
+        {
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            span.record("attempts", attempts.made);
+            if let Some(status) = attempts.last_status {
+                span.record("status", status);
+            }
         }
         let response = match result {
             Ok(response) => response?,
@@ -1041,8 +1056,10 @@ struct Retry {
     keyed: bool,
 }
 
-/// How far a call got: attempts made and the last status seen.
+/// How far a call got: attempts made and the last status seen (for the
+/// request's span).
 #[derive(Default)]
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
 struct Attempts {
     made: u32,
     last_status: Option<u16>,
@@ -1156,7 +1173,7 @@ async fn execute(
             Err(e) if e.is_connect() || e.is_timeout() => policy.delay(attempt, None),
             Err(e) => return Err(transport(e)),
         };
-        tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+        debug_event!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
         tokio::time::sleep(delay).await;
     }
 }

@@ -403,6 +403,13 @@ async fn users_delete_user_metadata(client: &Client, out: &mut Outcomes) {
     );
     out.record(
         "delete_user_metadata",
+        "docs example",
+        None,
+        Box::pin(client.users().delete_user_metadata("1234").user_id("1234").send())
+            .await,
+    );
+    out.record(
+        "delete_user_metadata",
         "status 404",
         Some(404u16),
         Box::pin(
@@ -436,6 +443,12 @@ async fn users_delete_user_request(client: &Client, out: &mut Outcomes) {
                     .send(),
             )
             .await,
+    );
+    out.record(
+        "delete_user_request",
+        "docs example",
+        None,
+        Box::pin(client.users().delete_user_request("1234").user_id("1234").send()).await,
     );
     out.record(
         "delete_user_request",
@@ -572,6 +585,12 @@ async fn users_get_user_metadata(client: &Client, out: &mut Outcomes) {
     );
     out.record(
         "get_user_metadata",
+        "docs example",
+        None,
+        Box::pin(client.users().get_user_metadata("1234").org_id("1234").send()).await,
+    );
+    out.record(
+        "get_user_metadata",
         "status 404",
         Some(404u16),
         Box::pin(
@@ -605,6 +624,12 @@ async fn users_get_user_request(client: &Client, out: &mut Outcomes) {
                     .send(),
             )
             .await,
+    );
+    out.record(
+        "get_user_request",
+        "docs example",
+        None,
+        Box::pin(client.users().get_user_request("1234").org_id("1234").send()).await,
     );
     out.record(
         "get_user_request",
@@ -645,6 +670,12 @@ async fn users_list_access_requests(client: &Client, out: &mut Outcomes) {
                     .send(),
             )
             .await,
+    );
+    out.record(
+        "list_access_requests",
+        "docs example",
+        None,
+        Box::pin(client.users().list_access_requests("1234").limit(500).send()).await,
     );
 }
 
@@ -725,6 +756,12 @@ async fn users_list_challenge_methods(client: &Client, out: &mut Outcomes) {
             )
             .await,
     );
+    out.record(
+        "list_challenge_methods",
+        "docs example",
+        None,
+        Box::pin(client.users().list_challenge_methods("1234").limit(500).send()).await,
+    );
 }
 
 async fn users_list_combined_user_details(client: &Client, out: &mut Outcomes) {
@@ -761,6 +798,19 @@ async fn users_list_combined_user_details(client: &Client, out: &mut Outcomes) {
             )
             .await,
     );
+    out.record(
+        "list_combined_user_details",
+        "docs example",
+        None,
+        Box::pin(
+                client
+                    .users()
+                    .list_combined_user_details()
+                    .email("foo@example.com")
+                    .send(),
+            )
+            .await,
+    );
 }
 
 async fn users_list_org_user_roles(client: &Client, out: &mut Outcomes) {
@@ -786,6 +836,12 @@ async fn users_list_org_user_roles(client: &Client, out: &mut Outcomes) {
             )
             .await,
     );
+    out.record(
+        "list_org_user_roles",
+        "docs example",
+        None,
+        Box::pin(client.users().list_org_user_roles().org_id("1234").send()).await,
+    );
 }
 
 async fn users_list_service_accounts(client: &Client, out: &mut Outcomes) {
@@ -809,6 +865,12 @@ async fn users_list_service_accounts(client: &Client, out: &mut Outcomes) {
                     .send(),
             )
             .await,
+    );
+    out.record(
+        "list_service_accounts",
+        "docs example",
+        None,
+        Box::pin(client.users().list_service_accounts().org_id("1234").send()).await,
     );
 }
 
@@ -920,6 +982,12 @@ async fn users_list_user_metadata(client: &Client, out: &mut Outcomes) {
             )
             .await,
     );
+    out.record(
+        "list_user_metadata",
+        "docs example",
+        None,
+        Box::pin(client.users().list_user_metadata().limit(500).send()).await,
+    );
 }
 
 async fn users_list_user_permissions(client: &Client, out: &mut Outcomes) {
@@ -975,6 +1043,12 @@ async fn users_list_user_requests(client: &Client, out: &mut Outcomes) {
             )
             .await,
     );
+    out.record(
+        "list_user_requests",
+        "docs example",
+        None,
+        Box::pin(client.users().list_user_requests().limit(500).send()).await,
+    );
 }
 
 async fn users_list_users(client: &Client, out: &mut Outcomes) {
@@ -1015,6 +1089,12 @@ async fn users_list_users(client: &Client, out: &mut Outcomes) {
                     .send(),
             )
             .await,
+    );
+    out.record(
+        "list_users",
+        "docs example",
+        None,
+        Box::pin(client.users().list_users().email("foo@example.com").send()).await,
     );
 }
 
@@ -1273,6 +1353,12 @@ async fn users_replace_user_role(client: &Client, out: &mut Outcomes) {
                     .send(),
             )
             .await,
+    );
+    out.record(
+        "replace_user_role",
+        "docs example",
+        None,
+        Box::pin(client.users().replace_user_role("1234").org_id("1234").send()).await,
     );
     out.record(
         "replace_user_role",

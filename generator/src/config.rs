@@ -22,6 +22,10 @@
 //! regenerate-with = "`cargo xtask codegen`"
 //! derives = ["Eq", "Hash"]        # extra derives on models, where they hold
 //!
+//! [runtime]
+//! tracing = true                  # the crate's `tracing` feature on by default
+//! retries = true                  # clients retry idempotent requests by default
+//!
 //! [types.formats]                 # a Rust type per `format`
 //! decimal = "rust_decimal::Decimal"
 //! date-time = { type = "time::OffsetDateTime", serde-with = "time::serde::rfc3339" }
@@ -101,9 +105,30 @@ struct File {
     generate: GenerateSection,
     #[serde(default)]
     types: TypesSection,
+    #[serde(default)]
+    runtime: RuntimeSection,
     /// Kept as written: each value goes into the crate's manifest.
     #[serde(default)]
     dependencies: BTreeMap<String, toml::Spanned<toml::Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuntimeSection {
+    #[serde(default = "yes")]
+    tracing: bool,
+    #[serde(default = "yes")]
+    retries: bool,
+}
+
+impl Default for RuntimeSection {
+    fn default() -> Self {
+        Self { tracing: true, retries: true }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize, Default)]
@@ -203,6 +228,8 @@ impl Config {
             .regenerate_with
             .unwrap_or_else(|| format!("the settings in `{}`", path.display()));
         settings.model_derives = generate.derives;
+        settings.tracing = file.runtime.tracing;
+        settings.retries = file.runtime.retries;
         settings.format_types =
             file.types.formats.into_iter().map(|(k, v)| (k, v.into())).collect();
         settings.schema_types =
@@ -251,6 +278,9 @@ derives = ["Hash"]
 decimal = "rust_decimal::Decimal"
 date-time = { type = "time::OffsetDateTime", serde-with = "time::serde::rfc3339" }
 
+[runtime]
+retries = false
+
 [dependencies]
 rust_decimal = { version = "1", features = ["serde-with-str"] }
 "#;
@@ -266,6 +296,7 @@ rust_decimal = { version = "1", features = ["serde-with-str"] }
         assert_eq!(s.tags.as_deref(), Some(&["pets".to_string()][..]));
         assert!(s.allow_errors && !s.conformance && !s.publish);
         assert_eq!(s.model_derives, ["Hash"]);
+        assert!(s.tracing && !s.retries);
         assert_eq!(s.format_types["decimal"], TypeOverride::new("rust_decimal::Decimal"));
         assert_eq!(
             s.format_types["date-time"],

@@ -128,6 +128,14 @@ pub struct Settings {
     /// only where every field has them (not beside an `f64`, say); a
     /// warning names the types left without. Enums have them already.
     pub model_derives: Vec<String>,
+    /// Whether the crate's `tracing` feature (a span per request, events
+    /// for retries and redirects) is on by default. Its users can turn it
+    /// on or off either way; off, the `tracing` crate is not compiled.
+    pub tracing: bool,
+    /// Whether a client retries by default (idempotent requests, on
+    /// connection failures, 429 and 503, with backoff), or only when its
+    /// builder is given a `RetryPolicy`.
+    pub retries: bool,
 }
 
 /// A Rust type put in place of the one the generator would make. It must
@@ -177,6 +185,8 @@ impl Settings {
             schema_types: BTreeMap::new(),
             dependencies: Vec::new(),
             model_derives: Vec::new(),
+            tracing: true,
+            retries: true,
         }
     }
 }

@@ -8,7 +8,19 @@ use super::features::Features;
 use super::types::{ident, uses_uuid};
 use crate::ir::{Api, ParamLocation, SecurityKind, TypeKind};
 
-pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
+pub(super) fn client_rs(api: &Api, features: &Features, retries: bool) -> TokenStream {
+    let (default_retry, retry_doc) = if retries {
+        (
+            quote!(RetryPolicy::default()),
+            "default [`RetryPolicy::default`]; [`RetryPolicy::none`] turns retrying off",
+        )
+    } else {
+        (
+            quote!(RetryPolicy::none()),
+            "by default not at all, as this crate was generated; [`RetryPolicy::default`] retries idempotent requests",
+        )
+    };
+    let retry_doc = format!(" How failed requests are retried ({retry_doc}).");
     let base_url = &api.base_url;
     let base_doc = if base_url.is_empty() {
         doc::attrs(
@@ -343,7 +355,7 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
                     timeout: DEFAULT_TIMEOUT,
                     connect_timeout: DEFAULT_CONNECT_TIMEOUT,
                     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string(),
-                    retry: RetryPolicy::default(),
+                    retry: #default_retry,
                     hook: None,
                     deadline: DEFAULT_DEADLINE,
                     max_body_size: DEFAULT_MAX_BODY_SIZE,
@@ -419,8 +431,7 @@ pub(super) fn client_rs(api: &Api, features: &Features) -> TokenStream {
                 self
             }
 
-            /// How failed requests are retried (default [`RetryPolicy::default`];
-            /// [`RetryPolicy::none`] turns retrying off).
+            #[doc = #retry_doc]
             pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
                 self.retry = policy;
                 self

@@ -14,7 +14,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::example::{Place, body_value, value};
+use super::example::{Place, body_value, first_optional, value};
 use super::types::ident;
 use crate::ir::{Api, Group, Operation, SecurityKind, StatusMatch};
 
@@ -181,6 +181,11 @@ fn operation_calls(api: &Api, op: &Operation, krate: &Ident, module: &str) -> To
     let wanted = if op.success.responses.is_empty() { quote!(Some(0)) } else { quote!(None) };
     let with_optional = (!optional.is_empty())
         .then(|| quote!(out.record(#id, "optional", #wanted, Box::pin(#base #(#optional)* .send()).await);));
+    // The docs' example sets the first optional parameter alone: called
+    // as shown, so the documentation cannot show a call that fails.
+    let as_documented = first_optional(api, op).filter(|_| optional.len() > 1).map(|first| {
+        quote!(out.record(#id, "docs example", #wanted, Box::pin(#base #first .send()).await);)
+    });
     let forced = op.errors.iter().filter_map(|r| match r.status {
         StatusMatch::Code(code) => {
             let label = format!("status {code}");
@@ -194,6 +199,7 @@ fn operation_calls(api: &Api, op: &Operation, krate: &Ident, module: &str) -> To
         // would otherwise make one future too large for the stack.
         out.record(#id, "required", #wanted, Box::pin(#base.send()).await);
         #with_optional
+        #as_documented
         #(#forced)*
     }
 }

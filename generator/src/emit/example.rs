@@ -72,12 +72,7 @@ fn operation(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> Opt
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
         args.push(body_value(api, b, &crate_ident, accessor)?);
     }
-    // One optional parameter shows how the builder is used.
-    let optional = op.params.iter().find(|p| !p.required).and_then(|p| {
-        let v = value(api, &p.ty, Place::Argument, Some(&p.facts), 0)?;
-        let setter = ident(&p.rust_name);
-        Some(quote!(.#setter(#v)))
-    });
+    let optional = first_optional(api, op);
     let accessor = ident(accessor);
     let call = ident(&op.fn_name);
     let body = quote! {
@@ -100,6 +95,16 @@ fn operation(api: &Api, op: &Operation, crate_name: &str, accessor: &str) -> Opt
         "```no_run\n{models}# async fn example(client: &{crate_ident}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
          {statement}\nprintln!(\"{{response:?}}\");\n# Ok(())\n# }}\n```"
     ))
+}
+
+/// The setter call of the operation's first optional parameter, which the
+/// example shows to say how the builder is used (and the conformance
+/// harness calls as shown).
+pub(super) fn first_optional(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let p = op.params.iter().find(|p| !p.required)?;
+    let v = value(api, &p.ty, Place::Argument, Some(&p.facts), 0)?;
+    let setter = ident(&p.rust_name);
+    Some(quote!(.#setter(#v)))
 }
 
 /// A value for `body`, as the operation's argument or setter takes it;

@@ -60,6 +60,8 @@ impl Features {
     fn feature(module: &str) -> String {
         match crate::naming::bare(module) {
             "default" => "default-tag".to_string(),
+            // The runtime's own feature.
+            "tracing" => "tracing-tag".to_string(),
             name => name.to_string(),
         }
     }
@@ -69,13 +71,15 @@ impl Features {
     }
 
     /// `[features]` for the manifest, or nothing.
-    pub(super) fn manifest(&self) -> String {
-        if !self.enabled() {
-            return String::new();
-        }
+    /// `[features]` for the manifest: the tags' (when there are several)
+    /// and the runtime's `tracing`, on by default when `tracing` is.
+    pub(super) fn manifest(&self, tracing: bool) -> String {
         let names: Vec<String> = self.groups.iter().map(|g| Self::feature(g)).collect();
-        let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+        let defaults = names.iter().map(String::as_str).chain(tracing.then_some("tracing"));
+        let quoted: Vec<String> = defaults.map(|n| format!("{n:?}")).collect();
         let mut out = format!("\n[features]\ndefault = [{}]\n", quoted.join(", "));
+        out.push_str("# Spans and events for each request, through the `tracing` crate.\n");
+        out.push_str("tracing = [\"dep:tracing\"]\n");
         for name in &names {
             out.push_str(&format!("{name} = []\n"));
         }

@@ -26,7 +26,10 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("tokio", r#"{ version = "1", features = ["time"] }"#),
     // Without the default `attributes` (`#[instrument]`, unused here),
     // which would compile a second syn, 2.x, into every user's build.
-    ("tracing", r#"{ version = "0.1", default-features = false, features = ["std"] }"#),
+    (
+        "tracing",
+        r#"{ version = "0.1", default-features = false, features = ["std"], optional = true }"#,
+    ),
     ("url", r#""2""#),
 ];
 
@@ -99,7 +102,7 @@ pub(super) fn cargo_toml(api: &Api, settings: &Settings, features: &Features) ->
             out.push_str(&format!("{name} = {spec}\n"));
         }
     }
-    out.push_str(&features.manifest());
+    out.push_str(&features.manifest(settings.tracing));
     for bench in &settings.benches {
         out.push_str(&format!("\n[[bench]]\nname = {}\nharness = false\n", toml_string(bench)));
     }

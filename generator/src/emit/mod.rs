@@ -154,7 +154,8 @@ pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> Vec<Emitted<'a>> {
     files.push(Emitted::text("Cargo.toml", move || manifest::cargo_toml(api, settings, &f)));
     files.push(Emitted::rust("src/lib.rs", move || manifest::lib_rs(api, settings)));
     let f = features.clone();
-    files.push(Emitted::rust("src/client.rs", move || client::client_rs(api, &f)));
+    let retries = settings.retries;
+    files.push(Emitted::rust("src/client.rs", move || client::client_rs(api, &f, retries)));
     // The generator formats its output; rustfmt would only churn it.
     files.push(Emitted::text("rustfmt.toml", || "disable_all_formatting = true\n".into()));
     let transfer = uses_transfer(api).then_some(&TRANSFER);

@@ -82,7 +82,12 @@ pub fn settings(name: &str) -> Settings {
                 ),
             ];
         }
-        "tagged" => settings.tags = Some(vec!["orders".into()]),
+        "tagged" => {
+            settings.tags = Some(vec!["orders".into()]);
+            // The runtime's optional parts off by default.
+            settings.tracing = false;
+            settings.retries = false;
+        }
         _ => {}
     }
     settings
