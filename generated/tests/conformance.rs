@@ -49,9 +49,9 @@ impl Outcomes {
             (None, Ok(_)) => (true, String::new()),
             (None, Err(e)) => {
                 let cause = std::error::Error::source(e)
-                    .map(|s| format!(": {s}"))
+                    .map(|s| format!("{s}: "))
                     .unwrap_or_default();
-                (false, format!("{e}{cause} ({}); body: {}", kind(e), body(e)))
+                (false, format!("{cause}{e} ({}); body: {}", kind(e), body(e)))
             }
             (Some(0), Err(Error::Api(_))) => (true, String::new()),
             (

@@ -162,7 +162,7 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
         }
     }
     let log = work.join(format!("prism-{slug}.log"));
-    let server = match prism::Server::start(prism, spec, mode, &log) {
+    let mut server = match prism::Server::start(prism, spec, mode, &log) {
         Ok(s) => s,
         Err(e) => {
             outcome.stopped = Some(format!("Prism did not start: {e}"));
@@ -181,6 +181,7 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
         return outcome;
     };
     let stdout = run.stdout;
+    let crashed = server.crashed(&log);
     drop(server);
     // The crate's own build products go (the shared dependencies stay):
     // a whole-corpus run would otherwise fill the disk.
@@ -207,7 +208,15 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
         // only an excerpt.
         let body =
             v.get("body").and_then(|b| b.as_str()).and_then(|b| serde_json::from_str(b).ok());
-        let cause = cause(&detail, body.as_ref(), &mut examples);
+        let cause = match &crashed {
+            // Every call after the crash found no server.
+            Some(why) if detail.contains("(Transport)") => {
+                format!(
+                    "mock: Prism crashed during the run ({why}), so later calls found no server"
+                )
+            }
+            _ => cause(&detail, body.as_ref(), &mut examples),
+        };
         outcome.failures.push(Failure {
             operation: field("operation"),
             call: field("call"),
@@ -218,7 +227,25 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
     if outcome.ok + outcome.failed + outcome.skipped == 0 {
         outcome.stopped = Some("the harness printed no results".into());
     }
+    secondary_forced_failures(&mut outcome.failures);
     outcome
+}
+
+/// A forced status that did not arrive, for an operation whose plain call
+/// failed too, is counted as a consequence: the mock refused the request
+/// before it could answer the status asked for (payrun.io's `Authorization`
+/// header), so the plain call's cause is the one to count.
+fn secondary_forced_failures(failures: &mut [Failure]) {
+    let plain_failed: std::collections::BTreeSet<String> = failures
+        .iter()
+        .filter(|f| f.call == "required" && !f.detail.starts_with("skipped"))
+        .map(|f| f.operation.clone())
+        .collect();
+    for f in failures.iter_mut() {
+        if f.call.starts_with("status ") && plain_failed.contains(&f.operation) {
+            f.cause = "forced status not reached: the operation's plain call fails too (counted under its own cause)".into();
+        }
+    }
 }
 
 /// The spec's own examples, read when a decode failure needs them: Prism
@@ -244,7 +271,21 @@ impl<'a> Examples<'a> {
             if let Some(document) = &document {
                 collect_examples(document, &mut found);
             }
-            *self = Examples::Read(found.into_iter().cloned().collect());
+            // An example may be a reference to another's value (soundcloud.com).
+            let resolved = found.into_iter().map(|mut example| {
+                for _ in 0..8 {
+                    let target = example
+                        .get("$ref")
+                        .and_then(|r| r.as_str())
+                        .and_then(|r| r.strip_prefix('#'));
+                    match target.and_then(|pointer| document.as_ref()?.pointer(pointer)) {
+                        Some(next) => example = next,
+                        None => break,
+                    }
+                }
+                example.clone()
+            });
+            *self = Examples::Read(resolved.collect());
         }
         matches!(self, Examples::Read(all) if all.contains(body))
     }
@@ -426,15 +467,34 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("conformance-examples-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let spec = dir.join("spec.yaml");
-        std::fs::write(&spec, "components:\n  examples:\n    hit: {value: {place: {name: x}}}\n")
-            .unwrap();
+        let text = "x-data: {place: {name: y}}\ncomponents:\n  examples:\n    hit: {value: {place: {name: x}}}\n    elsewhere: {value: {$ref: '#/x-data'}}\n";
+        std::fs::write(&spec, text).unwrap();
         let mut examples = Examples::of(&spec);
         let decode = "op: no match (Decode); body: {…}";
         let blamed = super::cause(decode, Some(&json!({"place": {"name": "x"}})), &mut examples);
         assert!(blamed.starts_with("spec: the spec's own example breaks its schema"), "{blamed}");
+        let referred = super::cause(decode, Some(&json!({"place": {"name": "y"}})), &mut examples);
+        assert!(referred.starts_with("spec: the spec's own example"), "{referred}");
         let ours = super::cause(decode, Some(&json!({"place": {}})), &mut examples);
         assert_eq!(ours, "Decode");
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_forced_status_after_a_refused_plain_call_counts_once() {
+        let failure = |operation: &str, call: &str| super::Failure {
+            operation: operation.into(),
+            call: call.into(),
+            detail: "x (Api); body: ".into(),
+            cause: "Api 400".into(),
+        };
+        let mut failures =
+            vec![failure("a", "required"), failure("a", "status 404"), failure("b", "status 404")];
+        super::secondary_forced_failures(&mut failures);
+        assert_eq!(failures[0].cause, "Api 400");
+        assert!(failures[1].cause.starts_with("forced status not reached"));
+        // `b`'s plain call passed: its forced status failing is its own.
+        assert_eq!(failures[2].cause, "Api 400");
     }
 
     /// The details and bodies the harness printed against

@@ -97,8 +97,18 @@ impl Server {
         Ok(server)
     }
 
+    /// Why Prism stopped, if it is no longer running: the first error
+    /// line of its log (`TypeError: invalid media type`).
+    pub fn crashed(&mut self, log: &Path) -> Option<String> {
+        self.child.try_wait().ok()??;
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let why = text.lines().find(|l| l.contains("Error:")).unwrap_or("it exited");
+        Some(why.trim().to_string())
+    }
+
     fn wait_ready(&mut self, port: u16, log: &Path) -> Result<(), String> {
-        let deadline = Instant::now() + Duration::from_secs(60);
+        // Large specs (stripe.com, 2.5 MB) take Prism minutes to load.
+        let deadline = Instant::now() + Duration::from_secs(300);
         while Instant::now() < deadline {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Ok(());
@@ -112,7 +122,7 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(200));
         }
-        Err(format!("Prism did not start within 60 s; see {}", log.display()))
+        Err(format!("Prism did not start within 300 s; see {}", log.display()))
     }
 }
 

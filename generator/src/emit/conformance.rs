@@ -64,9 +64,10 @@ pub(super) fn harness(api: &Api, crate_name: &str) -> TokenStream {
                 let (ok, detail) = match (wanted, &result) {
                     (None, Ok(_)) => (true, String::new()),
                     (None, Err(e)) => {
-                        // A decode error's cause names the field that did not fit.
-                        let cause = std::error::Error::source(e).map(|s| format!(": {s}")).unwrap_or_default();
-                        (false, format!("{e}{cause} ({}); body: {}", kind(e), body(e)))
+                        // A decode error's cause names the field that did not fit:
+                        // first, before the excerpt of the body.
+                        let cause = std::error::Error::source(e).map(|s| format!("{s}: ")).unwrap_or_default();
+                        (false, format!("{cause}{e} ({}); body: {}", kind(e), body(e)))
                     }
                     (Some(0), Err(Error::Api(_))) => (true, String::new()),
                     (Some(code), Err(e @ Error::Api(_))) if e.status().map(|s| s.as_u16()) == Some(code) => (true, String::new()),

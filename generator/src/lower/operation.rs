@@ -146,7 +146,7 @@ impl<'a> Lowerer<'a> {
                     .request_body
                     .as_ref()
                     .and_then(|b| self.resolve(b, &body_at))
-                    .and_then(|b| pick_media(&b.content))
+                    .and_then(|b| pick_content(&b.content))
                     .map(|(media_type, media)| {
                         let content_at = join(&join(&body_at, "content"), media_type);
                         let naming = Naming::Hint(naming::type_name(&stem));
@@ -183,7 +183,30 @@ impl<'a> Lowerer<'a> {
             }
         }
         tags.sort();
-        let mut modules = NameSet::with_reserved(&["models", "client", "error", "runtime", "apis"]);
+        // Each module is also the `Client` method that reaches it, so the
+        // client's own methods are taken too (telnyx.com has a
+        // `credentials` tag).
+        let mut modules = NameSet::with_reserved(&[
+            "models",
+            "client",
+            "error",
+            "runtime",
+            "apis",
+            "new",
+            "builder",
+            "base_url",
+            "http",
+            "retry_policy",
+            "request_hook",
+            "deadline",
+            "max_body_size",
+            "checks_requests",
+            "credentials",
+            "update_credentials",
+            "authorize",
+            "clone",
+            "fmt",
+        ]);
         let mut type_names =
             NameSet::with_reserved(&["Client", "ClientBuilder", "Error", "ApiResponse"]);
         let mut groups: BTreeMap<String, Group> = BTreeMap::new();
@@ -499,23 +522,33 @@ impl<'a> Lowerer<'a> {
     ) -> Option<RequestBody> {
         let at = join(cx.pointer, "requestBody");
         let body = self.resolve(cx.op.request_body.as_ref()?, &at)?;
-        let Some((media_type, media)) = pick_media(&body.content) else {
+        // A media range (`application/*+json`, signl4.com) names no type
+        // to send: the plainest type it covers is sent instead, once.
+        let mut offered: Vec<(String, &String, &MediaType)> = Vec::new();
+        for (key, media) in &body.content {
+            let sent = concrete(key);
+            if !offered.iter().any(|(s, _, _)| *s == sent) {
+                offered.push((sent, key, media));
+            }
+        }
+        let Some(preferred) = pick_media(offered.iter().map(|(sent, _, _)| sent.as_str())) else {
             self.warn(&at, "request body has no content; it is not sent");
             return None;
         };
-        let kind = self.request_body_kind(media_type, media, builder, scope, &at);
-        let choice = (body.content.len() > 1).then(|| {
+        let (media_type, key, media) = offered.remove(preferred);
+        let kind = self.request_body_kind(&media_type, key, media, builder, scope, &at);
+        let choice = (!offered.is_empty()).then(|| {
             let mut names = NameSet::default();
             let mut variants = vec![BodyVariant {
-                name: names.claim(media_variant(media_type)),
+                name: names.claim(media_variant(&media_type)),
                 media_type: media_type.clone(),
                 kind: kind.clone(),
             }];
-            for (other, media) in body.content.iter().filter(|(k, _)| *k != media_type) {
+            for (other, key, media) in &offered {
                 variants.push(BodyVariant {
                     name: names.claim(media_variant(other)),
                     media_type: other.clone(),
-                    kind: self.request_body_kind(other, media, builder, scope, &at),
+                    kind: self.request_body_kind(other, key, media, builder, scope, &at),
                 });
             }
             BodyChoice { name: scope.claim(format!("{builder}Body")), variants }
@@ -529,14 +562,14 @@ impl<'a> Lowerer<'a> {
         };
         let facts = match &media.schema {
             Some(ReferenceOr::Item(s)) => {
-                self.facts(s, &join(&join(&join(&at, "content"), media_type), "schema"))
+                self.facts(s, &join(&join(&join(&at, "content"), key), "schema"))
             }
             _ => Facts::default(),
         };
         Some(RequestBody {
             rust_name: names.claim(stem),
             required: body.required,
-            media_type: media_type.clone(),
+            media_type,
             kind,
             facts,
             description: body.description.clone(),
@@ -544,15 +577,18 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// The kind of a request body sent as `media_type`, from the spec's
+    /// entry under `key` (the same, or the range it stands for).
     fn request_body_kind(
         &mut self,
         media_type: &str,
+        key: &str,
         media: &'a MediaType,
         builder: &str,
         scope: &mut NameSet,
         body_at: &str,
     ) -> BodyKind {
-        let content_at = join(&join(body_at, "content"), media_type);
+        let content_at = join(&join(body_at, "content"), key);
         match media_kind(media_type) {
             MediaKind::Multipart => self.multipart(media, builder, scope, &content_at),
             _ => {
@@ -701,7 +737,7 @@ impl<'a> Lowerer<'a> {
                     "a 204, 205 or 304 response has no body in HTTP; its content is ignored",
                 );
             }
-            let content = if bodiless { None } else { pick_media(&r.content) };
+            let content = if bodiless { None } else { pick_content(&r.content) };
             let body = content.map(|(media_type, media)| {
                 let content_at = join(&join(&pointer, "content"), media_type);
                 ResponseBody {
@@ -873,10 +909,11 @@ enum MediaKind {
 /// The variant naming a media type in a body enum: `Json`, `Form`,
 /// `Multipart`, `Text`, else its subtype (`Xml`, `MergePatchJson`).
 fn media_variant(media_type: &str) -> String {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = essence(media_type);
     let subtype = essence.split('/').nth(1).unwrap_or("");
     match (media_kind(media_type), subtype) {
-        (MediaKind::Json, "json") => "Json".into(),
+        (MediaKind::Json, "json") if essence == "application/json" => "Json".into(),
+        (MediaKind::Json, "json") => "TextJson".into(),
         (MediaKind::Form, _) => "Form".into(),
         (MediaKind::Multipart, _) => "Multipart".into(),
         (MediaKind::Text, "plain") => "Text".into(),
@@ -908,8 +945,9 @@ fn is_scalar(s: &Schema) -> bool {
 }
 
 fn media_kind(media_type: &str) -> MediaKind {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if essence == "application/json" || essence.ends_with("+json") {
+    let essence = essence(media_type);
+    // `text/json` is JSON too (.NET specs list it beside application/json).
+    if essence == "application/json" || essence == "text/json" || essence.ends_with("+json") {
         MediaKind::Json
     } else if essence == "application/x-www-form-urlencoded" {
         MediaKind::Form
@@ -922,18 +960,45 @@ fn media_kind(media_type: &str) -> MediaKind {
     }
 }
 
-/// The media type the client speaks: plain JSON first, then other JSON
-/// types, forms, text, bytes.
-fn pick_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
+/// Which of `media_types` the client speaks by default (its index): plain
+/// JSON first, then other JSON types, forms, text, bytes; the first of
+/// equals.
+fn pick_media<'m>(media_types: impl Iterator<Item = &'m str>) -> Option<usize> {
     let rank = |k: &str| match media_kind(k) {
-        MediaKind::Json if media_variant(k) == "Json" => 0,
+        MediaKind::Json if essence(k) == "application/json" => 0,
         MediaKind::Json => 1,
         MediaKind::Form => 2,
         MediaKind::Multipart => 3,
         MediaKind::Text => 4,
         MediaKind::Bytes => 5,
     };
-    content.iter().min_by_key(|(k, _)| rank(k))
+    media_types.enumerate().min_by_key(|(i, k)| (rank(k), *i)).map(|(i, _)| i)
+}
+
+/// The entry of `content` the client speaks by default (see [`pick_media`]).
+fn pick_content(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
+    content.get_index(pick_media(content.keys().map(String::as_str))?)
+}
+
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// The media type a request body is sent as: the spec's, unless it is a
+/// range (`application/*+json`, `text/*`, `*/*`), which names no type, and
+/// then the plainest type of its kind.
+fn concrete(media_type: &str) -> String {
+    if !essence(media_type).contains('*') {
+        return media_type.to_string();
+    }
+    match media_kind(media_type) {
+        MediaKind::Json => "application/json",
+        MediaKind::Form => "application/x-www-form-urlencoded",
+        MediaKind::Multipart => "multipart/form-data",
+        MediaKind::Text => "text/plain",
+        MediaKind::Bytes => "application/octet-stream",
+    }
+    .to_string()
 }
 
 /// `404` → `NotFound`; unnamed codes → `Status418`.
