@@ -133,7 +133,7 @@ fn project(source: Source) -> Result<Project, Exit> {
             return Err(Exit::Usage("--config and --spec/--out are alternatives".into()));
         }
         (None, Some(spec), Some(out)) => {
-            let mut settings = Settings::new(crate_name(&spec));
+            let mut settings = Settings::new(openapi_clientgen::naming::client_crate_name(&spec));
             settings.regenerate_with = format!("`clientgen generate --spec {}`", spec.display());
             (spec, out, settings)
         }
@@ -162,20 +162,6 @@ fn project(source: Source) -> Result<Project, Exit> {
     settings.allow_errors |= source.allow_errors;
     settings.conformance |= source.conformance;
     Ok(Project::new(spec, out, settings))
-}
-
-/// `petstore.yaml` → `petstore-client`.
-fn crate_name(spec: &Path) -> String {
-    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
-    let mut name = String::new();
-    for c in stem.chars() {
-        if c.is_ascii_alphanumeric() {
-            name.push(c.to_ascii_lowercase());
-        } else if !name.ends_with('-') {
-            name.push('-');
-        }
-    }
-    format!("{}-client", name.trim_matches('-'))
 }
 
 fn generate(args: &[String], check: bool) -> Result<(), Exit> {

@@ -215,8 +215,35 @@ impl NameSet {
     }
 }
 
+/// The crate name a spec's client gets when none is given:
+/// `petstore.yaml` → `petstore-client`, `My API v2.json` → `my-api-v2-client`.
+pub fn client_crate_name(spec: &std::path::Path) -> String {
+    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+    let mut name = String::new();
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    match name.trim_matches('-') {
+        "" => "api-client".to_string(),
+        name => format!("{name}-client"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_spec_file_names_its_client_crate() {
+        let name = |p: &str| client_crate_name(std::path::Path::new(p));
+        assert_eq!(name("spec/petstore.yaml"), "petstore-client");
+        assert_eq!(name("My API v2.json"), "my-api-v2-client");
+        assert_eq!(name("--.yaml"), "api-client");
+    }
+
     use super::*;
 
     #[test]

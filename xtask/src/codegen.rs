@@ -111,10 +111,7 @@ fn standalone(
 ) -> Result<(), String> {
     let Options { check, allow_errors, reference_root, conformance } = options;
     let spec_path = PathBuf::from(spec);
-    let name = name.unwrap_or_else(|| {
-        let stem = spec_path.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
-        format!("{}-client", heck_like_kebab(stem))
-    });
+    let name = name.unwrap_or_else(|| generator::naming::client_crate_name(&spec_path));
     let mut settings = Settings::new(name);
     settings.regenerate_with = format!("`cargo xtask codegen --spec {spec}`");
     settings.allow_errors = allow_errors;
@@ -144,18 +141,6 @@ fn finish(result: Result<Plan, generator::project::Error>) -> Result<Plan, Strin
         );
     }
     Ok(plan)
-}
-
-fn heck_like_kebab(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_string()
 }
 
 /// Writes a generated crate into `dir` for a one-off build, replacing what
