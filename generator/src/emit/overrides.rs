@@ -98,11 +98,8 @@ pub fn unsupported_overrides(api: &Api) -> Vec<Diagnostic> {
         for kind in bodies {
             if let BodyKind::Json(t) | BodyKind::Form(t) = kind {
                 if let Some(e) = with_module(t).or_else(|| nested(t)) {
-                    report(
-                        format!("#/paths/{}", op.path.replace('~', "~0").replace('/', "~1")),
-                        e,
-                        "to a whole body",
-                    );
+                    let method = op.method.as_str().to_ascii_lowercase();
+                    report(join(&join("#/paths", &op.path), &method), e, "to a whole body");
                 }
             }
         }
