@@ -6,7 +6,7 @@
 //!   crate from any spec; errors in the spec fail the run unless
 //!   `--allow-errors`;
 //! - `api-diff OLD NEW [--json]`: the API change report between two specs;
-//! - `conformance [--filter S] [--limit N] [--dynamic]`: every operation of
+//! - `conformance [--filter S] [--limit N] [--dynamic] [--max-operations N]`: every operation of
 //!   every spec against Prism;
 //! - `test`: every check and test (what CI runs).
 

@@ -3,13 +3,14 @@
 //! `CONFORMANCE_URL`.
 //!
 //! Per operation: a call with every required argument, a call with every
-//! optional parameter and body set too, and for each documented error
-//! status a call that asks the mock for it (`Prefer: code=NNN`) and wants
-//! the typed variant back. Values are the ones the docs' examples show
-//! ([`super::example::value`]): schema-valid, or the call is skipped and
-//! says which value could not be made. Each call prints one JSON line
-//! (`operation`, `call`, `ok`, `detail`), which `cargo xtask conformance`
-//! gathers; a test fails if any of its calls does.
+//! optional parameter and body set too, the docs' example exactly as
+//! shown, and for each documented error status a call that asks the mock
+//! for it (`Prefer: code=NNN`) and wants the typed variant back. Values
+//! are the ones the docs' examples show ([`super::example::value`]):
+//! schema-valid, or the call is skipped and says which value could not be
+//! made. Each call prints one JSON line (`operation`, `call`, `ok`,
+//! `detail`, and a failed call's whole response `body`), which `cargo
+//! xtask conformance` gathers; a test fails if any of its calls does.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
