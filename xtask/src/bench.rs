@@ -400,23 +400,28 @@ struct CompileTimes {
     check: Stats,
     build: Stats,
     lines: usize,
+    /// Of which code: no comments, no blank lines.
+    code_lines: usize,
     operations: usize,
 }
 
 impl CompileTimes {
     fn summary(&self) -> String {
+        let per_op = |n: usize| n as f64 / self.operations.max(1) as f64;
         format!(
-            "cargo check {}, cargo build {}, {} lines, {:.0} lines/operation",
+            "cargo check {}, cargo build {}, {} lines ({:.0}/operation), {} of code ({:.0}/operation)",
             self.check.show(),
             self.build.show(),
             self.lines,
-            self.lines as f64 / self.operations.max(1) as f64
+            per_op(self.lines),
+            self.code_lines,
+            per_op(self.code_lines),
         )
     }
 
     fn json(&self) -> Value {
         json!({"check": self.check.json(), "build": self.build.json(), "lines": self.lines,
-               "operations": self.operations})
+               "code_lines": self.code_lines, "operations": self.operations})
     }
 }
 
@@ -472,6 +477,7 @@ fn compile_times(
         build.push(cargo_step("build", &manifest, target, &[])?);
     }
     let mut lines = 0;
+    let mut code_lines = 0;
     let mut operations = 0;
     let mut stack = vec![dir.join("src")];
     while let Some(d) = stack.pop() {
@@ -482,13 +488,20 @@ fn compile_times(
             } else {
                 let text = fs::read_to_string(&path).unwrap_or_default();
                 lines += text.lines().count();
+                code_lines += crate::corpus::code_lines(&text);
                 if path.parent().is_some_and(|p| p.ends_with("apis")) {
                     operations += text.matches("pub async fn send(").count();
                 }
             }
         }
     }
-    Ok(CompileTimes { check: Stats::of(check), build: Stats::of(build), lines, operations })
+    Ok(CompileTimes {
+        check: Stats::of(check),
+        build: Stats::of(build),
+        lines,
+        code_lines,
+        operations,
+    })
 }
 
 fn write_standalone(dir: &Path, files: &[generator::File], lock: &Path) -> Result<(), String> {

@@ -92,6 +92,8 @@ struct Outcome {
     stage: Stage,
     generate_ms: u128,
     lines: usize,
+    /// Of which code: see [`code_lines`].
+    code_lines: usize,
     warnings: usize,
     errors: usize,
     check_s: f64,
@@ -198,6 +200,7 @@ fn one(spec: &Spec, crates: &Path, target: &Path) -> Outcome {
         stage: Stage::GenerateFailed,
         generate_ms: 0,
         lines: 0,
+        code_lines: 0,
         warnings: 0,
         errors: 0,
         check_s: 0.0,
@@ -244,6 +247,8 @@ fn one(spec: &Spec, crates: &Path, target: &Path) -> Outcome {
         generated.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
     outcome.errors = generated.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     outcome.lines = generated.files.iter().map(|f| f.contents.lines().count()).sum();
+    let rust = generated.files.iter().filter(|f| f.path.ends_with(".rs"));
+    outcome.code_lines = rust.map(|f| code_lines(&f.contents)).sum();
     let out = crates.join(&slug);
     if let Err(e) = crate::codegen::write_scratch_crate(&out, &generated.files) {
         outcome.first_error = format!("cannot write the crate: {e}");
@@ -369,6 +374,19 @@ pub(crate) fn run_with_limit(command: &mut Command, limit: Duration) -> Option<F
     Some(Finished { success: status.success(), stdout: read(&out_log), stderr: read(&err_log) })
 }
 
+/// Lines of Rust that are code: not blank, not a comment (doc comments
+/// are a third of the output, and worth keeping; this is what rustc
+/// checks).
+pub(crate) fn code_lines(text: &str) -> usize {
+    text.lines().map(str::trim_start).filter(|l| !l.is_empty() && !l.starts_with("//")).count()
+}
+
+/// The median of `values` (the lower middle one), or 0 for none.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len().saturating_sub(1) / 2).copied().unwrap_or(0.0)
+}
+
 fn report(rows: &[(&Spec, Outcome)], elapsed: Duration) -> String {
     let mut out = String::from("\n| stage | specs |\n|---|---|\n");
     for stage in [
@@ -382,24 +400,50 @@ fn report(rows: &[(&Spec, Outcome)], elapsed: Duration) -> String {
         let n = rows.iter().filter(|(_, o)| o.stage == stage).count();
         let _ = writeln!(out, "| {} | {n} |", stage.label());
     }
+    // Per operation, over the specs that generated and have operations.
+    let per_op = |lines: fn(&Outcome) -> usize| {
+        let values = rows
+            .iter()
+            .filter_map(|(spec, o)| {
+                let ops: usize = spec.operations.parse().ok().filter(|&n| n > 0)?;
+                (o.lines > 0).then(|| lines(o) as f64 / ops as f64)
+            })
+            .collect();
+        median(values)
+    };
+    let _ = writeln!(
+        out,
+        "\nlines per operation, median: {:.0} in all, {:.0} of code (no comments or blank lines)",
+        per_op(|o| o.lines),
+        per_op(|o| o.code_lines)
+    );
+    let checked: Vec<f64> =
+        rows.iter().filter(|(_, o)| o.check_s > 0.0).map(|(_, o)| o.check_s).collect();
+    let total: f64 = checked.iter().sum();
+    let _ = writeln!(
+        out,
+        "clippy time per spec: median {:.1} s, total {total:.0} s",
+        median(checked.clone())
+    );
     let _ = writeln!(out, "\n{} specs in {:.0} s", rows.len(), elapsed.as_secs_f64());
     out
 }
 
 fn tsv(rows: &[(&Spec, Outcome)]) -> String {
     let mut out = String::from(
-        "spec\tsize\toperations\tstage\tgenerate_ms\tlines\twarnings\terrors\tcheck_s\tfirst_error\n",
+        "spec\tsize\toperations\tstage\tgenerate_ms\tlines\tcode_lines\twarnings\terrors\tcheck_s\tfirst_error\n",
     );
     for (spec, o) in rows {
         let _ = writeln!(
             out,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.1}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.1}\t{}",
             spec.id,
             spec.size,
             spec.operations,
             o.stage.label(),
             o.generate_ms,
             o.lines,
+            o.code_lines,
             o.warnings,
             o.errors,
             o.check_s,
@@ -412,6 +456,14 @@ fn tsv(rows: &[(&Spec, Outcome)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_lines_leave_out_comments_and_blank_lines() {
+        let text = "//! Crate docs.\n\n/// A type.\npub struct A {\n    // why\n    pub b: u8,\n}\n";
+        assert_eq!(code_lines(text), 3);
+        assert_eq!(median(vec![3.0, 1.0, 2.0, 10.0]), 2.0);
+        assert_eq!(median(Vec::new()), 0.0);
+    }
 
     fn manifest(features: &[&str]) -> Vec<generator::File> {
         let quoted: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
