@@ -459,7 +459,8 @@ mod tests {
 
     #[test]
     fn code_lines_leave_out_comments_and_blank_lines() {
-        let text = "//! Crate docs.\n\n/// A type.\npub struct A {\n    // why\n    pub b: u8,\n}\n";
+        let text =
+            "//! Crate docs.\n\n/// A type.\npub struct A {\n    // why\n    pub b: u8,\n}\n";
         assert_eq!(code_lines(text), 3);
         assert_eq!(median(vec![3.0, 1.0, 2.0, 10.0]), 2.0);
         assert_eq!(median(Vec::new()), 0.0);
