@@ -15,8 +15,8 @@ use quote::quote;
 
 use super::types::ident;
 use crate::ir::{
-    Api, BodyKind, EnumRepr, Facts, FloatWidth, Group, IntWidth, Operation, PartKind, RequestBody,
-    Struct, TypeKind, TypeRef,
+    Api, BodyKind, EnumRepr, Facts, Field, FloatWidth, Group, IntWidth, Operation, PartKind,
+    RequestBody, Struct, TypeKind, TypeRef,
 };
 
 /// How deep model construction may go before the example is given up.
@@ -292,7 +292,14 @@ fn named(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
         quote!(models::#name)
     };
     Some(match &def.kind {
-        TypeKind::Struct(s) if s.derive_default => quote!(#path::default()),
+        // A required write-only field is an `Option` (responses lack it),
+        // so such a struct has `Default`, but a request needs `new(…)`
+        // (atlassian.com/jira: `Default` sent a priority without its name).
+        TypeKind::Struct(s)
+            if s.derive_default && !s.fields.iter().any(Field::required_in_requests) =>
+        {
+            quote!(#path::default())
+        }
         TypeKind::Struct(s) => {
             let args = constructor_args(api, s, depth)?;
             quote!(#path::new(#(#args),*))
