@@ -72,6 +72,11 @@ fn run(args: &[String]) -> Result<(), Exit> {
     let Some((command, rest)) = args.split_first() else {
         return Err(Exit::Usage("no command given".into()));
     };
+    // `clientgen generate --help` asks for help, not for a flag check.
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{HELP}");
+        return Ok(());
+    }
     match command.as_str() {
         "generate" => generate(rest, false),
         "check" => generate(rest, true),

@@ -135,3 +135,13 @@ fn a_wrong_command_line_is_exit_code_2_with_help() {
         text(&output).contains("--spec and --out go together") && text(&output).contains("Usage:")
     );
 }
+
+#[test]
+fn help_after_a_command_is_help_not_a_bad_flag() {
+    let scratch = Scratch::new("help");
+    for args in [&["--help"][..], &["generate", "--help"], &["diff", "-h"], &["help"]] {
+        let output = clientgen(&scratch.0, args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", text(&output));
+        assert!(text(&output).contains("Usage:"), "{args:?}");
+    }
+}
