@@ -285,8 +285,178 @@ macro_rules! integer_enum {
     };
 }
 
+/// `Serialize` and `Deserialize` for a model struct as a JSON object, from
+/// its fields' wire names and presence. serde's derives do the same with
+/// about five times the code (an identifier enum and its visitor per
+/// struct, and a visitor for JSON arrays, which never encode an object
+/// here), and compiling that code is what every user of the crate pays on
+/// every build.
+///
+/// `impl Serialize for` a model sent in requests has `Deserialize` only
+/// with the `serde-all` feature; `impl Deserialize for`, the other way.
+/// Each field is `name: "wire" presence`:
+/// - `required`: always written; reading fails without it;
+/// - `optional`: an `Option`, left out when `None`; absent or `null` reads
+///   as `None`;
+/// - `nullable`: an `Option`, written as `null` when `None`; absent or
+///   `null` reads as `None`;
+/// - `absent_or_null`: a [`Nullable`], left out when `Absent`.
+///
+/// `..name` last names a map that takes every other property. Unknown
+/// properties are otherwise skipped; of a repeated one, the last counts.
+#[allow(unused_macros)]
+macro_rules! json_object {
+    (impl Serialize, Deserialize for $name:ident { $($fields:tt)* }) => {
+        $crate::runtime::json_object!(@serialize $name { $($fields)* });
+        $crate::runtime::json_object!(@deserialize $name { $($fields)* });
+    };
+    (impl Serialize for $name:ident { $($fields:tt)* }) => {
+        $crate::runtime::json_object!(@serialize $name { $($fields)* });
+        #[cfg(feature = "serde-all")]
+        $crate::runtime::json_object!(@deserialize $name { $($fields)* });
+    };
+    (impl Deserialize for $name:ident { $($fields:tt)* }) => {
+        #[cfg(feature = "serde-all")]
+        $crate::runtime::json_object!(@serialize $name { $($fields)* });
+        $crate::runtime::json_object!(@deserialize $name { $($fields)* });
+    };
+    (@serialize $name:ident {
+        $($field:ident: $wire:literal $presence:ident,)* $(..$rest:ident)?
+    }) => {
+        impl serde::Serialize for $name {
+            fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(None)?;
+                $($crate::runtime::json_object!(@put $presence, map, $wire, &self.$field);)*
+                $(for (key, value) in &self.$rest {
+                    map.serialize_entry(key, value)?;
+                })?
+                map.end()
+            }
+        }
+    };
+    (@put required, $map:ident, $wire:literal, $value:expr) => {
+        $map.serialize_entry($wire, $value)?
+    };
+    (@put nullable, $map:ident, $wire:literal, $value:expr) => {
+        $map.serialize_entry($wire, $value)?
+    };
+    (@put optional, $map:ident, $wire:literal, $value:expr) => {
+        if let Some(value) = $value {
+            $map.serialize_entry($wire, value)?
+        }
+    };
+    (@put absent_or_null, $map:ident, $wire:literal, $value:expr) => {
+        if !$crate::runtime::Nullable::is_absent($value) {
+            $map.serialize_entry($wire, $value)?
+        }
+    };
+    (@deserialize $name:ident {
+        $($field:ident: $wire:literal $presence:ident,)* $(..$rest:ident)?
+    }) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                // Items and generic parameters are not hygienic, unlike
+                // locals: each is named as no model can be.
+                struct __Object;
+
+                impl<'de> serde::de::Visitor<'de> for __Object {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("a JSON object for `", stringify!($name), "`"))
+                    }
+
+                    fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<$name, __A::Error> {
+                        $(let mut $field = None;)*
+                        $(let mut $rest = std::collections::BTreeMap::new();)?
+                        while let Some(key) = map.next_key::<$crate::runtime::Key<'de>>()? {
+                            match key.as_str() {
+                                $($wire => $field = Some(map.next_value()?),)*
+                                #[allow(unused_variables)]
+                                other => {
+                                    $crate::runtime::json_object!(@other map, other $(, $rest)?);
+                                }
+                            }
+                        }
+                        Ok($name {
+                            $($field: $crate::runtime::$presence::<_, __A::Error>($field, $wire)?,)*
+                            $($rest,)?
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(__Object)
+            }
+        }
+    };
+    (@other $map:ident, $key:ident) => {
+        $map.next_value::<serde::de::IgnoredAny>()?;
+    };
+    (@other $map:ident, $key:ident, $rest:ident) => {
+        std::collections::BTreeMap::insert(&mut $rest, $key.to_owned(), $map.next_value()?);
+    };
+}
+
 #[allow(unused_imports)]
-pub(crate) use {by_wire_value, integer_enum, string_enum};
+pub(crate) use {by_wire_value, integer_enum, json_object, string_enum};
+
+/// A property name being read: borrowed from the input where it can be.
+pub(crate) struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Text;
+
+        impl<'de> serde::de::Visitor<'de> for Text {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a property name")
+            }
+
+            fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(value)))
+            }
+
+            fn visit_str<E>(self, value: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(value.to_owned())))
+            }
+
+            fn visit_string<E>(self, value: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(value)))
+            }
+        }
+
+        deserializer.deserialize_str(Text)
+    }
+}
+
+/// A `required` property read by [`json_object`]: missing is an error.
+pub(crate) fn required<T, E: serde::de::Error>(read: Option<T>, wire: &'static str) -> Result<T, E> {
+    read.ok_or_else(|| E::missing_field(wire))
+}
+
+/// An `optional` property read by [`json_object`]: absent or `null` is `None`.
+pub(crate) fn optional<T, E>(read: Option<Option<T>>, _: &'static str) -> Result<Option<T>, E> {
+    Ok(read.flatten())
+}
+
+/// A `nullable` property read by [`json_object`]: absent or `null` is `None`.
+pub(crate) fn nullable<T, E>(read: Option<Option<T>>, _: &'static str) -> Result<Option<T>, E> {
+    Ok(read.flatten())
+}
+
+/// An `absent_or_null` property read by [`json_object`].
+pub(crate) fn absent_or_null<T, E>(read: Option<Nullable<T>>, _: &'static str) -> Result<Nullable<T>, E> {
+    Ok(read.unwrap_or_default())
+}
 
 /// An optional property that may also be `null`: three things to say, where
 /// `Option` has two. In a request, [`Absent`](Self::Absent) leaves the key

@@ -164,6 +164,21 @@ fn finish(text: &str, docs: &[Vec<String>]) -> String {
             .filter(|p| *p == "///" || *p == "//!")
             .and_then(|prefix| Some((prefix, body[3..].strip_prefix(DOC_MARKER)?)))
             .and_then(|(prefix, index)| Some((prefix, docs.get(index.parse::<usize>().ok()?)?)));
+        let verbatim = body
+            .strip_prefix(VERBATIM)
+            .and_then(|rest| rest.strip_suffix(");"))
+            .and_then(|index| docs.get(index.parse::<usize>().ok()?));
+        if let Some(block) = verbatim {
+            for text in block {
+                scratch.clear();
+                if !text.is_empty() {
+                    scratch.push_str(indent);
+                    scratch.push_str(text);
+                }
+                lines.push(&scratch);
+            }
+            continue;
+        }
         match block {
             Some((prefix, block)) => {
                 for doc in block {
@@ -179,6 +194,10 @@ fn finish(text: &str, docs: &[Vec<String>]) -> String {
     }
     out
 }
+
+/// How the placeholder of a block of verbatim lines opens (see
+/// `emit::doc::verbatim`); its argument indexes the blocks.
+const VERBATIM: &str = "__verbatim!(";
 
 /// Lines being written, each after a blank line where one belongs.
 struct Lines<'a> {
@@ -225,6 +244,7 @@ fn blank_between(previous: &str, current: &str) -> bool {
         "use ",
         "trait ",
         "macro_rules!",
+        "crate::runtime::",
     ];
     let previous = previous.trim_start();
     // Doc comments and attributes belong to the item below them.

@@ -5,6 +5,8 @@
 //! identifiers (made by [`crate::naming`]); wire names sit beside them. Every
 //! list is in a deterministic order, so output is byte-identical across runs.
 
+use std::collections::BTreeSet;
+
 /// A whole API: what one generated crate holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
@@ -816,5 +818,61 @@ impl Api {
                 _ => {}
             }
         }
+    }
+}
+
+/// Which named types travel in requests, and which in responses (or
+/// webhook payloads), found by following every reference from the
+/// operations. A type is sent when a value of it is written, received when
+/// one is read: the first needs `Serialize`, the second `Deserialize`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Flows {
+    pub sent: BTreeSet<String>,
+    pub received: BTreeSet<String>,
+    /// The types no operation uses (a webhook payload a 3.0 spec lists
+    /// among its components, say) and every type they hold: they are there
+    /// to be decoded by their users, so they count as received.
+    pub loose: BTreeSet<String>,
+}
+
+impl Flows {
+    pub fn of(api: &Api) -> Self {
+        let mut sent = Vec::new();
+        let mut received = Vec::new();
+        for op in api.operations() {
+            sent.extend(op.params.iter().map(|p| &p.ty));
+            sent.extend(op.body.iter().flat_map(RequestBody::kinds).flat_map(BodyKind::type_refs));
+            for response in op.success.responses.iter().chain(&op.errors) {
+                received.extend(response.body.iter().flat_map(|b| b.kind.type_refs()));
+                received.extend(response.headers.iter().map(|h| &h.ty));
+            }
+        }
+        for hook in &api.webhooks {
+            received.extend(hook.payload.iter().flat_map(|b| b.kind.type_refs()));
+        }
+        let reachable = |roots: Vec<&TypeRef>| {
+            let mut seen = BTreeSet::new();
+            api.walk_types(roots, |name| seen.insert(name.to_string()));
+            seen
+        };
+        let (sent, received) = (reachable(sent), reachable(received));
+        let unused: Vec<TypeRef> = api
+            .types
+            .iter()
+            .filter(|t| !sent.contains(&t.name) && !received.contains(&t.name))
+            .map(|t| TypeRef::Named(t.name.clone()))
+            .collect();
+        let loose = reachable(unused.iter().collect());
+        Flows { sent, received, loose }
+    }
+
+    /// Whether values of `name` are written.
+    pub fn writes(&self, name: &str) -> bool {
+        self.sent.contains(name)
+    }
+
+    /// Whether values of `name` are read.
+    pub fn reads(&self, name: &str) -> bool {
+        self.received.contains(name) || self.loose.contains(name)
     }
 }

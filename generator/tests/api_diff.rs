@@ -229,6 +229,26 @@ fn a_renamed_type_of_the_same_shape_breaks_rust_only() {
 }
 
 #[test]
+fn a_model_that_stops_travelling_one_way_loses_that_serde_trait() {
+    // `NewPet` was sent; now it only comes back in `create_pet`'s answer,
+    // which takes an inline body instead: without `serde-all` it no longer
+    // implements `Serialize`. `Pet` is then used by no operation: such a
+    // model is there to be decoded, so it keeps `Deserialize`.
+    let new = changed(
+        "            schema: {$ref: \"#/components/schemas/NewPet\"}",
+        "            schema: {type: object, properties: {name: {type: string}}}",
+    )
+    .replace(
+        "          description: created\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Pet\"}",
+        "          description: created\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/NewPet\"}",
+    );
+    let r = report(&new);
+    assert_eq!(verdicts(&r, "serialize-removed"), (Compatible, Breaking), "{r:#?}");
+    assert!(only(&r, "serialize-removed").summary.contains("`NewPet`"), "{r:#?}");
+    assert!(!r.changes.iter().any(|c| c.kind == "deserialize-removed"), "{r:#?}");
+}
+
+#[test]
 fn constraints_matter_where_values_are_sent() {
     let r = report(&changed("maxLength: 50", "maxLength: 20"));
     assert_eq!(verdicts(&r, "constraint-tightened"), (Breaking, Compatible));

@@ -65,11 +65,24 @@ fn generated_fixture_crates_compile_clippy_clean_and_behave() {
             "warnings",
         ]
     };
+    // The libraries as a user gets them, where models have only the serde
+    // traits their direction needs; then with every feature, `serde-all`
+    // among them, which the behaviour tests use to look at wire forms.
     let steps = [
-        vec!["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
+        vec!["clippy", "--workspace", "--lib", "--quiet", "--", "-D", "warnings"],
+        vec![
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
         alone("store"),
         alone("store,other-models"),
-        vec!["test", "--workspace", "--quiet"],
+        vec!["test", "--workspace", "--all-features", "--quiet"],
         // Intra-doc links (header structs, body enums, setters) must resolve.
         vec!["doc", "--workspace", "--no-deps", "--quiet"],
     ];

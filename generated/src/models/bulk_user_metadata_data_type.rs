@@ -16,6 +16,7 @@ pub enum BulkUserMetadataDataType {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
+
 crate::runtime::string_enum!(
     BulkUserMetadataDataType { MfaEnrollmentExpiry = "mfa_enrollment_expiry", UserAppData
     = "user_app_data", UserOrgData = "user_org_data" }

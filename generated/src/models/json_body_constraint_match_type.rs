@@ -12,4 +12,5 @@ pub enum JsonBodyConstraintMatchType {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
+
 crate::runtime::string_enum!(JsonBodyConstraintMatchType { String = "string" });

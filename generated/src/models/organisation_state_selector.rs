@@ -16,6 +16,7 @@ pub enum OrganisationStateSelector {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
+
 crate::runtime::string_enum!(
     OrganisationStateSelector { Active = "active", Suspended = "suspended", Disabled =
     "disabled" }

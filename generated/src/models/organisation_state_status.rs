@@ -18,6 +18,7 @@ pub enum OrganisationStateStatus {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
+
 crate::runtime::string_enum!(
     OrganisationStateStatus { Active = "active", Suspended = "suspended", Disabled =
     "disabled", Deleted = "deleted" }

@@ -44,6 +44,7 @@ pub enum RenderedRuleMethodsItem {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
+
 crate::runtime::string_enum!(
     RenderedRuleMethodsItem { Get = "get", Put = "put", Post = "post", Delete = "delete",
     Head = "head", Options = "options", Connect = "connect", Trace = "trace", Patch =

@@ -12,6 +12,7 @@ pub enum ResourcePermissionSpecResourceType {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
+
 crate::runtime::string_enum!(
     ResourcePermissionSpecResourceType { Fileshare = "fileshare" }
 );

@@ -16,6 +16,7 @@ pub enum UserApplicationAccessInfoStatusAccessLevel {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
+
 crate::runtime::string_enum!(
     UserApplicationAccessInfoStatusAccessLevel { Requested = "requested", Granted =
     "granted", None = "none" }

@@ -16,6 +16,7 @@ pub enum UserFileShareAccessInfoStatusAccessLevel {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
+
 crate::runtime::string_enum!(
     UserFileShareAccessInfoStatusAccessLevel { Requested = "requested", Granted =
     "granted", None = "none" }

@@ -20,6 +20,7 @@ pub enum UserIdentityType {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
+
 crate::runtime::string_enum!(
     UserIdentityType { User = "user", Group = "group", Sysgroup = "sysgroup", Bigroup =
     "bigroup", ServiceAccount = "service_account" }

@@ -14,6 +14,7 @@ pub enum UserRequestInfoSpecRequestedResourceType {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
+
 crate::runtime::string_enum!(
     UserRequestInfoSpecRequestedResourceType { ApplicationAccess = "application_access",
     FileShareAccess = "file_share_access" }

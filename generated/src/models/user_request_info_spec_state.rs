@@ -16,6 +16,7 @@ pub enum UserRequestInfoSpecState {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
+
 crate::runtime::string_enum!(
     UserRequestInfoSpecState { Pending = "pending", Approved = "approved", Declined =
     "declined" }

@@ -16,6 +16,7 @@ pub enum UserStatusEnum {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
+
 crate::runtime::string_enum!(
     UserStatusEnum { Active = "active", Pending = "pending", Disabled = "disabled" }
 );

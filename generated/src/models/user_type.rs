@@ -20,6 +20,7 @@ pub enum UserType {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
+
 crate::runtime::string_enum!(
     UserType { User = "user", Group = "group", Sysgroup = "sysgroup", Bigroup =
     "bigroup", ServiceAccount = "service_account" }

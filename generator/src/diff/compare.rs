@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Area, Change, Verdict};
 use crate::ir::{
-    Api, BodyKind, Facts, Field, Operation, Parameter, RequestBody, Response, StatusMatch, Struct,
-    SuccessShape, TypeDef, TypeKind, TypeRef,
+    Api, BodyKind, Facts, Field, Flows, Operation, Parameter, RequestBody, Response, StatusMatch,
+    Struct, SuccessShape, TypeDef, TypeKind, TypeRef,
 };
 
 use Verdict::{Breaking, Compatible};
@@ -73,40 +73,6 @@ pub(super) fn api(old: &Api, new: &Api, changes: &mut Vec<Change>, docs: &mut Ve
     security(old, new, &mut out);
     operations(old, new, &mut out);
     types(old, new, &flows, &new_flows, &mut out);
-}
-
-/// Which named types travel in requests, and which in responses, found by
-/// following every reference from the operations (and webhooks).
-struct Flows {
-    sent: BTreeSet<String>,
-    received: BTreeSet<String>,
-}
-
-impl Flows {
-    fn of(api: &Api) -> Self {
-        let mut sent = Vec::new();
-        let mut received = Vec::new();
-        for op in api.operations() {
-            sent.extend(op.params.iter().map(|p| &p.ty));
-            sent.extend(op.body.iter().flat_map(RequestBody::kinds).flat_map(BodyKind::type_refs));
-            let responses = op.success.responses.iter().chain(&op.errors);
-            for response in responses {
-                received.extend(response.body.iter().flat_map(|b| b.kind.type_refs()));
-                received.extend(response.headers.iter().map(|h| &h.ty));
-            }
-        }
-        for hook in &api.webhooks {
-            received.extend(hook.payload.iter().flat_map(|b| b.kind.type_refs()));
-        }
-        Flows { sent: reachable(api, sent), received: reachable(api, received) }
-    }
-}
-
-/// The names of every type `roots` use, directly or through other types.
-fn reachable<'a>(api: &'a Api, roots: Vec<&'a TypeRef>) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    api.walk_types(roots, |name| seen.insert(name.to_string()));
-    seen
 }
 
 fn servers(old: &Api, new: &Api, out: &mut Out) {
@@ -849,7 +815,8 @@ fn types(old: &Api, new: &Api, flows: &Flows, new_flows: &Flows, out: &mut Out) 
         let sent = flows.sent.contains(name) || new_flows.sent.contains(name);
         // A type no operation uses (a webhook payload a 3.0 spec lists
         // among its components, say) is there to be decoded by its users.
-        let received = flows.received.contains(name) || !flows.sent.contains(name);
+        let received = flows.reads(name);
+        serde_traits(name, (a, b), (flows, new_flows), at, out);
         if !a.deprecated && b.deprecated {
             out.push(
                 at,
@@ -1097,6 +1064,43 @@ fn structs(name: &str, x: &Struct, y: &Struct, side: Side, at: (Area, &str), out
             Compatible,
             Breaking,
         );
+    }
+}
+
+/// A model implements `Serialize` only while something sends it and
+/// `Deserialize` only while something receives it (the generated crate's
+/// `serde-all` feature gives both): a type that stops travelling one way
+/// loses the trait, which breaks code that used it.
+fn serde_traits(
+    name: &str,
+    (a, b): (&TypeDef, &TypeDef),
+    (flows, new_flows): (&Flows, &Flows),
+    at: (Area, &str),
+    out: &mut Out,
+) {
+    let derives = |t: &TypeDef| {
+        matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Tuple(_))
+    };
+    if !derives(a) || !derives(b) {
+        return;
+    }
+    let lost = [
+        ("Serialize", "sends", flows.writes(name) && !new_flows.writes(name)),
+        ("Deserialize", "receives", flows.reads(name) && !new_flows.reads(name)),
+    ];
+    for (trait_, verb, gone) in lost {
+        if gone {
+            out.push(
+                at,
+                if trait_ == "Serialize" { "serialize-removed" } else { "deserialize-removed" },
+                format!(
+                    "`{name}` no longer implements `{trait_}` (no operation {verb} it now; \
+                     the crate's `serde-all` feature keeps it)"
+                ),
+                Compatible,
+                Breaking,
+            );
+        }
     }
 }
 

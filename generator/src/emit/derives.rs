@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::Diagnostic;
-use crate::ir::{Api, TypeKind, TypeRef};
+use crate::ir::{Api, Flows, TypeKind, TypeRef};
 
 /// The comparison traits std can derive, each with the field types that
 /// have it.
@@ -68,13 +68,41 @@ impl Comparison {
 pub(super) struct Derives {
     /// By model name, in the settings' order (paths checked to parse).
     by_type: BTreeMap<String, Vec<String>>,
+    /// Which way each model travels, for serde's derives.
+    flows: Flows,
+}
+
+/// serde's traits on one model.
+pub(super) struct SerdeDerives {
+    /// In the model's `derive`, each followed by a comma.
+    pub(super) always: TokenStream,
+    /// `#[cfg_attr(feature = "serde-all", derive(…))]` for the rest.
+    pub(super) gated: TokenStream,
+    /// The `cfg` of a hand-written `Deserialize`: empty, or `serde-all`'s.
+    pub(super) hand_de: TokenStream,
+    /// The `cfg` of code that needs `Serialize`: empty, or `serde-all`'s.
+    pub(super) needs_ser: TokenStream,
+    /// Whether `always` derives anything, so `#[serde]` attributes apply.
+    derived: bool,
+}
+
+impl SerdeDerives {
+    /// `#[serde(…)]`, only under `serde-all` when nothing derives serde
+    /// without it (a received union whose `Deserialize` is hand-written).
+    pub(super) fn attr(&self, inner: TokenStream) -> TokenStream {
+        if self.derived {
+            quote!(#[serde(#inner)])
+        } else {
+            quote!(#[cfg_attr(feature = "serde-all", serde(#inner))])
+        }
+    }
 }
 
 impl Derives {
     /// The derives each model gets, and a warning per comparison trait some
     /// models cannot have.
     pub(super) fn of(api: &Api, wanted: &[String]) -> (Derives, Vec<Diagnostic>) {
-        let mut derives = Derives::default();
+        let mut derives = Derives { flows: Flows::of(api), ..Derives::default() };
         let mut warnings = Vec::new();
         let composite = |t: &&crate::ir::TypeDef| {
             matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Tuple(_))
@@ -141,6 +169,51 @@ impl Derives {
             }
         }
         (derives, warnings)
+    }
+
+    /// serde's derives of the model `name`: `Serialize` where values of it
+    /// are sent, `Deserialize` where they are received. Half of a typical
+    /// crate's expanded code is serde's, and most models travel one way
+    /// only; the crate's `serde-all` feature adds the other half for
+    /// callers who store or forward models. `derive_de` is false where
+    /// `Deserialize` is written by hand (see [`SerdeDerives::hand_de`]).
+    pub(super) fn serde(&self, name: &str, derive_de: bool) -> SerdeDerives {
+        let (writes, reads) = self.directions(name);
+        let ser = quote!(serde::Serialize);
+        let de = derive_de.then(|| quote!(serde::Deserialize));
+        let (always, gated): (Vec<_>, Vec<_>) = match (writes, reads) {
+            (true, false) => (vec![ser], de.into_iter().collect()),
+            (false, _) => (de.into_iter().collect(), vec![ser]),
+            (true, true) => (std::iter::once(ser).chain(de).collect(), vec![]),
+        };
+        let gated = if gated.is_empty() {
+            quote!()
+        } else {
+            quote!(#[cfg_attr(feature = "serde-all", derive(#(#gated),*))])
+        };
+        let all = quote!(#[cfg(feature = "serde-all")]);
+        let hand_de = if reads { quote!() } else { all.clone() };
+        let needs_ser = if writes { quote!() } else { all };
+        let derived = !always.is_empty();
+        SerdeDerives { always: quote!(#(#always,)*), gated, hand_de, needs_ser, derived }
+    }
+
+    /// Which of serde's traits the model `name` has without `serde-all`:
+    /// (`Serialize`, `Deserialize`).
+    pub(super) fn directions(&self, name: &str) -> (bool, bool) {
+        match (self.flows.writes(name), self.flows.reads(name)) {
+            (false, false) => (true, true),
+            both => both,
+        }
+    }
+
+    /// Whether an extra derive of the model `name` may read serde's field
+    /// attributes (`schemars::JsonSchema` takes wire names from them): the
+    /// model then keeps serde's derives, which those attributes belong to.
+    pub(super) fn reads_serde_attributes(&self, name: &str) -> bool {
+        self.by_type
+            .get(name)
+            .is_some_and(|paths| paths.iter().any(|p| Comparison::of(p).is_none()))
     }
 
     /// The extra derives of the model `name`, each followed by a comma.

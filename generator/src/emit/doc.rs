@@ -58,6 +58,33 @@ fn block(text: &str, inner: bool) -> TokenStream {
     }
 }
 
+/// Rust text laid out by the emitter, kept as written: a placeholder item
+/// when deferring, which the formatter replaces by the lines (indented as
+/// the placeholder), otherwise the text's tokens. For a macro invocation
+/// whose arguments read best one per line: prettyplease flows a macro's
+/// tokens like prose.
+pub(crate) fn verbatim(text: &str) -> TokenStream {
+    let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let index = DEFERRED.with(|d| {
+        d.borrow_mut().as_mut().map(|blocks| {
+            blocks.push(lines);
+            blocks.len() - 1
+        })
+    });
+    match index {
+        Some(index) => {
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            quote!(__verbatim!(#index);)
+        }
+        // Emitted text is well-formed Rust; an error here is a bug that
+        // the formatter reports when it parses the file.
+        None => text.parse().unwrap_or_else(|e: proc_macro2::LexError| {
+            let message = format!("internal error: verbatim text does not lex: {e}");
+            quote!(compile_error!(#message);)
+        }),
+    }
+}
+
 /// `#[doc]` attributes for a block of doc text (empty for none).
 pub(crate) fn attrs(text: &str) -> TokenStream {
     block(text, false)

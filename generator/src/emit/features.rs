@@ -80,6 +80,11 @@ impl Features {
         let mut out = format!("\n[features]\ndefault = [{}]\n", quoted.join(", "));
         out.push_str("# Spans and events for each request, through the `tracing` crate.\n");
         out.push_str("tracing = [\"dep:tracing\"]\n");
+        out.push_str(
+            "# `Serialize` and `Deserialize` on every model, to store or forward them; without it\n\
+             # a model has what its direction needs: `Serialize` if sent, `Deserialize` if received.\n",
+        );
+        out.push_str("serde-all = []\n");
         for name in &names {
             out.push_str(&format!("{name} = []\n"));
         }

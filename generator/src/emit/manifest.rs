@@ -168,6 +168,7 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         .note("Build a [`Client`], then call operations through its per-tag accessors; each returns a builder for optional parameters, finished by `send()`:")
         .note(example)
         .note(webhooks(api))
+        .note("Models implement what their direction needs: `serde::Serialize` when requests send them, `serde::Deserialize` when responses or webhooks bring them. The `serde-all` feature gives every model both, to store or forward them.")
         .note(if api.groups.len() > 1 {
             "Each tag's operations sit behind a Cargo feature named after the tag's module, all on by default: with `default-features = false` and only the features you use, the other tags' operations and models are not compiled."
         } else {

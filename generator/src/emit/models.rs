@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Emitted;
-use super::derives::Derives;
+use super::derives::{Derives, SerdeDerives};
 use super::doc::{self, Doc};
 use super::features::Features;
 use super::overrides;
@@ -77,10 +77,15 @@ fn type_def(api: &Api, def: &TypeDef, derives: &Derives) -> TokenStream {
     let extra = derives.for_type(&def.name);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(api, &name, doc.attrs(), s, extra),
+        TypeKind::Struct(s) => struct_def(api, def, doc.attrs(), s, derives),
         TypeKind::Enum(e) => enum_def(&name, doc, e, extra),
-        TypeKind::Union(u) => union_def(&name, doc, u, extra),
-        TypeKind::Tuple(items) => tuple_def(&name, doc, items, extra),
+        TypeKind::Union(u) => {
+            let serde = derives.serde(&def.name, u.discriminator.is_none());
+            union_def(&name, doc, u, extra, serde)
+        }
+        TypeKind::Tuple(items) => {
+            tuple_def(&name, doc, items, extra, derives.serde(&def.name, true))
+        }
         TypeKind::Alias(ty) => {
             let docs = doc.attrs();
             let ty = rust_type(ty, Scope::Models);
@@ -108,29 +113,43 @@ fn field_type(f: &Field) -> TokenStream {
 
 fn struct_def(
     api: &Api,
-    name: &proc_macro2::Ident,
+    def: &TypeDef,
     docs: TokenStream,
     s: &Struct,
-    extra_derives: TokenStream,
+    derives: &Derives,
 ) -> TokenStream {
+    let name = &ident(&def.name);
+    let extra_derives = derives.for_type(&def.name);
+    // A type the settings put in place, read and written by its module
+    // (`overrides::unsupported_overrides` refuses the other holders).
+    fn with(f: &Field) -> Option<&String> {
+        match &f.ty {
+            TypeRef::External(External { serde_with: Some(with), .. }) if !f.absent_or_null() => {
+                Some(with)
+            }
+            _ => None,
+        }
+    }
+    // serde's derives where something needs their attributes; otherwise
+    // the runtime's `json_object!`, a fraction of the code to compile.
+    let derived =
+        derives.reads_serde_attributes(&def.name) || s.fields.iter().any(|f| with(f).is_some());
     let mut fields = Vec::with_capacity(s.fields.len());
     for f in &s.fields {
         let field = ident(&f.rust_name);
         let ty = field_type(f);
         let mut serde = Vec::new();
-        if naming::bare(&f.rust_name) != f.wire_name {
-            let wire = &f.wire_name;
-            serde.push(quote!(rename = #wire));
-        }
-        if f.absent_or_null() {
-            serde.push(quote!(default, skip_serializing_if = "crate::Nullable::is_absent"));
-        } else if f.skipped_when_none() {
-            serde.push(quote!(skip_serializing_if = "Option::is_none"));
-        }
-        // A type the settings put in place, read and written by its module
-        // (`overrides::unsupported_overrides` refuses the other holders).
-        if let TypeRef::External(External { serde_with: Some(with), .. }) = &f.ty {
-            if !f.absent_or_null() {
+        if derived {
+            if naming::bare(&f.rust_name) != f.wire_name {
+                let wire = &f.wire_name;
+                serde.push(quote!(rename = #wire));
+            }
+            if f.absent_or_null() {
+                serde.push(quote!(default, skip_serializing_if = "crate::Nullable::is_absent"));
+            } else if f.skipped_when_none() {
+                serde.push(quote!(skip_serializing_if = "Option::is_none"));
+            }
+            if let Some(with) = with(f) {
                 let with = if f.optional() { format!("{with}::option") } else { with.clone() };
                 serde.push(quote!(with = #with));
                 if f.optional() {
@@ -147,18 +166,28 @@ fn struct_def(
         });
     }
     let mut extra = quote!();
+    let mut rest = None;
     if let Some(additional) = &s.additional {
         let taken: Vec<&str> = s.fields.iter().map(|f| f.rust_name.as_str()).collect();
         let mut names = NameSet::with_reserved(&taken);
         let field = ident(&names.claim("additional_properties".into()));
         let ty = rust_type(additional, Scope::Models);
+        let flatten = derived.then(|| quote!(#[serde(flatten)]));
         extra = quote! {
             /// Properties beyond those declared, kept as they came.
-            #[serde(flatten)]
+            #flatten
             pub #field: std::collections::BTreeMap<String, #ty>,
         };
+        rest = Some(field);
     }
     let default = s.derive_default.then(|| quote!(Default,));
+    let (serde_derives, serde_gated, serde_impls) = if derived {
+        let SerdeDerives { always, gated, .. } = derives.serde(&def.name, true);
+        (always, gated, quote!())
+    } else {
+        let impls = json_object(&def.name, s, rest.as_ref(), derives.directions(&def.name));
+        (quote!(), quote!(), impls)
+    };
     let constructor = constructor(api, s);
     let setters = setters(api, s);
     let methods = (constructor.is_some() || !setters.is_empty()).then(|| {
@@ -172,15 +201,51 @@ fn struct_def(
     let check = s.checked.then(|| check_impl(api, name, s));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default #extra_derives serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #extra_derives #serde_derives)]
+        #serde_gated
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra
         }
+        #serde_impls
         #methods
         #check
     }
+}
+
+/// The runtime's `json_object!` for a struct: its fields' wire names and
+/// presence, one per line, and the serde traits its direction needs.
+fn json_object(
+    name: &str,
+    s: &Struct,
+    rest: Option<&proc_macro2::Ident>,
+    (writes, reads): (bool, bool),
+) -> TokenStream {
+    let traits = match (writes, reads) {
+        (true, false) => "Serialize",
+        (false, true) => "Deserialize",
+        _ => "Serialize, Deserialize",
+    };
+    let mut text = format!("crate::runtime::json_object! {{\n    impl {traits} for {name} {{\n");
+    for f in &s.fields {
+        let presence = if f.absent_or_null() {
+            "absent_or_null"
+        } else if f.skipped_when_none() {
+            "optional"
+        } else if f.optional() {
+            "nullable"
+        } else {
+            "required"
+        };
+        let wire = proc_macro2::Literal::string(&f.wire_name);
+        text.push_str(&format!("        {}: {wire} {presence},\n", ident(&f.rust_name)));
+    }
+    if let Some(rest) = rest {
+        text.push_str(&format!("        ..{rest}\n"));
+    }
+    text.push_str("    }\n}");
+    doc::verbatim(&text)
 }
 
 /// `Check` for a struct whose values can break the spec's constraints:
@@ -512,6 +577,7 @@ fn union_def(
     doc: Doc,
     u: &Union,
     extra_derives: TokenStream,
+    serde: SerdeDerives,
 ) -> TokenStream {
     let how = match &u.discriminator {
         Some(d) => format!(
@@ -526,21 +592,26 @@ fn union_def(
         None => "The first variant whose shape matches a value decodes it.".to_string(),
     };
     let docs = doc.note(how).attrs();
-    let variants = u.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let mut ty = rust_type(&v.ty, Scope::Models);
-        if v.boxed {
-            ty = quote!(Box<#ty>);
-        }
-        let docs = doc::attrs("A value of this shape.");
-        let with = match &v.ty {
-            TypeRef::External(External { serde_with: Some(with), .. }) => {
-                Some(quote!(#[serde(with = #with)]))
+    let untagged = serde.attr(quote!(untagged));
+    let variants: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let variant = ident(&v.name);
+            let mut ty = rust_type(&v.ty, Scope::Models);
+            if v.boxed {
+                ty = quote!(Box<#ty>);
             }
-            _ => None,
-        };
-        quote!(#docs #with #variant(#ty))
-    });
+            let docs = doc::attrs("A value of this shape.");
+            let with = match &v.ty {
+                TypeRef::External(External { serde_with: Some(with), .. }) => {
+                    Some(serde.attr(quote!(with = #with)))
+                }
+                _ => None,
+            };
+            quote!(#docs #with #variant(#ty))
+        })
+        .collect();
     // First, so that no variant that takes any JSON value takes `null`.
     let null = u.null.as_ref().map(|n| {
         let n = ident(n);
@@ -549,14 +620,16 @@ fn union_def(
     });
     // Untagged decoding tries variants in order; with a discriminator the
     // tag decides, so overlapping shapes cannot be taken for one another.
-    let (derive_de, tagged) = match &u.discriminator {
-        None => (quote!(serde::Deserialize,), None),
-        Some(d) => (quote!(), Some(discriminated_deserialize(name, u, d))),
-    };
+    let SerdeDerives { always, gated, hand_de, needs_ser, .. } = serde;
+    let tagged = u.discriminator.as_ref().map(|d| {
+        let de = discriminated_deserialize(name, u, d);
+        quote!(#hand_de #de)
+    });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #extra_derives serde::Serialize, #derive_de)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq, #extra_derives #always)]
+        #gated
+        #untagged
         #[non_exhaustive]
         #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
         pub enum #name {
@@ -566,6 +639,7 @@ fn union_def(
 
         #tagged
 
+        #needs_ser
         impl crate::runtime::ParamValue for #name {
             fn to_param(&self) -> String {
                 crate::runtime::json_param(self)
@@ -580,7 +654,9 @@ fn tuple_def(
     doc: Doc,
     items: &[TupleItem],
     extra_derives: TokenStream,
+    serde: SerdeDerives,
 ) -> TokenStream {
+    let SerdeDerives { always, gated, .. } = serde;
     let docs =
         doc.note(format!("On the wire: a JSON array of exactly {} items.", items.len())).attrs();
     let fields = items.iter().enumerate().map(|(i, item)| {
@@ -593,7 +669,8 @@ fn tuple_def(
     });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #extra_derives serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #extra_derives #always)]
+        #gated
         pub struct #name(#(#fields),*);
     }
 }

@@ -15,6 +15,8 @@
 //!     Ok(())
 //! }
 //! ```
+//!
+//! Models implement what their direction needs: `serde::Serialize` when requests send them, `serde::Deserialize` when responses or webhooks bring them. The `serde-all` feature gives every model both, to store or forward them.
 
 #![deny(missing_docs)]
 pub mod apis;

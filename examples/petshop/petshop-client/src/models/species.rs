@@ -16,4 +16,5 @@ pub enum Species {
     /// A value this client does not know, kept as received.
     Unknown(String),
 }
+
 crate::runtime::string_enum!(Species { Cat = "cat", Dog = "dog", Fish = "fish" });
