@@ -190,7 +190,7 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
         .current_dir(&out)
         .env("CARGO_TARGET_DIR", work.join("target"))
         .status();
-    let mut examples = Examples::of(spec);
+    let mut facts = SpecFacts::of(spec);
     for line in stdout.lines().filter_map(|l| l.strip_prefix("CONFORMANCE ")) {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
         let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();
@@ -215,7 +215,7 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
                     "mock: Prism crashed during the run ({why}), so later calls found no server"
                 )
             }
-            _ => cause(&detail, body.as_ref(), &mut examples),
+            _ => cause(&detail, body.as_ref(), &mut facts),
         };
         outcome.failures.push(Failure {
             operation: field("operation"),
@@ -252,18 +252,28 @@ fn secondary_forced_failures(failures: &mut [Failure]) {
 /// answers an example as written, so a decode failure over one means the
 /// spec contradicts itself and the decode error is right (microsoft.com's
 /// LocalSearch: an example lacks a `_type` its schema requires).
-enum Examples<'a> {
+/// What failures are checked against in the spec, read once per spec and
+/// only if a failure needs it.
+enum SpecFacts<'a> {
     Unread(&'a Path),
-    Read(Vec<serde_json::Value>),
+    Read(Facts),
 }
 
-impl<'a> Examples<'a> {
+struct Facts {
+    /// Every example in the spec, references resolved.
+    examples: Vec<serde_json::Value>,
+    /// The path templates that carry a `#fragment` or `?query` (AWS's
+    /// `x-hasEquivalentPaths`: `/#X-Amz-Target=…`), cut where it starts.
+    cut_paths: Vec<String>,
+}
+
+impl<'a> SpecFacts<'a> {
     fn of(spec: &'a Path) -> Self {
-        Examples::Unread(spec)
+        SpecFacts::Unread(spec)
     }
 
-    fn contains(&mut self, body: &serde_json::Value) -> bool {
-        if let Examples::Unread(spec) = self {
+    fn read(&mut self) -> &Facts {
+        if let SpecFacts::Unread(spec) = self {
             let document = fs::read_to_string(spec)
                 .ok()
                 .and_then(|text| serde_yaml::from_str::<serde_json::Value>(&text).ok());
@@ -272,7 +282,7 @@ impl<'a> Examples<'a> {
                 collect_examples(document, &mut found);
             }
             // An example may be a reference to another's value (soundcloud.com).
-            let resolved = found.into_iter().map(|mut example| {
+            let examples = found.into_iter().map(|mut example| {
                 for _ in 0..8 {
                     let target = example
                         .get("$ref")
@@ -285,9 +295,34 @@ impl<'a> Examples<'a> {
                 }
                 example.clone()
             });
-            *self = Examples::Read(resolved.collect());
+            let paths = document.as_ref().and_then(|d| d.get("paths")?.as_object());
+            let cut_paths = paths
+                .into_iter()
+                .flat_map(|p| p.keys())
+                .filter_map(|path| path.find(['#', '?']).map(|at| path[..at].to_string()))
+                .collect();
+            *self = SpecFacts::Read(Facts { examples: examples.collect(), cut_paths });
         }
-        matches!(self, Examples::Read(all) if all.contains(body))
+        match self {
+            SpecFacts::Read(facts) => facts,
+            SpecFacts::Unread(_) => unreachable!("read just above"),
+        }
+    }
+
+    fn has_example(&mut self, body: &serde_json::Value) -> bool {
+        self.read().examples.contains(body)
+    }
+
+    /// Whether `route`, which the mock could not match, is a path the spec
+    /// writes with a fragment or query that HTTP never sends as path.
+    fn routes_by_fragment(&mut self, route: &str) -> bool {
+        let matches = |template: &str| {
+            let (t, r): (Vec<&str>, Vec<&str>) =
+                (template.split('/').collect(), route.split('/').collect());
+            t.len() == r.len()
+                && t.iter().zip(&r).all(|(t, r)| t == r || (t.starts_with('{') && !r.is_empty()))
+        };
+        self.read().cut_paths.iter().any(|t| matches(t))
     }
 }
 
@@ -316,7 +351,7 @@ fn collect_examples<'a>(node: &'a serde_json::Value, out: &mut Vec<&'a serde_jso
 
 /// A failure's cause, for grouping: the error variant and status, or why
 /// it was skipped.
-fn cause(detail: &str, body: Option<&serde_json::Value>, examples: &mut Examples) -> String {
+fn cause(detail: &str, body: Option<&serde_json::Value>, facts: &mut SpecFacts) -> String {
     if let Some(why) = detail.strip_prefix("skipped: ") {
         return format!("skipped: {}", why.split(" for ").next().unwrap_or(why));
     }
@@ -327,7 +362,7 @@ fn cause(detail: &str, body: Option<&serde_json::Value>, examples: &mut Examples
         if let Some(bug) = mock_bugs::shown_by(body, decode) {
             return bug.cause.to_string();
         }
-        if decode && examples.contains(body) {
+        if decode && facts.has_example(body) {
             return format!(
                 "spec: {BROKEN_EXAMPLE} (Prism answered it as written; the decode error is right)"
             );
@@ -350,7 +385,15 @@ fn cause(detail: &str, body: Option<&serde_json::Value>, examples: &mut Examples
         let ignored_header = ["'authorization'", "'accept'", "'content-type'"]
             .iter()
             .any(|h| plain.to_ascii_lowercase().contains(h));
+        let route = plain
+            .split("The route ")
+            .nth(1)
+            .and_then(|rest| rest.split(" hasn't been found").next())
+            .unwrap_or_default();
         return match problem.as_str() {
+            "NO_PATH_MATCHED_ERROR" if facts.routes_by_fragment(route) => {
+                "spec: its path carries a `#fragment` or `?query` (AWS's `x-hasEquivalentPaths`), which HTTP does not send as path, so the mock cannot route it".to_string()
+            }
             "UNPROCESSABLE_ENTITY" if place == "header" && ignored_header => {
                 "mock: demands a header parameter OpenAPI says to ignore (Accept, Content-Type, Authorization)".to_string()
             }
@@ -431,11 +474,15 @@ fn write_results(work: &Path, rows: &[(String, Outcome)]) -> Result<(), String> 
 
 #[cfg(test)]
 mod tests {
-    use super::Examples;
+    use super::{Facts, SpecFacts};
     use serde_json::json;
 
+    fn nothing() -> SpecFacts<'static> {
+        SpecFacts::Read(Facts { examples: Vec::new(), cut_paths: Vec::new() })
+    }
+
     fn cause(detail: &str) -> String {
-        super::cause(detail, None, &mut Examples::Read(Vec::new()))
+        super::cause(detail, None, &mut nothing())
     }
 
     #[test]
@@ -469,7 +516,7 @@ mod tests {
         let spec = dir.join("spec.yaml");
         let text = "x-data: {place: {name: y}}\ncomponents:\n  examples:\n    hit: {value: {place: {name: x}}}\n    elsewhere: {value: {$ref: '#/x-data'}}\n";
         std::fs::write(&spec, text).unwrap();
-        let mut examples = Examples::of(&spec);
+        let mut examples = SpecFacts::of(&spec);
         let decode = "op: no match (Decode); body: {…}";
         let blamed = super::cause(decode, Some(&json!({"place": {"name": "x"}})), &mut examples);
         assert!(blamed.starts_with("spec: the spec's own example breaks its schema"), "{blamed}");
@@ -478,6 +525,25 @@ mod tests {
         let ours = super::cause(decode, Some(&json!({"place": {}})), &mut examples);
         assert_eq!(ours, "Decode");
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_route_the_spec_writes_with_a_fragment_is_the_specs() {
+        let mut facts = SpecFacts::Read(Facts {
+            examples: Vec::new(),
+            cut_paths: vec!["/".into(), "/{Bucket}".into()],
+        });
+        let unrouted = |route: &str| {
+            format!(
+                r#"op: unexpected status 404 Not Found: "{{\"type\":\"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR\",\"detail\":\"The route {route} hasn't been found in the specification file\"}}" (UnexpectedStatus)"#
+            )
+        };
+        for route in ["/", "/my-bucket"] {
+            let cause = super::cause(&unrouted(route), None, &mut facts);
+            assert!(cause.starts_with("spec: its path carries a `#fragment`"), "{route}: {cause}");
+        }
+        let ours = super::cause(&unrouted("/my-bucket/key"), None, &mut facts);
+        assert_eq!(ours, "mock: NO_PATH_MATCHED_ERROR  ");
     }
 
     #[test]
@@ -501,7 +567,7 @@ mod tests {
     /// `prism-known-bugs.yaml`.
     #[test]
     fn the_mocks_known_bugs_are_named() {
-        let mut none = Examples::Read(Vec::new());
+        let mut none = nothing();
         let pattern = json!({"type": "https://stoplight.io/prism/errors#VIOLATIONS", "status": 500, "validation": [{"location": ["response", "body", "code"], "severity": "Error", "code": "pattern", "message": "Response body property code must match pattern \"^[0-9]{3}$\""}]});
         let detail =
             "getCode: unexpected status 500 Internal Server Error: \"{…}\" (UnexpectedStatus)";
