@@ -326,6 +326,8 @@ macro_rules! json_object {
         impl serde::Serialize for $name {
             fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
                 use serde::ser::SerializeMap;
+                // Not written to when the struct has no fields.
+                #[allow(unused_mut)]
                 let mut map = serializer.serialize_map(None)?;
                 $($crate::runtime::json_object!(@put $presence, map, $wire, &self.$field);)*
                 $(for (key, value) in &self.$rest {

@@ -839,7 +839,9 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
         PathPart::Param(i) => {
             let p = &op.params[*i];
             let name = ident(&p.rust_name);
-            put_param(api, p, &quote!(&self.#name))
+            let check = check_param(p, &quote!(self.#name), false);
+            let put = put_param(api, p, &quote!(&self.#name));
+            quote!(#check #put)
         }
     });
     let params = slots
