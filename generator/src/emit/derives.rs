@@ -6,6 +6,10 @@
 //! them already (by wire value). Any other derive (`schemars::JsonSchema`)
 //! goes on every struct, union and enum: what it needs is the caller's to
 //! provide.
+//!
+//! serde's traits follow each model's direction ([`crate::ir::Flows`]):
+//! `Serialize` where requests send it, `Deserialize` where responses or
+//! webhooks bring it, the other behind the crate's `serde-all` feature.
 
 use std::collections::{BTreeMap, BTreeSet};
 
