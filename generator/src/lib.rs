@@ -127,6 +127,9 @@ pub struct Settings {
     /// `schemars::JsonSchema`). `Eq`, `Hash`, `PartialOrd` and `Ord` go
     /// only where every field has them (not beside an `f64`, say); a
     /// warning names the types left without. Enums have them already.
+    /// A struct with any other extra derive keeps serde's own derives
+    /// (rather than the runtime's `json_object!`), since such derives read
+    /// serde's field attributes for wire names.
     pub model_derives: Vec<String>,
     /// Whether the crate's `tracing` feature (a span per request, events
     /// for retries and redirects) is on by default. Its users can turn it
