@@ -82,3 +82,22 @@ fn a_comparison_derive_a_model_cannot_have_is_a_warning_naming_it() {
     let log = generated.files.iter().find(|f| f.path == "src/models/log.rs").unwrap();
     assert!(!log.contents.contains(", Eq,"), "{}", log.contents);
 }
+
+#[test]
+fn a_derive_that_reads_serdes_attributes_keeps_serdes_derives() {
+    let log = |derives: &[&str]| {
+        let mut settings = Settings::new("t");
+        settings.model_derives = derives.iter().map(|d| d.to_string()).collect();
+        let generated = generate(SPEC, &settings).unwrap();
+        generated.files.into_iter().find(|f| f.path == "src/models/log.rs").unwrap().contents
+    };
+    // By default, and with std's comparison traits, the runtime's macro.
+    for derives in [&[][..], &["Hash"]] {
+        let text = log(derives);
+        assert!(text.contains("json_object!") && !text.contains("serde::Deserialize"), "{text}");
+    }
+    // `schemars::JsonSchema` takes wire names from `#[serde]` attributes.
+    let text = log(&["schemars::JsonSchema"]);
+    assert!(text.contains("schemars::JsonSchema, serde::Deserialize)]"), "{text}");
+    assert!(!text.contains("json_object!"), "{text}");
+}
