@@ -1084,8 +1084,10 @@ fn accept(op: &Operation) -> Option<String> {
     let mut types: Vec<&str> = Vec::new();
     for r in op.success.responses.iter().chain(&op.errors) {
         if let Some(b) = &r.body {
-            if !types.contains(&b.media_type.as_str()) {
-                types.push(&b.media_type);
+            // A bare `*` (telnyx.com, snyk.io) is no media range; `*/*` is.
+            let media = if b.media_type == "*" { "*/*" } else { b.media_type.as_str() };
+            if !types.contains(&media) {
+                types.push(media);
             }
         }
     }
