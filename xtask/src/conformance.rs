@@ -254,9 +254,9 @@ fn secondary_forced_failures(failures: &mut [Failure]) {
 /// LocalSearch: an example lacks a `_type` its schema requires).
 /// What failures are checked against in the spec, read once per spec and
 /// only if a failure needs it.
-enum SpecFacts<'a> {
-    Unread(&'a Path),
-    Read(Facts),
+struct SpecFacts<'a> {
+    spec: &'a Path,
+    read: Option<Facts>,
 }
 
 struct Facts {
@@ -267,46 +267,46 @@ struct Facts {
     cut_paths: Vec<String>,
 }
 
+impl Facts {
+    fn of(spec: &Path) -> Self {
+        let document = fs::read_to_string(spec)
+            .ok()
+            .and_then(|text| serde_yaml::from_str::<serde_json::Value>(&text).ok());
+        let mut found = Vec::new();
+        if let Some(document) = &document {
+            collect_examples(document, &mut found);
+        }
+        // An example may be a reference to another's value (soundcloud.com).
+        let examples = found.into_iter().map(|mut example| {
+            for _ in 0..8 {
+                let target =
+                    example.get("$ref").and_then(|r| r.as_str()).and_then(|r| r.strip_prefix('#'));
+                match target.and_then(|pointer| document.as_ref()?.pointer(pointer)) {
+                    Some(next) => example = next,
+                    None => break,
+                }
+            }
+            example.clone()
+        });
+        let examples = examples.collect();
+        let paths = document.as_ref().and_then(|d| d.get("paths")?.as_object());
+        let cut_paths = paths
+            .into_iter()
+            .flat_map(|p| p.keys())
+            .filter_map(|path| path.find(['#', '?']).map(|at| path[..at].to_string()))
+            .collect();
+        Facts { examples, cut_paths }
+    }
+}
+
 impl<'a> SpecFacts<'a> {
     fn of(spec: &'a Path) -> Self {
-        SpecFacts::Unread(spec)
+        SpecFacts { spec, read: None }
     }
 
     fn read(&mut self) -> &Facts {
-        if let SpecFacts::Unread(spec) = self {
-            let document = fs::read_to_string(spec)
-                .ok()
-                .and_then(|text| serde_yaml::from_str::<serde_json::Value>(&text).ok());
-            let mut found = Vec::new();
-            if let Some(document) = &document {
-                collect_examples(document, &mut found);
-            }
-            // An example may be a reference to another's value (soundcloud.com).
-            let examples = found.into_iter().map(|mut example| {
-                for _ in 0..8 {
-                    let target = example
-                        .get("$ref")
-                        .and_then(|r| r.as_str())
-                        .and_then(|r| r.strip_prefix('#'));
-                    match target.and_then(|pointer| document.as_ref()?.pointer(pointer)) {
-                        Some(next) => example = next,
-                        None => break,
-                    }
-                }
-                example.clone()
-            });
-            let paths = document.as_ref().and_then(|d| d.get("paths")?.as_object());
-            let cut_paths = paths
-                .into_iter()
-                .flat_map(|p| p.keys())
-                .filter_map(|path| path.find(['#', '?']).map(|at| path[..at].to_string()))
-                .collect();
-            *self = SpecFacts::Read(Facts { examples: examples.collect(), cut_paths });
-        }
-        match self {
-            SpecFacts::Read(facts) => facts,
-            SpecFacts::Unread(_) => unreachable!("read just above"),
-        }
+        let spec = self.spec;
+        self.read.get_or_insert_with(|| Facts::of(spec))
     }
 
     fn has_example(&mut self, body: &serde_json::Value) -> bool {
@@ -477,8 +477,12 @@ mod tests {
     use super::{Facts, SpecFacts};
     use serde_json::json;
 
+    fn known(facts: Facts) -> SpecFacts<'static> {
+        SpecFacts { spec: std::path::Path::new(""), read: Some(facts) }
+    }
+
     fn nothing() -> SpecFacts<'static> {
-        SpecFacts::Read(Facts { examples: Vec::new(), cut_paths: Vec::new() })
+        known(Facts { examples: Vec::new(), cut_paths: Vec::new() })
     }
 
     fn cause(detail: &str) -> String {
@@ -529,10 +533,8 @@ mod tests {
 
     #[test]
     fn a_route_the_spec_writes_with_a_fragment_is_the_specs() {
-        let mut facts = SpecFacts::Read(Facts {
-            examples: Vec::new(),
-            cut_paths: vec!["/".into(), "/{Bucket}".into()],
-        });
+        let mut facts =
+            known(Facts { examples: Vec::new(), cut_paths: vec!["/".into(), "/{Bucket}".into()] });
         let unrouted = |route: &str| {
             format!(
                 r#"op: unexpected status 404 Not Found: "{{\"type\":\"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR\",\"detail\":\"The route {route} hasn't been found in the specification file\"}}" (UnexpectedStatus)"#
