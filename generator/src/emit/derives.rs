@@ -203,12 +203,10 @@ impl Derives {
     }
 
     /// Which of serde's traits the model `name` has without `serde-all`:
-    /// (`Serialize`, `Deserialize`).
+    /// (`Serialize`, `Deserialize`). Every model travels at least one way
+    /// (one no operation uses counts as received).
     pub(super) fn directions(&self, name: &str) -> (bool, bool) {
-        match (self.flows.writes(name), self.flows.reads(name)) {
-            (false, false) => (true, true),
-            both => both,
-        }
+        (self.flows.writes(name), self.flows.reads(name))
     }
 
     /// Whether an extra derive of the model `name` may read serde's field
