@@ -122,6 +122,18 @@ pub struct Operation {
     pub security: Vec<Vec<usize>>,
     /// How to walk every page, when the operation pages.
     pub pagination: Option<Pagination>,
+    /// An `Authorization` header the spec declares as a parameter. OpenAPI
+    /// ignores such a parameter (security schemes set that header), so no
+    /// argument carries it; the docs say how to send it.
+    pub authorization_parameter: Option<DeclaredHeader>,
+}
+
+/// A header parameter the spec declares but OpenAPI ignores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeclaredHeader {
+    pub required: bool,
+    /// The parameter's example or default, when it has one as text.
+    pub example: Option<String>,
 }
 
 /// A list operation that pages: where its items are, and how the next

@@ -377,3 +377,37 @@ definitions:
     };
     assert!(thing.fields[0].nullable);
 }
+
+#[test]
+fn an_authorization_header_parameter_is_no_argument_but_is_remembered() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /a:
+    get:
+      operationId: plain
+      parameters:
+        - {name: authorization, in: header, required: true, schema: {type: string, default: Auto}}
+        - {name: Accept, in: header, schema: {type: string}}
+      responses: {'204': {description: ok}}
+  /b:
+    get:
+      operationId: exampled
+      parameters:
+        - {name: Authorization, in: header, example: 'OAuth x', schema: {type: string}}
+      responses: {'204': {description: ok}}
+"#;
+    let (api, diags) = lower_yaml(spec);
+    assert_eq!(diags.len(), 3, "one warning per ignored header: {diags:?}");
+    let plain = op(&api, "plain");
+    assert!(plain.params.is_empty());
+    let header = plain.authorization_parameter.as_ref().expect("remembered");
+    assert!(header.required);
+    assert_eq!(header.example.as_deref(), Some("Auto"));
+    let exampled = op(&api, "exampled");
+    let header = exampled.authorization_parameter.as_ref().expect("remembered");
+    assert!(!header.required);
+    assert_eq!(header.example.as_deref(), Some("OAuth x"));
+}

@@ -164,6 +164,19 @@ fn operation_calls(api: &Api, op: &Operation, krate: &Ident, module: &str) -> To
         let why = format!("no value the spec accepts could be written for {}", missing.join(", "));
         return quote!(out.skip(#id, "required", #why););
     }
+    // An `Authorization` header the spec declares as a parameter is no
+    // argument (OpenAPI ignores it); the mock may still demand it, so each
+    // call sends it as a user would, through the call's options.
+    let authorization = op.authorization_parameter.as_ref().map(|h| {
+        let value = h.example.as_deref().unwrap_or("conformance");
+        quote!(.header("Authorization", #value))
+    });
+    let options = |forced: Option<u16>| match (forced, &authorization) {
+        (Some(code), _) => quote!(.with_options(forcing(#code) #authorization)),
+        (None, Some(header)) => quote!(.with_options(CallOptions::new() #header)),
+        (None, None) => quote!(),
+    };
+    let plain = options(None);
     let base = quote!(client.#accessor().#call(#(#args),*));
     let mut optional = Vec::new();
     for p in op.params.iter().filter(|p| !p.required) {
@@ -182,16 +195,17 @@ fn operation_calls(api: &Api, op: &Operation, krate: &Ident, module: &str) -> To
     // then that, typed, is the right outcome.
     let wanted = if op.success.responses.is_empty() { quote!(Some(0)) } else { quote!(None) };
     let with_optional = (!optional.is_empty())
-        .then(|| quote!(out.record(#id, "optional", #wanted, Box::pin(#base #(#optional)* .send()).await);));
+        .then(|| quote!(out.record(#id, "optional", #wanted, Box::pin(#base #(#optional)* #plain .send()).await);));
     // The docs' example sets the first optional parameter alone: called
     // as shown, so the documentation cannot show a call that fails.
     let as_documented = first_optional(api, op).filter(|_| optional.len() > 1).map(|first| {
-        quote!(out.record(#id, "docs example", #wanted, Box::pin(#base #first .send()).await);)
+        quote!(out.record(#id, "docs example", #wanted, Box::pin(#base #first #plain .send()).await);)
     });
     let forced = op.errors.iter().filter_map(|r| match r.status {
         StatusMatch::Code(code) => {
             let label = format!("status {code}");
-            Some(quote!(out.record(#id, #label, Some(#code), Box::pin(#base.with_options(forcing(#code)).send()).await);))
+            let forcing = options(Some(code));
+            Some(quote!(out.record(#id, #label, Some(#code), Box::pin(#base #forcing .send()).await);))
         }
         // A range or `default` names no one status to ask for.
         StatusMatch::Range(_) | StatusMatch::Default => None,
@@ -199,7 +213,7 @@ fn operation_calls(api: &Api, op: &Operation, krate: &Ident, module: &str) -> To
     quote! {
         // Each call's future is boxed: a tag of hundreds of operations
         // would otherwise make one future too large for the stack.
-        out.record(#id, "required", #wanted, Box::pin(#base.send()).await);
+        out.record(#id, "required", #wanted, Box::pin(#base #plain .send()).await);
         #with_optional
         #as_documented
         #(#forced)*

@@ -12,10 +12,10 @@ use super::Lowerer;
 use super::schema::{Naming, ObjectParts, SchemaRef, field_names};
 use crate::diag::join;
 use crate::ir::{
-    BodyChoice, BodyKind, BodyVariant, Facts, Group, Method, Multipart, Operation, ParamLocation,
-    Parameter, Part, PartKind, PathPart, QueryStyle, RequestBody, Response, ResponseBody,
-    ResponseHeader, SecurityKind, SecurityScheme, StatusMatch, Success, SuccessShape, TypeRef,
-    Webhook,
+    BodyChoice, BodyKind, BodyVariant, DeclaredHeader, Facts, Group, Method, Multipart, Operation,
+    ParamLocation, Parameter, Part, PartKind, PathPart, QueryStyle, RequestBody, Response,
+    ResponseBody, ResponseHeader, SecurityKind, SecurityScheme, StatusMatch, Success, SuccessShape,
+    TypeRef, Webhook,
 };
 use crate::naming::{self, NameSet};
 
@@ -302,7 +302,7 @@ impl<'a> Lowerer<'a> {
         let builder_name = scope.claim(naming::type_name(naming::bare(&fn_name)));
         let error_name = scope.claim(format!("{builder_name}Error"));
 
-        let mut params = self.parameters(&cx, &builder_name);
+        let (mut params, authorization_parameter) = self.parameters(&cx, &builder_name);
         let path_parts = self.path_template(&cx, &mut params);
         let rust_names = field_names(
             BUILDER_MEMBERS.iter().copied().chain(params.iter().map(|p| p.wire_name.as_str())),
@@ -333,13 +333,20 @@ impl<'a> Lowerer<'a> {
             errors,
             security,
             pagination,
+            authorization_parameter,
         }
     }
 
     /// Path-level and operation-level parameters (the latter win), in spec
-    /// order; [`Self::path_template`] puts them in call order.
-    fn parameters(&mut self, cx: &OpContext<'a, '_>, builder: &str) -> Vec<Parameter> {
+    /// order; [`Self::path_template`] puts them in call order. Also the
+    /// `Authorization` header parameter, which is no argument.
+    fn parameters(
+        &mut self,
+        cx: &OpContext<'a, '_>,
+        builder: &str,
+    ) -> (Vec<Parameter>, Option<DeclaredHeader>) {
         let mut merged: Vec<(&'a SpecParameter, String)> = Vec::new();
+        let mut authorization = None;
         let sources = [
             (&cx.item.parameters, join(&join("#/paths", cx.path), "parameters")),
             (&cx.op.parameters, join(cx.pointer, "parameters")),
@@ -357,6 +364,9 @@ impl<'a> Lowerer<'a> {
                         .contains(&name.to_ascii_lowercase().as_str())
                 {
                     self.warn(&at, format!("a header parameter named `{name}` is ignored, as OpenAPI says: media types and security schemes set that header"));
+                    if name.eq_ignore_ascii_case("authorization") {
+                        authorization = Some(declared_header(p));
+                    }
                     continue;
                 }
                 let key = |q: &SpecParameter| (location_of(q), q.parameter_data_ref().name.clone());
@@ -364,7 +374,8 @@ impl<'a> Lowerer<'a> {
                 merged.push((p, at));
             }
         }
-        merged.into_iter().map(|(p, at)| self.parameter(p, builder, &at)).collect()
+        let params = merged.into_iter().map(|(p, at)| self.parameter(p, builder, &at)).collect();
+        (params, authorization)
     }
 
     fn parameter(&mut self, p: &'a SpecParameter, builder: &str, pointer: &str) -> Parameter {
@@ -885,6 +896,23 @@ fn location_of(p: &SpecParameter) -> ParamLocation {
         SpecParameter::Header { .. } => ParamLocation::Header,
         SpecParameter::Path { .. } => ParamLocation::Path,
         SpecParameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+/// What the spec says of a header parameter OpenAPI ignores: whether it is
+/// required, and a value to show (its example, else its schema's default).
+fn declared_header(p: &SpecParameter) -> DeclaredHeader {
+    let data = p.parameter_data_ref();
+    let default = match &data.format {
+        ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
+            schema.schema_data.default.as_ref()
+        }
+        _ => None,
+    };
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+    DeclaredHeader {
+        required: data.required,
+        example: data.example.as_ref().and_then(text).or_else(|| default.and_then(text)),
     }
 }
 

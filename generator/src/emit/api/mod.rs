@@ -473,6 +473,17 @@ fn operation_doc(api: &Api, op: &Operation, slots: &[Slot], example: Option<&str
             .collect();
         doc = doc.note(format!("Authentication: {}.", alternatives.join(", or ")));
     }
+    if let Some(header) = &op.authorization_parameter {
+        let needed = if header.required { "a required" } else { "an optional" };
+        let example = header
+            .example
+            .as_ref()
+            .map(|e| format!(" (example: {})", doc::code(e)))
+            .unwrap_or_default();
+        doc = doc.note(format!(
+            "The spec also declares {needed} `Authorization` header parameter{example}, which OpenAPI ignores (security schemes set that header), so no argument carries it: send it with [`CallOptions::header`](crate::CallOptions::header), or sign requests with a [`RequestHook`](crate::RequestHook)."
+        ));
+    }
     if let Some(example) = example {
         doc = doc.note("# Example").note(example);
     }
