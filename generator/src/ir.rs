@@ -458,6 +458,10 @@ pub enum TypeRef {
     List(Box<TypeRef>),
     /// Object keyed by strings.
     Map(Box<TypeRef>),
+    /// A list item or map value that may be `null` (`Option<T>`). A field
+    /// says so with [`Field::nullable`] instead, and a union with its
+    /// `Null` variant.
+    Nullable(Box<TypeRef>),
     /// A [`TypeDef`] by name.
     Named(String),
     /// A type the settings put in place of the one the spec describes
@@ -743,7 +747,7 @@ impl Api {
     pub fn for_each_type_ref_mut(&mut self, f: &mut impl FnMut(&mut TypeRef)) {
         fn walk(ty: &mut TypeRef, f: &mut impl FnMut(&mut TypeRef)) {
             f(ty);
-            if let TypeRef::List(inner) | TypeRef::Map(inner) = ty {
+            if let TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) = ty {
                 walk(inner, f);
             }
         }
@@ -811,7 +815,9 @@ impl Api {
         let mut stack: Vec<&TypeRef> = roots.into_iter().collect();
         while let Some(ty) = stack.pop() {
             match ty {
-                TypeRef::List(inner) | TypeRef::Map(inner) => stack.push(inner),
+                TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                    stack.push(inner)
+                }
                 TypeRef::Named(name) => {
                     if !visit(name) {
                         continue;

@@ -795,6 +795,7 @@ pub(super) fn show_type(t: &TypeRef) -> String {
         TypeRef::JsonObject => "Map<String, Value>".into(),
         TypeRef::List(inner) => format!("Vec<{}>", show_type(inner)),
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", show_type(inner)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", show_type(inner)),
         TypeRef::Named(name) => name.clone(),
         TypeRef::External(e) => e.path.clone(),
     }

@@ -54,7 +54,9 @@ impl Comparison {
             TypeRef::Json | TypeRef::JsonObject => {
                 matches!(self, Comparison::Eq | Comparison::Hash)
             }
-            TypeRef::List(inner) | TypeRef::Map(inner) => self.held_by(inner, api, models),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                self.held_by(inner, api, models)
+            }
             TypeRef::Named(name) => match api.type_def(name).map(|t| &t.kind) {
                 Some(TypeKind::Enum(_)) => true,
                 Some(TypeKind::Alias(inner)) => self.held_by(inner, api, models),

@@ -194,6 +194,11 @@ pub(super) fn value(
         TypeRef::Json => quote!(serde_json::Value::Null),
         TypeRef::JsonObject => quote!(serde_json::Map::new()),
         TypeRef::Map(_) => quote!(Default::default()),
+        // `null` is always valid here; a value shows more.
+        TypeRef::Nullable(inner) => match value(api, inner, Place::Exact, facts, depth + 1) {
+            Some(v) => quote!(Some(#v)),
+            None => quote!(None),
+        },
         TypeRef::List(inner) => {
             // An argument list takes text items as `impl Into<String>`;
             // any other item (a list of lists, say) as its exact type.

@@ -77,6 +77,7 @@ fn type_text(ty: &TypeRef, prefix: &str) -> String {
         TypeRef::JsonObject => "serde_json::Map".into(),
         TypeRef::List(inner) => format!("Vec&lt;{}&gt;", type_text(inner, prefix)),
         TypeRef::Map(inner) => format!("BTreeMap&lt;String, {}&gt;", type_text(inner, prefix)),
+        TypeRef::Nullable(inner) => format!("Option&lt;{}&gt;", type_text(inner, prefix)),
         TypeRef::Named(n) => format!("[{n}]({prefix}{n}.md)"),
         TypeRef::External(e) => e.path.replace('<', "&lt;").replace('>', "&gt;"),
     }

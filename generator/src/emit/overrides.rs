@@ -23,7 +23,9 @@ fn with_module(ty: &TypeRef) -> Option<&External> {
 /// map's values), where serde cannot apply the module.
 fn nested(ty: &TypeRef) -> Option<&External> {
     match ty {
-        TypeRef::List(inner) | TypeRef::Map(inner) => with_module(inner).or_else(|| nested(inner)),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            with_module(inner).or_else(|| nested(inner))
+        }
         _ => None,
     }
 }

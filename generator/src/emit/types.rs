@@ -44,6 +44,10 @@ pub(crate) fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
             let inner = rust_type(inner, scope);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(inner, scope);
+            quote!(Option<#inner>)
+        }
         TypeRef::Named(name) => {
             let name = ident(name);
             match scope {
@@ -96,7 +100,7 @@ pub(crate) fn field_init(name: &Ident, value: &TokenStream) -> TokenStream {
 pub(crate) fn uses_uuid(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Uuid => true,
-        TypeRef::List(inner) | TypeRef::Map(inner) => uses_uuid(inner),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => uses_uuid(inner),
         _ => false,
     }
 }

@@ -396,7 +396,7 @@ impl<'a> Lowerer<'a> {
         let (ty, facts) = match &data.format {
             ParameterSchemaOrContent::Schema(s) => {
                 let at = join(pointer, "schema");
-                let ty = self.schema_type(s.into(), hint, &at);
+                let ty = self.schema_type(s.into(), hint, &at).without_null_items();
                 // A referenced component's constraints are the parameter's too.
                 let facts = match s {
                     ReferenceOr::Item(s) => self.facts(s, &at),
@@ -810,7 +810,7 @@ impl<'a> Lowerer<'a> {
                         None => target.is_some_and(is_scalar),
                     };
                     if parses {
-                        self.schema_type(s.into(), hint, &schema_at)
+                        self.schema_type(s.into(), hint, &schema_at).without_null_items()
                     } else {
                         TypeRef::String
                     }

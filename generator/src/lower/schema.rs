@@ -173,6 +173,25 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// A list item's or map value's type, as `Nullable` when its schema
+    /// (or the one it refers to) allows `null`. A union already has its
+    /// `Null` variant, and a JSON value holds `null` itself.
+    fn maybe_null(&mut self, schema: SchemaRef<'a>, ty: TypeRef, pointer: &str) -> TypeRef {
+        let own = match schema {
+            SchemaRef::Item(s) => Some(s),
+            SchemaRef::Ref(_) => None,
+        };
+        let target = self.deref(schema, pointer);
+        let nullable = own.or(target).is_some_and(|s| s.schema_data.nullable);
+        let union = |s: &Schema| {
+            matches!(s.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. })
+        };
+        if !nullable || matches!(ty, TypeRef::Json) || own.or(target).is_some_and(union) {
+            return ty;
+        }
+        TypeRef::Nullable(Box::new(ty))
+    }
+
     /// The schema a reference leads to (following chains), if any.
     pub(super) fn deref(&mut self, schema: SchemaRef<'a>, pointer: &str) -> Option<&'a Schema> {
         match schema {
@@ -289,7 +308,9 @@ impl<'a> Lowerer<'a> {
     ) -> TypeRef {
         let item = match items {
             Some(items) => {
-                self.schema_type(items.into(), naming.child("Item"), &join(pointer, "items"))
+                let at = join(pointer, "items");
+                let ty = self.schema_type(items.into(), naming.child("Item"), &at);
+                self.maybe_null(items.into(), ty, &at)
             }
             None => TypeRef::Json,
         };
@@ -423,11 +444,9 @@ impl<'a> Lowerer<'a> {
         if parts.properties.is_empty() {
             match parts.additional {
                 Some(AdditionalProperties::Schema(s)) => {
-                    let value = self.schema_type(
-                        s.as_ref().into(),
-                        naming.child("Value"),
-                        &join(pointer, "additionalProperties"),
-                    );
+                    let at = join(pointer, "additionalProperties");
+                    let value = self.schema_type(s.as_ref().into(), naming.child("Value"), &at);
+                    let value = self.maybe_null(s.as_ref().into(), value, &at);
                     return TypeRef::Map(Box::new(value));
                 }
                 Some(AdditionalProperties::Any(false)) => {}
@@ -805,6 +824,16 @@ fn integer_type(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
 }
 
 impl TypeRef {
+    /// The type with `null` items as plain ones, for text (a query string,
+    /// a header), which has no `null` to carry.
+    pub(super) fn without_null_items(self) -> TypeRef {
+        match self {
+            TypeRef::List(inner) => TypeRef::List(Box::new(inner.without_null_items())),
+            TypeRef::Nullable(inner) => inner.without_null_items(),
+            other => other,
+        }
+    }
+
     /// A short name for a variant holding this type.
     fn label(&self) -> String {
         match self {
@@ -819,6 +848,7 @@ impl TypeRef {
             TypeRef::JsonObject => "Object".into(),
             TypeRef::List(inner) => format!("{}List", inner.label()),
             TypeRef::Map(inner) => format!("{}Map", inner.label()),
+            TypeRef::Nullable(inner) => inner.label(),
             TypeRef::Named(n) => n.clone(),
             // `rust_decimal::Decimal` is a `Decimal`.
             TypeRef::External(e) => {

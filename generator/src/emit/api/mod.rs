@@ -182,7 +182,9 @@ impl Uses {
 fn mentions_named(t: &TypeRef) -> bool {
     match t {
         TypeRef::Named(_) => true,
-        TypeRef::List(inner) | TypeRef::Map(inner) => mentions_named(inner),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            mentions_named(inner)
+        }
         _ => false,
     }
 }
