@@ -10,7 +10,7 @@
 //! failed call, with the error); the summary groups failures by cause.
 //! Slow, so a command, not CI; the Agilicus harness runs in `e2e`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -215,6 +215,9 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
                     "mock: Prism crashed during the run ({why}), so later calls found no server"
                 )
             }
+            _ if mode == Mode::Dynamic && facts.forced_schemaless(&field("operation"), &detail) => {
+                mock_bugs::DYNAMIC_SKIPS_SCHEMALESS_STATUS.cause.to_string()
+            }
             _ => cause(&detail, body.as_ref(), &mut facts),
         };
         outcome.failures.push(Failure {
@@ -265,6 +268,9 @@ struct Facts {
     /// The path templates that carry a `#fragment` or `?query` (AWS's
     /// `x-hasEquivalentPaths`: `/#X-Amz-Target=…`), cut where it starts.
     cut_paths: Vec<String>,
+    /// Each operation's documented statuses whose response has content
+    /// without a schema (Jira's errors, given by an example alone).
+    schemaless: BTreeSet<(String, u16)>,
 }
 
 impl Facts {
@@ -277,16 +283,9 @@ impl Facts {
             collect_examples(document, &mut found);
         }
         // An example may be a reference to another's value (soundcloud.com).
-        let examples = found.into_iter().map(|mut example| {
-            for _ in 0..8 {
-                let target =
-                    example.get("$ref").and_then(|r| r.as_str()).and_then(|r| r.strip_prefix('#'));
-                match target.and_then(|pointer| document.as_ref()?.pointer(pointer)) {
-                    Some(next) => example = next,
-                    None => break,
-                }
-            }
-            example.clone()
+        let examples = found.into_iter().map(|example| match &document {
+            Some(document) => follow_refs(document, example).clone(),
+            None => example.clone(),
         });
         let examples = examples.collect();
         let paths = document.as_ref().and_then(|d| d.get("paths")?.as_object());
@@ -295,8 +294,46 @@ impl Facts {
             .flat_map(|p| p.keys())
             .filter_map(|path| path.find(['#', '?']).map(|at| path[..at].to_string()))
             .collect();
-        Facts { examples, cut_paths }
+        let schemaless = document.as_ref().map(schemaless_responses).unwrap_or_default();
+        Facts { examples, cut_paths, schemaless }
     }
+}
+
+/// What `node` refers to through local `$ref`s (a few hops at most), or
+/// `node` itself.
+fn follow_refs<'a>(
+    document: &'a serde_json::Value,
+    mut node: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    for _ in 0..8 {
+        let target = node.get("$ref").and_then(|r| r.as_str()).and_then(|r| r.strip_prefix('#'));
+        match target.and_then(|pointer| document.pointer(pointer)) {
+            Some(next) => node = next,
+            None => break,
+        }
+    }
+    node
+}
+
+/// (operationId, status) of every documented response whose content has
+/// a media type without a schema; references to shared responses followed.
+fn schemaless_responses(document: &serde_json::Value) -> BTreeSet<(String, u16)> {
+    let mut found = BTreeSet::new();
+    let items =
+        document.get("paths").and_then(|p| p.as_object()).into_iter().flat_map(|p| p.values());
+    for operation in items.filter_map(|item| item.as_object()).flat_map(|item| item.values()) {
+        let Some(id) = operation.get("operationId").and_then(|i| i.as_str()) else { continue };
+        let responses = operation.get("responses").and_then(|r| r.as_object());
+        for (status, response) in responses.into_iter().flatten() {
+            let Ok(status) = status.parse::<u16>() else { continue };
+            let content =
+                follow_refs(document, response).get("content").and_then(|c| c.as_object());
+            if content.into_iter().flatten().any(|(_, media)| media.get("schema").is_none()) {
+                found.insert((id.to_string(), status));
+            }
+        }
+    }
+    found
 }
 
 impl<'a> SpecFacts<'a> {
@@ -307,6 +344,16 @@ impl<'a> SpecFacts<'a> {
     fn read(&mut self) -> &Facts {
         let spec = self.spec;
         self.read.get_or_insert_with(|| Facts::of(spec))
+    }
+
+    /// Whether `detail` is a forced status answered with a success, and the
+    /// spec gives that status of `operation` content without a schema.
+    fn forced_schemaless(&mut self, operation: &str, detail: &str) -> bool {
+        let status = detail
+            .strip_prefix("wanted the documented ")
+            .and_then(|rest| rest.strip_suffix(", got a success"))
+            .and_then(|code| code.parse::<u16>().ok());
+        status.is_some_and(|s| self.read().schemaless.contains(&(operation.to_string(), s)))
     }
 
     fn has_example(&mut self, body: &serde_json::Value) -> bool {
@@ -482,7 +529,7 @@ mod tests {
     }
 
     fn nothing() -> SpecFacts<'static> {
-        known(Facts { examples: Vec::new(), cut_paths: Vec::new() })
+        known(Facts { examples: Vec::new(), cut_paths: Vec::new(), schemaless: Default::default() })
     }
 
     fn cause(detail: &str) -> String {
@@ -533,8 +580,11 @@ mod tests {
 
     #[test]
     fn a_route_the_spec_writes_with_a_fragment_is_the_specs() {
-        let mut facts =
-            known(Facts { examples: Vec::new(), cut_paths: vec!["/".into(), "/{Bucket}".into()] });
+        let mut facts = known(Facts {
+            examples: Vec::new(),
+            cut_paths: vec!["/".into(), "/{Bucket}".into()],
+            schemaless: Default::default(),
+        });
         let unrouted = |route: &str| {
             format!(
                 r#"op: unexpected status 404 Not Found: "{{\"type\":\"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR\",\"detail\":\"The route {route} hasn't been found in the specification file\"}}" (UnexpectedStatus)"#
@@ -567,6 +617,35 @@ mod tests {
 
     /// The details and bodies the harness printed against
     /// `prism-known-bugs.yaml`.
+    #[test]
+    fn a_forced_status_with_content_but_no_schema_is_found_in_the_spec() {
+        let spec = json!({
+            "paths": {"/groups": {"get": {"operationId": "bulkGetGroups", "responses": {
+                "200": {"content": {"application/json": {"schema": {"type": "object"}}}},
+                "400": {"description": "no content"},
+                "403": {"content": {"application/json": {"example": {"errorMessages": []}}}},
+                "500": {"$ref": "#/components/responses/Failed"}
+            }}}},
+            "components": {"responses": {"Failed": {"content": {"application/json": {}}}}}
+        });
+        let mut facts = known(Facts {
+            examples: Vec::new(),
+            cut_paths: Vec::new(),
+            schemaless: super::schemaless_responses(&spec),
+        });
+        let forced = |facts: &mut SpecFacts, status: u16| {
+            facts.forced_schemaless(
+                "bulkGetGroups",
+                &format!("wanted the documented {status}, got a success"),
+            )
+        };
+        assert!(forced(&mut facts, 403));
+        assert!(forced(&mut facts, 500), "through the shared response");
+        assert!(!forced(&mut facts, 400), "no content: Prism can answer it");
+        assert!(!forced(&mut facts, 200));
+        assert!(!facts.forced_schemaless("bulkGetGroups", "wanted the documented 403, got: x"));
+    }
+
     #[test]
     fn the_mocks_known_bugs_are_named() {
         let mut none = nothing();

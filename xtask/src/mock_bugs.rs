@@ -17,6 +17,8 @@ pub struct KnownBug {
     mode: Mode,
     /// The path of `prism-known-bugs.yaml` that shows it.
     path: &'static str,
+    /// The `Prefer` header sent with the request, if any.
+    prefer: Option<&'static str>,
     /// Whether a response to `path` shows the bug: status and body.
     shows: fn(u16, &serde_json::Value) -> bool,
 }
@@ -25,6 +27,7 @@ pub const STATIC_IGNORES_PATTERN: KnownBug = KnownBug {
     cause: "mock, known bug: a response value Prism made breaks its `pattern` (static mode ignores patterns, stoplightio/prism#2243 and #2698; dynamic mode misses some, #1942)",
     mode: Mode::Static,
     path: "/code",
+    prefer: None,
     // Prism's `--errors` turns its own invalid response into a 500 that
     // names the broken pattern.
     shows: |status, body| status == 500 && violations(body).any(|(_, code)| code == "pattern"),
@@ -34,6 +37,7 @@ pub const DYNAMIC_FILLS_DEFINITIONS: KnownBug = KnownBug {
     cause: "mock, known bug: a property named `definitions` gets the schema itself (dynamic mode; json-schema-faker reads it as a keyword)",
     mode: Mode::Dynamic,
     path: "/catalog",
+    prefer: None,
     // Under `--errors`, as the runs start Prism, its own check of the
     // response refuses it; without, the schema arrives as data.
     shows: |status, body| match status {
@@ -42,7 +46,16 @@ pub const DYNAMIC_FILLS_DEFINITIONS: KnownBug = KnownBug {
     },
 };
 
-const ALL: [&KnownBug; 2] = [&STATIC_IGNORES_PATTERN, &DYNAMIC_FILLS_DEFINITIONS];
+pub const DYNAMIC_SKIPS_SCHEMALESS_STATUS: KnownBug = KnownBug {
+    cause: "mock, known bug: a status asked for with `Prefer: code=` whose response has content but no schema is answered with the success instead (dynamic mode: nothing to generate from; static mode answers it)",
+    mode: Mode::Dynamic,
+    path: "/forced",
+    prefer: Some("code=403"),
+    shows: |status, _| status == 200,
+};
+
+const ALL: [&KnownBug; 3] =
+    [&STATIC_IGNORES_PATTERN, &DYNAMIC_FILLS_DEFINITIONS, &DYNAMIC_SKIPS_SCHEMALESS_STATUS];
 
 /// The validation entries of a Prism problem that are about its own
 /// response: where in the response, and the rule broken.
@@ -96,7 +109,7 @@ pub fn reproduce(bin: &Path, root: &Path) -> Result<(), String> {
         let log = root.join(format!("target/prism/prism-known-bugs-{mode:?}.log").to_lowercase());
         let server = prism::Server::start(bin, &spec, mode, &log)?;
         for bug in ALL.iter().filter(|b| b.mode == mode) {
-            let (status, body) = get(&server.url, bug.path)?;
+            let (status, body) = get(&server.url, bug.path, bug.prefer)?;
             if !(bug.shows)(status, &body) {
                 return Err(format!(
                     "Prism no longer shows a known bug, so its exclusion must go ({}): {mode:?} GET {} answered {status} {body}",
@@ -110,11 +123,12 @@ pub fn reproduce(bin: &Path, root: &Path) -> Result<(), String> {
 }
 
 /// A GET on loopback, enough for Prism's answers: status and JSON body.
-fn get(base: &str, path: &str) -> Result<(u16, serde_json::Value), String> {
+fn get(base: &str, path: &str, prefer: Option<&str>) -> Result<(u16, serde_json::Value), String> {
     let address = base.trim_start_matches("http://");
     let mut stream = TcpStream::connect(address).map_err(|e| format!("{address}: {e}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n")
+    let prefer = prefer.map(|p| format!("Prefer: {p}\r\n")).unwrap_or_default();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\n{prefer}Connection: close\r\n\r\n")
         .map_err(|e| e.to_string())?;
     let mut text = String::new();
     stream.read_to_string(&mut text).map_err(|e| format!("reading Prism's answer: {e}"))?;
