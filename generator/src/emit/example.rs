@@ -117,6 +117,9 @@ pub(super) fn body_value(
 ) -> Option<TokenStream> {
     let choice = body.choice.is_some();
     Some(match &body.kind {
+        // A body of any JSON: `null` reads as no body at all (Prism says
+        // "Body parameter is required"), an empty object does not.
+        BodyKind::Json(TypeRef::Json) => quote!(serde_json::json!({})),
         BodyKind::Json(t) | BodyKind::Form(t) => value(api, t, Place::Exact, Some(&body.facts), 0)?,
         // A body enum converts only from the preferred body's own type.
         BodyKind::Text if choice => quote!(String::from("text")),
