@@ -177,16 +177,10 @@ impl<'a> Lowerer<'a> {
     /// (or the one it refers to) allows `null`. A union already has its
     /// `Null` variant, and a JSON value holds `null` itself.
     fn maybe_null(&mut self, schema: SchemaRef<'a>, ty: TypeRef, pointer: &str) -> TypeRef {
-        let own = match schema {
-            SchemaRef::Item(s) => Some(s),
-            SchemaRef::Ref(_) => None,
-        };
-        let target = self.deref(schema, pointer);
-        let nullable = own.or(target).is_some_and(|s| s.schema_data.nullable);
-        let union = |s: &Schema| {
-            matches!(s.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. })
-        };
-        if !nullable || matches!(ty, TypeRef::Json) || own.or(target).is_some_and(union) {
+        let Some(schema) = self.deref(schema, pointer) else { return ty };
+        let union =
+            matches!(schema.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. });
+        if !schema.schema_data.nullable || union || ty == TypeRef::Json {
             return ty;
         }
         TypeRef::Nullable(Box::new(ty))
