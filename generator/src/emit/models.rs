@@ -323,15 +323,26 @@ fn check_impl(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                     };
                     quote!(checks.unique(at, #wire, #value);)
                 });
-                let each = checked_struct(inner).then(|| {
+                // `null` items have nothing to check but keep their place.
+                let (item, null_items) = match &**inner {
+                    TypeRef::Nullable(item) => (&**item, true),
+                    item => (item, false),
+                };
+                let each = checked_struct(item).then(|| {
                     let items = match holder {
                         Holder::Plain => quote!(self.#field.iter()),
                         Holder::Option => quote!(self.#field.iter().flatten()),
                         Holder::Nullable => quote!(self.#field.value().into_iter().flatten()),
                     };
+                    let check = quote!(crate::runtime::Check::check(item, &format!("{at}.{}[{i}]", #wire), checks););
+                    let check = if null_items {
+                        quote!(if let Some(item) = item { #check })
+                    } else {
+                        check
+                    };
                     quote! {
                         for (i, item) in #items.enumerate() {
-                            crate::runtime::Check::check(item, &format!("{at}.{}[{i}]", #wire), checks);
+                            #check
                         }
                     }
                 });

@@ -1043,7 +1043,10 @@ fn mark_checked(types: &mut [TypeDef], index: &BTreeMap<String, usize>) {
             }
             let holds_checked = |ty: &TypeRef| {
                 let inner = match ty {
-                    TypeRef::List(inner) => inner.as_ref(),
+                    TypeRef::List(inner) => match inner.as_ref() {
+                        TypeRef::Nullable(item) => item.as_ref(),
+                        item => item,
+                    },
                     other => other,
                 };
                 let TypeRef::Named(n) = inner else { return false };
