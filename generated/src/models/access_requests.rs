@@ -26,10 +26,3 @@ impl AccessRequests {
         Self { metadata, status }
     }
 }
-
-impl crate::runtime::Check for AccessRequests {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        let value = &self.status;
-        crate::runtime::Check::check(value, &format!("{at}.{}", "status"), checks);
-    }
-}

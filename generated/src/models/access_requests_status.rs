@@ -23,17 +23,3 @@ impl AccessRequestsStatus {
         Self { user, user_requests }
     }
 }
-
-impl crate::runtime::Check for AccessRequestsStatus {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        let value = &self.user;
-        crate::runtime::Check::check(value, &format!("{at}.{}", "user"), checks);
-        for (i, item) in self.user_requests.iter().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "user_requests"),
-                checks,
-            );
-        }
-    }
-}

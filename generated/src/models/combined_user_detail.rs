@@ -30,11 +30,3 @@ impl CombinedUserDetail {
         self
     }
 }
-
-impl crate::runtime::Check for CombinedUserDetail {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        if let Some(value) = &self.status {
-            crate::runtime::Check::check(value, &format!("{at}.{}", "status"), checks);
-        }
-    }
-}

@@ -33,18 +33,3 @@ impl CombinedUserDetailStatus {
         self
     }
 }
-
-impl crate::runtime::Check for CombinedUserDetailStatus {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        if let Some(value) = &self.user {
-            crate::runtime::Check::check(value, &format!("{at}.{}", "user"), checks);
-        }
-        for (i, item) in self.mfa_challenge_methods.iter().flatten().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "mfa_challenge_methods"),
-                checks,
-            );
-        }
-    }
-}

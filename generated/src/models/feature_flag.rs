@@ -40,10 +40,3 @@ impl FeatureFlag {
         self
     }
 }
-
-impl crate::runtime::Check for FeatureFlag {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        checks.length(at, "feature", Some(self.feature.as_str()), None, Some(128));
-        checks.length(at, "setting", self.setting.as_deref(), None, Some(4096));
-    }
-}

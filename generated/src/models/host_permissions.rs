@@ -40,15 +40,3 @@ impl HostPermissions {
         self
     }
 }
-
-impl crate::runtime::Check for HostPermissions {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        for (i, item) in self.allowed_list.iter().flatten().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "allowed_list"),
-                checks,
-            );
-        }
-    }
-}

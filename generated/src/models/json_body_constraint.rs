@@ -54,9 +54,3 @@ impl JsonBodyConstraint {
         self
     }
 }
-
-impl crate::runtime::Check for JsonBodyConstraint {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        checks.pattern(at, "pointer", self.pointer.as_deref(), "(/(([^/~])|(~[01]))*)");
-    }
-}

@@ -50,31 +50,3 @@ impl ListAccessRequestsResponse {
         self
     }
 }
-
-impl crate::runtime::Check for ListAccessRequestsResponse {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        for (i, item) in self.access_requests.iter().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "access_requests"),
-                checks,
-            );
-        }
-        checks
-            .length(
-                at,
-                "previous_page_email",
-                self.previous_page_email.as_deref(),
-                Some(0),
-                Some(100),
-            );
-        checks
-            .length(
-                at,
-                "next_page_email",
-                self.next_page_email.as_deref(),
-                Some(0),
-                Some(100),
-            );
-    }
-}

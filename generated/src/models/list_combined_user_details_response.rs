@@ -59,31 +59,3 @@ impl ListCombinedUserDetailsResponse {
         self
     }
 }
-
-impl crate::runtime::Check for ListCombinedUserDetailsResponse {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        for (i, item) in self.combined_user_details.iter().flatten().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "combined_user_details"),
-                checks,
-            );
-        }
-        checks
-            .length(
-                at,
-                "previous_page_email",
-                self.previous_page_email.as_deref(),
-                Some(0),
-                Some(100),
-            );
-        checks
-            .length(
-                at,
-                "next_page_email",
-                self.next_page_email.as_deref(),
-                Some(0),
-                Some(100),
-            );
-    }
-}

@@ -35,15 +35,3 @@ impl ListMfaChallengeMethods {
         self
     }
 }
-
-impl crate::runtime::Check for ListMfaChallengeMethods {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        for (i, item) in self.mfa_challenge_methods.iter().flatten().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "mfa_challenge_methods"),
-                checks,
-            );
-        }
-    }
-}

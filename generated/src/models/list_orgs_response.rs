@@ -29,11 +29,3 @@ impl ListOrgsResponse {
         self
     }
 }
-
-impl crate::runtime::Check for ListOrgsResponse {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        for (i, item) in self.orgs.iter().flatten().enumerate() {
-            crate::runtime::Check::check(item, &format!("{at}.{}[{i}]", "orgs"), checks);
-        }
-    }
-}

@@ -23,15 +23,3 @@ impl ListServiceAccountResponse {
         Self { service_accounts, limit }
     }
 }
-
-impl crate::runtime::Check for ListServiceAccountResponse {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        for (i, item) in self.service_accounts.iter().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "service_accounts"),
-                checks,
-            );
-        }
-    }
-}

@@ -29,15 +29,3 @@ impl ListUpstreamUserIdentitiesResponse {
         }
     }
 }
-
-impl crate::runtime::Check for ListUpstreamUserIdentitiesResponse {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        for (i, item) in self.upstream_user_identities.iter().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "upstream_user_identities"),
-                checks,
-            );
-        }
-    }
-}

@@ -29,15 +29,3 @@ impl ListUserApplicationAccessInfoResponse {
         }
     }
 }
-
-impl crate::runtime::Check for ListUserApplicationAccessInfoResponse {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        for (i, item) in self.user_application_access_info.iter().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "user_application_access_info"),
-                checks,
-            );
-        }
-    }
-}

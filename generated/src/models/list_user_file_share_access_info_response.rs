@@ -29,15 +29,3 @@ impl ListUserFileShareAccessInfoResponse {
         }
     }
 }
-
-impl crate::runtime::Check for ListUserFileShareAccessInfoResponse {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        for (i, item) in self.user_file_share_access_info.iter().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "user_file_share_access_info"),
-                checks,
-            );
-        }
-    }
-}

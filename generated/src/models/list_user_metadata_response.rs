@@ -23,15 +23,3 @@ impl ListUserMetadataResponse {
         Self { user_metadata, limit }
     }
 }
-
-impl crate::runtime::Check for ListUserMetadataResponse {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        for (i, item) in self.user_metadata.iter().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "user_metadata"),
-                checks,
-            );
-        }
-    }
-}

@@ -23,15 +23,3 @@ impl ListUserRequestInfoResponse {
         Self { user_requests, limit }
     }
 }
-
-impl crate::runtime::Check for ListUserRequestInfoResponse {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        for (i, item) in self.user_requests.iter().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "user_requests"),
-                checks,
-            );
-        }
-    }
-}

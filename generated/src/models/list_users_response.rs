@@ -56,31 +56,3 @@ impl ListUsersResponse {
         self
     }
 }
-
-impl crate::runtime::Check for ListUsersResponse {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        for (i, item) in self.users.iter().flatten().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "users"),
-                checks,
-            );
-        }
-        checks
-            .length(
-                at,
-                "previous_page_email",
-                self.previous_page_email.as_deref(),
-                Some(0),
-                Some(100),
-            );
-        checks
-            .length(
-                at,
-                "next_page_email",
-                self.next_page_email.as_deref(),
-                Some(0),
-                Some(100),
-            );
-    }
-}

@@ -214,38 +214,3 @@ impl Organisation {
         self
     }
 }
-
-impl crate::runtime::Check for Organisation {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        checks.length(at, "external_id", self.external_id.as_deref(), None, Some(100));
-        checks.length(at, "organisation", self.organisation.as_deref(), None, Some(100));
-        checks.length(at, "issuer", self.issuer.as_deref(), None, Some(100));
-        checks.length(at, "subdomain", self.subdomain.as_deref(), None, Some(100));
-        checks.length(at, "name_slug", self.name_slug.as_deref(), None, Some(20));
-        checks
-            .pattern(
-                at,
-                "name_slug",
-                self.name_slug.as_deref(),
-                "^[a-z]|[a-z0-9][a-z0-9\\-]*[a-z0-9]$",
-            );
-        checks
-            .length(at, "contact_email", self.contact_email.as_deref(), None, Some(100));
-        checks
-            .range(
-                at,
-                "trust_on_first_use_duration",
-                self.trust_on_first_use_duration.map(|v| v as f64),
-                Some(0f64),
-                None,
-                (false, false),
-            );
-        for (i, item) in self.feature_flags.iter().flatten().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "feature_flags"),
-                checks,
-            );
-        }
-    }
-}

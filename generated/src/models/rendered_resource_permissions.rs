@@ -38,17 +38,3 @@ impl RenderedResourcePermissions {
         }
     }
 }
-
-impl crate::runtime::Check for RenderedResourcePermissions {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        for (i, item) in self.resource_permissions.iter().enumerate() {
-            crate::runtime::Check::check(
-                item,
-                &format!("{at}.{}[{i}]", "resource_permissions"),
-                checks,
-            );
-        }
-        checks.length(at, "user_id", Some(self.user_id.as_str()), Some(1), Some(40));
-        checks.length(at, "org_id", Some(self.org_id.as_str()), Some(1), Some(40));
-    }
-}

@@ -51,11 +51,3 @@ impl RenderedRule {
         self
     }
 }
-
-impl crate::runtime::Check for RenderedRule {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        if let Some(value) = &self.body {
-            crate::runtime::Check::check(value, &format!("{at}.{}", "body"), checks);
-        }
-    }
-}

@@ -21,11 +21,3 @@ impl RenderedRuleBody {
         self
     }
 }
-
-impl crate::runtime::Check for RenderedRuleBody {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        for (i, item) in self.json.iter().flatten().enumerate() {
-            crate::runtime::Check::check(item, &format!("{at}.{}[{i}]", "json"), checks);
-        }
-    }
-}

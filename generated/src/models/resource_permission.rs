@@ -29,10 +29,3 @@ impl ResourcePermission {
         self
     }
 }
-
-impl crate::runtime::Check for ResourcePermission {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        let value = &self.spec;
-        crate::runtime::Check::check(value, &format!("{at}.{}", "spec"), checks);
-    }
-}

@@ -52,26 +52,3 @@ impl ResourcePermissionSpec {
         }
     }
 }
-
-impl crate::runtime::Check for ResourcePermissionSpec {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        checks.length(at, "user_id", Some(self.user_id.as_str()), Some(1), Some(40));
-        checks.length(at, "org_id", Some(self.org_id.as_str()), Some(1), Some(40));
-        checks
-            .length(
-                at,
-                "resource_id",
-                Some(self.resource_id.as_str()),
-                Some(1),
-                Some(100),
-            );
-        checks
-            .length(
-                at,
-                "resource_role_name",
-                Some(self.resource_role_name.as_str()),
-                Some(1),
-                Some(40),
-            );
-    }
-}

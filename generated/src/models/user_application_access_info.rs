@@ -20,10 +20,3 @@ impl UserApplicationAccessInfo {
         Self { status }
     }
 }
-
-impl crate::runtime::Check for UserApplicationAccessInfo {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        let value = &self.status;
-        crate::runtime::Check::check(value, &format!("{at}.{}", "status"), checks);
-    }
-}

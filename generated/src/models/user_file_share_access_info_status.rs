@@ -99,29 +99,3 @@ impl UserFileShareAccessInfoStatus {
         self
     }
 }
-
-impl crate::runtime::Check for UserFileShareAccessInfoStatus {
-    fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
-        checks.length(at, "user_id", Some(self.user_id.as_str()), Some(1), Some(40));
-        checks.length(at, "org_id", Some(self.org_id.as_str()), Some(1), Some(40));
-        checks.length(at, "org_name", Some(self.org_name.as_str()), None, Some(100));
-        checks
-            .length(
-                at,
-                "parent_org_id",
-                self.parent_org_id.as_deref(),
-                Some(1),
-                Some(40),
-            );
-        checks
-            .length(
-                at,
-                "parent_org_name",
-                self.parent_org_name.as_deref(),
-                None,
-                Some(100),
-            );
-        checks.length(at, "share_name", Some(self.share_name.as_str()), None, Some(128));
-        checks.length(at, "share_url", Some(self.share_url.as_str()), None, Some(1024));
-    }
-}

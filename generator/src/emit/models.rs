@@ -198,7 +198,10 @@ fn struct_def(
             }
         }
     });
-    let check = s.checked.then(|| check_impl(api, name, s));
+    // Only requests are checked, so a model no request sends has no use
+    // for it (everything a sent model holds is sent too).
+    let (sent, _) = derives.directions(&def.name);
+    let check = (s.checked && sent).then(|| check_impl(api, name, s));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default #extra_derives #serde_derives)]
