@@ -177,13 +177,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         ];
         let mut side_by_side = serde_json::Map::new();
         for (name, spec, ours) in pairs {
-            let dir = out_dir.join(format!("anchor-{}", name.replace('.', "-")));
-            crate::anchor::generate(
-                &anchor,
-                &spec,
-                &dir,
-                &format!("anchor-{}", name.replace('.', "-")),
-            )?;
+            let id = format!("anchor-{}", name.replace('.', "-"));
+            let dir = out_dir.join(&id);
+            crate::anchor::generate(&anchor, &spec, &dir, &id)?;
             let mut theirs = compile_times(
                 &root,
                 &dir.display().to_string(),

@@ -181,11 +181,12 @@ fn struct_def(
         rest = Some(field);
     }
     let default = s.derive_default.then(|| quote!(Default,));
+    let directions = derives.directions(&def.name);
     let (serde_derives, serde_gated, serde_impls) = if derived {
         let SerdeDerives { always, gated, .. } = derives.serde(&def.name, true);
         (always, gated, quote!())
     } else {
-        let impls = json_object(&def.name, s, rest.as_ref(), derives.directions(&def.name));
+        let impls = json_object(&def.name, s, rest.as_ref(), directions);
         (quote!(), quote!(), impls)
     };
     let constructor = constructor(api, s);
@@ -200,7 +201,7 @@ fn struct_def(
     });
     // Only requests are checked, so a model no request sends has no use
     // for it (everything a sent model holds is sent too).
-    let (sent, _) = derives.directions(&def.name);
+    let (sent, _) = directions;
     let check = (s.checked && sent).then(|| check_impl(api, name, s));
     quote! {
         #docs
