@@ -282,9 +282,11 @@ impl Facts {
         if let Some(document) = &document {
             collect_examples(document, &mut found);
         }
-        // An example may be a reference to another's value (soundcloud.com).
+        // An example may be a reference to another's value, and hold
+        // references inside (soundcloud.com's track lists: a track whose
+        // `user` is another example's value); Prism answers them resolved.
         let examples = found.into_iter().map(|example| match &document {
-            Some(document) => follow_refs(document, example).clone(),
+            Some(document) => resolved(document, example, 0),
             None => example.clone(),
         });
         let examples = examples.collect();
@@ -313,6 +315,29 @@ fn follow_refs<'a>(
         }
     }
     node
+}
+
+/// `node` with every local `$ref` in it replaced by what it refers to, to
+/// a bounded depth (a reference cycle stays a reference there).
+fn resolved(
+    document: &serde_json::Value,
+    node: &serde_json::Value,
+    depth: usize,
+) -> serde_json::Value {
+    const DEPTH: usize = 32;
+    let node = follow_refs(document, node);
+    if depth >= DEPTH {
+        return node.clone();
+    }
+    match node {
+        serde_json::Value::Object(members) => serde_json::Value::Object(
+            members.iter().map(|(k, v)| (k.clone(), resolved(document, v, depth + 1))).collect(),
+        ),
+        serde_json::Value::Array(items) => {
+            items.iter().map(|item| resolved(document, item, depth + 1)).collect()
+        }
+        other => other.clone(),
+    }
 }
 
 /// (operationId, status) of every documented response whose content has
@@ -565,7 +590,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("conformance-examples-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let spec = dir.join("spec.yaml");
-        let text = "x-data: {place: {name: y}}\ncomponents:\n  examples:\n    hit: {value: {place: {name: x}}}\n    elsewhere: {value: {$ref: '#/x-data'}}\n";
+        let text = "x-data: {place: {name: y}}\ncomponents:\n  examples:\n    hit: {value: {place: {name: x}}}\n    elsewhere: {value: {$ref: '#/x-data'}}\n    inside: {value: [{$ref: '#/x-data/place'}, 3]}\n";
         std::fs::write(&spec, text).unwrap();
         let mut examples = SpecFacts::of(&spec);
         let decode = "op: no match (Decode); body: {…}";
@@ -573,6 +598,8 @@ mod tests {
         assert!(blamed.starts_with("spec: the spec's own example breaks its schema"), "{blamed}");
         let referred = super::cause(decode, Some(&json!({"place": {"name": "y"}})), &mut examples);
         assert!(referred.starts_with("spec: the spec's own example"), "{referred}");
+        let nested = super::cause(decode, Some(&json!([{"name": "y"}, 3])), &mut examples);
+        assert!(nested.starts_with("spec: the spec's own example"), "{nested}");
         let ours = super::cause(decode, Some(&json!({"place": {}})), &mut examples);
         assert_eq!(ours, "Decode");
         std::fs::remove_dir_all(dir).unwrap();
