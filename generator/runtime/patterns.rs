@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use crate::runtime::Checks;
+use crate::runtime::{Checks, Request};
 
 /// Each pattern compiled once, when first used. The generator compiled
 /// every pattern it emits with the same engine, so none fails here; one
@@ -31,5 +31,14 @@ impl Checks {
         if !matches(pattern, value) {
             self.fail(|| format!("{} must match the spec's pattern `{pattern}`", place()));
         }
+    }
+}
+
+impl Request<'_> {
+    /// A string parameter's pattern. (A spec whose patterns are all in
+    /// bodies does not use it.)
+    #[allow(dead_code)]
+    pub(crate) fn check_pattern(&mut self, name: &str, value: &str, pattern: &'static str) {
+        self.check_param(name, &mut |c, at| c.pattern_of(at, Some(value), pattern));
     }
 }

@@ -876,9 +876,12 @@ impl<'c> Request<'c> {
     }
 
     /// Refuses a parameter outside the spec's bounds (unless the client's
-    /// checks are off): `bound` is one of [`Checks`]' rules.
+    /// checks are off): `bound` is one of [`Checks`]' rules. Not generic,
+    /// and called from the rules below rather than from each operation, so
+    /// that an operation's check is one plain call, not a closure of its
+    /// own to compile.
     #[allow(dead_code)] // Only crates whose spec bounds a parameter use it.
-    pub(crate) fn check_param(&mut self, name: &str, bound: impl FnOnce(&mut Checks, &dyn Fn() -> String)) {
+    pub(crate) fn check_param(&mut self, name: &str, bound: &mut dyn FnMut(&mut Checks, &dyn Fn() -> String)) {
         if !self.client.checks_requests() {
             return;
         }
@@ -887,6 +890,37 @@ impl<'c> Request<'c> {
         if let Some(reason) = checks.first {
             self.reject(reason);
         }
+    }
+
+    /// A number parameter's `minimum`/`maximum`, both inclusive (the
+    /// common case, spelled short).
+    #[allow(dead_code)]
+    pub(crate) fn check_range(&mut self, name: &str, value: f64, min: Option<f64>, max: Option<f64>) {
+        self.check_range_exclusive(name, value, min, max, (false, false));
+    }
+
+    /// A number parameter's `minimum`/`maximum`, each exclusive or not.
+    #[allow(dead_code)]
+    pub(crate) fn check_range_exclusive(&mut self, name: &str, value: f64, min: Option<f64>, max: Option<f64>, exclusive: (bool, bool)) {
+        self.check_param(name, &mut |c, at| c.range_of(at, Some(value), min, max, exclusive));
+    }
+
+    /// A string parameter's `minLength`/`maxLength`.
+    #[allow(dead_code)]
+    pub(crate) fn check_length(&mut self, name: &str, value: &str, min: Option<usize>, max: Option<usize>) {
+        self.check_param(name, &mut |c, at| c.length_of(at, Some(value), min, max));
+    }
+
+    /// A list parameter's `minItems`/`maxItems`, given its length.
+    #[allow(dead_code)]
+    pub(crate) fn check_items(&mut self, name: &str, count: usize, min: Option<usize>, max: Option<usize>) {
+        self.check_param(name, &mut |c, at| c.items_of(at, Some(count), min, max));
+    }
+
+    /// A list parameter's `uniqueItems`.
+    #[allow(dead_code)]
+    pub(crate) fn check_unique<T: PartialEq>(&mut self, name: &str, items: &[T]) {
+        self.check_param(name, &mut |c, at| c.unique_of(at, Some(items)));
     }
 
     /// Refuses a body that breaks the spec's constraints (unless the

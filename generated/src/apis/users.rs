@@ -3642,20 +3642,7 @@ impl ListAccessRequests<'_> {
         request.path("/v1/access_requests");
         request.query("org_id", &self.org_id);
         if let Some(value) = &self.limit {
-            request
-                .check_param(
-                    "limit",
-                    |c, at| {
-                        c
-                            .range_of(
-                                at,
-                                Some(*value as f64),
-                                Some(1f64),
-                                Some(500f64),
-                                (false, false),
-                            )
-                    },
-                );
+            request.check_range("limit", *value as f64, Some(1f64), Some(500f64));
             request.query("limit", value);
         }
         if let Some(value) = &self.user_id {
@@ -3668,11 +3655,7 @@ impl ListAccessRequests<'_> {
             request.query("request_type", value);
         }
         if let Some(value) = &self.email {
-            request
-                .check_param(
-                    "email",
-                    |c, at| c.length_of(at, Some(value.as_str()), Some(0), Some(100)),
-                );
+            request.check_length("email", value.as_str(), Some(0), Some(100));
             request.query("email", value);
         }
         if let Some(value) = &self.search_direction {
@@ -4031,20 +4014,7 @@ impl ListChallengeMethods<'_> {
         request.path_param("user_id", &self.user_id);
         request.path("/mfa_challenge_methods");
         if let Some(value) = &self.limit {
-            request
-                .check_param(
-                    "limit",
-                    |c, at| {
-                        c
-                            .range_of(
-                                at,
-                                Some(*value as f64),
-                                Some(1f64),
-                                Some(500f64),
-                                (false, false),
-                            )
-                    },
-                );
+            request.check_range("limit", *value as f64, Some(1f64), Some(500f64));
             request.query("limit", value);
         }
         if let Some(value) = &self.challenge_type {
@@ -4273,39 +4243,18 @@ impl ListCombinedUserDetails<'_> {
         );
         request.path("/v1/combined_user_details");
         if let Some(value) = &self.email {
-            request
-                .check_param(
-                    "email",
-                    |c, at| c.length_of(at, Some(value.as_str()), Some(0), Some(100)),
-                );
+            request.check_length("email", value.as_str(), Some(0), Some(100));
             request.query("email", value);
         }
         if let Some(value) = &self.previous_email {
-            request
-                .check_param(
-                    "previous_email",
-                    |c, at| c.length_of(at, Some(value.as_str()), Some(0), Some(100)),
-                );
+            request.check_length("previous_email", value.as_str(), Some(0), Some(100));
             request.query("previous_email", value);
         }
         if let Some(value) = &self.org_id {
             request.query("org_id", value);
         }
         if let Some(value) = &self.limit {
-            request
-                .check_param(
-                    "limit",
-                    |c, at| {
-                        c
-                            .range_of(
-                                at,
-                                Some(*value as f64),
-                                Some(1f64),
-                                Some(500f64),
-                                (false, false),
-                            )
-                    },
-                );
+            request.check_range("limit", *value as f64, Some(1f64), Some(500f64));
             request.query("limit", value);
         }
         if let Some(value) = &self.r#type {
@@ -4328,10 +4277,7 @@ impl ListCombinedUserDetails<'_> {
         }
         if let Some(value) = &self.prefix_email_search {
             request
-                .check_param(
-                    "prefix_email_search",
-                    |c, at| c.length_of(at, Some(value.as_str()), Some(0), Some(100)),
-                );
+                .check_length("prefix_email_search", value.as_str(), Some(0), Some(100));
             request.query("prefix_email_search", value);
         }
         if let Some(value) = &self.allow_partial_match {
@@ -4479,37 +4425,11 @@ impl ListOrgUserRoles<'_> {
             request.query("user_id", value);
         }
         if let Some(value) = &self.limit {
-            request
-                .check_param(
-                    "limit",
-                    |c, at| {
-                        c
-                            .range_of(
-                                at,
-                                Some(*value as f64),
-                                Some(1f64),
-                                Some(500f64),
-                                (false, false),
-                            )
-                    },
-                );
+            request.check_range("limit", *value as f64, Some(1f64), Some(500f64));
             request.query("limit", value);
         }
         if let Some(value) = &self.offset {
-            request
-                .check_param(
-                    "offset",
-                    |c, at| {
-                        c
-                            .range_of(
-                                at,
-                                Some(*value as f64),
-                                Some(0f64),
-                                None,
-                                (false, false),
-                            )
-                    },
-                );
+            request.check_range("offset", *value as f64, Some(0f64), None);
             request.query("offset", value);
         }
         request.accept("application/json");
@@ -4638,20 +4558,7 @@ impl ListServiceAccounts<'_> {
             request.query("user_id", value);
         }
         if let Some(value) = &self.limit {
-            request
-                .check_param(
-                    "limit",
-                    |c, at| {
-                        c
-                            .range_of(
-                                at,
-                                Some(*value as f64),
-                                Some(1f64),
-                                Some(500f64),
-                                (false, false),
-                            )
-                    },
-                );
+            request.check_range("limit", *value as f64, Some(1f64), Some(500f64));
             request.query("limit", value);
         }
         request.accept("application/json");
@@ -4739,20 +4646,7 @@ impl ListUpstreamUserIdentities<'_> {
         request.path_param("user_id", &self.user_id);
         request.path("/upstream_user_identities");
         if let Some(value) = &self.limit {
-            request
-                .check_param(
-                    "limit",
-                    |c, at| {
-                        c
-                            .range_of(
-                                at,
-                                Some(*value as f64),
-                                Some(1f64),
-                                Some(500f64),
-                                (false, false),
-                            )
-                    },
-                );
+            request.check_range("limit", *value as f64, Some(1f64), Some(500f64));
             request.query("limit", value);
         }
         request.accept("application/json");
@@ -4841,20 +4735,7 @@ impl ListUserApplicationAccessInfo<'_> {
         request.query("org_id", &self.org_id);
         request.query("user_id", &self.user_id);
         if let Some(value) = &self.limit {
-            request
-                .check_param(
-                    "limit",
-                    |c, at| {
-                        c
-                            .range_of(
-                                at,
-                                Some(*value as f64),
-                                Some(1f64),
-                                Some(500f64),
-                                (false, false),
-                            )
-                    },
-                );
+            request.check_range("limit", *value as f64, Some(1f64), Some(500f64));
             request.query("limit", value);
         }
         request.accept("application/json");
@@ -4943,20 +4824,7 @@ impl ListUserFileShareAccessInfo<'_> {
         request.query("org_id", &self.org_id);
         request.query("user_id", &self.user_id);
         if let Some(value) = &self.limit {
-            request
-                .check_param(
-                    "limit",
-                    |c, at| {
-                        c
-                            .range_of(
-                                at,
-                                Some(*value as f64),
-                                Some(1f64),
-                                Some(500f64),
-                                (false, false),
-                            )
-                    },
-                );
+            request.check_range("limit", *value as f64, Some(1f64), Some(500f64));
             request.query("limit", value);
         }
         request.accept("application/json");
@@ -5147,20 +5015,7 @@ impl ListUserMetadata<'_> {
         let mut request = Request::new(self.client, "list_user_metadata", Method::GET);
         request.path("/v1/user_metadata");
         if let Some(value) = &self.limit {
-            request
-                .check_param(
-                    "limit",
-                    |c, at| {
-                        c
-                            .range_of(
-                                at,
-                                Some(*value as f64),
-                                Some(1f64),
-                                Some(500f64),
-                                (false, false),
-                            )
-                    },
-                );
+            request.check_range("limit", *value as f64, Some(1f64), Some(500f64));
             request.query("limit", value);
         }
         if let Some(value) = &self.user_id {
@@ -5170,11 +5025,7 @@ impl ListUserMetadata<'_> {
             request.query("org_id", value);
         }
         if let Some(value) = &self.app_id {
-            request
-                .check_param(
-                    "app_id",
-                    |c, at| c.pattern_of(at, Some(value.as_str()), "^[a-zA-Z0-9-]+$"),
-                );
+            request.check_pattern("app_id", value.as_str(), "^[a-zA-Z0-9-]+$");
             request.query("app_id", value);
         }
         if let Some(value) = &self.data_type {
@@ -5391,20 +5242,7 @@ impl ListUserRequests<'_> {
         let mut request = Request::new(self.client, "list_user_requests", Method::GET);
         request.path("/v1/user_requests");
         if let Some(value) = &self.limit {
-            request
-                .check_param(
-                    "limit",
-                    |c, at| {
-                        c
-                            .range_of(
-                                at,
-                                Some(*value as f64),
-                                Some(1f64),
-                                Some(500f64),
-                                (false, false),
-                            )
-                    },
-                );
+            request.check_range("limit", *value as f64, Some(1f64), Some(500f64));
             request.query("limit", value);
         }
         if let Some(value) = &self.user_id {
@@ -5672,19 +5510,11 @@ impl ListUsers<'_> {
         let mut request = Request::new(self.client, "list_users", Method::GET);
         request.path("/users");
         if let Some(value) = &self.email {
-            request
-                .check_param(
-                    "email",
-                    |c, at| c.length_of(at, Some(value.as_str()), Some(0), Some(100)),
-                );
+            request.check_length("email", value.as_str(), Some(0), Some(100));
             request.query("email", value);
         }
         if let Some(value) = &self.previous_email {
-            request
-                .check_param(
-                    "previous_email",
-                    |c, at| c.length_of(at, Some(value.as_str()), Some(0), Some(100)),
-                );
+            request.check_length("previous_email", value.as_str(), Some(0), Some(100));
             request.query("previous_email", value);
         }
         if let Some(value) = &self.provider {
@@ -5697,20 +5527,7 @@ impl ListUsers<'_> {
             request.query("issuer", value);
         }
         if let Some(value) = &self.limit {
-            request
-                .check_param(
-                    "limit",
-                    |c, at| {
-                        c
-                            .range_of(
-                                at,
-                                Some(*value as f64),
-                                Some(1f64),
-                                Some(500f64),
-                                (false, false),
-                            )
-                    },
-                );
+            request.check_range("limit", *value as f64, Some(1f64), Some(500f64));
             request.query("limit", value);
         }
         if let Some(value) = &self.r#type {
@@ -5736,10 +5553,7 @@ impl ListUsers<'_> {
         }
         if let Some(value) = &self.prefix_email_search {
             request
-                .check_param(
-                    "prefix_email_search",
-                    |c, at| c.length_of(at, Some(value.as_str()), Some(0), Some(100)),
-                );
+                .check_length("prefix_email_search", value.as_str(), Some(0), Some(100));
             request.query("prefix_email_search", value);
         }
         if let Some(value) = &self.orgless_users {

@@ -1006,26 +1006,30 @@ fn check_param(p: &Parameter, value: &TokenStream, by_ref: bool) -> TokenStream 
             } else {
                 quote!(#number as f64)
             };
-            quote!(request.check_param(#wire, |c, at| c.range_of(at, Some(#number), #min, #max, (#emin, #emax)));)
+            if emin || emax {
+                quote!(request.check_range_exclusive(#wire, #number, #min, #max, (#emin, #emax));)
+            } else {
+                quote!(request.check_range(#wire, #number, #min, #max);)
+            }
         }
         TypeRef::String => {
             let text = quote!(#value.as_str());
             let length = (f.min_length.is_some() || f.max_length.is_some()).then(|| {
                 let (min, max) = (count(f.min_length), count(f.max_length));
-                quote!(request.check_param(#wire, |c, at| c.length_of(at, Some(#text), #min, #max));)
+                quote!(request.check_length(#wire, #text, #min, #max);)
             });
-            let pattern = crate::emit::types::checked_pattern(f).map(
-                |p| quote!(request.check_param(#wire, |c, at| c.pattern_of(at, Some(#text), #p));),
-            );
+            let pattern = crate::emit::types::checked_pattern(f)
+                .map(|p| quote!(request.check_pattern(#wire, #text, #p);));
             quote!(#length #pattern)
         }
         TypeRef::List(_) => {
             let count_items = (f.min_items.is_some() || f.max_items.is_some()).then(|| {
                 let (min, max) = (count(f.min_items), count(f.max_items));
-                quote!(request.check_param(#wire, |c, at| c.items_of(at, Some(#value.len()), #min, #max));)
+                quote!(request.check_items(#wire, #value.len(), #min, #max);)
             });
             let unique = f.unique_items.then(|| {
-                quote!(request.check_param(#wire, |c, at| c.unique_of(at, Some(#value.as_slice())));)
+                let items = if by_ref { quote!(#value) } else { quote!(&#value) };
+                quote!(request.check_unique(#wire, #items);)
             });
             quote!(#count_items #unique)
         }

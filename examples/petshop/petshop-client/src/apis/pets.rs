@@ -301,20 +301,7 @@ impl ListPets<'_> {
             request.query("species", value);
         }
         if let Some(value) = &self.limit {
-            request
-                .check_param(
-                    "limit",
-                    |c, at| {
-                        c
-                            .range_of(
-                                at,
-                                Some(*value as f64),
-                                Some(1f64),
-                                Some(100f64),
-                                (false, false),
-                            )
-                    },
-                );
+            request.check_range("limit", *value as f64, Some(1f64), Some(100f64));
             request.query("limit", value);
         }
         request.accept("application/json");
