@@ -400,6 +400,26 @@ impl<'a> SpecFacts<'a> {
 
 const BROKEN_EXAMPLE: &str = "the spec's own example breaks its schema";
 
+const QUERY_ITEMS_WITHOUT_TEXT: &str = "spec: a query parameter is a list of objects or of lists, which OpenAPI gives no text form (`form` style covers values, lists of values and objects); the client sends it as JSON, Prism reads each item as text";
+
+/// Whether every complaint of a Prism problem is a query parameter's item
+/// (`filters.0`) that it wants as an object or a list: the item of a list
+/// OpenAPI cannot write as query text (sinao.app's `filters`).
+fn query_items_without_text(problem: &serde_json::Value) -> bool {
+    let entries = problem["validation"].as_array().map(Vec::as_slice).unwrap_or_default();
+    !entries.is_empty()
+        && entries.iter().all(|v| {
+            let place = v["location"].as_array().map(Vec::as_slice).unwrap_or_default();
+            let item =
+                place.get(2).and_then(|i| i.as_str()).is_some_and(|i| i.parse::<usize>().is_ok());
+            let message = v["message"].as_str().unwrap_or_default();
+            place.len() == 3
+                && place[0] == "query"
+                && item
+                && (message.ends_with("must be object") || message.ends_with("must be array"))
+        })
+}
+
 /// Every `example`, and every value of an `examples` map (OpenAPI 3's
 /// `{value: …}` objects and Swagger 2's values by media type).
 fn collect_examples<'a>(node: &'a serde_json::Value, out: &mut Vec<&'a serde_json::Value>) {
@@ -433,6 +453,9 @@ fn cause(detail: &str, body: Option<&serde_json::Value>, facts: &mut SpecFacts) 
         let decode = detail.contains("(Decode)");
         if let Some(bug) = mock_bugs::shown_by(body, decode) {
             return bug.cause.to_string();
+        }
+        if query_items_without_text(body) {
+            return QUERY_ITEMS_WITHOUT_TEXT.to_string();
         }
         if decode && facts.has_example(body) {
             return format!(
@@ -583,6 +606,22 @@ mod tests {
             cause("skipped: no value the spec accepts could be written for parameter `a`"),
             "skipped: no value the spec accepts could be written"
         );
+    }
+
+    #[test]
+    fn a_list_of_objects_in_the_query_is_the_specs() {
+        let item = |name: &str, want: &str| json!({"location": ["query", name, "0"], "code": "type", "message": format!("Request query parameter {name}.0 must be {want}")});
+        let refused =
+            json!({"validation": [item("filters", "object"), item("conditions", "array")]});
+        let detail = "list: unexpected status 422 Unprocessable Entity: \"{…}\" (UnexpectedStatus)";
+        assert_eq!(
+            super::cause(detail, Some(&refused), &mut nothing()),
+            super::QUERY_ITEMS_WITHOUT_TEXT
+        );
+        let whole = json!({"validation": [{"location": ["query", "limit"], "code": "type", "message": "Request query parameter limit must be object"}]});
+        assert!(!super::query_items_without_text(&whole));
+        let mixed = json!({"validation": [item("filters", "object"), {"location": ["query", "limit"], "code": "type", "message": "Request query parameter limit must be integer"}]});
+        assert!(!super::query_items_without_text(&mixed));
     }
 
     #[test]

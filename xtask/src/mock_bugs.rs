@@ -54,8 +54,32 @@ pub const DYNAMIC_SKIPS_SCHEMALESS_STATUS: KnownBug = KnownBug {
     shows: |status, _| status == 200,
 };
 
-const ALL: [&KnownBug; 3] =
-    [&STATIC_IGNORES_PATTERN, &DYNAMIC_FILLS_DEFINITIONS, &DYNAMIC_SKIPS_SCHEMALESS_STATUS];
+pub const NULLABLE_QUERY_LIST_OF_ONE: KnownBug = KnownBug {
+    cause: "mock, known bug: a query parameter that is a nullable list is refused when it has one item (`tags=a`: Prism says it `must be array,null`; two items, or a list that is not nullable, pass)",
+    mode: Mode::Static,
+    path: "/tagged?tags=a",
+    prefer: None,
+    shows: |status, body| status == 422 && refuses_nullable_lists(body),
+};
+
+const ALL: [&KnownBug; 4] = [
+    &STATIC_IGNORES_PATTERN,
+    &DYNAMIC_FILLS_DEFINITIONS,
+    &DYNAMIC_SKIPS_SCHEMALESS_STATUS,
+    &NULLABLE_QUERY_LIST_OF_ONE,
+];
+
+/// Whether every complaint of a Prism problem is a query parameter it
+/// wants as `array,null`: its request validation does not turn one value
+/// into a list when the list may be null (ajv's coercion of a type union).
+pub fn refuses_nullable_lists(problem: &serde_json::Value) -> bool {
+    let entries = problem["validation"].as_array().map(Vec::as_slice).unwrap_or_default();
+    !entries.is_empty()
+        && entries.iter().all(|v| {
+            v["location"][0] == "query"
+                && v["message"].as_str().is_some_and(|m| m.ends_with("must be array,null"))
+        })
+}
 
 /// The validation entries of a Prism problem that are about its own
 /// response: where in the response, and the rule broken.
@@ -77,6 +101,8 @@ pub fn shown_by(body: &serde_json::Value, decode: bool) -> Option<&'static Known
     let broken = |code: &str| violations(body).any(|(_, c)| c == code);
     if broken("pattern") {
         Some(&STATIC_IGNORES_PATTERN)
+    } else if refuses_nullable_lists(body) {
+        Some(&NULLABLE_QUERY_LIST_OF_ONE)
     } else if violations(body).any(|(place, _)| place.last() == Some(&"definitions"))
         || decode && holds_schema_as_definitions(body)
     {
@@ -163,6 +189,18 @@ mod tests {
         let request_only =
             json!({"validation": [{"location": ["request", "query"], "code": "pattern"}]});
         assert!(!(STATIC_IGNORES_PATTERN.shows)(500, &request_only));
+    }
+
+    #[test]
+    fn a_one_item_nullable_list_refused_is_the_bug_only_when_alone() {
+        let refused = json!({"validation": [{"location": ["query", "tags"], "code": "type", "message": "Request query parameter tags must be array,null"}]});
+        assert!((NULLABLE_QUERY_LIST_OF_ONE.shows)(422, &refused));
+        assert!(shown_by(&refused, false).is_some_and(|b| b.path.starts_with("/tagged")));
+        let mixed = json!({"validation": [
+            {"location": ["query", "tags"], "code": "type", "message": "Request query parameter tags must be array,null"},
+            {"location": ["query", "limit"], "code": "type", "message": "Request query parameter limit must be integer"},
+        ]});
+        assert!(shown_by(&mixed, false).is_none());
     }
 
     #[test]
