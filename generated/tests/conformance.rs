@@ -72,15 +72,13 @@ impl Outcomes {
             }
         };
         self.failed += usize::from(!ok);
-        let whole = result
-            .as_ref()
-            .err()
-            .filter(|_| !ok)
-            .and_then(|e| e.response())
-            .map(|r| r.text);
+        let failed = result.as_ref().err().filter(|_| !ok).and_then(|e| e.response());
+        let whole = failed.as_ref().map(|r| r.text);
+        let violations = failed
+            .and_then(|r| r.headers.get("sl-violations")?.to_str().ok());
         let line = serde_json::json!(
             { "operation" : operation, "call" : call, "ok" : ok, "detail" : detail,
-            "body" : whole }
+            "body" : whole, "violations" : violations }
         );
         println!("CONFORMANCE {line}");
     }

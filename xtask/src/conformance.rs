@@ -208,6 +208,14 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
         // only an excerpt.
         let body =
             v.get("body").and_then(|b| b.as_str()).and_then(|b| serde_json::from_str(b).ok());
+        // Prism's reasons for refusing a request it answered with one of
+        // the spec's own errors, as a problem of its own.
+        let body = v
+            .get("violations")
+            .and_then(|b| b.as_str())
+            .and_then(|b| serde_json::from_str::<Vec<serde_json::Value>>(b).ok())
+            .map(refusal)
+            .or(body);
         let cause = match &crashed {
             // Every call after the crash found no server.
             Some(why) if detail.contains("(Transport)") => {
@@ -400,6 +408,30 @@ impl<'a> SpecFacts<'a> {
 
 const BROKEN_EXAMPLE: &str = "the spec's own example breaks its schema";
 
+const IGNORED_HEADER: &str =
+    "mock: demands a header parameter OpenAPI says to ignore (Accept, Content-Type, Authorization)";
+
+/// The problem type given to Prism's `sl-violations` header, which carries
+/// why it refused a request it answered with one of the spec's errors.
+const REFUSAL: &str = "sl-violations";
+
+/// Prism's `sl-violations` as a problem like its own 422's: the request's
+/// entries, located as a 422 locates them (`["query", "tags"]`, without
+/// the leading `"request"`).
+fn refusal(entries: Vec<serde_json::Value>) -> serde_json::Value {
+    let located = entries
+        .into_iter()
+        .filter(|e| e["location"][0] == "request")
+        .map(|mut e| {
+            if let Some(place) = e["location"].as_array_mut() {
+                place.remove(0);
+            }
+            e
+        })
+        .collect::<Vec<_>>();
+    serde_json::json!({"type": REFUSAL, "validation": located})
+}
+
 const QUERY_ITEMS_WITHOUT_TEXT: &str = "spec: a query parameter is a list of objects or of lists, which OpenAPI gives no text form (`form` style covers values, lists of values and objects); the client sends it as JSON, Prism reads each item as text";
 
 /// Whether every complaint of a Prism problem is a query parameter's item
@@ -457,6 +489,22 @@ fn cause(detail: &str, body: Option<&serde_json::Value>, facts: &mut SpecFacts) 
         if query_items_without_text(body) {
             return QUERY_ITEMS_WITHOUT_TEXT.to_string();
         }
+        if body["type"] == REFUSAL {
+            let entry = &body["validation"][0];
+            let place = entry["location"][0].as_str().unwrap_or_default();
+            let code = entry["code"].as_str().unwrap_or_default();
+            let message = entry["message"].as_str().unwrap_or_default().to_ascii_lowercase();
+            let ignored = ["authorization", "accept", "content-type"]
+                .iter()
+                .any(|h| message.contains(&format!("'{h}'")));
+            return if place == "header" && ignored {
+                IGNORED_HEADER.to_string()
+            } else {
+                format!(
+                    "request refused by the mock's validation (answered with the spec's error): {place} {code}"
+                )
+            };
+        }
         if decode && facts.has_example(body) {
             return format!(
                 "spec: {BROKEN_EXAMPLE} (Prism answered it as written; the decode error is right)"
@@ -489,9 +537,7 @@ fn cause(detail: &str, body: Option<&serde_json::Value>, facts: &mut SpecFacts) 
             "NO_PATH_MATCHED_ERROR" if facts.routes_by_fragment(route) => {
                 "spec: its path carries a `#fragment` or `?query` (AWS's `x-hasEquivalentPaths`), which HTTP does not send as path, so the mock cannot route it".to_string()
             }
-            "UNPROCESSABLE_ENTITY" if place == "header" && ignored_header => {
-                "mock: demands a header parameter OpenAPI says to ignore (Accept, Content-Type, Authorization)".to_string()
-            }
+            "UNPROCESSABLE_ENTITY" if place == "header" && ignored_header => IGNORED_HEADER.to_string(),
             "UNPROCESSABLE_ENTITY" => {
                 format!("request refused by the mock's validation: {place} {code}")
             }
@@ -622,6 +668,34 @@ mod tests {
         assert!(!super::query_items_without_text(&whole));
         let mixed = json!({"validation": [item("filters", "object"), {"location": ["query", "limit"], "code": "type", "message": "Request query parameter limit must be integer"}]});
         assert!(!super::query_items_without_text(&mixed));
+    }
+
+    #[test]
+    fn a_refusal_answered_with_the_specs_error_says_why() {
+        let detail = "list: bad input parameter (status 400 Bad Request) (Api); body: ";
+        let header =
+            |entries: serde_json::Value| super::refusal(serde_json::from_value(entries).unwrap());
+        let items = header(
+            json!([{"location": ["request", "query", "filters", "0"], "code": "type", "message": "Request query parameter filters.0 must be object"}]),
+        );
+        assert_eq!(
+            super::cause(detail, Some(&items), &mut nothing()),
+            super::QUERY_ITEMS_WITHOUT_TEXT
+        );
+        let one = header(
+            json!([{"location": ["request", "query", "tags"], "code": "type", "message": "Request query parameter tags must be array,null"}]),
+        );
+        assert_eq!(
+            super::cause(detail, Some(&one), &mut nothing()),
+            crate::mock_bugs::NULLABLE_QUERY_LIST_OF_ONE.cause
+        );
+        let other = header(
+            json!([{"location": ["request", "body", "name"], "code": "required", "message": "Request body must have required property 'name'"}]),
+        );
+        assert_eq!(
+            super::cause(detail, Some(&other), &mut nothing()),
+            "request refused by the mock's validation (answered with the spec's error): body required"
+        );
     }
 
     #[test]

@@ -78,8 +78,12 @@ pub(super) fn harness(api: &Api, crate_name: &str) -> TokenStream {
                 self.failed += usize::from(!ok);
                 // The whole body of a failed call, for telling the mock's and
                 // the spec's faults from ours.
-                let whole = result.as_ref().err().filter(|_| !ok).and_then(|e| e.response()).map(|r| r.text);
-                let line = serde_json::json!({"operation": operation, "call": call, "ok": ok, "detail": detail, "body": whole});
+                let failed = result.as_ref().err().filter(|_| !ok).and_then(|e| e.response());
+                let whole = failed.as_ref().map(|r| r.text);
+                // Prism answers a request it refuses with the spec's own
+                // 400 or 422 when there is one, saying why only here.
+                let violations = failed.and_then(|r| r.headers.get("sl-violations")?.to_str().ok());
+                let line = serde_json::json!({"operation": operation, "call": call, "ok": ok, "detail": detail, "body": whole, "violations": violations});
                 println!("CONFORMANCE {line}");
             }
 
