@@ -122,10 +122,19 @@ pub(super) fn body_value(
         BodyKind::Json(TypeRef::Json) => quote!(serde_json::json!({})),
         BodyKind::Json(t) | BodyKind::Form(t) => value(api, t, Place::Exact, Some(&body.facts), 0)?,
         // A body enum converts only from the preferred body's own type.
-        BodyKind::Text if choice => quote!(String::from("text")),
-        BodyKind::Bytes if choice => quote!(#krate::Payload::from(vec![0u8])),
-        BodyKind::Text => quote!("text"),
-        BodyKind::Bytes => quote!(vec![0u8]),
+        BodyKind::Text if choice => {
+            let text = body_text(&body.facts).unwrap_or_else(|| "text".into());
+            quote!(String::from(#text))
+        }
+        BodyKind::Bytes if choice => {
+            let bytes = body_bytes(&body.facts);
+            quote!(#krate::Payload::from(#bytes))
+        }
+        BodyKind::Text => {
+            let text = body_text(&body.facts).unwrap_or_else(|| "text".into());
+            quote!(#text)
+        }
+        BodyKind::Bytes => body_bytes(&body.facts),
         BodyKind::Multipart(form) => {
             let mut parts = Vec::new();
             for p in form.parts.iter().filter(|p| p.required) {
@@ -225,6 +234,36 @@ pub(super) fn value(
             _ => named(api, name, depth)?,
         },
     })
+}
+
+/// The text of a text or raw body whose schema constrains it (an example,
+/// a format, a pattern or a length); `None` for a body of any text. An
+/// example longer than a line is not shown: a made-up value that fits
+/// reads better in the docs.
+fn body_text(facts: &Facts) -> Option<String> {
+    let constrained = facts.example.is_some()
+        || facts.format.is_some()
+        || facts.pattern.is_some()
+        || facts.min_length.is_some()
+        || facts.max_length.is_some();
+    if !constrained {
+        return None;
+    }
+    let mut facts = facts.clone();
+    facts.example = facts.example.filter(|e| e.len() <= 64);
+    text_value(&facts)
+}
+
+/// A raw body: one zero byte, unless its schema says it is base64 text
+/// (`format: byte`), which a zero byte is not.
+fn body_bytes(facts: &Facts) -> TokenStream {
+    match body_text(facts).filter(|_| facts.format.as_deref() == Some("byte")) {
+        Some(text) => {
+            let bytes = proc_macro2::Literal::byte_string(text.as_bytes());
+            quote!(#bytes.to_vec())
+        }
+        None => quote!(vec![0u8]),
+    }
 }
 
 /// A text the spec accepts: the example, the default, or a value made for
