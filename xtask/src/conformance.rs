@@ -226,6 +226,9 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
             _ if mode == Mode::Dynamic && facts.forced_schemaless(&field("operation"), &detail) => {
                 mock_bugs::DYNAMIC_SKIPS_SCHEMALESS_STATUS.cause.to_string()
             }
+            _ if facts.head_answered_500(&field("operation"), &detail, &field("body")) => {
+                mock_bugs::HEAD_ERROR_WITHOUT_BODY.cause.to_string()
+            }
             _ => cause(&detail, body.as_ref(), &mut facts),
         };
         outcome.failures.push(Failure {
@@ -279,6 +282,8 @@ struct Facts {
     /// Each operation's documented statuses whose response has content
     /// without a schema (Jira's errors, given by an example alone).
     schemaless: BTreeSet<(String, u16)>,
+    /// The operations that are HEAD requests.
+    heads: BTreeSet<String>,
 }
 
 impl Facts {
@@ -305,7 +310,13 @@ impl Facts {
             .filter_map(|path| path.find(['#', '?']).map(|at| path[..at].to_string()))
             .collect();
         let schemaless = document.as_ref().map(schemaless_responses).unwrap_or_default();
-        Facts { examples, cut_paths, schemaless }
+        let heads = paths
+            .into_iter()
+            .flat_map(|p| p.values())
+            .filter_map(|item| item.get("head")?.get("operationId")?.as_str())
+            .map(String::from)
+            .collect();
+        Facts { examples, cut_paths, schemaless, heads }
     }
 }
 
@@ -387,6 +398,14 @@ impl<'a> SpecFacts<'a> {
             .and_then(|rest| rest.strip_suffix(", got a success"))
             .and_then(|code| code.parse::<u16>().ok());
         status.is_some_and(|s| self.read().schemaless.contains(&(operation.to_string(), s)))
+    }
+
+    /// Whether `operation` is a HEAD request answered with a 500 and no
+    /// body: Prism failing on the body a HEAD answer does not carry.
+    fn head_answered_500(&mut self, operation: &str, detail: &str, body: &str) -> bool {
+        body.is_empty()
+            && detail.contains("500 Internal Server Error")
+            && self.read().heads.contains(operation)
     }
 
     fn has_example(&mut self, body: &serde_json::Value) -> bool {
@@ -623,7 +642,12 @@ mod tests {
     }
 
     fn nothing() -> SpecFacts<'static> {
-        known(Facts { examples: Vec::new(), cut_paths: Vec::new(), schemaless: Default::default() })
+        known(Facts {
+            examples: Vec::new(),
+            cut_paths: Vec::new(),
+            schemaless: Default::default(),
+            heads: Default::default(),
+        })
     }
 
     fn cause(detail: &str) -> String {
@@ -724,6 +748,7 @@ mod tests {
             examples: Vec::new(),
             cut_paths: vec!["/".into(), "/{Bucket}".into()],
             schemaless: Default::default(),
+            heads: Default::default(),
         });
         let unrouted = |route: &str| {
             format!(
@@ -755,6 +780,23 @@ mod tests {
         assert_eq!(failures[2].cause, "Api 400");
     }
 
+    #[test]
+    fn a_head_request_answered_500_without_a_body_is_the_mocks() {
+        let dir = std::env::temp_dir().join(format!("conformance-heads-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let spec = dir.join("spec.yaml");
+        let text = "paths:\n  /tags:\n    head: {operationId: headTags}\n    get: {operationId: getTags}\n";
+        std::fs::write(&spec, text).unwrap();
+        let mut facts = SpecFacts::of(&spec);
+        let detail = "head_tags: unexpected status 500 Internal Server Error: \"\" (UnexpectedStatus); body: ";
+        assert!(facts.head_answered_500("headTags", detail, ""));
+        assert!(!facts.head_answered_500("getTags", detail, ""));
+        assert!(!facts.head_answered_500("headTags", detail, "{\"type\": \"x\"}"));
+        let typed = "head_tags: Server error (status 500 Internal Server Error) (Api); body: ";
+        assert!(facts.head_answered_500("headTags", typed, ""));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     /// The details and bodies the harness printed against
     /// `prism-known-bugs.yaml`.
     #[test]
@@ -772,6 +814,7 @@ mod tests {
             examples: Vec::new(),
             cut_paths: Vec::new(),
             schemaless: super::schemaless_responses(&spec),
+            heads: Default::default(),
         });
         let forced = |facts: &mut SpecFacts, status: u16| {
             facts.forced_schemaless(

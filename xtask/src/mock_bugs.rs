@@ -15,7 +15,8 @@ use crate::prism::{self, Mode};
 pub struct KnownBug {
     pub cause: &'static str,
     mode: Mode,
-    /// The path of `prism-known-bugs.yaml` that shows it.
+    /// The request that shows it, on `prism-known-bugs.yaml`.
+    method: &'static str,
     path: &'static str,
     /// The `Prefer` header sent with the request, if any.
     prefer: Option<&'static str>,
@@ -26,6 +27,7 @@ pub struct KnownBug {
 pub const STATIC_IGNORES_PATTERN: KnownBug = KnownBug {
     cause: "mock, known bug: a response value Prism made breaks its `pattern` (static mode ignores patterns, stoplightio/prism#2243 and #2698; dynamic mode misses some, #1942)",
     mode: Mode::Static,
+    method: "GET",
     path: "/code",
     prefer: None,
     // Prism's `--errors` turns its own invalid response into a 500 that
@@ -36,6 +38,7 @@ pub const STATIC_IGNORES_PATTERN: KnownBug = KnownBug {
 pub const DYNAMIC_FILLS_DEFINITIONS: KnownBug = KnownBug {
     cause: "mock, known bug: a property named `definitions` gets the schema itself (dynamic mode; json-schema-faker reads it as a keyword)",
     mode: Mode::Dynamic,
+    method: "GET",
     path: "/catalog",
     prefer: None,
     // Under `--errors`, as the runs start Prism, its own check of the
@@ -49,6 +52,7 @@ pub const DYNAMIC_FILLS_DEFINITIONS: KnownBug = KnownBug {
 pub const DYNAMIC_SKIPS_SCHEMALESS_STATUS: KnownBug = KnownBug {
     cause: "mock, known bug: a status asked for with `Prefer: code=` whose response has content but no schema is answered with the success instead (dynamic mode: nothing to generate from; static mode answers it)",
     mode: Mode::Dynamic,
+    method: "GET",
     path: "/forced",
     prefer: Some("code=403"),
     shows: |status, _| status == 200,
@@ -57,16 +61,27 @@ pub const DYNAMIC_SKIPS_SCHEMALESS_STATUS: KnownBug = KnownBug {
 pub const NULLABLE_QUERY_LIST_OF_ONE: KnownBug = KnownBug {
     cause: "mock, known bug: a query parameter that is a nullable list is refused when it has one item (`tags=a`: Prism says it `must be array,null`; two items, or a list that is not nullable, pass)",
     mode: Mode::Static,
+    method: "GET",
     path: "/tagged?tags=a",
     prefer: None,
     shows: |status, body| status == 422 && refuses_nullable_lists(body),
 };
 
-const ALL: [&KnownBug; 4] = [
+pub const HEAD_ERROR_WITHOUT_BODY: KnownBug = KnownBug {
+    cause: "mock, known bug: a HEAD request forced to a documented error with a JSON schema, or answered with a binary body, gets a 500 (Prism checks or serialises the body a HEAD answer does not have)",
+    mode: Mode::Static,
+    method: "HEAD",
+    path: "/headed",
+    prefer: Some("code=404"),
+    shows: |status, _| status == 500,
+};
+
+const ALL: [&KnownBug; 5] = [
     &STATIC_IGNORES_PATTERN,
     &DYNAMIC_FILLS_DEFINITIONS,
     &DYNAMIC_SKIPS_SCHEMALESS_STATUS,
     &NULLABLE_QUERY_LIST_OF_ONE,
+    &HEAD_ERROR_WITHOUT_BODY,
 ];
 
 /// Whether every complaint of a Prism problem is a query parameter it
@@ -135,11 +150,11 @@ pub fn reproduce(bin: &Path, root: &Path) -> Result<(), String> {
         let log = root.join(format!("target/prism/prism-known-bugs-{mode:?}.log").to_lowercase());
         let server = prism::Server::start(bin, &spec, mode, &log)?;
         for bug in ALL.iter().filter(|b| b.mode == mode) {
-            let (status, body) = get(&server.url, bug.path, bug.prefer)?;
+            let (status, body) = call(&server.url, bug.method, bug.path, bug.prefer)?;
             if !(bug.shows)(status, &body) {
                 return Err(format!(
-                    "Prism no longer shows a known bug, so its exclusion must go ({}): {mode:?} GET {} answered {status} {body}",
-                    bug.cause, bug.path
+                    "Prism no longer shows a known bug, so its exclusion must go ({}): {mode:?} {} {} answered {status} {body}",
+                    bug.cause, bug.method, bug.path
                 ));
             }
         }
@@ -148,21 +163,34 @@ pub fn reproduce(bin: &Path, root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// A GET on loopback, enough for Prism's answers: status and JSON body.
-fn get(base: &str, path: &str, prefer: Option<&str>) -> Result<(u16, serde_json::Value), String> {
+/// A request on loopback, enough for Prism's answers: status and JSON
+/// body (`null` for none, as a HEAD answer has).
+fn call(
+    base: &str,
+    method: &str,
+    path: &str,
+    prefer: Option<&str>,
+) -> Result<(u16, serde_json::Value), String> {
     let address = base.trim_start_matches("http://");
     let mut stream = TcpStream::connect(address).map_err(|e| format!("{address}: {e}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
     let prefer = prefer.map(|p| format!("Prefer: {p}\r\n")).unwrap_or_default();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\n{prefer}Connection: close\r\n\r\n")
-        .map_err(|e| e.to_string())?;
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{prefer}Connection: close\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
     let mut text = String::new();
     stream.read_to_string(&mut text).map_err(|e| format!("reading Prism's answer: {e}"))?;
     let status = text.split(' ').nth(1).and_then(|s| s.parse().ok());
     let body = text.split_once("\r\n\r\n").map(|(_, body)| body);
-    match (status, body.and_then(|b| serde_json::from_str(b).ok())) {
+    let json = body.and_then(|b| match b.trim() {
+        "" => Some(serde_json::Value::Null),
+        b => serde_json::from_str(b).ok(),
+    });
+    match (status, json) {
         (Some(status), Some(body)) => Ok((status, body)),
-        _ => Err(format!("Prism's answer to GET {path} is not a JSON response: {text}")),
+        _ => Err(format!("Prism's answer to {method} {path} is not a JSON response: {text}")),
     }
 }
 
