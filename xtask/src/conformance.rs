@@ -276,6 +276,9 @@ struct SpecFacts<'a> {
 struct Facts {
     /// Every example in the spec, references resolved.
     examples: Vec<serde_json::Value>,
+    /// Every `example` of a schema that is not of the schema's own type
+    /// (telnyx.com: `{type: string, example: 13035551234}`).
+    mistyped: Vec<serde_json::Value>,
     /// The path templates that carry a `#fragment` or `?query` (AWS's
     /// `x-hasEquivalentPaths`: `/#X-Amz-Target=…`), cut where it starts.
     cut_paths: Vec<String>,
@@ -316,7 +319,11 @@ impl Facts {
             .filter_map(|item| item.get("head")?.get("operationId")?.as_str())
             .map(String::from)
             .collect();
-        Facts { examples, cut_paths, schemaless, heads }
+        let mut mistyped = Vec::new();
+        if let Some(document) = &document {
+            collect_mistyped(document, &mut mistyped);
+        }
+        Facts { examples, mistyped, cut_paths, schemaless, heads }
     }
 }
 
@@ -408,6 +415,10 @@ impl<'a> SpecFacts<'a> {
             && self.read().heads.contains(operation)
     }
 
+    fn has_mistyped(&mut self, value: &serde_json::Value) -> bool {
+        self.read().mistyped.contains(value)
+    }
+
     fn has_example(&mut self, body: &serde_json::Value) -> bool {
         self.read().examples.contains(body)
     }
@@ -471,6 +482,45 @@ fn query_items_without_text(problem: &serde_json::Value) -> bool {
         })
 }
 
+/// Every scalar `example` beside a `type` it is not of.
+fn collect_mistyped(node: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+    use serde_json::Value;
+    match node {
+        Value::Object(members) => {
+            if let (Some(Value::String(ty)), Some(example)) =
+                (members.get("type"), members.get("example"))
+            {
+                let fits = match (ty.as_str(), example) {
+                    (_, Value::Null | Value::Array(_) | Value::Object(_)) => true,
+                    ("string", e) => e.is_string(),
+                    ("integer", e) => e.is_i64() || e.is_u64(),
+                    ("number", e) => e.is_number(),
+                    ("boolean", e) => e.is_boolean(),
+                    _ => true,
+                };
+                if !fits {
+                    out.push(example.clone());
+                }
+            }
+            members.values().for_each(|v| collect_mistyped(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_mistyped(i, out)),
+        _ => {}
+    }
+}
+
+/// The value a decode error says had the wrong type: ``invalid type:
+/// integer `13035551234`, expected a string`` or `invalid type: string
+/// "x", expected …`.
+fn mistyped_value(detail: &str) -> Option<serde_json::Value> {
+    let rest = &detail[detail.find("invalid type: ")? + "invalid type: ".len()..];
+    let text = match rest.split_once(' ')? {
+        ("string", quoted) => &quoted[..quoted.find(", expected")?],
+        (_, shown) => shown.strip_prefix('`')?.split('`').next()?,
+    };
+    serde_json::from_str(text).ok()
+}
+
 /// Every `example`, and every value of an `examples` map (OpenAPI 3's
 /// `{value: …}` objects and Swagger 2's values by media type).
 fn collect_examples<'a>(node: &'a serde_json::Value, out: &mut Vec<&'a serde_json::Value>) {
@@ -524,7 +574,8 @@ fn cause(detail: &str, body: Option<&serde_json::Value>, facts: &mut SpecFacts) 
                 )
             };
         }
-        if decode && facts.has_example(body) {
+        let mistyped = mistyped_value(detail);
+        if decode && (facts.has_example(body) || mistyped.is_some_and(|v| facts.has_mistyped(&v))) {
             return format!(
                 "spec: {BROKEN_EXAMPLE} (Prism answered it as written; the decode error is right)"
             );
@@ -644,6 +695,7 @@ mod tests {
     fn nothing() -> SpecFacts<'static> {
         known(Facts {
             examples: Vec::new(),
+            mistyped: Vec::new(),
             cut_paths: Vec::new(),
             schemaless: Default::default(),
             heads: Default::default(),
@@ -746,6 +798,7 @@ mod tests {
     fn a_route_the_spec_writes_with_a_fragment_is_the_specs() {
         let mut facts = known(Facts {
             examples: Vec::new(),
+            mistyped: Vec::new(),
             cut_paths: vec!["/".into(), "/{Bucket}".into()],
             schemaless: Default::default(),
             heads: Default::default(),
@@ -781,6 +834,34 @@ mod tests {
     }
 
     #[test]
+    fn a_decode_failure_over_a_mistyped_property_example_is_the_specs() {
+        let mut out = Vec::new();
+        let spec = json!({"properties": {
+            "phone": {"type": "string", "example": 13035551234u64},
+            "name": {"type": "string", "example": "x"},
+            "size": {"type": "integer", "example": "big"},
+            "ratio": {"type": "number", "example": 0.5}
+        }});
+        super::collect_mistyped(&spec, &mut out);
+        assert_eq!(out, [json!(13035551234u64), json!("big")]);
+        let detail = "invalid type: integer `13035551234`, expected a string at line 1 column 350: op: the 200 OK response does not match its schema (Decode); body: {}";
+        assert_eq!(super::mistyped_value(detail), Some(json!(13035551234u64)));
+        let text = "invalid type: string \"big\", expected i64 at line 1 column 9 (Decode)";
+        assert_eq!(super::mistyped_value(text), Some(json!("big")));
+        let mut facts = known(Facts {
+            examples: Vec::new(),
+            mistyped: out,
+            cut_paths: Vec::new(),
+            schemaless: Default::default(),
+            heads: Default::default(),
+        });
+        let blamed = super::cause(detail, Some(&json!({})), &mut facts);
+        assert!(blamed.starts_with("spec: the spec's own example"), "{blamed}");
+        let other = detail.replace("13035551234", "7");
+        assert_eq!(super::cause(&other, Some(&json!({})), &mut facts), "Decode");
+    }
+
+    #[test]
     fn a_head_request_answered_500_without_a_body_is_the_mocks() {
         let dir = std::env::temp_dir().join(format!("conformance-heads-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -812,6 +893,7 @@ mod tests {
         });
         let mut facts = known(Facts {
             examples: Vec::new(),
+            mistyped: Vec::new(),
             cut_paths: Vec::new(),
             schemaless: super::schemaless_responses(&spec),
             heads: Default::default(),
