@@ -513,6 +513,9 @@ pub struct Facts {
     /// as look-around, do not).
     pub pattern_checked: bool,
     pub format: Option<String>,
+    /// A list's inline item schema's own facts (a list of emails, say), so
+    /// that examples of the list are made of items the spec accepts.
+    pub items: Option<Box<Facts>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

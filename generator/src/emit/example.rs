@@ -218,7 +218,8 @@ pub(super) fn value(
                 TypeRef::String => place,
                 _ => Place::Exact,
             };
-            let item = value(api, inner, item_place, None, depth + 1)?;
+            let item_facts = facts.and_then(|f| f.items.as_deref());
+            let item = value(api, inner, item_place, item_facts, depth + 1)?;
             // As many items as the spec asks for, at least one.
             let count = facts.and_then(|f| f.min_items).unwrap_or(1).max(1);
             let items = std::iter::repeat_n(item, count);

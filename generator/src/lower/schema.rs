@@ -939,6 +939,8 @@ pub(super) fn facts(s: &Schema) -> Facts {
             f.min_items = t.min_items;
             f.max_items = t.max_items;
             f.unique_items = t.unique_items;
+            let item = t.items.as_ref().and_then(|i| i.as_item()).map(|item| facts(item));
+            f.items = item.filter(|i| *i != Facts::default()).map(Box::new);
         }
         _ => {}
     }
