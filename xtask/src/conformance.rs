@@ -214,7 +214,7 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
             .get("violations")
             .and_then(|b| b.as_str())
             .and_then(|b| serde_json::from_str::<Vec<serde_json::Value>>(b).ok())
-            .map(refusal)
+            .and_then(refusal)
             .or(body);
         let cause = match &crashed {
             // Every call after the crash found no server.
@@ -447,8 +447,9 @@ const REFUSAL: &str = "sl-violations";
 
 /// Prism's `sl-violations` as a problem like its own 422's: the request's
 /// entries, located as a 422 locates them (`["query", "tags"]`, without
-/// the leading `"request"`).
-fn refusal(entries: Vec<serde_json::Value>) -> serde_json::Value {
+/// the leading `"request"`); `None` when none is about the request (the
+/// header also lists what is wrong with Prism's own response).
+fn refusal(entries: Vec<serde_json::Value>) -> Option<serde_json::Value> {
     let located = entries
         .into_iter()
         .filter(|e| e["location"][0] == "request")
@@ -459,7 +460,7 @@ fn refusal(entries: Vec<serde_json::Value>) -> serde_json::Value {
             e
         })
         .collect::<Vec<_>>();
-    serde_json::json!({"type": REFUSAL, "validation": located})
+    (!located.is_empty()).then(|| serde_json::json!({"type": REFUSAL, "validation": located}))
 }
 
 const QUERY_ITEMS_WITHOUT_TEXT: &str = "spec: a query parameter is a list of objects or of lists, which OpenAPI gives no text form (`form` style covers values, lists of values and objects); the client sends it as JSON, Prism reads each item as text";
@@ -749,8 +750,11 @@ mod tests {
     #[test]
     fn a_refusal_answered_with_the_specs_error_says_why() {
         let detail = "list: bad input parameter (status 400 Bad Request) (Api); body: ";
-        let header =
-            |entries: serde_json::Value| super::refusal(serde_json::from_value(entries).unwrap());
+        let header = |entries: serde_json::Value| {
+            super::refusal(serde_json::from_value(entries).unwrap()).unwrap()
+        };
+        let response_only = json!([{"location": ["response", "body"], "code": "type"}]);
+        assert!(super::refusal(serde_json::from_value(response_only).unwrap()).is_none());
         let items = header(
             json!([{"location": ["request", "query", "filters", "0"], "code": "type", "message": "Request query parameter filters.0 must be object"}]),
         );
