@@ -363,7 +363,14 @@ fn named(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
             },
         },
         TypeKind::Union(u) => {
-            let first = u.variants.first()?;
+            // Written as text (a path or query parameter), a number also
+            // matches a string variant, and `oneOf` then matches twice
+            // (GitHub's `workflow_id`: integer or file name); a text that
+            // is no number matches one variant only, as text or as JSON.
+            let numeric =
+                u.variants.iter().any(|v| matches!(v.ty, TypeRef::Integer(_) | TypeRef::Float(_)));
+            let text = u.variants.iter().find(|v| v.ty == TypeRef::String).filter(|_| numeric);
+            let first = text.or(u.variants.first())?;
             let inner = value(api, &first.ty, Place::Exact, None, depth + 1)?;
             let inner = if first.boxed { quote!(Box::new(#inner)) } else { inner };
             let v = ident(&first.name);
