@@ -918,7 +918,17 @@ pub(super) fn facts(s: &Schema) -> Facts {
             f.pattern_checked =
                 t.pattern.as_deref().is_some_and(|p| regex_lite::Regex::new(p).is_ok());
             f.format = match &t.format {
-                VariantOrUnknownOrEmpty::Item(x) => Some(format!("{x:?}")),
+                // As the spec spells it (`date-time`), not as the enum does.
+                VariantOrUnknownOrEmpty::Item(x) => Some(
+                    match x {
+                        StringFormat::Date => "date",
+                        StringFormat::DateTime => "date-time",
+                        StringFormat::Password => "password",
+                        StringFormat::Byte => "byte",
+                        StringFormat::Binary => "binary",
+                    }
+                    .to_string(),
+                ),
                 VariantOrUnknownOrEmpty::Unknown(x) => Some(x.clone()),
                 VariantOrUnknownOrEmpty::Empty => None,
             };
