@@ -590,9 +590,12 @@ impl Field {
     }
 
     /// Whether `None` leaves the key out (rather than writing `null`): for
-    /// every `Option` but that of a required nullable property.
+    /// every `Option` but that of a required nullable property. A required
+    /// write-only one is an `Option` because responses lack it, yet a
+    /// request must carry it, as `null` if nothing else (apideck.com's
+    /// `target_id`).
     pub fn skipped_when_none(&self) -> bool {
-        !self.required || self.read_only || self.write_only
+        !self.required || self.read_only || (self.write_only && !self.nullable)
     }
 
     /// Whether the field itself carries a constraint the client checks:
