@@ -76,13 +76,38 @@ pub const HEAD_ERROR_WITHOUT_BODY: KnownBug = KnownBug {
     shows: |status, _| status == 500,
 };
 
-const ALL: [&KnownBug; 5] = [
+pub const BRACKETED_QUERY_NAME_UNSEEN: KnownBug = KnownBug {
+    cause: "mock, known bug: a query parameter whose name has brackets (`filter[tag]`) is not seen, sent as is or percent-encoded, so Prism says the required parameter is missing (it reads the brackets as nesting)",
+    mode: Mode::Static,
+    method: "GET",
+    path: "/bracketed?filter%5Btag%5D=x",
+    prefer: None,
+    shows: |status, body| status == 422 && misses_bracketed_names(body),
+};
+
+const ALL: [&KnownBug; 6] = [
     &STATIC_IGNORES_PATTERN,
     &DYNAMIC_FILLS_DEFINITIONS,
     &DYNAMIC_SKIPS_SCHEMALESS_STATUS,
     &NULLABLE_QUERY_LIST_OF_ONE,
     &HEAD_ERROR_WITHOUT_BODY,
+    &BRACKETED_QUERY_NAME_UNSEEN,
 ];
+
+/// Whether every complaint of a Prism problem is a required query
+/// parameter with brackets in its name that it did not find.
+pub fn misses_bracketed_names(problem: &serde_json::Value) -> bool {
+    let entries = problem["validation"].as_array().map(Vec::as_slice).unwrap_or_default();
+    !entries.is_empty()
+        && entries.iter().all(|v| {
+            let message = v["message"].as_str().unwrap_or_default();
+            let missing = message.split("must have required property '").nth(1);
+            // Prism names it percent-encoded: `filter%5btag%5d`.
+            let bracketed =
+                |name: &str| name.contains('[') || name.to_ascii_lowercase().contains("%5b");
+            v["location"][0] == "query" && missing.is_some_and(bracketed)
+        })
+}
 
 /// Whether every complaint of a Prism problem is a query parameter it
 /// wants as `array,null`: its request validation does not turn one value
@@ -118,6 +143,8 @@ pub fn shown_by(body: &serde_json::Value, decode: bool) -> Option<&'static Known
         Some(&STATIC_IGNORES_PATTERN)
     } else if refuses_nullable_lists(body) {
         Some(&NULLABLE_QUERY_LIST_OF_ONE)
+    } else if misses_bracketed_names(body) {
+        Some(&BRACKETED_QUERY_NAME_UNSEEN)
     } else if violations(body).any(|(place, _)| place.last() == Some(&"definitions"))
         || decode && holds_schema_as_definitions(body)
     {
@@ -229,6 +256,15 @@ mod tests {
             {"location": ["query", "limit"], "code": "type", "message": "Request query parameter limit must be integer"},
         ]});
         assert!(shown_by(&mixed, false).is_none());
+    }
+
+    #[test]
+    fn a_bracketed_query_name_missed_is_the_bug() {
+        let missed = json!({"validation": [{"location": ["query"], "code": "required", "message": "Request query parameter must have required property 'filter%5btag%5d'"}]});
+        assert!((BRACKETED_QUERY_NAME_UNSEEN.shows)(422, &missed));
+        assert!(shown_by(&missed, false).is_some_and(|b| b.path.starts_with("/bracketed")));
+        let plain = json!({"validation": [{"location": ["query"], "code": "required", "message": "Request query parameter must have required property 'tag'"}]});
+        assert!(shown_by(&plain, false).is_none());
     }
 
     #[test]
