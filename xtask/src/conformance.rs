@@ -313,11 +313,15 @@ impl Facts {
             .filter_map(|path| path.find(['#', '?']).map(|at| path[..at].to_string()))
             .collect();
         let schemaless = document.as_ref().map(schemaless_responses).unwrap_or_default();
-        let heads = paths
-            .into_iter()
-            .flat_map(|p| p.values())
-            .filter_map(|item| item.get("head")?.get("operationId")?.as_str())
-            .map(String::from)
+        // The harness names an operation by its id as the model has it: the
+        // spec's `operationId`, or one made from method and path.
+        let model = generator::model_file(spec, &Settings::new("facts")).ok();
+        let heads = model
+            .iter()
+            .flat_map(|api| &api.groups)
+            .flat_map(|group| &group.operations)
+            .filter(|op| op.method == generator::ir::Method::Head)
+            .map(|op| op.id.clone())
             .collect();
         let mut mistyped = Vec::new();
         if let Some(document) = &document {
@@ -870,7 +874,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("conformance-heads-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let spec = dir.join("spec.yaml");
-        let text = "paths:\n  /tags:\n    head: {operationId: headTags}\n    get: {operationId: getTags}\n";
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /tags:\n    head: {operationId: headTags, responses: {'200': {description: ok}}}\n    get: {operationId: getTags, responses: {'200': {description: ok}}}\n  /tags/{tag}:\n    parameters: [{name: tag, in: path, required: true, schema: {type: string}}]\n    head: {responses: {'200': {description: ok}}}\n";
         std::fs::write(&spec, text).unwrap();
         let mut facts = SpecFacts::of(&spec);
         let detail = "head_tags: unexpected status 500 Internal Server Error: \"\" (UnexpectedStatus); body: ";
@@ -879,6 +883,9 @@ mod tests {
         assert!(!facts.head_answered_500("headTags", detail, "{\"type\": \"x\"}"));
         let typed = "head_tags: Server error (status 500 Internal Server Error) (Api); body: ";
         assert!(facts.head_answered_500("headTags", typed, ""));
+        // An operation without an id is named as the model names it.
+        let unnamed = facts.read().heads.iter().find(|id| *id != "headTags").cloned();
+        assert!(unnamed.is_some_and(|id| facts.head_answered_500(&id, detail, "")));
         std::fs::remove_dir_all(dir).unwrap();
     }
 
