@@ -473,18 +473,16 @@ const QUERY_ITEMS_WITHOUT_TEXT: &str = "spec: a query parameter is a list of obj
 /// (`filters.0`) that it wants as an object or a list: the item of a list
 /// OpenAPI cannot write as query text (sinao.app's `filters`).
 fn query_items_without_text(problem: &serde_json::Value) -> bool {
-    let entries = problem["validation"].as_array().map(Vec::as_slice).unwrap_or_default();
-    !entries.is_empty()
-        && entries.iter().all(|v| {
-            let place = v["location"].as_array().map(Vec::as_slice).unwrap_or_default();
-            let item =
-                place.get(2).and_then(|i| i.as_str()).is_some_and(|i| i.parse::<usize>().is_ok());
-            let message = v["message"].as_str().unwrap_or_default();
-            place.len() == 3
-                && place[0] == "query"
-                && item
-                && (message.ends_with("must be object") || message.ends_with("must be array"))
-        })
+    mock_bugs::every_entry(problem, |v| {
+        let place = v["location"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let item =
+            place.get(2).and_then(|i| i.as_str()).is_some_and(|i| i.parse::<usize>().is_ok());
+        let message = v["message"].as_str().unwrap_or_default();
+        place.len() == 3
+            && place[0] == "query"
+            && item
+            && (message.ends_with("must be object") || message.ends_with("must be array"))
+    })
 }
 
 /// Every scalar `example` beside a `type` it is not of.

@@ -94,31 +94,35 @@ const ALL: [&KnownBug; 6] = [
     &BRACKETED_QUERY_NAME_UNSEEN,
 ];
 
+/// Whether a Prism problem has complaints (its `validation` entries) and
+/// every one is `like` a given kind: only then is the whole failure put
+/// down to that kind.
+pub fn every_entry(problem: &serde_json::Value, like: impl Fn(&serde_json::Value) -> bool) -> bool {
+    let entries = problem["validation"].as_array().map(Vec::as_slice).unwrap_or_default();
+    !entries.is_empty() && entries.iter().all(like)
+}
+
 /// Whether every complaint of a Prism problem is a required query
 /// parameter with brackets in its name that it did not find.
 pub fn misses_bracketed_names(problem: &serde_json::Value) -> bool {
-    let entries = problem["validation"].as_array().map(Vec::as_slice).unwrap_or_default();
-    !entries.is_empty()
-        && entries.iter().all(|v| {
-            let message = v["message"].as_str().unwrap_or_default();
-            let missing = message.split("must have required property '").nth(1);
-            // Prism names it percent-encoded: `filter%5btag%5d`.
-            let bracketed =
-                |name: &str| name.contains('[') || name.to_ascii_lowercase().contains("%5b");
-            v["location"][0] == "query" && missing.is_some_and(bracketed)
-        })
+    every_entry(problem, |v| {
+        let message = v["message"].as_str().unwrap_or_default();
+        let missing = message.split("must have required property '").nth(1);
+        // Prism names it percent-encoded: `filter%5btag%5d`.
+        let bracketed =
+            |name: &str| name.contains('[') || name.to_ascii_lowercase().contains("%5b");
+        v["location"][0] == "query" && missing.is_some_and(bracketed)
+    })
 }
 
 /// Whether every complaint of a Prism problem is a query parameter it
 /// wants as `array,null`: its request validation does not turn one value
 /// into a list when the list may be null (ajv's coercion of a type union).
 pub fn refuses_nullable_lists(problem: &serde_json::Value) -> bool {
-    let entries = problem["validation"].as_array().map(Vec::as_slice).unwrap_or_default();
-    !entries.is_empty()
-        && entries.iter().all(|v| {
-            v["location"][0] == "query"
-                && v["message"].as_str().is_some_and(|m| m.ends_with("must be array,null"))
-        })
+    every_entry(problem, |v| {
+        v["location"][0] == "query"
+            && v["message"].as_str().is_some_and(|m| m.ends_with("must be array,null"))
+    })
 }
 
 /// The validation entries of a Prism problem that are about its own
