@@ -919,16 +919,7 @@ pub(super) fn facts(s: &Schema) -> Facts {
                 t.pattern.as_deref().is_some_and(|p| regex_lite::Regex::new(p).is_ok());
             f.format = match &t.format {
                 // As the spec spells it (`date-time`), not as the enum does.
-                VariantOrUnknownOrEmpty::Item(x) => Some(
-                    match x {
-                        StringFormat::Date => "date",
-                        StringFormat::DateTime => "date-time",
-                        StringFormat::Password => "password",
-                        StringFormat::Byte => "byte",
-                        StringFormat::Binary => "binary",
-                    }
-                    .to_string(),
-                ),
+                VariantOrUnknownOrEmpty::Item(x) => Some(string_format_name(x).to_string()),
                 VariantOrUnknownOrEmpty::Unknown(x) => Some(x.clone()),
                 VariantOrUnknownOrEmpty::Empty => None,
             };
