@@ -678,6 +678,19 @@ impl Checks {
         self.unique_of(&|| format!("`{at}.{name}`"), items);
     }
 
+    /// Which members must be present together (an `anyOf`, or with
+    /// `exclusive` a `oneOf`, of `required` lists): `sets` names each
+    /// alternative's members and says whether all of them are set.
+    pub(crate) fn presence(&mut self, at: &str, exclusive: bool, sets: &[(&str, bool)]) {
+        let complete = sets.iter().filter(|(_, set)| *set).count();
+        if complete == 1 || (complete > 1 && !exclusive) {
+            return;
+        }
+        let rule = if exclusive { "exactly one" } else { "at least one" };
+        let names: Vec<&str> = sets.iter().map(|(names, _)| *names).collect();
+        self.fail(|| format!("`{at}` must set {rule} of: {} (the spec's alternatives), but sets {complete}", names.join("; ")));
+    }
+
     /// The rules, for a value whatever names it (`place`).
     pub(crate) fn range_of(&mut self, place: &dyn Fn() -> String, value: Option<f64>, min: Option<f64>, max: Option<f64>, exclusive: (bool, bool)) {
         let Some(value) = value else { return };

@@ -557,6 +557,27 @@ pub struct Struct {
     /// Whether a value can break the spec's constraints (a bounded field
     /// here, or in a struct it holds): it is then checked before it is sent.
     pub checked: bool,
+    /// Which properties must be present together, when the spec says so
+    /// beside the properties rather than in `required`.
+    pub presence: Option<Presence>,
+}
+
+/// "At least one (or exactly one) of these sets of properties is present":
+/// an `anyOf` (`oneOf`) beside an object's properties whose members only
+/// list `required` properties (GitHub: `state` or `assignees`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Presence {
+    /// `oneOf`: exactly one set is complete; `anyOf`: at least one.
+    pub exclusive: bool,
+    /// Each alternative's properties, by wire name, in the spec's order.
+    pub sets: Vec<Vec<String>>,
+}
+
+impl Presence {
+    /// The set an example fills in: the first, the spec's own preference.
+    pub fn chosen(&self) -> &[String] {
+        self.sets.first().map(Vec::as_slice).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

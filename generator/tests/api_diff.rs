@@ -261,6 +261,23 @@ fn constraints_matter_where_values_are_sent() {
 }
 
 #[test]
+fn members_required_one_of_several_ways_are_a_constraint() {
+    let end = "status: {$ref: \"#/components/schemas/Status\"}\n    Status:";
+    let rule = end.replace("\n", "\n      anyOf: [{required: [name]}, {required: [tag]}]\n");
+    let r = report(&changed(end, &rule));
+    assert_eq!(verdicts(&r, "presence-tightened"), (Breaking, Compatible));
+    let summary = &only(&r, "presence-tightened").summary;
+    assert!(summary.ends_with("from none to at least one of (name), (tag)"), "{summary}");
+    // Received only (`Pet`): the client checks nothing it receives.
+    let rule = "tag: {type: string}\n    NewPet:";
+    let r = report(&changed(
+        rule,
+        "tag: {type: string}\n      oneOf: [{required: [id]}, {required: [tag]}]\n    NewPet:",
+    ));
+    assert_eq!(verdicts(&r, "presence-tightened"), (Compatible, Compatible));
+}
+
+#[test]
 fn a_changed_operation_id_is_a_rename_not_a_removal() {
     let r = report(&changed("operationId: list_pets", "operationId: list_all_pets"));
     assert_eq!(verdicts(&r, "operation-renamed"), (Compatible, Breaking));

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Area, Change, Verdict};
 use crate::ir::{
-    Api, BodyKind, Facts, Field, Flows, Operation, Parameter, RequestBody, Response, StatusMatch,
-    Struct, SuccessShape, TypeDef, TypeKind, TypeRef,
+    Api, BodyKind, Facts, Field, Flows, Operation, Parameter, Presence, RequestBody, Response,
+    StatusMatch, Struct, SuccessShape, TypeDef, TypeKind, TypeRef,
 };
 
 use Verdict::{Breaking, Compatible};
@@ -1057,6 +1057,25 @@ fn structs(name: &str, x: &Struct, y: &Struct, side: Side, at: (Area, &str), out
         ),
         _ => {}
     }
+    if x.presence != y.presence {
+        // A rule where none was, or another rule, can refuse what old
+        // clients send; dropping the rule refuses nothing.
+        let (kind, wire) = match &y.presence {
+            None => ("presence-loosened", Compatible),
+            Some(_) => ("presence-tightened", Verdict::breaking_if(sent)),
+        };
+        out.push(
+            at,
+            kind,
+            format!(
+                "`{name}`: the properties required together changed from {} to {}",
+                show_presence(x.presence.as_ref()),
+                show_presence(y.presence.as_ref())
+            ),
+            wire,
+            Compatible,
+        );
+    }
     if x.derive_default && !y.derive_default {
         out.push(
             at,
@@ -1066,6 +1085,14 @@ fn structs(name: &str, x: &Struct, y: &Struct, side: Side, at: (Area, &str), out
             Breaking,
         );
     }
+}
+
+/// `at least one of (a), (b, c)`, or `none`.
+fn show_presence(p: Option<&Presence>) -> String {
+    let Some(p) = p else { return "none".to_string() };
+    let sets: Vec<String> = p.sets.iter().map(|set| format!("({})", set.join(", "))).collect();
+    let rule = if p.exclusive { "exactly one" } else { "at least one" };
+    format!("{rule} of {}", sets.join(", "))
 }
 
 /// A model implements `Serialize` only while something sends it and

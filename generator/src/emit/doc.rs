@@ -11,6 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::DOC_MARKER;
+use crate::ir::{Presence, Struct};
 
 /// The lines of doc text as attribute values (`/// text` keeps one space).
 fn lines(text: &str) -> Vec<String> {
@@ -339,6 +340,23 @@ pub(crate) fn facts(f: &crate::ir::Facts) -> String {
         parts.push(format!("Example: {}.", code(e)));
     }
     parts.join(" ")
+}
+
+/// "The spec asks for at least one of: `state`; `assignees`.", each field
+/// named by its Rust name through `field` (a link in rustdoc).
+pub(super) fn presence(s: &Struct, p: &Presence, field: &dyn Fn(&str) -> String) -> String {
+    let sets: Vec<String> = p
+        .sets
+        .iter()
+        .map(|set| {
+            let fields = set.iter().filter_map(|w| s.fields.iter().find(|f| &f.wire_name == w));
+            let names: Vec<String> =
+                fields.map(|f| field(crate::naming::bare(&f.rust_name))).collect();
+            if names.is_empty() { "nothing more".to_string() } else { names.join(" and ") }
+        })
+        .collect();
+    let rule = if p.exclusive { "exactly one" } else { "at least one" };
+    format!("The spec asks for {rule} of: {}.", sets.join("; "))
 }
 
 #[cfg(test)]

@@ -343,14 +343,15 @@ fn named(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
         // A required write-only field is an `Option` (responses lack it),
         // so such a struct has `Default`, but a request needs `new(…)`
         // (atlassian.com/jira: `Default` sent a priority without its name).
-        TypeKind::Struct(s)
-            if s.derive_default && !s.fields.iter().any(Field::required_in_requests) =>
-        {
-            quote!(#path::default())
-        }
         TypeKind::Struct(s) => {
-            let args = constructor_args(api, s, depth)?;
-            quote!(#path::new(#(#args),*))
+            let base = if s.derive_default && !s.fields.iter().any(Field::required_in_requests) {
+                quote!(#path::default())
+            } else {
+                let args = constructor_args(api, s, depth)?;
+                quote!(#path::new(#(#args),*))
+            };
+            let setters = presence_setters(api, s, depth)?;
+            quote!(#base #(#setters)*)
         }
         TypeKind::Enum(e) => match e.variants.first() {
             Some(v) => {
@@ -388,6 +389,24 @@ fn named(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
             quote!(#path(#(#values),*))
         }
     })
+}
+
+/// The setters that complete the first set of members a presence rule asks
+/// for (GitHub's "`state` or `assignees`"), beyond what `new` takes.
+fn presence_setters(api: &Api, s: &Struct, depth: usize) -> Option<Vec<TokenStream>> {
+    let Some(presence) = &s.presence else { return Some(Vec::new()) };
+    presence
+        .chosen()
+        .iter()
+        .filter_map(|wire| s.fields.iter().find(|f| &f.wire_name == wire))
+        .filter(|f| !f.required_in_requests() && !f.read_only)
+        .map(|f| {
+            let place = if f.ty == TypeRef::String { Place::Argument } else { Place::Exact };
+            let v = value(api, &f.ty, place, Some(&f.facts), depth + 1)?;
+            let setter = ident(&format!("with_{}", crate::naming::bare(&f.rust_name)));
+            Some(quote!(.#setter(#v)))
+        })
+        .collect()
 }
 
 fn constructor_args(api: &Api, s: &Struct, depth: usize) -> Option<Vec<TokenStream>> {

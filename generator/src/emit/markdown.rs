@@ -303,6 +303,9 @@ fn model_page(def: &TypeDef) -> String {
             if let Some(extra) = &s.additional {
                 let _ = writeln!(out, "\nOther properties: {}.", type_text(extra, ""));
             }
+            if let Some(p) = &s.presence {
+                let _ = writeln!(out, "\n{}", super::doc::presence(s, p, &|f| format!("`{f}`")));
+            }
         }
         TypeKind::Enum(e) => {
             out.push_str("| Variant | Wire value |\n|---|---|\n");

@@ -77,7 +77,13 @@ fn type_def(api: &Api, def: &TypeDef, derives: &Derives) -> TokenStream {
     let extra = derives.for_type(&def.name);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(api, def, doc.attrs(), s, derives),
+        TypeKind::Struct(s) => {
+            let doc = match &s.presence {
+                Some(p) => doc.note(doc::presence(s, p, &|f| format!("[`{f}`](Self::{f})"))),
+                None => doc,
+            };
+            struct_def(api, def, doc.attrs(), s, derives)
+        }
         TypeKind::Enum(e) => enum_def(&name, doc, e, extra),
         TypeKind::Union(u) => {
             let serde = derives.serde(&def.name, u.discriminator.is_none());
@@ -378,10 +384,35 @@ fn check_impl(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             _ => return None,
         })
     });
+    let presence = s.presence.as_ref().map(|p| {
+        let sets = p.sets.iter().map(|set| {
+            let label = set.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" and ");
+            let present = set.iter().filter_map(|w| s.fields.iter().find(|f| &f.wire_name == w));
+            // A field always sent (a value, or `null` for a required one)
+            // is always present.
+            let present: Vec<TokenStream> = present
+                .filter_map(|f| {
+                    let field = ident(&f.rust_name);
+                    if f.absent_or_null() {
+                        Some(quote!(!self.#field.is_absent()))
+                    } else if f.optional() && f.skipped_when_none() {
+                        Some(quote!(self.#field.is_some()))
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            let present = if present.is_empty() { quote!(true) } else { quote!(#(#present)&&*) };
+            quote!((#label, #present))
+        });
+        let exclusive = p.exclusive;
+        quote!(checks.presence(at, #exclusive, &[#(#sets),*]);)
+    });
     quote! {
         impl crate::runtime::Check for #name {
             fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
                 #(#checks)*
+                #presence
             }
         }
     }

@@ -8,6 +8,7 @@
 //! | `enum` of strings or integers             | enum with an `Unknown` fallback   |
 //! | `allOf`                                   | one struct with merged properties |
 //! | `oneOf` / `anyOf`                         | untagged enum, one variant each   |
+//! | … beside `properties`, members only `required` | struct with a presence rule  |
 //! | `type: array`                             | `Vec<T>`                          |
 //! | string formats `date-time`, `date`, `uuid`| `chrono`/`uuid` types             |
 //!
@@ -25,8 +26,8 @@ use super::Lowerer;
 use super::refs::{self, Component, unresolved};
 use crate::diag::join;
 use crate::ir::{
-    Discriminator, Enum, EnumRepr, Facts, Field, FloatWidth, IntWidth, Struct, TupleItem, TypeDef,
-    TypeKind, TypeRef, Union, UnionVariant, Variant,
+    Discriminator, Enum, EnumRepr, Facts, Field, FloatWidth, IntWidth, Presence, Struct, TupleItem,
+    TypeDef, TypeKind, TypeRef, Union, UnionVariant, Variant,
 };
 use crate::naming::{self, NameSet};
 
@@ -91,6 +92,7 @@ pub(super) struct ObjectParts<'a> {
     pub(super) properties: Vec<(&'a String, SchemaRef<'a>)>,
     pub(super) required: BTreeSet<&'a String>,
     pub(super) additional: Option<&'a AdditionalProperties>,
+    pub(super) presence: Option<Presence>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -270,16 +272,12 @@ impl<'a> Lowerer<'a> {
                     properties: o.properties.iter().map(|(k, v)| (k, v.into())).collect(),
                     required: o.required.iter().collect(),
                     additional: o.additional_properties.as_ref(),
+                    presence: None,
                 };
                 self.object(naming, data, parts, pointer)
             }
             SchemaKind::AllOf { all_of } => {
-                let empty = ObjectParts {
-                    properties: Vec::new(),
-                    required: BTreeSet::new(),
-                    additional: None,
-                };
-                self.all_of(naming, data, all_of, empty, pointer)
+                self.all_of(naming, data, all_of, ObjectParts::default(), pointer)
             }
             SchemaKind::OneOf { one_of } => self.union(naming, data, one_of, pointer, "oneOf"),
             SchemaKind::AnyOf { any_of } => self.union(naming, data, any_of, pointer, "anyOf"),
@@ -358,13 +356,18 @@ impl<'a> Lowerer<'a> {
         data: &SchemaData,
         pointer: &str,
     ) -> TypeRef {
+        let presence = self.presence(a, pointer);
         let parts = || ObjectParts {
             properties: a.properties.iter().map(|(k, v)| (k, v.into())).collect(),
             required: a.required.iter().collect(),
             additional: a.additional_properties.as_ref(),
+            presence: presence.clone().flatten(),
         };
         if !a.all_of.is_empty() {
             return self.all_of(naming, data, &a.all_of, parts(), pointer);
+        }
+        if presence.is_some() {
+            return self.object(naming, data, parts(), pointer);
         }
         if !a.one_of.is_empty() {
             return self.union(naming, data, &a.one_of, pointer, "oneOf");
@@ -426,6 +429,68 @@ impl<'a> Lowerer<'a> {
                 TypeRef::Json
             }
         }
+    }
+
+    /// An `anyOf`/`oneOf` beside an object's properties whose members only
+    /// say which of those properties are present (`{required: [state]}`):
+    /// a rule over the object, not a union of shapes (which would lose the
+    /// properties). `None` when the members describe shapes; `Some(None)`
+    /// when they do not but leave nothing to check (an `anyOf` member that
+    /// requires nothing always matches).
+    fn presence(&mut self, a: &AnySchema, pointer: &str) -> Option<Option<Presence>> {
+        let (members, keyword, exclusive) = match (&a.one_of[..], &a.any_of[..]) {
+            ([_, ..], []) => (&a.one_of, "oneOf", true),
+            ([], [_, ..]) => (&a.any_of, "anyOf", false),
+            _ => return None,
+        };
+        if a.properties.is_empty() {
+            return None;
+        }
+        let declared = |name: &String| a.properties.contains_key(name);
+        let mut sets = Vec::with_capacity(members.len());
+        let mut narrowed = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let ReferenceOr::Item(m) = member else { return None };
+            let (required, properties) = match &m.schema_kind {
+                SchemaKind::Any(any) => {
+                    let rest = AnySchema {
+                        typ: None,
+                        required: Vec::new(),
+                        properties: Default::default(),
+                        additional_properties: None,
+                        ..any.clone()
+                    };
+                    let typ = matches!(any.typ.as_deref(), None | Some("object"));
+                    if !typ || rest != AnySchema::default() {
+                        return None;
+                    }
+                    (&any.required, &any.properties)
+                }
+                SchemaKind::Type(Type::Object(o))
+                    if o.min_properties.is_none() && o.max_properties.is_none() =>
+                {
+                    (&o.required, &o.properties)
+                }
+                _ => return None,
+            };
+            if !required.iter().all(declared) || !properties.keys().all(declared) {
+                return None;
+            }
+            if !properties.is_empty() {
+                narrowed.push(i);
+            }
+            sets.push(required.clone());
+        }
+        let at = join(pointer, keyword);
+        for i in narrowed {
+            self.warn(
+                &join(&join(&at, &i.to_string()), "properties"),
+                "what this alternative says of the properties beyond which are required is not checked",
+            );
+        }
+        // An `anyOf` member that requires nothing is always matched.
+        let vacuous = !exclusive && sets.iter().any(Vec::is_empty);
+        Some((!vacuous).then_some(Presence { exclusive, sets }))
     }
 
     fn object(
@@ -508,8 +573,13 @@ impl<'a> Lowerer<'a> {
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
             _ => None,
         };
-        let kind =
-            TypeKind::Struct(Struct { fields, additional, derive_default: false, checked: false });
+        let kind = TypeKind::Struct(Struct {
+            fields,
+            additional,
+            derive_default: false,
+            checked: false,
+            presence: parts.presence,
+        });
         self.insert(name.clone(), Some(data), pointer, kind);
         TypeRef::Named(name)
     }
@@ -1033,9 +1103,9 @@ pub(super) fn finish(types: &mut [TypeDef]) {
     mark_checked(types, &index);
 }
 
-/// Least fixpoint: a struct is checked when one of its fields is bounded,
-/// or holds (directly, or in a list) a checked struct. (Values of maps are
-/// not walked.)
+/// Least fixpoint: a struct is checked when it has a presence rule or one
+/// of its fields is bounded, or it holds (directly, or in a list) a checked
+/// struct. (Values of maps are not walked.)
 fn mark_checked(types: &mut [TypeDef], index: &BTreeMap<String, usize>) {
     loop {
         let mut changed = Vec::new();
@@ -1057,7 +1127,8 @@ fn mark_checked(types: &mut [TypeDef], index: &BTreeMap<String, usize>) {
                     .get(n)
                     .is_some_and(|&j| matches!(&types[j].kind, TypeKind::Struct(s) if s.checked))
             };
-            if s.fields.iter().any(|f| f.checked() || holds_checked(&f.ty)) {
+            if s.presence.is_some() || s.fields.iter().any(|f| f.checked() || holds_checked(&f.ty))
+            {
                 changed.push(i);
             }
         }
