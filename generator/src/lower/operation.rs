@@ -397,13 +397,7 @@ impl<'a> Lowerer<'a> {
             ParameterSchemaOrContent::Schema(s) => {
                 let at = join(pointer, "schema");
                 let ty = self.schema_type(s.into(), hint, &at).without_null_items();
-                // A referenced component's constraints are the parameter's too.
-                let facts = match s {
-                    ReferenceOr::Item(s) => self.facts(s, &at),
-                    ReferenceOr::Reference { .. } => {
-                        self.deref(s.into(), &at).map(super::schema::facts).unwrap_or_default()
-                    }
-                };
+                let facts = self.facts(s.into(), &at);
                 (ty, facts)
             }
             ParameterSchemaOrContent::Content(content) => {
@@ -573,7 +567,7 @@ impl<'a> Lowerer<'a> {
         };
         let facts = match &media.schema {
             Some(ReferenceOr::Item(s)) => {
-                self.facts(s, &join(&join(&join(&at, "content"), key), "schema"))
+                self.facts(SchemaRef::Item(s), &join(&join(&join(&at, "content"), key), "schema"))
             }
             _ => Facts::default(),
         };

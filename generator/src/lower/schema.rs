@@ -556,12 +556,7 @@ impl<'a> Lowerer<'a> {
                 deprecated: flag(|d| d.deprecated),
                 boxed: false,
                 description: own.and_then(|s| s.schema_data.description.clone()),
-                // A referenced component's constraints hold here too (its
-                // own pointer reports what cannot be checked).
-                facts: match own {
-                    Some(s) => self.facts(s, &at),
-                    None => target.map(facts).unwrap_or_default(),
-                },
+                facts: self.facts(prop, &at),
             });
         }
         let additional = match parts.additional {
@@ -923,7 +918,7 @@ impl TypeRef {
     }
 }
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
     /// The type the settings put in place of a scalar's `format`, if any
     /// (an enum stays an enum: its values are the point).
     fn format_override(&self, kind: &SchemaKind) -> Option<TypeRef> {
@@ -955,16 +950,50 @@ impl Lowerer<'_> {
         formats.get(&format).cloned()
     }
 
-    /// [`facts`], saying where a pattern cannot be checked.
-    pub(super) fn facts(&mut self, s: &Schema, pointer: &str) -> Facts {
-        let facts = facts(s);
-        if let (Some(pattern), false) = (&facts.pattern, facts.pattern_checked) {
+    /// [`facts`] of the schema used at `pointer`, saying where a pattern
+    /// cannot be checked. A referenced component's facts hold here too
+    /// (its own place reports what cannot be checked), and so do those of
+    /// a list's referenced item schema (twitter.com's ids: a list of a
+    /// component with a pattern and an example).
+    pub(super) fn facts(&mut self, schema: SchemaRef<'a>, pointer: &str) -> Facts {
+        let mut found = match schema {
+            SchemaRef::Item(s) => facts(s),
+            SchemaRef::Ref(_) => self.quiet_deref(schema).map(facts).unwrap_or_default(),
+        };
+        if let (SchemaRef::Item(_), Some(pattern), false) =
+            (schema, &found.pattern, found.pattern_checked)
+        {
             self.warn(
                 &join(pointer, "pattern"),
                 format!("pattern `{pattern}` uses what the client's regex engine lacks (look-around, backreferences); values are sent unchecked"),
             );
         }
-        facts
+        if found.items.is_none() {
+            let items = match self.quiet_deref(schema).map(|s| &s.schema_kind) {
+                Some(SchemaKind::Type(Type::Array(a))) => a.items.as_ref(),
+                Some(SchemaKind::Any(a)) => a.items.as_ref(),
+                _ => None,
+            };
+            let item = items.and_then(|i| self.quiet_deref(i.into())).map(facts);
+            found.items = item.filter(|i| *i != Facts::default()).map(Box::new);
+        }
+        found
+    }
+
+    /// The schema a reference leads to, or `None`, reporting nothing: for
+    /// facts, whose references the type's lowering has already reported.
+    fn quiet_deref(&mut self, schema: SchemaRef<'a>) -> Option<&'a Schema> {
+        let mut reference = match schema {
+            SchemaRef::Item(s) => return Some(s),
+            SchemaRef::Ref(r) => r,
+        };
+        for _ in 0..64 {
+            match self.component_schema(reference)? {
+                ReferenceOr::Item(s) => return Some(s),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        None
     }
 }
 
