@@ -489,6 +489,19 @@ fn query_items_without_text(problem: &serde_json::Value) -> bool {
     })
 }
 
+const JS_LITERAL_PATTERN: &str = "spec: a pattern written as a JavaScript regex literal (`/^[0-9]{5}$/i`), which no value matches as JSON Schema reads it; the client reads the regex inside, Prism the text as written";
+
+/// Whether every complaint of a Prism problem is a value that breaks a
+/// pattern written as a JavaScript regex literal (sinao.app's).
+fn breaks_js_literal_pattern(problem: &serde_json::Value) -> bool {
+    mock_bugs::every_entry(problem, |v| {
+        let message = v["message"].as_str().unwrap_or_default();
+        let pattern =
+            message.split("must match pattern \"").nth(1).and_then(|p| p.strip_suffix('"'));
+        pattern.is_some_and(|p| generator::lower::js_regex_literal(p).is_some())
+    })
+}
+
 /// Every scalar `example` beside a `type` it is not of.
 fn collect_mistyped(node: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
     use serde_json::Value;
@@ -564,6 +577,9 @@ fn cause(detail: &str, body: Option<&serde_json::Value>, facts: &mut SpecFacts) 
         }
         if query_items_without_text(body) {
             return QUERY_ITEMS_WITHOUT_TEXT.to_string();
+        }
+        if breaks_js_literal_pattern(body) {
+            return JS_LITERAL_PATTERN.to_string();
         }
         if body["type"] == REFUSAL {
             let entry = &body["validation"][0];
@@ -744,6 +760,19 @@ mod tests {
         assert!(!super::query_items_without_text(&whole));
         let mixed = json!({"validation": [item("filters", "object"), {"location": ["query", "limit"], "code": "type", "message": "Request query parameter limit must be integer"}]});
         assert!(!super::query_items_without_text(&mixed));
+    }
+
+    #[test]
+    fn a_pattern_written_as_a_javascript_regex_literal_is_the_specs() {
+        let entry = |pattern: &str| json!({"location": ["query", "nic"], "code": "pattern", "message": format!("Request query parameter nic must match pattern \"{pattern}\"")});
+        let detail = "update: Bad request (status 400 Bad Request) (Api); body: ";
+        let literal = json!({"type": "sl-violations", "validation": [entry("/^[0-9]{5}$/i")]});
+        assert_eq!(super::cause(detail, Some(&literal), &mut nothing()), super::JS_LITERAL_PATTERN);
+        // A pattern that is a regex, or a slash that can match, is the value's fault.
+        for pattern in ["^[0-9]{5}$", "/v1/"] {
+            let plain = json!({"type": "sl-violations", "validation": [entry(pattern)]});
+            assert!(!super::breaks_js_literal_pattern(&plain), "{pattern}");
+        }
     }
 
     #[test]

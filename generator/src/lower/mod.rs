@@ -11,6 +11,8 @@ mod pagination;
 mod refs;
 mod schema;
 
+pub use schema::js_regex_literal;
+
 use std::collections::BTreeMap;
 
 use openapiv3::OpenAPI;

@@ -473,13 +473,13 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => return None,
             };
-            if !required.iter().all(declared) || !properties.keys().all(declared) {
+            if !properties.keys().all(declared) {
                 return None;
             }
             if !properties.is_empty() {
                 narrowed.push(i);
             }
-            sets.push(required.clone());
+            sets.push((i, required.clone()));
         }
         let at = join(pointer, keyword);
         for i in narrowed {
@@ -487,6 +487,24 @@ impl<'a> Lowerer<'a> {
                 &join(&join(&at, &i.to_string()), "properties"),
                 "what this alternative says of the properties beyond which are required is not checked",
             );
+        }
+        // An alternative that requires a property the object does not
+        // declare cannot be met by its fields (GitHub's campaigns name
+        // `secret_scanning_alerts` beside `additionalProperties: false`):
+        // it never counts, so leaving it out changes no verdict.
+        let mut kept = Vec::with_capacity(sets.len());
+        for (i, set) in sets {
+            match set.iter().find(|name| !declared(name)) {
+                Some(name) => self.warn(
+                    &join(&join(&at, &i.to_string()), "required"),
+                    format!("this alternative requires `{name}`, which is not among the properties; it is left out of the check"),
+                ),
+                None => kept.push(set),
+            }
+        }
+        let sets = kept;
+        if sets.is_empty() {
+            return Some(None);
         }
         // An `anyOf` member that requires nothing is always matched.
         let vacuous = !exclusive && sets.iter().any(Vec::is_empty);
@@ -968,6 +986,20 @@ impl<'a> Lowerer<'a> {
                 format!("pattern `{pattern}` uses what the client's regex engine lacks (look-around, backreferences); values are sent unchecked"),
             );
         }
+        let written = match schema {
+            SchemaRef::Item(Schema { schema_kind: SchemaKind::Type(Type::String(t)), .. }) => {
+                t.pattern.as_deref()
+            }
+            _ => None,
+        };
+        if let (Some(written), Some(read)) = (written, &found.pattern) {
+            if written != read {
+                self.warn(
+                    &join(pointer, "pattern"),
+                    format!("pattern `{written}` is a JavaScript regex literal, which no value matches as written; read as `{read}`"),
+                );
+            }
+        }
         if found.items.is_none() {
             let items = match self.quiet_deref(schema).map(|s| &s.schema_kind) {
                 Some(SchemaKind::Type(Type::Array(a))) => a.items.as_ref(),
@@ -997,6 +1029,23 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The regex of a pattern written as a JavaScript regex literal
+/// (`/^[0-9]{5}$/i`, sinao.app), its flags inline (`(?i)^[0-9]{5}$`). Only
+/// a literal no value can match as written is read so: its anchor stands
+/// right after the opening `/` or right before the closing one, where
+/// ECMA-262 (which JSON Schema's `pattern` follows) can never satisfy it.
+pub fn js_regex_literal(pattern: &str) -> Option<String> {
+    let (body, flags) = pattern.strip_prefix('/')?.rsplit_once('/')?;
+    let anchored = body.starts_with('^') || (body.ends_with('$') && !body.ends_with("\\$"));
+    if !anchored || !flags.chars().all(|c| "dgimsuvy".contains(c)) {
+        return None;
+    }
+    // `g`, `y`, `d` change how JavaScript iterates matches, `u`/`v` how it
+    // reads the text; only these three change what matches.
+    let inline: String = flags.chars().filter(|c| "ims".contains(*c)).collect();
+    Some(if inline.is_empty() { body.to_string() } else { format!("(?{inline}){body}") })
+}
+
 /// Documentation-worthy facts of an inline schema.
 pub(super) fn facts(s: &Schema) -> Facts {
     let data = &s.schema_data;
@@ -1013,9 +1062,9 @@ pub(super) fn facts(s: &Schema) -> Facts {
         SchemaKind::Type(Type::String(t)) => {
             f.min_length = t.min_length;
             f.max_length = t.max_length;
-            f.pattern = t.pattern.clone();
+            f.pattern = t.pattern.as_deref().map(|p| js_regex_literal(p).unwrap_or(p.to_string()));
             f.pattern_checked =
-                t.pattern.as_deref().is_some_and(|p| regex_lite::Regex::new(p).is_ok());
+                f.pattern.as_deref().is_some_and(|p| regex_lite::Regex::new(p).is_ok());
             f.format = match &t.format {
                 // As the spec spells it (`date-time`), not as the enum does.
                 VariantOrUnknownOrEmpty::Item(x) => Some(string_format_name(x).to_string()),
