@@ -307,12 +307,22 @@ pub(super) fn text_value(facts: &Facts) -> Option<String> {
     let candidates = [given(&facts.example), given(&facts.default), Some(by_format.to_string())];
     let plain =
         ["a", "1", "123", "abc", "abc-123", "A1", "AB", "example"].map(|s| Some(s.to_string()));
-    candidates.into_iter().chain(plain).flatten().map(|t| fitted(&t)).find(|text| {
+    // Last, a text made from the pattern itself, its open repetitions
+    // stretched as far as a minimum length may need.
+    let stretches = [0, 1, facts.min_length.map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))];
+    let made = pattern
+        .as_ref()
+        .map(|p| stretches.map(|s| super::sample::text(p.as_str(), s)))
+        .into_iter()
+        .flatten()
+        .flatten();
+    let fits = |text: &String| {
         let length = text.chars().count();
         facts.min_length.is_none_or(|min| length >= min)
             && facts.max_length.is_none_or(|max| length <= max)
             && pattern.as_ref().is_none_or(|p| p.is_match(text))
-    })
+    };
+    candidates.into_iter().chain(plain).flatten().map(|t| fitted(&t)).chain(made).find(fits)
 }
 
 /// A number within the bounds: the example or default if inside them,

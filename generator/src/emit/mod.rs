@@ -15,6 +15,7 @@ mod manifest;
 mod markdown;
 mod models;
 mod overrides;
+mod sample;
 mod types;
 
 use std::sync::Arc;
