@@ -852,7 +852,7 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
         PathPart::Param(i) => {
             let p = &op.params[*i];
             let name = ident(&p.rust_name);
-            let check = check_param(p, &quote!(self.#name), false);
+            let check = check_param(api, p, &quote!(self.#name), false);
             let put = put_param(api, p, &quote!(&self.#name));
             quote!(#check #put)
         }
@@ -864,11 +864,11 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
         .map(|(s, p)| {
             let name = &s.name;
             if s.required {
-                let check = check_param(p, &quote!(self.#name), false);
+                let check = check_param(api, p, &quote!(self.#name), false);
                 let put = put_param(api, p, &quote!(&self.#name));
                 quote!(#check #put)
             } else {
-                let check = check_param(p, &quote!(value), true);
+                let check = check_param(api, p, &quote!(value), true);
                 let put = put_param(api, p, &quote!(value));
                 quote! {
                     if let Some(value) = &self.#name {
@@ -992,16 +992,33 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
 /// The statements checking a parameter's `value` against the spec's bounds
 /// before it is sent (`by_ref`: whether `value` is a reference, else a
 /// place); nothing when it has none.
-fn check_param(p: &Parameter, value: &TokenStream, by_ref: bool) -> TokenStream {
-    let f = &p.facts;
-    let wire = &p.wire_name;
-    match &p.ty {
+fn check_param(api: &Api, p: &Parameter, value: &TokenStream, by_ref: bool) -> TokenStream {
+    check_value(api, &p.wire_name, &p.ty, &p.facts, value, by_ref)
+}
+
+/// [`check_param`] for a value of `ty` with `f`'s bounds: the parameter's
+/// own, or its items' (each item of a list is checked by its schema's,
+/// twitter.com's ids each by a pattern). A type alias is checked as what
+/// it names.
+fn check_value(
+    api: &Api,
+    wire: &str,
+    ty: &TypeRef,
+    f: &crate::ir::Facts,
+    value: &TokenStream,
+    by_ref: bool,
+) -> TokenStream {
+    match ty {
+        TypeRef::Named(n) => match api.type_def(n).map(|t| &t.kind) {
+            Some(TypeKind::Alias(inner)) => check_value(api, wire, inner, f, value, by_ref),
+            _ => quote!(),
+        },
         TypeRef::Integer(_) | TypeRef::Float(_) if f.minimum.is_some() || f.maximum.is_some() => {
             let (min, max) = (number(&f.minimum), number(&f.maximum));
             let (emin, emax) = (f.exclusive_minimum, f.exclusive_maximum);
             let number = if by_ref { quote!(*#value) } else { quote!(#value) };
             // An `f64` needs no cast, and clippy says so.
-            let number = if p.ty == TypeRef::Float(crate::ir::FloatWidth::F64) {
+            let number = if *ty == TypeRef::Float(crate::ir::FloatWidth::F64) {
                 number
             } else {
                 quote!(#number as f64)
@@ -1022,16 +1039,18 @@ fn check_param(p: &Parameter, value: &TokenStream, by_ref: bool) -> TokenStream 
                 .map(|p| quote!(request.check_pattern(#wire, #text, #p);));
             quote!(#length #pattern)
         }
-        TypeRef::List(_) => {
+        TypeRef::List(item) => {
             let count_items = (f.min_items.is_some() || f.max_items.is_some()).then(|| {
                 let (min, max) = (count(f.min_items), count(f.max_items));
                 quote!(request.check_items(#wire, #value.len(), #min, #max);)
             });
-            let unique = f.unique_items.then(|| {
-                let items = if by_ref { quote!(#value) } else { quote!(&#value) };
-                quote!(request.check_unique(#wire, #items);)
+            let items = if by_ref { quote!(#value) } else { quote!(&#value) };
+            let unique = f.unique_items.then(|| quote!(request.check_unique(#wire, #items);));
+            let each = f.items.as_deref().and_then(|item_facts| {
+                let check = check_value(api, wire, item, item_facts, &quote!(item), true);
+                (!check.is_empty()).then(|| quote!(for item in #items { #check }))
             });
-            quote!(#count_items #unique)
+            quote!(#count_items #unique #each)
         }
         _ => quote!(),
     }
