@@ -581,6 +581,14 @@ fn cause(detail: &str, body: Option<&serde_json::Value>, facts: &mut SpecFacts) 
         if breaks_js_literal_pattern(body) {
             return JS_LITERAL_PATTERN.to_string();
         }
+        // Prism's own JavaScript failure as the answer (`RangeError:
+        // Maximum call stack size exceeded` on recursive schemas), whether
+        // or not the operation documents a 500.
+        if let (Some(kind), Some(title)) = (body["type"].as_str(), body["title"].as_str()) {
+            if kind.ends_with("Error") && kind.chars().all(|c| c.is_ascii_alphabetic()) {
+                return format!("mock: Prism failed while answering ({kind}: {title})");
+            }
+        }
         if body["type"] == REFUSAL {
             let entry = &body["validation"][0];
             let place = entry["location"][0].as_str().unwrap_or_default();
@@ -760,6 +768,23 @@ mod tests {
         assert!(!super::query_items_without_text(&whole));
         let mixed = json!({"validation": [item("filters", "object"), {"location": ["query", "limit"], "code": "type", "message": "Request query parameter limit must be integer"}]});
         assert!(!super::query_items_without_text(&mixed));
+    }
+
+    #[test]
+    fn prisms_own_javascript_failure_is_the_mocks() {
+        let overflow = json!({"type": "RangeError", "title": "Maximum call stack size exceeded", "status": 500, "detail": ""});
+        let expected =
+            "mock: Prism failed while answering (RangeError: Maximum call stack size exceeded)";
+        for detail in [
+            "news_category: An error has occurred. (status 500 Internal Server Error) (Api); body: {…}",
+            "getNotificationScheme: unexpected status 500 Internal Server Error: \"{…}\" (UnexpectedStatus); body: {…}",
+        ] {
+            assert_eq!(super::cause(detail, Some(&overflow), &mut nothing()), expected);
+        }
+        // A spec's own error body that happens to have a type is not Prism's.
+        let problem = json!({"type": "https://example.com/errors#NotFound", "title": "Not found"});
+        let detail = "get: Not found (status 404 Not Found) (Api); body: {…}";
+        assert_eq!(super::cause(detail, Some(&problem), &mut nothing()), "Api 404");
     }
 
     #[test]
