@@ -229,6 +229,9 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
             _ if facts.head_answered_500(&field("operation"), &detail, &field("body")) => {
                 mock_bugs::HEAD_ERROR_WITHOUT_BODY.cause.to_string()
             }
+            _ if facts.refused_typed_ref(&field("operation"), body.as_ref()) => {
+                TYPE_BESIDE_REF.to_string()
+            }
             _ => cause(&detail, body.as_ref(), &mut facts),
         };
         outcome.failures.push(Failure {
@@ -287,6 +290,10 @@ struct Facts {
     schemaless: BTreeSet<(String, u16)>,
     /// The operations that are HEAD requests.
     heads: BTreeSet<String>,
+    /// The operations whose request body's schema is a `$ref` with a `type`
+    /// beside it (britbox.co.uk: `{$ref: …Request, type: string}`), which
+    /// OpenAPI 3.0 says to ignore and Prism applies.
+    typed_refs: BTreeSet<String>,
 }
 
 impl Facts {
@@ -324,9 +331,32 @@ impl Facts {
             .filter(|op| op.method == generator::ir::Method::Head)
             .map(|op| op.id.clone())
             .collect();
-        Facts { examples, mistyped, cut_paths, schemaless, heads }
+        let typed_refs = document.as_ref().map(typed_ref_bodies).unwrap_or_default();
+        Facts { examples, mistyped, cut_paths, schemaless, heads, typed_refs }
     }
 }
+
+/// The operations whose request body's schema has a `type` beside its
+/// `$ref` (see [`Facts::typed_refs`]).
+fn typed_ref_bodies(document: &serde_json::Value) -> BTreeSet<String> {
+    let items =
+        document.get("paths").and_then(|p| p.as_object()).into_iter().flat_map(|p| p.values());
+    let mut found = BTreeSet::new();
+    for operation in items.filter_map(|item| item.as_object()).flat_map(|item| item.values()) {
+        let Some(id) = operation.get("operationId").and_then(|i| i.as_str()) else { continue };
+        let Some(body) = operation.get("requestBody") else { continue };
+        let content = follow_refs(document, body).get("content").and_then(|c| c.as_object());
+        let typed = |media: &serde_json::Value| {
+            media.get("schema").is_some_and(|s| s.get("$ref").is_some() && s.get("type").is_some())
+        };
+        if content.into_iter().flatten().any(|(_, media)| typed(media)) {
+            found.insert(id.to_string());
+        }
+    }
+    found
+}
+
+const TYPE_BESIDE_REF: &str = "spec: the request body's schema has a `type` beside its `$ref`, which OpenAPI 3.0 says to ignore (the client sends the referenced schema) and Prism applies";
 
 /// What `node` refers to through local `$ref`s (a few hops at most), or
 /// `node` itself.
@@ -414,6 +444,14 @@ impl<'a> SpecFacts<'a> {
         body.is_empty()
             && detail.contains("500 Internal Server Error")
             && self.read().heads.contains(operation)
+    }
+
+    /// Whether Prism refused `operation`'s body only for its type, and the
+    /// spec writes a `type` beside the body schema's `$ref`.
+    fn refused_typed_ref(&mut self, operation: &str, problem: Option<&serde_json::Value>) -> bool {
+        let body_type = |v: &serde_json::Value| v["location"][0] == "body" && v["code"] == "type";
+        problem.is_some_and(|p| mock_bugs::every_entry(p, body_type))
+            && self.read().typed_refs.contains(operation)
     }
 
     fn has_mistyped(&mut self, value: &serde_json::Value) -> bool {
@@ -716,14 +754,19 @@ mod tests {
         SpecFacts { spec: std::path::Path::new(""), read: Some(facts) }
     }
 
-    fn nothing() -> SpecFacts<'static> {
-        known(Facts {
+    fn empty() -> Facts {
+        Facts {
             examples: Vec::new(),
             mistyped: Vec::new(),
             cut_paths: Vec::new(),
             schemaless: Default::default(),
             heads: Default::default(),
-        })
+            typed_refs: Default::default(),
+        }
+    }
+
+    fn nothing() -> SpecFacts<'static> {
+        known(empty())
     }
 
     fn cause(detail: &str) -> String {
@@ -768,6 +811,28 @@ mod tests {
         assert!(!super::query_items_without_text(&whole));
         let mixed = json!({"validation": [item("filters", "object"), {"location": ["query", "limit"], "code": "type", "message": "Request query parameter limit must be integer"}]});
         assert!(!super::query_items_without_text(&mixed));
+    }
+
+    #[test]
+    fn a_body_refused_for_a_type_beside_its_ref_is_the_specs() {
+        let spec = json!({
+            "paths": {"/email": {"post": {"operationId": "changeEmail", "requestBody": {"$ref": "#/components/requestBodies/Email"}}},
+                      "/name": {"post": {"operationId": "changeName", "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Name"}}}}}}},
+            "components": {"requestBodies": {"Email": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Email", "type": "string"}}}}}}
+        });
+        let mut facts = known(Facts { typed_refs: super::typed_ref_bodies(&spec), ..empty() });
+        let refused = json!({"type": "sl-violations", "validation": [{"location": ["body"], "code": "type", "message": "Request body must be string"}]});
+        assert!(facts.refused_typed_ref("changeEmail", Some(&refused)));
+        assert!(
+            !facts.refused_typed_ref("changeName", Some(&refused)),
+            "no `type` beside its `$ref`"
+        );
+        let required =
+            json!({"validation": [{"location": ["body"], "code": "required", "message": "x"}]});
+        assert!(
+            !facts.refused_typed_ref("changeEmail", Some(&required)),
+            "refused for another reason"
+        );
     }
 
     #[test]
@@ -863,13 +928,7 @@ mod tests {
 
     #[test]
     fn a_route_the_spec_writes_with_a_fragment_is_the_specs() {
-        let mut facts = known(Facts {
-            examples: Vec::new(),
-            mistyped: Vec::new(),
-            cut_paths: vec!["/".into(), "/{Bucket}".into()],
-            schemaless: Default::default(),
-            heads: Default::default(),
-        });
+        let mut facts = known(Facts { cut_paths: vec!["/".into(), "/{Bucket}".into()], ..empty() });
         let unrouted = |route: &str| {
             format!(
                 r#"op: unexpected status 404 Not Found: "{{\"type\":\"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR\",\"detail\":\"The route {route} hasn't been found in the specification file\"}}" (UnexpectedStatus)"#
@@ -915,13 +974,7 @@ mod tests {
         assert_eq!(super::mistyped_value(detail), Some(json!(13035551234u64)));
         let text = "invalid type: string \"big\", expected i64 at line 1 column 9 (Decode)";
         assert_eq!(super::mistyped_value(text), Some(json!("big")));
-        let mut facts = known(Facts {
-            examples: Vec::new(),
-            mistyped: out,
-            cut_paths: Vec::new(),
-            schemaless: Default::default(),
-            heads: Default::default(),
-        });
+        let mut facts = known(Facts { mistyped: out, ..empty() });
         let blamed = super::cause(detail, Some(&json!({})), &mut facts);
         assert!(blamed.starts_with("spec: the spec's own example"), "{blamed}");
         let other = detail.replace("13035551234", "7");
@@ -961,13 +1014,7 @@ mod tests {
             }}}},
             "components": {"responses": {"Failed": {"content": {"application/json": {}}}}}
         });
-        let mut facts = known(Facts {
-            examples: Vec::new(),
-            mistyped: Vec::new(),
-            cut_paths: Vec::new(),
-            schemaless: super::schemaless_responses(&spec),
-            heads: Default::default(),
-        });
+        let mut facts = known(Facts { schemaless: super::schemaless_responses(&spec), ..empty() });
         let forced = |facts: &mut SpecFacts, status: u16| {
             facts.forced_schemaless(
                 "bulkGetGroups",
