@@ -496,9 +496,16 @@ const REFUSAL: &str = "sl-violations";
 /// the leading `"request"`); `None` when none is about the request (the
 /// header also lists what is wrong with Prism's own response).
 fn refusal(entries: Vec<serde_json::Value>) -> Option<serde_json::Value> {
+    // A warning (a deprecated parameter was sent) refuses nothing; Prism
+    // spells severities as names or as numbers, `Error` being 0.
+    let error = |e: &serde_json::Value| match &e["severity"] {
+        serde_json::Value::String(s) => s == "Error",
+        serde_json::Value::Number(n) => n.as_u64() == Some(0),
+        _ => true,
+    };
     let located = entries
         .into_iter()
-        .filter(|e| e["location"][0] == "request")
+        .filter(|e| e["location"][0] == "request" && error(e))
         .map(|mut e| {
             if let Some(place) = e["location"].as_array_mut() {
                 place.remove(0);
@@ -873,6 +880,12 @@ mod tests {
         };
         let response_only = json!([{"location": ["response", "body"], "code": "type"}]);
         assert!(super::refusal(serde_json::from_value(response_only).unwrap()).is_none());
+        // soundcloud.com: a deprecated parameter sent is a warning beside
+        // what was wrong with Prism's own response.
+        for severity in [json!("Warning"), json!(1)] {
+            let warned = json!([{"location": ["request", "query", "linked_partitioning"], "code": "deprecated", "severity": severity}, {"location": ["response", "body"], "code": "type", "severity": "Error"}]);
+            assert!(super::refusal(serde_json::from_value(warned).unwrap()).is_none());
+        }
         let items = header(
             json!([{"location": ["request", "query", "filters", "0"], "code": "type", "message": "Request query parameter filters.0 must be object"}]),
         );
