@@ -31,6 +31,39 @@ struct Outcome {
     skipped: usize,
     /// Failed and skipped calls.
     failures: Vec<Failure>,
+    /// Calls made, and of them passed, by kind of call.
+    by_kind: BTreeMap<CallKind, (usize, usize)>,
+    /// Operations with a call made, and with every call made passing.
+    operations: (usize, usize),
+}
+
+/// The kinds of call the harness makes for an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum CallKind {
+    Required,
+    Optional,
+    DocsExample,
+    Forced,
+}
+
+impl CallKind {
+    fn of(call: &str) -> Self {
+        match call {
+            "optional" => CallKind::Optional,
+            "docs example" => CallKind::DocsExample,
+            _ if call.starts_with("status ") => CallKind::Forced,
+            _ => CallKind::Required,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            CallKind::Required => "required arguments only: accepted and decoded as documented",
+            CallKind::Optional => "every optional parameter set too: accepted and decoded",
+            CallKind::DocsExample => "the docs' example as shown: accepted and decoded",
+            CallKind::Forced => "a documented error status asked for: arrived as its typed variant",
+        }
+    }
 }
 
 /// A call that failed or was skipped.
@@ -191,13 +224,21 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
         .env("CARGO_TARGET_DIR", work.join("target"))
         .status();
     let mut facts = SpecFacts::of(spec);
+    // Per operation: whether every call made passed.
+    let mut operations: BTreeMap<String, bool> = BTreeMap::new();
     for line in stdout.lines().filter_map(|l| l.strip_prefix("CONFORMANCE ")) {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
         let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();
+        let passed = v.get("ok").and_then(|o| o.as_bool()) == Some(true);
+        if v.get("skipped").is_none() {
+            let tally = outcome.by_kind.entry(CallKind::of(&field("call"))).or_default();
+            *tally = (tally.0 + 1, tally.1 + usize::from(passed));
+            *operations.entry(field("operation")).or_insert(true) &= passed;
+        }
         let detail = if let Some(why) = v.get("skipped").and_then(|s| s.as_str()) {
             outcome.skipped += 1;
             format!("skipped: {why}")
-        } else if v.get("ok").and_then(|o| o.as_bool()) == Some(true) {
+        } else if passed {
             outcome.ok += 1;
             continue;
         } else {
@@ -241,6 +282,7 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
             cause,
         });
     }
+    outcome.operations = (operations.len(), operations.values().filter(|&&all| all).count());
     if outcome.ok + outcome.failed + outcome.skipped == 0 {
         outcome.stopped = Some("the harness printed no results".into());
     }
@@ -729,6 +771,29 @@ fn summary(rows: &[(String, Outcome)], mode: Mode, elapsed: Duration) -> String 
     for (cause, n) in causes {
         md.push_str(&format!("| {cause} | {n} |\n"));
     }
+    md.push_str(&by_kind(rows));
+    md
+}
+
+/// Calls made and passed by kind, and operations called and passing.
+fn by_kind(rows: &[(String, Outcome)]) -> String {
+    let mut kinds: BTreeMap<CallKind, (usize, usize)> = BTreeMap::new();
+    let (mut called, mut passing) = (0, 0);
+    for (_, o) in rows {
+        for (kind, (made, passed)) in &o.by_kind {
+            let tally = kinds.entry(*kind).or_default();
+            *tally = (tally.0 + made, tally.1 + passed);
+        }
+        called += o.operations.0;
+        passing += o.operations.1;
+    }
+    let mut md = String::from("\n| calls, by kind | made | passed |\n|---|---|---|\n");
+    for (kind, (made, passed)) in kinds {
+        md.push_str(&format!("| {} | {made} | {passed} |\n", kind.label()));
+    }
+    md.push_str(&format!(
+        "| operations called / with every call passing | {called} | {passing} |\n"
+    ));
     md
 }
 
@@ -840,6 +905,36 @@ mod tests {
             !facts.refused_typed_ref("changeEmail", Some(&required)),
             "refused for another reason"
         );
+    }
+
+    #[test]
+    fn the_summary_counts_calls_by_kind_and_operations() {
+        use super::{CallKind, Outcome};
+        assert_eq!(CallKind::of("status 404"), CallKind::Forced);
+        assert_eq!(CallKind::of("docs example"), CallKind::DocsExample);
+        assert_eq!(CallKind::of("required"), CallKind::Required);
+        let spec = |required: (usize, usize), forced: (usize, usize), operations| Outcome {
+            by_kind: [(CallKind::Required, required), (CallKind::Forced, forced)].into(),
+            operations,
+            ..Outcome::default()
+        };
+        let rows = [
+            ("a".to_string(), spec((3, 2), (4, 4), (3, 2))),
+            ("b".into(), spec((1, 1), (0, 0), (1, 1))),
+        ];
+        let table = super::by_kind(&rows);
+        assert!(
+            table.contains(
+                "| required arguments only: accepted and decoded as documented | 4 | 3 |"
+            ),
+            "{table}"
+        );
+        assert!(table.contains("arrived as its typed variant | 4 | 4 |"), "{table}");
+        assert!(
+            table.contains("| operations called / with every call passing | 4 | 3 |"),
+            "{table}"
+        );
+        assert!(!table.contains("optional"), "no row for a kind never made: {table}");
     }
 
     #[test]
