@@ -562,6 +562,13 @@ pub struct Struct {
     pub presence: Option<Presence>,
 }
 
+impl Struct {
+    /// The field for property `wire`.
+    pub fn field(&self, wire: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.wire_name == wire)
+    }
+}
+
 /// "At least one (or exactly one) of these sets of properties is present":
 /// an `anyOf` (`oneOf`) beside an object's properties whose members only
 /// list `required` properties (GitHub: `state` or `assignees`).

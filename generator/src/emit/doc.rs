@@ -349,7 +349,7 @@ pub(super) fn presence(s: &Struct, p: &Presence, field: &dyn Fn(&str) -> String)
         .sets
         .iter()
         .map(|set| {
-            let fields = set.iter().filter_map(|w| s.fields.iter().find(|f| &f.wire_name == w));
+            let fields = set.iter().filter_map(|w| s.field(w));
             let names: Vec<String> =
                 fields.map(|f| field(crate::naming::bare(&f.rust_name))).collect();
             if names.is_empty() { "nothing more".to_string() } else { names.join(" and ") }

@@ -408,7 +408,7 @@ fn presence_setters(api: &Api, s: &Struct, depth: usize) -> Option<Vec<TokenStre
     presence
         .chosen()
         .iter()
-        .filter_map(|wire| s.fields.iter().find(|f| &f.wire_name == wire))
+        .filter_map(|wire| s.field(wire))
         .filter(|f| !f.required_in_requests() && !f.read_only)
         .map(|f| {
             let place = if f.ty == TypeRef::String { Place::Argument } else { Place::Exact };

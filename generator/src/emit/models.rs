@@ -387,7 +387,7 @@ fn check_impl(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let presence = s.presence.as_ref().map(|p| {
         let sets = p.sets.iter().map(|set| {
             let label = set.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" and ");
-            let present = set.iter().filter_map(|w| s.fields.iter().find(|f| &f.wire_name == w));
+            let present = set.iter().filter_map(|w| s.field(w));
             // A field always sent (a value, or `null` for a required one)
             // is always present.
             let present: Vec<TokenStream> = present
