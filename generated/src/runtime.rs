@@ -690,7 +690,8 @@ impl Checks {
         }
         let rule = if exclusive { "exactly one" } else { "at least one" };
         let names: Vec<&str> = sets.iter().map(|(names, _)| *names).collect();
-        self.fail(|| format!("`{at}` must set {rule} of: {} (the spec's alternatives), but sets {complete}", names.join("; ")));
+        let set = if complete == 0 { "none".to_string() } else { complete.to_string() };
+        self.fail(|| format!("`{at}` must set {rule} of: {} (the spec's alternatives), but sets {set} of them", names.join("; ")));
     }
 
     /// The rules, for a value whatever names it (`place`).
