@@ -10,6 +10,10 @@
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
+/// The longest text made: nested or stretched repetitions can ask for
+/// millions of characters, which no example should show.
+const MAX_CHARS: usize = 1024;
+
 /// A text for `pattern`, its unbounded repetitions taken `stretch` more
 /// times than their least; `None` when the pattern does not parse or asks
 /// for what cannot be written (an empty class).
@@ -19,8 +23,11 @@ pub(super) fn text(pattern: &str, stretch: u32) -> Option<String> {
     write(&hir, stretch, &mut out).then_some(out)
 }
 
-/// Appends a text for `hir`; false when there is none.
+/// Appends a text for `hir`; false when there is none, or it grows too long.
 fn write(hir: &Hir, stretch: u32, out: &mut String) -> bool {
+    if out.len() > MAX_CHARS {
+        return false;
+    }
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => true,
         HirKind::Literal(literal) => match std::str::from_utf8(&literal.0) {
@@ -105,5 +112,8 @@ mod tests {
     fn what_cannot_be_written_gives_nothing() {
         assert_eq!(text("^[a", 0), None);
         assert_eq!(text(r"[^\x00-\x{10FFFF}]", 0), None);
+        // A million characters is no example.
+        assert_eq!(text("^(a{1000}){1000}$", 0), None);
+        assert_eq!(text("^a+$", 5000), None);
     }
 }
