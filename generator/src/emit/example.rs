@@ -409,11 +409,11 @@ fn presence_setters(api: &Api, s: &Struct, depth: usize) -> Option<Vec<TokenStre
         .chosen()
         .iter()
         .filter_map(|wire| s.field(wire))
-        .filter(|f| !f.required_in_requests() && !f.read_only)
+        .filter(|f| super::models::settable(api, f))
         .map(|f| {
             let place = if f.ty == TypeRef::String { Place::Argument } else { Place::Exact };
             let v = value(api, &f.ty, place, Some(&f.facts), depth + 1)?;
-            let setter = ident(&format!("with_{}", crate::naming::bare(&f.rust_name)));
+            let setter = super::models::setter_name(f);
             Some(quote!(.#setter(#v)))
         })
         .collect()

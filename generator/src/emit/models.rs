@@ -486,6 +486,17 @@ fn constructor(api: &Api, s: &Struct) -> Option<TokenStream> {
     })
 }
 
+/// Whether a field has a `with_` setter: a request may set it, `new` does
+/// not take it, and it is no `const` (its one value needs no setting).
+pub(super) fn settable(api: &Api, f: &Field) -> bool {
+    !f.required_in_requests() && !f.read_only && api.constant(&f.ty).is_none()
+}
+
+/// A settable field's setter: `with_state`.
+pub(super) fn setter_name(f: &Field) -> proc_macro2::Ident {
+    ident(&format!("with_{}", naming::bare(&f.rust_name)))
+}
+
 /// `with_field(value)` for each field a request may leave out, so a value
 /// is built in one expression (`User::default().with_email("…")`): the
 /// struct is `#[non_exhaustive]`, which rules out struct literals but lets
@@ -493,14 +504,12 @@ fn constructor(api: &Api, s: &Struct) -> Option<TokenStream> {
 /// fields have none (requests leave them out); `Nullable` fields are set to
 /// a value here and to `Null` by assignment.
 fn setters(api: &Api, s: &Struct) -> Vec<TokenStream> {
-    let settable =
-        |f: &&Field| !f.required_in_requests() && !f.read_only && api.constant(&f.ty).is_none();
     s.fields
         .iter()
-        .filter(settable)
+        .filter(|f| settable(api, f))
         .map(|f| {
             let field = ident(&f.rust_name);
-            let method = ident(&format!("with_{}", naming::bare(&f.rust_name)));
+            let method = setter_name(f);
             let (mut ty, mut value) = (rust_type(&f.ty, Scope::Models), quote!(value));
             if f.boxed {
                 value = quote!(Box::new(value));
