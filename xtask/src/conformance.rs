@@ -381,11 +381,8 @@ impl Facts {
 /// The operations whose request body's schema has a `type` beside its
 /// `$ref` (see [`Facts::typed_refs`]).
 fn typed_ref_bodies(document: &serde_json::Value) -> BTreeSet<String> {
-    let items =
-        document.get("paths").and_then(|p| p.as_object()).into_iter().flat_map(|p| p.values());
     let mut found = BTreeSet::new();
-    for operation in items.filter_map(|item| item.as_object()).flat_map(|item| item.values()) {
-        let Some(id) = operation.get("operationId").and_then(|i| i.as_str()) else { continue };
+    for (id, operation) in operations_by_id(document) {
         let Some(body) = operation.get("requestBody") else { continue };
         let content = follow_refs(document, body).get("content").and_then(|c| c.as_object());
         let typed = |media: &serde_json::Value| {
@@ -439,14 +436,23 @@ fn resolved(
     }
 }
 
+/// Every operation of the spec that has an `operationId`, with it.
+fn operations_by_id(
+    document: &serde_json::Value,
+) -> impl Iterator<Item = (&str, &serde_json::Value)> {
+    let items =
+        document.get("paths").and_then(|p| p.as_object()).into_iter().flat_map(|p| p.values());
+    items
+        .filter_map(|item| item.as_object())
+        .flat_map(|item| item.values())
+        .filter_map(|operation| Some((operation.get("operationId")?.as_str()?, operation)))
+}
+
 /// (operationId, status) of every documented response whose content has
 /// a media type without a schema; references to shared responses followed.
 fn schemaless_responses(document: &serde_json::Value) -> BTreeSet<(String, u16)> {
     let mut found = BTreeSet::new();
-    let items =
-        document.get("paths").and_then(|p| p.as_object()).into_iter().flat_map(|p| p.values());
-    for operation in items.filter_map(|item| item.as_object()).flat_map(|item| item.values()) {
-        let Some(id) = operation.get("operationId").and_then(|i| i.as_str()) else { continue };
+    for (id, operation) in operations_by_id(document) {
         let responses = operation.get("responses").and_then(|r| r.as_object());
         for (status, response) in responses.into_iter().flatten() {
             let Ok(status) = status.parse::<u16>() else { continue };
