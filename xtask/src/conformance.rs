@@ -273,6 +273,9 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
             _ if facts.refused_typed_ref(&field("operation"), body.as_ref()) => {
                 TYPE_BESIDE_REF.to_string()
             }
+            _ if facts.refused_form_lists(&field("operation"), body.as_ref()) => {
+                mock_bugs::FORM_LIST_WITHOUT_ENCODING.cause.to_string()
+            }
             _ => cause(&detail, body.as_ref(), &mut facts),
         };
         outcome.failures.push(Failure {
@@ -336,6 +339,10 @@ struct Facts {
     /// beside it (britbox.co.uk: `{$ref: …Request, type: string}`), which
     /// OpenAPI 3.0 says to ignore and Prism applies.
     typed_refs: BTreeSet<String>,
+    /// (operationId, property) of each list in a form-encoded request body
+    /// that has no `encoding` entry giving its style (twilio.com's
+    /// `Permission`), which Prism refuses however it is sent.
+    unencoded_form_lists: BTreeSet<(String, String)>,
 }
 
 impl Facts {
@@ -374,7 +381,8 @@ impl Facts {
             .map(|op| op.id.clone())
             .collect();
         let typed_refs = document.as_ref().map(typed_ref_bodies).unwrap_or_default();
-        Facts { examples, mistyped, cut_paths, schemaless, heads, typed_refs }
+        let unencoded_form_lists = document.as_ref().map(unencoded_form_lists).unwrap_or_default();
+        Facts { examples, mistyped, cut_paths, schemaless, heads, typed_refs, unencoded_form_lists }
     }
 }
 
@@ -390,6 +398,30 @@ fn typed_ref_bodies(document: &serde_json::Value) -> BTreeSet<String> {
         };
         if content.into_iter().flatten().any(|(_, media)| typed(media)) {
             found.insert(id.to_string());
+        }
+    }
+    found
+}
+
+/// (operationId, property) of each list in a form-encoded request body
+/// without an `encoding` entry that gives its style (see
+/// [`Facts::unencoded_form_lists`]).
+fn unencoded_form_lists(document: &serde_json::Value) -> BTreeSet<(String, String)> {
+    let mut found = BTreeSet::new();
+    for (id, operation) in operations_by_id(document) {
+        let Some(body) = operation.get("requestBody") else { continue };
+        let content = follow_refs(document, body).get("content");
+        let Some(media) = content.and_then(|c| c.get("application/x-www-form-urlencoded")) else {
+            continue;
+        };
+        let schema = media.get("schema").map(|s| follow_refs(document, s));
+        let properties = schema.and_then(|s| s.get("properties")).and_then(|p| p.as_object());
+        for (name, property) in properties.into_iter().flatten() {
+            let list = follow_refs(document, property).get("type").is_some_and(|t| t == "array");
+            let styled = media["encoding"][name.as_str()].get("style").is_some();
+            if list && !styled {
+                found.insert((id.to_string(), name.clone()));
+            }
         }
     }
     found
@@ -500,6 +532,23 @@ impl<'a> SpecFacts<'a> {
         let body_type = |v: &serde_json::Value| v["location"][0] == "body" && v["code"] == "type";
         problem.is_some_and(|p| mock_bugs::every_entry(p, body_type))
             && self.read().typed_refs.contains(operation)
+    }
+
+    /// Whether Prism refused `operation`'s body only for lists it wants as
+    /// arrays, each a form-encoded list the spec gives no `encoding` style.
+    fn refused_form_lists(&mut self, operation: &str, problem: Option<&serde_json::Value>) -> bool {
+        let Some(problem) = problem else { return false };
+        let lists = &self.read().unencoded_form_lists;
+        mock_bugs::every_entry(problem, |v| {
+            let place = v["location"].as_array().map(Vec::as_slice).unwrap_or_default();
+            let message = v["message"].as_str().unwrap_or_default();
+            match place {
+                [body, name] if body == "body" && message.ends_with("must be array") => name
+                    .as_str()
+                    .is_some_and(|n| lists.contains(&(operation.to_string(), n.to_string()))),
+                _ => false,
+            }
+        })
     }
 
     fn has_mistyped(&mut self, value: &serde_json::Value) -> bool {
@@ -840,6 +889,7 @@ mod tests {
             schemaless: Default::default(),
             heads: Default::default(),
             typed_refs: Default::default(),
+            unencoded_form_lists: Default::default(),
         }
     }
 
@@ -911,6 +961,38 @@ mod tests {
             !facts.refused_typed_ref("changeEmail", Some(&required)),
             "refused for another reason"
         );
+    }
+
+    #[test]
+    fn a_form_list_refused_without_an_encoding_is_the_mocks() {
+        let form = |encoding: serde_json::Value| {
+            json!({"application/x-www-form-urlencoded": {
+                "schema": {"$ref": "#/components/schemas/Role"},
+                "encoding": encoding,
+            }})
+        };
+        let spec = json!({
+            "paths": {"/roles": {"post": {"operationId": "CreateRole", "requestBody": {"content": form(json!({}))}}},
+                      "/styled": {"post": {"operationId": "CreateStyled", "requestBody": {"content": form(json!({"Permission": {"style": "form"}}))}}}},
+            "components": {"schemas": {"Role": {"type": "object", "properties": {
+                "Permission": {"type": "array", "items": {"type": "string"}},
+                "Name": {"type": "string"},
+            }}}}
+        });
+        let lists = super::unencoded_form_lists(&spec);
+        assert_eq!(
+            lists.into_iter().collect::<Vec<_>>(),
+            [("CreateRole".into(), "Permission".into())]
+        );
+        let mut facts =
+            known(Facts { unencoded_form_lists: super::unencoded_form_lists(&spec), ..empty() });
+        let refused = |name: &str| json!({"validation": [{"location": ["body", name], "code": "type", "message": format!("Request body property {name} must be array")}]});
+        assert!(facts.refused_form_lists("CreateRole", Some(&refused("Permission"))));
+        assert!(
+            !facts.refused_form_lists("CreateStyled", Some(&refused("Permission"))),
+            "its style is given"
+        );
+        assert!(!facts.refused_form_lists("CreateRole", Some(&refused("Name"))), "not a list");
     }
 
     #[test]

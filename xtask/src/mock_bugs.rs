@@ -20,6 +20,8 @@ pub struct KnownBug {
     path: &'static str,
     /// The `Prefer` header sent with the request, if any.
     prefer: Option<&'static str>,
+    /// The form-encoded body sent with the request, if any.
+    form: Option<&'static str>,
     /// Whether a response to `path` shows the bug: status and body.
     shows: fn(u16, &serde_json::Value) -> bool,
 }
@@ -30,6 +32,7 @@ pub const STATIC_IGNORES_PATTERN: KnownBug = KnownBug {
     method: "GET",
     path: "/code",
     prefer: None,
+    form: None,
     // Prism's `--errors` turns its own invalid response into a 500 that
     // names the broken pattern.
     shows: |status, body| status == 500 && violations(body).any(|(_, code)| code == "pattern"),
@@ -41,6 +44,7 @@ pub const DYNAMIC_FILLS_DEFINITIONS: KnownBug = KnownBug {
     method: "GET",
     path: "/catalog",
     prefer: None,
+    form: None,
     // Under `--errors`, as the runs start Prism, its own check of the
     // response refuses it; without, the schema arrives as data.
     shows: |status, body| match status {
@@ -55,6 +59,7 @@ pub const DYNAMIC_SKIPS_SCHEMALESS_STATUS: KnownBug = KnownBug {
     method: "GET",
     path: "/forced",
     prefer: Some("code=403"),
+    form: None,
     shows: |status, _| status == 200,
 };
 
@@ -64,6 +69,7 @@ pub const NULLABLE_QUERY_LIST_OF_ONE: KnownBug = KnownBug {
     method: "GET",
     path: "/tagged?tags=a",
     prefer: None,
+    form: None,
     shows: |status, body| status == 422 && refuses_nullable_lists(body),
 };
 
@@ -73,6 +79,7 @@ pub const HEAD_ERROR_WITHOUT_BODY: KnownBug = KnownBug {
     method: "HEAD",
     path: "/headed",
     prefer: Some("code=404"),
+    form: None,
     shows: |status, _| status == 500,
 };
 
@@ -82,16 +89,30 @@ pub const BRACKETED_QUERY_NAME_UNSEEN: KnownBug = KnownBug {
     method: "GET",
     path: "/bracketed?filter%5Btag%5D=x",
     prefer: None,
+    form: None,
     shows: |status, body| status == 422 && misses_bracketed_names(body),
 };
 
-const ALL: [&KnownBug; 6] = [
+pub const FORM_LIST_WITHOUT_ENCODING: KnownBug = KnownBug {
+    cause: "mock, known bug: a list in a form-encoded body is refused whatever is sent (`tags=a&tags=b`, OpenAPI's default `style: form, explode: true`: Prism says it `must be array`) unless the spec spells that default out in an `encoding` entry",
+    mode: Mode::Static,
+    method: "POST",
+    path: "/formed",
+    prefer: None,
+    form: Some("tags=a&tags=b"),
+    shows: |status, body| {
+        status == 422 && every_entry(body, |v| v["location"][0] == "body" && v["code"] == "type")
+    },
+};
+
+const ALL: [&KnownBug; 7] = [
     &STATIC_IGNORES_PATTERN,
     &DYNAMIC_FILLS_DEFINITIONS,
     &DYNAMIC_SKIPS_SCHEMALESS_STATUS,
     &NULLABLE_QUERY_LIST_OF_ONE,
     &HEAD_ERROR_WITHOUT_BODY,
     &BRACKETED_QUERY_NAME_UNSEEN,
+    &FORM_LIST_WITHOUT_ENCODING,
 ];
 
 /// Whether a Prism problem has complaints (its `validation` entries) and
@@ -181,7 +202,7 @@ pub fn reproduce(bin: &Path, root: &Path) -> Result<(), String> {
         let log = root.join(format!("target/prism/prism-known-bugs-{mode:?}.log").to_lowercase());
         let server = prism::Server::start(bin, &spec, mode, &log)?;
         for bug in ALL.iter().filter(|b| b.mode == mode) {
-            let (status, body) = call(&server.url, bug.method, bug.path, bug.prefer)?;
+            let (status, body) = call(&server.url, bug)?;
             if !(bug.shows)(status, &body) {
                 return Err(format!(
                     "Prism no longer shows a known bug, so its exclusion must go ({}): {mode:?} {} {} answered {status} {body}",
@@ -194,21 +215,25 @@ pub fn reproduce(bin: &Path, root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// A request on loopback, enough for Prism's answers: status and JSON
-/// body (`null` for none, as a HEAD answer has).
-fn call(
-    base: &str,
-    method: &str,
-    path: &str,
-    prefer: Option<&str>,
-) -> Result<(u16, serde_json::Value), String> {
+/// A bug's request on loopback, enough for Prism's answers: status and
+/// JSON body (`null` for none, as a HEAD answer has).
+fn call(base: &str, bug: &KnownBug) -> Result<(u16, serde_json::Value), String> {
+    let (method, path) = (bug.method, bug.path);
     let address = base.trim_start_matches("http://");
     let mut stream = TcpStream::connect(address).map_err(|e| format!("{address}: {e}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
-    let prefer = prefer.map(|p| format!("Prefer: {p}\r\n")).unwrap_or_default();
+    let prefer = bug.prefer.map(|p| format!("Prefer: {p}\r\n")).unwrap_or_default();
+    let form = bug.form.unwrap_or_default();
+    let content = match bug.form {
+        Some(form) => format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            form.len()
+        ),
+        None => String::new(),
+    };
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{prefer}Connection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{prefer}{content}Connection: close\r\n\r\n{form}"
     )
     .map_err(|e| e.to_string())?;
     let mut text = String::new();
