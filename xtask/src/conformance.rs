@@ -273,6 +273,7 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
             _ if facts.refused_typed_ref(&field("operation"), body.as_ref()) => {
                 TYPE_BESIDE_REF.to_string()
             }
+            _ if facts.read().twins.contains(&field("operation")) => TWIN_ROUTE.to_string(),
             _ if facts.refused_form_lists(&field("operation"), body.as_ref()) => {
                 mock_bugs::FORM_LIST_WITHOUT_ENCODING.cause.to_string()
             }
@@ -343,6 +344,15 @@ struct Facts {
     /// that has no `encoding` entry giving its style (twilio.com's
     /// `Permission`), which Prism refuses however it is sent.
     unencoded_form_lists: BTreeSet<(String, String)>,
+    /// What no value can satisfy, as Prism words its refusal: each enum
+    /// whose values are all of a kind other than its `type` (the allowed
+    /// values as listed, `10, 20, 30`), and each required property that
+    /// `additionalProperties: false` forbids (`found 'name'`).
+    impossible: BTreeSet<String>,
+    /// The operations on a path that differs from another's only in its
+    /// variables' names (vtex.local: `/accounts/{accountId}` and
+    /// `/accounts/{creditAccountId}`), which a server routes to one of them.
+    twins: BTreeSet<String>,
 }
 
 impl Facts {
@@ -350,10 +360,11 @@ impl Facts {
         let document = fs::read_to_string(spec)
             .ok()
             .and_then(|text| serde_yaml::from_str::<serde_json::Value>(&text).ok());
-        let (mut found, mut mistyped) = (Vec::new(), Vec::new());
+        let (mut found, mut mistyped, mut impossible) = (Vec::new(), Vec::new(), BTreeSet::new());
         if let Some(document) = &document {
             collect_examples(document, &mut found);
             collect_mistyped(document, &mut mistyped);
+            collect_impossible(document, &mut impossible);
         }
         // An example may be a reference to another's value, and hold
         // references inside (soundcloud.com's track lists: a track whose
@@ -382,7 +393,17 @@ impl Facts {
             .collect();
         let typed_refs = document.as_ref().map(typed_ref_bodies).unwrap_or_default();
         let unencoded_form_lists = document.as_ref().map(unencoded_form_lists).unwrap_or_default();
-        Facts { examples, mistyped, cut_paths, schemaless, heads, typed_refs, unencoded_form_lists }
+        Facts {
+            examples,
+            mistyped,
+            cut_paths,
+            schemaless,
+            heads,
+            typed_refs,
+            unencoded_form_lists,
+            impossible,
+            twins: document.as_ref().map(twin_routes).unwrap_or_default(),
+        }
     }
 }
 
@@ -426,6 +447,23 @@ fn unencoded_form_lists(document: &serde_json::Value) -> BTreeSet<(String, Strin
     }
     found
 }
+
+/// The operations whose method and path, variables' names aside, another
+/// operation has too (see [`Facts::twins`]).
+fn twin_routes(document: &serde_json::Value) -> BTreeSet<String> {
+    let mut routes: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let paths = document.get("paths").and_then(|p| p.as_object());
+    for (path, item) in paths.into_iter().flatten() {
+        let shape = generator::lower::route_shape(path);
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let Some(id) = operation.get("operationId").and_then(|i| i.as_str()) else { continue };
+            routes.entry((method.clone(), shape.clone())).or_default().push(id.to_string());
+        }
+    }
+    routes.into_values().filter(|ids| ids.len() > 1).flatten().collect()
+}
+
+const TWIN_ROUTE: &str = "spec: the operation's path differs from another's only in its variables' names, which OpenAPI forbids; the mock may route the call to the other operation";
 
 const TYPE_BESIDE_REF: &str = "spec: the request body's schema has a `type` beside its `$ref`, which OpenAPI 3.0 says to ignore (the client sends the referenced schema) and Prism applies";
 
@@ -551,6 +589,16 @@ impl<'a> SpecFacts<'a> {
         })
     }
 
+    /// Whether every complaint of a Prism problem is about a schema no
+    /// value satisfies (see [`Facts::impossible`]).
+    fn asks_the_impossible(&mut self, problem: &serde_json::Value) -> bool {
+        let impossible = &self.read().impossible;
+        mock_bugs::every_entry(problem, |v| {
+            let message = v["message"].as_str().unwrap_or_default();
+            impossible.iter().any(|i| message.ends_with(i.as_str()))
+        })
+    }
+
     fn has_mistyped(&mut self, value: &serde_json::Value) -> bool {
         self.read().mistyped.contains(value)
     }
@@ -671,6 +719,52 @@ fn collect_mistyped(node: &serde_json::Value, out: &mut Vec<serde_json::Value>) 
     }
 }
 
+const IMPOSSIBLE: &str = "spec: a schema no value satisfies (an enum whose values are all of another type than its own `type`, or a required property that `additionalProperties: false` forbids); the generator warns of each at its place";
+
+/// Every enum whose values are all of one JSON type other than the
+/// schema's `type`, as Prism lists allowed values (`10, 20, 30`), and every
+/// required property an `additionalProperties: false` object does not
+/// declare, as Prism names what it found (`found 'name'`).
+fn collect_impossible(node: &serde_json::Value, out: &mut BTreeSet<String>) {
+    use serde_json::Value;
+    match node {
+        Value::Object(members) => {
+            let ty = members.get("type").and_then(Value::as_str);
+            if let (Some(ty), Some(Value::Array(values))) = (ty, members.get("enum")) {
+                let kind = |v: &Value| match v {
+                    Value::String(_) => "string",
+                    Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+                    Value::Number(_) => "number",
+                    Value::Bool(_) => "boolean",
+                    _ => "other",
+                };
+                let kinds: BTreeSet<&str> =
+                    values.iter().filter(|v| !v.is_null()).map(kind).collect();
+                let fits = |k: &&str| *k == ty || (ty == "number" && *k == "integer");
+                if !kinds.is_empty() && !kinds.iter().any(fits) {
+                    let shown: Vec<String> = values
+                        .iter()
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                        .collect();
+                    out.insert(format!("allowed values: {}", shown.join(", ")));
+                }
+            }
+            if members.get("additionalProperties") == Some(&Value::Bool(false)) {
+                let declared = members.get("properties").and_then(Value::as_object);
+                let required = members.get("required").and_then(Value::as_array);
+                for name in required.into_iter().flatten().filter_map(Value::as_str) {
+                    if !declared.is_some_and(|d| d.contains_key(name)) {
+                        out.insert(format!("found '{name}'"));
+                    }
+                }
+            }
+            members.values().for_each(|v| collect_impossible(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_impossible(i, out)),
+        _ => {}
+    }
+}
+
 /// The value a decode error says had the wrong type: ``invalid type:
 /// integer `13035551234`, expected a string`` or `invalid type: string
 /// "x", expected …`.
@@ -722,6 +816,9 @@ fn cause(detail: &str, body: Option<&serde_json::Value>, facts: &mut SpecFacts) 
         }
         if breaks_js_literal_pattern(body) {
             return JS_LITERAL_PATTERN.to_string();
+        }
+        if facts.asks_the_impossible(body) {
+            return IMPOSSIBLE.to_string();
         }
         // Prism's own JavaScript failure as the answer (`RangeError:
         // Maximum call stack size exceeded` on recursive schemas), whether
@@ -876,6 +973,7 @@ fn write_results(work: &Path, rows: &[(String, Outcome)]) -> Result<(), String> 
 mod tests {
     use super::{Facts, SpecFacts};
     use serde_json::json;
+    use std::collections::BTreeSet;
 
     fn known(facts: Facts) -> SpecFacts<'static> {
         SpecFacts { spec: std::path::Path::new(""), read: Some(facts) }
@@ -890,6 +988,8 @@ mod tests {
             heads: Default::default(),
             typed_refs: Default::default(),
             unencoded_form_lists: Default::default(),
+            impossible: Default::default(),
+            twins: Default::default(),
         }
     }
 
@@ -993,6 +1093,44 @@ mod tests {
             "its style is given"
         );
         assert!(!facts.refused_form_lists("CreateRole", Some(&refused("Name"))), "not a list");
+    }
+
+    #[test]
+    fn a_refusal_of_what_no_value_satisfies_is_the_specs() {
+        let spec = json!({"components": {"schemas": {
+            "Severity": {"type": "string", "enum": [10, 20, 30]},
+            "Ratio": {"type": "string", "enum": [43, "nonstandard"]},
+            "Members": {"type": "object", "additionalProperties": false, "required": ["levelMembers"],
+                        "properties": {"members": {"type": "array"}}},
+        }}});
+        let mut found = BTreeSet::new();
+        super::collect_impossible(&spec, &mut found);
+        assert_eq!(
+            found.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["allowed values: 10, 20, 30", "found 'levelMembers'"],
+            "an enum with one value of its type can be satisfied"
+        );
+        let mut facts = known(Facts { impossible: found, ..empty() });
+        let refused = |message: &str| json!({"validation": [{"location": ["query", "severity"], "code": "enum", "message": message}]});
+        assert!(facts.asks_the_impossible(&refused(
+            "Request query parameter severity must be equal to one of the allowed values: 10, 20, 30"
+        )));
+        assert!(facts.asks_the_impossible(&refused(
+            "Request body must NOT have additional properties; found 'levelMembers'"
+        )));
+        assert!(!facts.asks_the_impossible(&refused(
+            "Request query parameter ratio must be equal to one of the allowed values: 43, nonstandard"
+        )));
+    }
+
+    #[test]
+    fn paths_differing_only_in_variable_names_are_twins() {
+        let spec = json!({"paths": {
+            "/accounts/{accountId}": {"put": {"operationId": "Open"}, "get": {"operationId": "Get"}},
+            "/accounts/{creditAccountId}": {"put": {"operationId": "Update"}},
+            "/accounts/{creditAccountId}/limit": {"put": {"operationId": "Limit"}},
+        }});
+        assert_eq!(super::twin_routes(&spec).into_iter().collect::<Vec<_>>(), ["Open", "Update"]);
     }
 
     #[test]

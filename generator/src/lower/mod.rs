@@ -11,6 +11,7 @@ mod pagination;
 mod refs;
 mod schema;
 
+pub use operation::route_shape;
 pub use schema::js_regex_literal;
 
 use std::collections::BTreeMap;

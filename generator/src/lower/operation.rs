@@ -1,6 +1,7 @@
 //! Operations: paths, parameters, bodies, responses and security become calls.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 use openapiv3::{
     APIKeyLocation, MediaType, Operation as SpecOperation, Parameter as SpecParameter,
@@ -228,6 +229,9 @@ impl<'a> Lowerer<'a> {
                 Group { tag: tag.clone(), description, module, type_name, operations: Vec::new() },
             );
         }
+        // Templates that differ only in their variables' names are one
+        // route: the first path's, by method.
+        let mut routes: BTreeMap<(Method, String), &str> = BTreeMap::new();
         for (path, item) in spec.paths.iter() {
             let path_pointer = join("#/paths", path);
             let item = match item {
@@ -242,6 +246,19 @@ impl<'a> Lowerer<'a> {
             };
             for (method, op) in path_item_operations(item) {
                 let pointer = join(&path_pointer, &method.as_str().to_ascii_lowercase());
+                match routes.entry((method, route_shape(path))) {
+                    Entry::Vacant(free) => {
+                        free.insert(path);
+                    }
+                    Entry::Occupied(taken) => self.warn(
+                        &pointer,
+                        format!(
+                            "`{} {path}` is the same route as `{}`: paths that differ only in their variables' names are one path, which OpenAPI forbids; a server cannot tell the two operations apart",
+                            method.as_str(),
+                            taken.get()
+                        ),
+                    ),
+                }
                 let tag = op.tags.first().cloned().unwrap_or_else(|| "default".to_string());
                 let Some(module) = tag_module.get(&tag).cloned() else { continue };
                 let (Some(scope), Some(fn_names), Some(group)) =
@@ -908,6 +925,28 @@ fn declared_header(p: &SpecParameter) -> DeclaredHeader {
         required: data.required,
         example: data.example.as_ref().and_then(text).or_else(|| default.and_then(text)),
     }
+}
+
+/// A path template with its variables' names left out (`/a/{}`), which
+/// is what a server routes by.
+pub fn route_shape(path: &str) -> String {
+    let mut shape = String::with_capacity(path.len());
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                shape.push('{');
+            }
+            '}' => {
+                inside = false;
+                shape.push('}');
+            }
+            _ if inside => {}
+            _ => shape.push(c),
+        }
+    }
+    shape
 }
 
 /// `get /users/{id}/roles` → `get_users_id_roles`.

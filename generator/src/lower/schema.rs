@@ -398,10 +398,7 @@ impl<'a> Lowerer<'a> {
                     self.define_enum(naming, data, pointer, EnumRepr::String, values)
                 }
                 _ => {
-                    self.warn(
-                        &join(pointer, "enum"),
-                        "enum values of mixed types; using `serde_json::Value`",
-                    );
+                    self.warn(&join(pointer, "enum"), mistyped_enum(&a.enumeration, typ));
                     TypeRef::Json
                 }
             },
@@ -541,9 +538,13 @@ impl<'a> Lowerer<'a> {
             // Required but never described: still a field, of any JSON value,
             // rather than silently dropped (which would fail every request).
             let list = undeclared.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ");
+            let closed = matches!(parts.additional, Some(AdditionalProperties::Any(false)));
             self.warn(
                 &join(pointer, "required"),
-                format!("required {list} not among the properties; typed as any JSON value"),
+                match closed {
+                    true => format!("required {list} not among the properties, which `additionalProperties: false` closes: no object satisfies this schema; typed as any JSON value"),
+                    false => format!("required {list} not among the properties; typed as any JSON value"),
+                },
             );
             for wire in undeclared {
                 parts.properties.push((wire, SchemaRef::Item(&ANY_SCHEMA)));
@@ -704,13 +705,30 @@ impl<'a> Lowerer<'a> {
         }
         let name = self.claim(naming);
         let mut names = NameSet::default();
+        let typed: Vec<(TypeRef, String)> = members
+            .iter()
+            .enumerate()
+            .map(|(i, member)| {
+                let hint = Naming::Hint(format!("{name}Variant{}", i + 1));
+                let ty = self.schema_type(member.into(), hint, &join(&members_at, &i.to_string()));
+                let label = match &ty {
+                    TypeRef::Named(n) => n.clone(),
+                    other => naming::variant_name(&other.label()),
+                };
+                (ty, label)
+            })
+            .collect();
+        let shared: Vec<bool> = typed
+            .iter()
+            .map(|(_, label)| typed.iter().filter(|(_, l)| l == label).count() > 1)
+            .collect();
         let mut variants = Vec::with_capacity(members.len());
-        for (i, member) in members.iter().enumerate() {
-            let hint = Naming::Hint(format!("{name}Variant{}", i + 1));
-            let ty = self.schema_type(member.into(), hint, &join(&members_at, &i.to_string()));
-            let label = match &ty {
-                TypeRef::Named(n) => n.clone(),
-                other => naming::variant_name(&other.label()),
+        for ((member, (ty, label)), shared) in members.iter().zip(typed).zip(shared) {
+            // Two members of one Rust type (both `String`) are told apart
+            // by what the spec says of each, not by a number.
+            let label = match shared {
+                true => self.member_label(member.into()).unwrap_or(label),
+                false => label,
             };
             variants.push(UnionVariant { name: names.claim(label), ty, boxed: false });
         }
@@ -1012,6 +1030,21 @@ impl<'a> Lowerer<'a> {
         found
     }
 
+    /// A union member's name from its `title`, else its `format` (or its
+    /// items' `format`): `AssetId` for `{type: string, format: asset-id}`.
+    fn member_label(&mut self, member: SchemaRef<'a>) -> Option<String> {
+        let schema = self.quiet_deref(member)?;
+        if let Some(title) = &schema.schema_data.title {
+            return Some(naming::variant_name(title));
+        }
+        let found = facts(schema);
+        match (found.format, found.items.and_then(|items| items.format)) {
+            (Some(format), _) => Some(naming::variant_name(&format)),
+            (None, Some(format)) => Some(format!("{}List", naming::variant_name(&format))),
+            (None, None) => None,
+        }
+    }
+
     /// The schema a reference leads to, or `None`, reporting nothing: for
     /// facts, whose references the type's lowering has already reported.
     fn quiet_deref(&mut self, schema: SchemaRef<'a>) -> Option<&'a Schema> {
@@ -1026,6 +1059,27 @@ impl<'a> Lowerer<'a> {
             }
         }
         None
+    }
+}
+
+/// Why an enum of values that are not all strings is any JSON value:
+/// they mix kinds, or are all of a kind other than the declared `type`
+/// (`{type: string, enum: [10, 20, 30]}`, which no value satisfies).
+fn mistyped_enum(values: &[serde_json::Value], typ: Option<&str>) -> String {
+    let kind = |v: &serde_json::Value| match v {
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+        serde_json::Value::Null => "null",
+    };
+    let kinds: BTreeSet<&str> = values.iter().filter(|v| !v.is_null()).map(kind).collect();
+    match (kinds.iter().next(), kinds.len(), typ) {
+        (Some(one), 1, Some(declared)) => format!(
+            "enum values are all of type {one}, but the schema's `type` is {declared}: no value is both; using `serde_json::Value`"
+        ),
+        _ => "enum values of mixed types; using `serde_json::Value`".to_string(),
     }
 }
 
