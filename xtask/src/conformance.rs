@@ -719,12 +719,14 @@ fn collect_mistyped(node: &serde_json::Value, out: &mut Vec<serde_json::Value>) 
     }
 }
 
-const IMPOSSIBLE: &str = "spec: a schema no value satisfies (an enum whose values are all of another type than its own `type`, or a required property that `additionalProperties: false` forbids); the generator warns of each at its place";
+const IMPOSSIBLE: &str = "spec: a schema no value satisfies (an enum whose values are all of another type than its own `type`, a required property that `additionalProperties: false` forbids, or a `oneOf` whose members differ only in `format`, an annotation, so every value fits them all)";
 
-/// Every enum whose values are all of one JSON type other than the
-/// schema's `type`, as Prism lists allowed values (`10, 20, 30`), and every
-/// required property an `additionalProperties: false` object does not
-/// declare, as Prism names what it found (`found 'name'`).
+/// What no value satisfies, as Prism words its refusal: every enum whose
+/// values are all of one JSON type other than the schema's `type` (the
+/// allowed values listed, `10, 20, 30`); every required property an
+/// `additionalProperties: false` object does not declare (`found 'name'`);
+/// every parameter or property whose `oneOf` members differ only in
+/// `format` (` name must match exactly one schema in oneOf`).
 fn collect_impossible(node: &serde_json::Value, out: &mut BTreeSet<String>) {
     use serde_json::Value;
     match node {
@@ -756,6 +758,38 @@ fn collect_impossible(node: &serde_json::Value, out: &mut BTreeSet<String>) {
                     if !declared.is_some_and(|d| d.contains_key(name)) {
                         out.insert(format!("found '{name}'"));
                     }
+                }
+            }
+            // A parameter's or a property's `oneOf` whose members differ
+            // only in `format` (an annotation to JSON Schema, which Prism
+            // does not check for formats it does not know): every value
+            // fits them all, and `oneOf` wants exactly one.
+            let alike = |schema: &Value| {
+                let members = schema.get("oneOf").and_then(Value::as_array);
+                let bare = |m: &Value| {
+                    let mut m = m.clone();
+                    if let Some(m) = m.as_object_mut() {
+                        for word in ["format", "description", "title", "example"] {
+                            m.remove(word);
+                        }
+                        if let Some(items) = m.get_mut("items").and_then(Value::as_object_mut) {
+                            items.remove("format");
+                        }
+                    }
+                    m
+                };
+                members.is_some_and(|m| m.len() > 1 && m.iter().all(|x| bare(x) == bare(&m[0])))
+            };
+            let named = members.get("name").and_then(Value::as_str);
+            if let (Some(name), Some(schema)) = (named, members.get("schema")) {
+                if members.contains_key("in") && alike(schema) {
+                    out.insert(format!(" {name} must match exactly one schema in oneOf"));
+                }
+            }
+            let properties = members.get("properties").and_then(Value::as_object);
+            for (name, property) in properties.into_iter().flatten() {
+                if alike(property) {
+                    out.insert(format!(" {name} must match exactly one schema in oneOf"));
                 }
             }
             members.values().for_each(|v| collect_impossible(v, out));
@@ -1109,6 +1143,16 @@ mod tests {
             found.iter().map(String::as_str).collect::<Vec<_>>(),
             ["allowed values: 10, 20, 30", "found 'levelMembers'"],
             "an enum with one value of its type can be satisfied"
+        );
+        let formats = json!({"parameters": [
+            {"name": "asset_id", "in": "query", "schema": {"oneOf": [{"type": "string", "format": "asset-id"}, {"type": "string", "format": "upload-id"}]}},
+            {"name": "region", "in": "query", "schema": {"oneOf": [{"type": "string"}, {"type": "integer"}]}},
+        ]});
+        let mut alike = BTreeSet::new();
+        super::collect_impossible(&formats, &mut alike);
+        assert_eq!(
+            alike.iter().map(String::as_str).collect::<Vec<_>>(),
+            [" asset_id must match exactly one schema in oneOf"]
         );
         let mut facts = known(Facts { impossible: found, ..empty() });
         let refused = |message: &str| json!({"validation": [{"location": ["query", "severity"], "code": "enum", "message": message}]});

@@ -383,6 +383,11 @@ fn named(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
             let text = u.variants.iter().find(|v| v.ty == TypeRef::String).filter(|_| numeric);
             let first = text.or(u.variants.first())?;
             let inner = value(api, &first.ty, Place::Exact, None, depth + 1)?;
+            let setter = match (&first.ty, u.variants.len() > 1) {
+                (TypeRef::Named(name), true) => distinguishing_setter(api, name, depth),
+                _ => None,
+            };
+            let inner = quote!(#inner #setter);
             let inner = if first.boxed { quote!(Box::new(#inner)) } else { inner };
             let v = ident(&first.name);
             quote!(#path::#v(#inner))
@@ -410,13 +415,29 @@ fn presence_setters(api: &Api, s: &Struct, depth: usize) -> Option<Vec<TokenStre
         .iter()
         .filter_map(|wire| s.field(wire))
         .filter(|f| super::models::settable(api, f))
-        .map(|f| {
-            let place = if f.ty == TypeRef::String { Place::Argument } else { Place::Exact };
-            let v = value(api, &f.ty, place, Some(&f.facts), depth + 1)?;
-            let setter = super::models::setter_name(f);
-            Some(quote!(.#setter(#v)))
-        })
+        .map(|f| setter_call(api, f, depth))
         .collect()
+}
+
+/// For a struct that is one member of a union and would be written `{}`
+/// (no field a request needs): its first optional field set, so that the
+/// value fits this member only. GitHub's set-labels takes a `oneOf` of two
+/// objects with optional `labels`; `{}` fits both, which `oneOf` refuses.
+fn distinguishing_setter(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
+    let TypeKind::Struct(s) = &api.type_def(name)?.kind else { return None };
+    if s.presence.is_some() || s.fields.iter().any(Field::required_in_requests) {
+        return None;
+    }
+    let field = s.fields.iter().find(|f| super::models::settable(api, f))?;
+    setter_call(api, field, depth)
+}
+
+/// `.with_field(value)`, with a value the field's schema accepts.
+fn setter_call(api: &Api, f: &Field, depth: usize) -> Option<TokenStream> {
+    let place = if f.ty == TypeRef::String { Place::Argument } else { Place::Exact };
+    let v = value(api, &f.ty, place, Some(&f.facts), depth + 1)?;
+    let setter = super::models::setter_name(f);
+    Some(quote!(.#setter(#v)))
 }
 
 fn constructor_args(api: &Api, s: &Struct, depth: usize) -> Option<Vec<TokenStream>> {
