@@ -120,7 +120,17 @@ pub(super) fn body_value(
         // A body of any JSON: `null` reads as no body at all (Prism says
         // "Body parameter is required"), an empty object does not.
         BodyKind::Json(TypeRef::Json) => quote!(serde_json::json!({})),
-        BodyKind::Json(t) | BodyKind::Form(t) => value(api, t, Place::Exact, Some(&body.facts), 0)?,
+        BodyKind::Json(t) => value(api, t, Place::Exact, Some(&body.facts), 0)?,
+        // An empty form is an empty body, which reads as none at all
+        // (truora.com: "Body parameter is required"); `{}` in JSON is not.
+        BodyKind::Form(t) => {
+            let form = value(api, t, Place::Exact, Some(&body.facts), 0)?;
+            let setter = match t {
+                TypeRef::Named(name) => filling_setter(api, name, 0),
+                _ => None,
+            };
+            quote!(#form #setter)
+        }
         // A body enum converts only from the preferred body's own type.
         BodyKind::Text if choice => {
             let text = body_text(&body.facts).unwrap_or_else(|| "text".into());
@@ -384,7 +394,7 @@ fn named(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
             let first = text.or(u.variants.first())?;
             let inner = value(api, &first.ty, Place::Exact, None, depth + 1)?;
             let setter = match (&first.ty, u.variants.len() > 1) {
-                (TypeRef::Named(name), true) => distinguishing_setter(api, name, depth),
+                (TypeRef::Named(name), true) => filling_setter(api, name, depth),
                 _ => None,
             };
             let inner = quote!(#inner #setter);
@@ -419,11 +429,12 @@ fn presence_setters(api: &Api, s: &Struct, depth: usize) -> Option<Vec<TokenStre
         .collect()
 }
 
-/// For a struct that is one member of a union and would be written `{}`
-/// (no field a request needs): its first optional field set, so that the
-/// value fits this member only. GitHub's set-labels takes a `oneOf` of two
-/// objects with optional `labels`; `{}` fits both, which `oneOf` refuses.
-fn distinguishing_setter(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
+/// For a struct that would be written `{}` (no field a request needs): its
+/// first optional field set. As a member of a union, so that the value
+/// fits this member only (GitHub's set-labels takes a `oneOf` of two
+/// objects with optional `labels`; `{}` fits both, which `oneOf` refuses);
+/// as a form, so that the body is not empty.
+fn filling_setter(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
     let TypeKind::Struct(s) = &api.type_def(name)?.kind else { return None };
     if s.presence.is_some() || s.fields.iter().any(Field::required_in_requests) {
         return None;

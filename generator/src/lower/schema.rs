@@ -1079,6 +1079,9 @@ fn mistyped_enum(values: &[serde_json::Value], typ: Option<&str>) -> String {
         (Some(one), 1, Some(declared)) => format!(
             "enum values are all of type {one}, but the schema's `type` is {declared}: no value is both; using `serde_json::Value`"
         ),
+        (Some(one), 1, None) => format!(
+            "enum values are of type {one} and the schema gives no `type`; using `serde_json::Value`"
+        ),
         _ => "enum values of mixed types; using `serde_json::Value`".to_string(),
     }
 }
