@@ -146,22 +146,34 @@ pub(super) fn body_value(
         }
         BodyKind::Bytes => body_bytes(&body.facts),
         BodyKind::Multipart(form) => {
-            let mut parts = Vec::new();
-            for p in form.parts.iter().filter(|p| p.required) {
+            let part = |p: &crate::ir::Part| {
                 let one = match (&p.kind, p.type_ref()) {
                     (PartKind::Json(_), Some(t)) => value(api, t, Place::Exact, None, 0)?,
                     (_, Some(t)) => value(api, t, Place::Argument, None, 0)?,
                     (_, None) => quote!(#krate::FilePart::new(vec![0u8])),
                 };
-                parts.push(if p.repeated { quote!([#one]) } else { one });
-            }
+                Some(if p.repeated { quote!([#one]) } else { one })
+            };
+            let parts = form
+                .parts
+                .iter()
+                .filter(|p| p.required)
+                .map(part)
+                .collect::<Option<Vec<_>>>()?;
             let module = ident(module);
-            let form = ident(&form.name);
-            let path = quote!(#krate::apis::#module::#form);
-            if parts.is_empty() {
-                quote!(#path::default())
-            } else {
-                quote!(#path::new(#(#parts),*))
+            let name = ident(&form.name);
+            let path = quote!(#krate::apis::#module::#name);
+            match form.parts.first() {
+                // An empty form is an empty body, which reads as none at
+                // all (presalytics.io: "Body parameter is required").
+                Some(first) if parts.is_empty() => {
+                    let setter =
+                        ident(&format!("with_{}", crate::naming::bare(&first.rust_name)));
+                    let one = part(first)?;
+                    quote!(#path::default().#setter(#one))
+                }
+                None => quote!(#path::default()),
+                Some(_) => quote!(#path::new(#(#parts),*)),
             }
         }
     })

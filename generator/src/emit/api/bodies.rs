@@ -169,10 +169,29 @@ pub(super) fn multipart_form(op: &Operation, form: &Multipart) -> TokenStream {
         });
         let many = crate::emit::many_arguments(required.len());
         quote! {
-            /// A form with the required parts; the others are public fields.
+            /// A form with the required parts; the others are set with their
+            /// `with_` setters.
             #many
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits,)* }
+            }
+        }
+    });
+    // The form is `#[non_exhaustive]`, which rules out struct literals
+    // outside the crate: an optional part is set in the same expression,
+    // as a model's optional field is (`Form::default().with_file(…)`).
+    let setters = form.parts.iter().filter(|p| !p.required).map(|p| {
+        let field = ident(&p.rust_name);
+        let method = ident(&format!("with_{}", crate::naming::bare(&p.rust_name)));
+        let value = ident("value");
+        let Arg { ty, store } = part_arg(p, &value);
+        let stored = if p.repeated { store } else { quote!(Some(#store)) };
+        let docs = doc::attrs(&format!("Sets part {}.", doc::code(&p.wire_name)));
+        quote! {
+            #docs
+            pub fn #method(mut self, #value: #ty) -> Self {
+                self.#field = #stored;
+                self
             }
         }
     });
@@ -195,6 +214,8 @@ pub(super) fn multipart_form(op: &Operation, form: &Multipart) -> TokenStream {
 
         impl #name {
             #constructor
+
+            #(#setters)*
 
             fn into_multipart(self) -> Multipart {
                 let mut form = Multipart::new();
