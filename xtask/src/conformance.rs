@@ -274,8 +274,8 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
                 TYPE_BESIDE_REF.to_string()
             }
             _ if facts.read().twins.contains(&field("operation")) => TWIN_ROUTE.to_string(),
-            _ if facts.refused_form_lists(&field("operation"), body.as_ref()) => {
-                mock_bugs::FORM_LIST_WITHOUT_ENCODING.cause.to_string()
+            _ if let Some(bug) = facts.refused_form_lists(&field("operation"), body.as_ref()) => {
+                bug.cause.to_string()
             }
             _ => cause(&detail, body.as_ref(), &mut facts),
         };
@@ -340,10 +340,11 @@ struct Facts {
     /// beside it (britbox.co.uk: `{$ref: …Request, type: string}`), which
     /// OpenAPI 3.0 says to ignore and Prism applies.
     typed_refs: BTreeSet<String>,
-    /// (operationId, property) of each list in a form-encoded request body
-    /// that has no `encoding` entry giving its style (twilio.com's
-    /// `Permission`), which Prism refuses however it is sent.
-    unencoded_form_lists: BTreeSet<(String, String)>,
+    /// (operationId, property) of each list in a form-encoded or multipart
+    /// request body that has no `encoding` entry giving its style
+    /// (twilio.com's `Permission`, elevenlabs.io's `files`), which Prism
+    /// refuses however it is sent, with the known bug that says so.
+    unencoded_form_lists: BTreeMap<(String, String), &'static mock_bugs::KnownBug>,
     /// What no value can satisfy, as Prism words its refusal: each enum
     /// whose values are all of a kind other than its `type` (the allowed
     /// values as listed, `10, 20, 30`), and each required property that
@@ -424,24 +425,31 @@ fn typed_ref_bodies(document: &serde_json::Value) -> BTreeSet<String> {
     found
 }
 
-/// (operationId, property) of each list in a form-encoded request body
-/// without an `encoding` entry that gives its style (see
-/// [`Facts::unencoded_form_lists`]).
-fn unencoded_form_lists(document: &serde_json::Value) -> BTreeSet<(String, String)> {
-    let mut found = BTreeSet::new();
+/// (operationId, property) of each list in a form-encoded or multipart
+/// request body without an `encoding` entry that gives its style, with
+/// the known bug Prism shows for it (see [`Facts::unencoded_form_lists`]).
+fn unencoded_form_lists(
+    document: &serde_json::Value,
+) -> BTreeMap<(String, String), &'static mock_bugs::KnownBug> {
+    let mut found = BTreeMap::new();
+    let forms = [
+        ("application/x-www-form-urlencoded", &mock_bugs::FORM_LIST_WITHOUT_ENCODING),
+        ("multipart/form-data", &mock_bugs::MULTIPART_LIST_WITHOUT_ENCODING),
+    ];
     for (id, operation) in operations_by_id(document) {
         let Some(body) = operation.get("requestBody") else { continue };
         let content = follow_refs(document, body).get("content");
-        let Some(media) = content.and_then(|c| c.get("application/x-www-form-urlencoded")) else {
-            continue;
-        };
-        let schema = media.get("schema").map(|s| follow_refs(document, s));
-        let properties = schema.and_then(|s| s.get("properties")).and_then(|p| p.as_object());
-        for (name, property) in properties.into_iter().flatten() {
-            let list = follow_refs(document, property).get("type").is_some_and(|t| t == "array");
-            let styled = media["encoding"][name.as_str()].get("style").is_some();
-            if list && !styled {
-                found.insert((id.to_string(), name.clone()));
+        for (media_type, bug) in forms {
+            let Some(media) = content.and_then(|c| c.get(media_type)) else { continue };
+            let schema = media.get("schema").map(|s| follow_refs(document, s));
+            let properties = schema.and_then(|s| s.get("properties")).and_then(|p| p.as_object());
+            for (name, property) in properties.into_iter().flatten() {
+                let list =
+                    follow_refs(document, property).get("type").is_some_and(|t| t == "array");
+                let styled = media["encoding"][name.as_str()].get("style").is_some();
+                if list && !styled {
+                    found.insert((id.to_string(), name.clone()), bug);
+                }
             }
         }
     }
@@ -572,21 +580,28 @@ impl<'a> SpecFacts<'a> {
             && self.read().typed_refs.contains(operation)
     }
 
-    /// Whether Prism refused `operation`'s body only for lists it wants as
-    /// arrays, each a form-encoded list the spec gives no `encoding` style.
-    fn refused_form_lists(&mut self, operation: &str, problem: Option<&serde_json::Value>) -> bool {
-        let Some(problem) = problem else { return false };
+    /// The known bug, when Prism refused `operation`'s body only for lists
+    /// it wants as arrays, each a form or multipart list the spec gives no
+    /// `encoding` style.
+    fn refused_form_lists(
+        &mut self,
+        operation: &str,
+        problem: Option<&serde_json::Value>,
+    ) -> Option<&'static mock_bugs::KnownBug> {
         let lists = &self.read().unencoded_form_lists;
-        mock_bugs::every_entry(problem, |v| {
+        let bug = |v: &serde_json::Value| {
             let place = v["location"].as_array().map(Vec::as_slice).unwrap_or_default();
             let message = v["message"].as_str().unwrap_or_default();
             match place {
-                [body, name] if body == "body" && message.ends_with("must be array") => name
-                    .as_str()
-                    .is_some_and(|n| lists.contains(&(operation.to_string(), n.to_string()))),
-                _ => false,
+                [body, name] if body == "body" && message.ends_with("must be array") => {
+                    lists.get(&(operation.to_string(), name.as_str()?.to_string())).copied()
+                }
+                _ => None,
             }
-        })
+        };
+        let problem = problem?;
+        let first = bug(problem["validation"].get(0)?)?;
+        mock_bugs::every_entry(problem, |v| bug(v).is_some()).then_some(first)
     }
 
     /// Whether every complaint of a Prism problem is about a schema no
@@ -1115,18 +1130,22 @@ mod tests {
         });
         let lists = super::unencoded_form_lists(&spec);
         assert_eq!(
-            lists.into_iter().collect::<Vec<_>>(),
-            [("CreateRole".into(), "Permission".into())]
+            lists.into_keys().collect::<Vec<_>>(),
+            [("CreateRole".to_string(), "Permission".to_string())]
         );
         let mut facts =
             known(Facts { unencoded_form_lists: super::unencoded_form_lists(&spec), ..empty() });
         let refused = |name: &str| json!({"validation": [{"location": ["body", name], "code": "type", "message": format!("Request body property {name} must be array")}]});
-        assert!(facts.refused_form_lists("CreateRole", Some(&refused("Permission"))));
+        let bug = facts.refused_form_lists("CreateRole", Some(&refused("Permission")));
+        assert!(bug.is_some_and(|b| b.cause.contains("form-encoded")));
         assert!(
-            !facts.refused_form_lists("CreateStyled", Some(&refused("Permission"))),
+            facts.refused_form_lists("CreateStyled", Some(&refused("Permission"))).is_none(),
             "its style is given"
         );
-        assert!(!facts.refused_form_lists("CreateRole", Some(&refused("Name"))), "not a list");
+        assert!(
+            facts.refused_form_lists("CreateRole", Some(&refused("Name"))).is_none(),
+            "not a list"
+        );
     }
 
     #[test]

@@ -20,8 +20,8 @@ pub struct KnownBug {
     path: &'static str,
     /// The `Prefer` header sent with the request, if any.
     prefer: Option<&'static str>,
-    /// The form-encoded body sent with the request, if any.
-    form: Option<&'static str>,
+    /// The body sent with the request, if any: media type and text.
+    body: Option<(&'static str, &'static str)>,
     /// Whether a response to `path` shows the bug: status and body.
     shows: fn(u16, &serde_json::Value) -> bool,
 }
@@ -32,7 +32,7 @@ pub const STATIC_IGNORES_PATTERN: KnownBug = KnownBug {
     method: "GET",
     path: "/code",
     prefer: None,
-    form: None,
+    body: None,
     // Prism's `--errors` turns its own invalid response into a 500 that
     // names the broken pattern.
     shows: |status, body| status == 500 && violations(body).any(|(_, code)| code == "pattern"),
@@ -44,7 +44,7 @@ pub const DYNAMIC_FILLS_DEFINITIONS: KnownBug = KnownBug {
     method: "GET",
     path: "/catalog",
     prefer: None,
-    form: None,
+    body: None,
     // Under `--errors`, as the runs start Prism, its own check of the
     // response refuses it; without, the schema arrives as data.
     shows: |status, body| match status {
@@ -59,7 +59,7 @@ pub const DYNAMIC_SKIPS_SCHEMALESS_STATUS: KnownBug = KnownBug {
     method: "GET",
     path: "/forced",
     prefer: Some("code=403"),
-    form: None,
+    body: None,
     shows: |status, _| status == 200,
 };
 
@@ -69,7 +69,7 @@ pub const NULLABLE_QUERY_LIST_OF_ONE: KnownBug = KnownBug {
     method: "GET",
     path: "/tagged?tags=a",
     prefer: None,
-    form: None,
+    body: None,
     shows: |status, body| status == 422 && refuses_nullable_lists(body),
 };
 
@@ -79,7 +79,7 @@ pub const HEAD_ERROR_WITHOUT_BODY: KnownBug = KnownBug {
     method: "HEAD",
     path: "/headed",
     prefer: Some("code=404"),
-    form: None,
+    body: None,
     shows: |status, _| status == 500,
 };
 
@@ -89,7 +89,7 @@ pub const BRACKETED_QUERY_NAME_UNSEEN: KnownBug = KnownBug {
     method: "GET",
     path: "/bracketed?filter%5Btag%5D=x",
     prefer: None,
-    form: None,
+    body: None,
     shows: |status, body| status == 422 && misses_bracketed_names(body),
 };
 
@@ -99,13 +99,29 @@ pub const FORM_LIST_WITHOUT_ENCODING: KnownBug = KnownBug {
     method: "POST",
     path: "/formed",
     prefer: None,
-    form: Some("tags=a&tags=b"),
-    shows: |status, body| {
-        status == 422 && every_entry(body, |v| v["location"][0] == "body" && v["code"] == "type")
-    },
+    body: Some(("application/x-www-form-urlencoded", "tags=a&tags=b")),
+    shows: refuses_a_body_list,
 };
 
-const ALL: [&KnownBug; 7] = [
+pub const MULTIPART_LIST_WITHOUT_ENCODING: KnownBug = KnownBug {
+    cause: "mock, known bug: a list in a multipart body is refused whatever is sent (a part per item, two `files` parts: Prism says it `must be array`) unless the spec gives it an `encoding` entry",
+    mode: Mode::Static,
+    method: "POST",
+    path: "/uploaded",
+    prefer: None,
+    body: Some((
+        "multipart/form-data; boundary=B",
+        "--B\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a\"\r\nContent-Type: application/octet-stream\r\n\r\na\r\n--B\r\nContent-Disposition: form-data; name=\"files\"; filename=\"b\"\r\nContent-Type: application/octet-stream\r\n\r\nb\r\n--B--\r\n",
+    )),
+    shows: refuses_a_body_list,
+};
+
+/// Whether Prism refused a request for its body's types alone.
+fn refuses_a_body_list(status: u16, body: &serde_json::Value) -> bool {
+    status == 422 && every_entry(body, |v| v["location"][0] == "body" && v["code"] == "type")
+}
+
+const ALL: [&KnownBug; 8] = [
     &STATIC_IGNORES_PATTERN,
     &DYNAMIC_FILLS_DEFINITIONS,
     &DYNAMIC_SKIPS_SCHEMALESS_STATUS,
@@ -113,6 +129,7 @@ const ALL: [&KnownBug; 7] = [
     &HEAD_ERROR_WITHOUT_BODY,
     &BRACKETED_QUERY_NAME_UNSEEN,
     &FORM_LIST_WITHOUT_ENCODING,
+    &MULTIPART_LIST_WITHOUT_ENCODING,
 ];
 
 /// Whether a Prism problem has complaints (its `validation` entries) and
@@ -223,17 +240,15 @@ fn call(base: &str, bug: &KnownBug) -> Result<(u16, serde_json::Value), String> 
     let mut stream = TcpStream::connect(address).map_err(|e| format!("{address}: {e}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
     let prefer = bug.prefer.map(|p| format!("Prefer: {p}\r\n")).unwrap_or_default();
-    let form = bug.form.unwrap_or_default();
-    let content = match bug.form {
-        Some(form) => format!(
-            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
-            form.len()
-        ),
-        None => String::new(),
+    let (content, body) = match bug.body {
+        Some((media, body)) => {
+            (format!("Content-Type: {media}\r\nContent-Length: {}\r\n", body.len()), body)
+        }
+        None => (String::new(), ""),
     };
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{prefer}{content}Connection: close\r\n\r\n{form}"
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{prefer}{content}Connection: close\r\n\r\n{body}"
     )
     .map_err(|e| e.to_string())?;
     let mut text = String::new();

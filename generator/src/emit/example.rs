@@ -154,12 +154,8 @@ pub(super) fn body_value(
                 };
                 Some(if p.repeated { quote!([#one]) } else { one })
             };
-            let parts = form
-                .parts
-                .iter()
-                .filter(|p| p.required)
-                .map(part)
-                .collect::<Option<Vec<_>>>()?;
+            let parts =
+                form.parts.iter().filter(|p| p.required).map(part).collect::<Option<Vec<_>>>()?;
             let module = ident(module);
             let name = ident(&form.name);
             let path = quote!(#krate::apis::#module::#name);
@@ -167,8 +163,7 @@ pub(super) fn body_value(
                 // An empty form is an empty body, which reads as none at
                 // all (presalytics.io: "Body parameter is required").
                 Some(first) if parts.is_empty() => {
-                    let setter =
-                        ident(&format!("with_{}", crate::naming::bare(&first.rust_name)));
+                    let setter = ident(&format!("with_{}", crate::naming::bare(&first.rust_name)));
                     let one = part(first)?;
                     quote!(#path::default().#setter(#one))
                 }
