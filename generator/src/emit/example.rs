@@ -126,7 +126,7 @@ pub(super) fn body_value(
         BodyKind::Form(t) => {
             let form = value(api, t, Place::Exact, Some(&body.facts), 0)?;
             let setter = match t {
-                TypeRef::Named(name) => filling_setter(api, name, 0),
+                TypeRef::Named(name) => filling_setter(api, name, &[], 0),
                 _ => None,
             };
             quote!(#form #setter)
@@ -400,8 +400,20 @@ fn named(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
             let text = u.variants.iter().find(|v| v.ty == TypeRef::String).filter(|_| numeric);
             let first = text.or(u.variants.first())?;
             let inner = value(api, &first.ty, Place::Exact, None, depth + 1)?;
+            let others: Vec<&Struct> = u
+                .variants
+                .iter()
+                .filter(|v| v.name != first.name)
+                .filter_map(|v| match &v.ty {
+                    TypeRef::Named(n) => match &api.type_def(n)?.kind {
+                        TypeKind::Struct(s) => Some(s),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect();
             let setter = match (&first.ty, u.variants.len() > 1) {
-                (TypeRef::Named(name), true) => filling_setter(api, name, depth),
+                (TypeRef::Named(name), true) => filling_setter(api, name, &others, depth),
                 _ => None,
             };
             let inner = quote!(#inner #setter);
@@ -436,17 +448,28 @@ fn presence_setters(api: &Api, s: &Struct, depth: usize) -> Option<Vec<TokenStre
         .collect()
 }
 
-/// For a struct that would be written `{}` (no field a request needs): its
-/// first optional field set. As a member of a union, so that the value
-/// fits this member only (GitHub's set-labels takes a `oneOf` of two
-/// objects with optional `labels`; `{}` fits both, which `oneOf` refuses);
-/// as a form, so that the body is not empty.
-fn filling_setter(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
+/// For a struct that would be written `{}` (no field a request needs): an
+/// optional field set. As a member of a union, so that the value fits this
+/// member only: `{}` fits every open object of a `oneOf`, which refuses a
+/// value that fits two, so the field is one that another member has with
+/// another type, if any (GitHub's set-labels: `labels` of strings or of
+/// objects; soundcloud.com's token grants: `grant_type` of other values).
+/// As a form, so that the body is not empty.
+fn filling_setter(
+    api: &Api,
+    name: &str,
+    others: &[&Struct],
+    depth: usize,
+) -> Option<TokenStream> {
     let TypeKind::Struct(s) = &api.type_def(name)?.kind else { return None };
     if s.presence.is_some() || s.fields.iter().any(Field::required_in_requests) {
         return None;
     }
-    let field = s.fields.iter().find(|f| super::models::settable(api, f))?;
+    let settable = || s.fields.iter().filter(|f| super::models::settable(api, f));
+    let telling = |f: &&Field| {
+        others.iter().any(|o| o.field(&f.wire_name).is_some_and(|other| other.ty != f.ty))
+    };
+    let field = settable().find(telling).or_else(|| settable().next())?;
     setter_call(api, field, depth)
 }
 
