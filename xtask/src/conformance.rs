@@ -337,9 +337,10 @@ struct Facts {
     /// The operations that are HEAD requests.
     heads: BTreeSet<String>,
     /// The operations whose request body's schema is a `$ref` with a `type`
-    /// beside it (britbox.co.uk: `{$ref: …Request, type: string}`), which
-    /// OpenAPI 3.0 says to ignore and Prism applies.
-    typed_refs: BTreeSet<String>,
+    /// or `required` beside it (britbox.co.uk: `{$ref: …Request, type:
+    /// string}`; soundcloud.com: `required: ['track[title]']`), which
+    /// OpenAPI 3.0 says to ignore and Prism applies, with those keywords.
+    typed_refs: BTreeMap<String, BTreeSet<&'static str>>,
     /// (operationId, property) of each list in a form-encoded or multipart
     /// request body that has no `encoding` entry giving its style
     /// (twilio.com's `Permission`, elevenlabs.io's `files`), which Prism
@@ -408,18 +409,20 @@ impl Facts {
     }
 }
 
-/// The operations whose request body's schema has a `type` beside its
-/// `$ref` (see [`Facts::typed_refs`]).
-fn typed_ref_bodies(document: &serde_json::Value) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
+/// The operations whose request body's schema has a `type` or `required`
+/// beside its `$ref`, with those keywords (see [`Facts::typed_refs`]).
+fn typed_ref_bodies(document: &serde_json::Value) -> BTreeMap<String, BTreeSet<&'static str>> {
+    let mut found = BTreeMap::new();
     for (id, operation) in operations_by_id(document) {
         let Some(body) = operation.get("requestBody") else { continue };
         let content = follow_refs(document, body).get("content").and_then(|c| c.as_object());
-        let typed = |media: &serde_json::Value| {
-            media.get("schema").is_some_and(|s| s.get("$ref").is_some() && s.get("type").is_some())
-        };
-        if content.into_iter().flatten().any(|(_, media)| typed(media)) {
-            found.insert(id.to_string());
+        let schemas = content.into_iter().flatten().filter_map(|(_, media)| media.get("schema"));
+        let beside: BTreeSet<&'static str> = schemas
+            .filter(|s| s.get("$ref").is_some())
+            .flat_map(|s| ["type", "required"].into_iter().filter(|k| s.get(k).is_some()))
+            .collect();
+        if !beside.is_empty() {
+            found.insert(id.to_string(), beside);
         }
     }
     found
@@ -473,7 +476,7 @@ fn twin_routes(document: &serde_json::Value) -> BTreeSet<String> {
 
 const TWIN_ROUTE: &str = "spec: the operation's path differs from another's only in its variables' names, which OpenAPI forbids; the mock may route the call to the other operation";
 
-const TYPE_BESIDE_REF: &str = "spec: the request body's schema has a `type` beside its `$ref`, which OpenAPI 3.0 says to ignore (the client sends the referenced schema) and Prism applies";
+const TYPE_BESIDE_REF: &str = "spec: the request body's schema has a `type` or `required` beside its `$ref`, which OpenAPI 3.0 says to ignore (the client sends the referenced schema) and Prism applies";
 
 /// What `node` refers to through local `$ref`s (a few hops at most), or
 /// `node` itself.
@@ -572,12 +575,14 @@ impl<'a> SpecFacts<'a> {
             && self.read().heads.contains(operation)
     }
 
-    /// Whether Prism refused `operation`'s body only for its type, and the
-    /// spec writes a `type` beside the body schema's `$ref`.
+    /// Whether Prism refused `operation`'s body only for keywords the spec
+    /// writes beside the body schema's `$ref` (its `type`, its `required`).
     fn refused_typed_ref(&mut self, operation: &str, problem: Option<&serde_json::Value>) -> bool {
-        let body_type = |v: &serde_json::Value| v["location"][0] == "body" && v["code"] == "type";
-        problem.is_some_and(|p| mock_bugs::every_entry(p, body_type))
-            && self.read().typed_refs.contains(operation)
+        let Some(beside) = self.read().typed_refs.get(operation) else { return false };
+        let applied = |v: &serde_json::Value| {
+            v["location"][0] == "body" && v["code"].as_str().is_some_and(|c| beside.contains(c))
+        };
+        problem.is_some_and(|p| mock_bugs::every_entry(p, applied))
     }
 
     /// The known bug, when Prism refused `operation`'s body only for lists
@@ -1091,7 +1096,7 @@ mod tests {
     }
 
     #[test]
-    fn a_body_refused_for_a_type_beside_its_ref_is_the_specs() {
+    fn a_body_refused_for_a_keyword_beside_its_ref_is_the_specs() {
         let spec = json!({
             "paths": {"/email": {"post": {"operationId": "changeEmail", "requestBody": {"$ref": "#/components/requestBodies/Email"}}},
                       "/name": {"post": {"operationId": "changeName", "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Name"}}}}}}},
@@ -1110,6 +1115,10 @@ mod tests {
             !facts.refused_typed_ref("changeEmail", Some(&required)),
             "refused for another reason"
         );
+        let spec = json!({"paths": {"/tracks": {"post": {"operationId": "postTracks", "requestBody": {"content": {
+            "multipart/form-data": {"schema": {"$ref": "#/components/schemas/Track", "required": ["track[title]"]}}}}}}}});
+        let mut facts = known(Facts { typed_refs: super::typed_ref_bodies(&spec), ..empty() });
+        assert!(facts.refused_typed_ref("postTracks", Some(&required)), "a `required` beside it");
     }
 
     #[test]

@@ -455,12 +455,7 @@ fn presence_setters(api: &Api, s: &Struct, depth: usize) -> Option<Vec<TokenStre
 /// another type, if any (GitHub's set-labels: `labels` of strings or of
 /// objects; soundcloud.com's token grants: `grant_type` of other values).
 /// As a form, so that the body is not empty.
-fn filling_setter(
-    api: &Api,
-    name: &str,
-    others: &[&Struct],
-    depth: usize,
-) -> Option<TokenStream> {
+fn filling_setter(api: &Api, name: &str, others: &[&Struct], depth: usize) -> Option<TokenStream> {
     let TypeKind::Struct(s) = &api.type_def(name)?.kind else { return None };
     if s.presence.is_some() || s.fields.iter().any(Field::required_in_requests) {
         return None;
