@@ -166,6 +166,25 @@ pub enum PageStep {
     Link,
 }
 
+/// A path template with its variables' names left out (`/a/{}`): what a
+/// server routes by, so two templates of one shape are one route.
+pub fn route_shape(path: &str) -> String {
+    let mut shape = String::with_capacity(path.len());
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                shape.push_str("{}");
+            }
+            '}' => inside = false,
+            _ if inside => {}
+            _ => shape.push(c),
+        }
+    }
+    shape
+}
+
 impl Operation {
     /// Every type the operation sends or receives: parameters, the request
     /// body and each response body (JSON and form bodies; text and bytes

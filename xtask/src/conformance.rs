@@ -465,7 +465,7 @@ fn twin_routes(document: &serde_json::Value) -> BTreeSet<String> {
     let mut routes: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     let paths = document.get("paths").and_then(|p| p.as_object());
     for (path, item) in paths.into_iter().flatten() {
-        let shape = generator::lower::route_shape(path);
+        let shape = generator::ir::route_shape(path);
         for (method, operation) in item.as_object().into_iter().flatten() {
             let Some(id) = operation.get("operationId").and_then(|i| i.as_str()) else { continue };
             routes.entry((method.clone(), shape.clone())).or_default().push(id.to_string());

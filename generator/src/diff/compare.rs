@@ -140,7 +140,9 @@ fn operations(old: &Api, new: &Api, out: &mut Out) {
         api.groups
             .iter()
             .flat_map(|g| g.operations.iter().map(move |o| (g, o)))
-            .map(|(g, o)| ((o.method, path_shape(&o.path)), (g.module.clone(), o.clone())))
+            .map(|(g, o)| {
+                ((o.method, crate::ir::route_shape(&o.path)), (g.module.clone(), o.clone()))
+            })
             .collect()
     };
     let (before, after) = (key(old), key(new));
@@ -174,23 +176,6 @@ fn operations(old: &Api, new: &Api, out: &mut Out) {
             );
         }
     }
-}
-
-fn path_shape(path: &str) -> String {
-    let mut shape = String::new();
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                shape.push_str("{}");
-            }
-            '}' => in_param = false,
-            _ if !in_param => shape.push(c),
-            _ => {}
-        }
-    }
-    shape
 }
 
 fn operation(

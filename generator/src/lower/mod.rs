@@ -11,7 +11,6 @@ mod pagination;
 mod refs;
 mod schema;
 
-pub use operation::route_shape;
 pub use schema::js_regex_literal;
 
 use std::collections::BTreeMap;

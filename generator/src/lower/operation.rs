@@ -246,7 +246,7 @@ impl<'a> Lowerer<'a> {
             };
             for (method, op) in path_item_operations(item) {
                 let pointer = join(&path_pointer, &method.as_str().to_ascii_lowercase());
-                match routes.entry((method, route_shape(path))) {
+                match routes.entry((method, crate::ir::route_shape(path))) {
                     Entry::Vacant(free) => {
                         free.insert(path);
                     }
@@ -925,28 +925,6 @@ fn declared_header(p: &SpecParameter) -> DeclaredHeader {
         required: data.required,
         example: data.example.as_ref().and_then(text).or_else(|| default.and_then(text)),
     }
-}
-
-/// A path template with its variables' names left out (`/a/{}`), which
-/// is what a server routes by.
-pub fn route_shape(path: &str) -> String {
-    let mut shape = String::with_capacity(path.len());
-    let mut inside = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                inside = true;
-                shape.push('{');
-            }
-            '}' => {
-                inside = false;
-                shape.push('}');
-            }
-            _ if inside => {}
-            _ => shape.push(c),
-        }
-    }
-    shape
 }
 
 /// `get /users/{id}/roles` → `get_users_id_roles`.
