@@ -346,10 +346,10 @@ struct Facts {
     /// (twilio.com's `Permission`, elevenlabs.io's `files`), which Prism
     /// refuses however it is sent, with the known bug that says so.
     unencoded_form_lists: BTreeMap<(String, String), &'static mock_bugs::KnownBug>,
-    /// What no value can satisfy, as Prism words its refusal: each enum
-    /// whose values are all of a kind other than its `type` (the allowed
-    /// values as listed, `10, 20, 30`), and each required property that
-    /// `additionalProperties: false` forbids (`found 'name'`).
+    /// What no value can satisfy, as Prism words its refusal (see
+    /// [`collect_impossible`]): enums of another type than their own,
+    /// required properties `additionalProperties: false` forbids, and
+    /// `oneOf`s whose members differ only in `format`.
     impossible: BTreeSet<String>,
     /// The operations on a path that differs from another's only in its
     /// variables' names (vtex.local: `/accounts/{accountId}` and
