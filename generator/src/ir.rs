@@ -720,6 +720,9 @@ pub struct UnionVariant {
     pub name: String,
     pub ty: TypeRef,
     pub boxed: bool,
+    /// The member schema's own facts (format, pattern, example), so that
+    /// an example of this variant is a value the member accepts.
+    pub facts: Facts,
 }
 
 impl Api {

@@ -399,7 +399,7 @@ fn named(api: &Api, name: &str, depth: usize) -> Option<TokenStream> {
                 u.variants.iter().any(|v| matches!(v.ty, TypeRef::Integer(_) | TypeRef::Float(_)));
             let text = u.variants.iter().find(|v| v.ty == TypeRef::String).filter(|_| numeric);
             let first = text.or(u.variants.first())?;
-            let inner = value(api, &first.ty, Place::Exact, None, depth + 1)?;
+            let inner = value(api, &first.ty, Place::Exact, Some(&first.facts), depth + 1)?;
             let others: Vec<&Struct> = u
                 .variants
                 .iter()

@@ -723,14 +723,17 @@ impl<'a> Lowerer<'a> {
             .map(|(_, label)| typed.iter().filter(|(_, l)| l == label).count() > 1)
             .collect();
         let mut variants = Vec::with_capacity(members.len());
-        for ((member, (ty, label)), shared) in members.iter().zip(typed).zip(shared) {
+        for (i, ((member, (ty, label)), shared)) in
+            members.iter().zip(typed).zip(shared).enumerate()
+        {
             // Two members of one Rust type (both `String`) are told apart
             // by what the spec says of each, not by a number.
             let label = match shared {
                 true => self.member_label(member.into()).unwrap_or(label),
                 false => label,
             };
-            variants.push(UnionVariant { name: names.claim(label), ty, boxed: false });
+            let facts = self.facts(member.into(), &join(&members_at, &i.to_string()));
+            variants.push(UnionVariant { name: names.claim(label), ty, boxed: false, facts });
         }
         let null = data.nullable.then(|| names.claim("Null".into()));
         let mut unmapped = Vec::new();
