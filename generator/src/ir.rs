@@ -166,6 +166,17 @@ pub enum PageStep {
     Link,
 }
 
+/// The id of an operation the spec gives none, from its method and path:
+/// `get /users/{id}/roles` → `get_users_id_roles`.
+pub fn derived_operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_ascii_lowercase();
+    for word in path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        id.push('_');
+        id.push_str(word);
+    }
+    id
+}
+
 /// A path template with its variables' names left out (`/a/{}`): what a
 /// server routes by, so two templates of one shape are one route.
 pub fn route_shape(path: &str) -> String {

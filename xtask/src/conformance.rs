@@ -467,8 +467,13 @@ fn twin_routes(document: &serde_json::Value) -> BTreeSet<String> {
     for (path, item) in paths.into_iter().flatten() {
         let shape = generator::ir::route_shape(path);
         for (method, operation) in item.as_object().into_iter().flatten() {
-            let Some(id) = operation.get("operationId").and_then(|i| i.as_str()) else { continue };
-            routes.entry((method.clone(), shape.clone())).or_default().push(id.to_string());
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let id = operation.get("operationId").and_then(|i| i.as_str());
+            let id =
+                id.map_or_else(|| generator::ir::derived_operation_id(method, path), String::from);
+            routes.entry((method.clone(), shape.clone())).or_default().push(id);
         }
     }
     routes.into_values().filter(|ids| ids.len() > 1).flatten().collect()
@@ -517,16 +522,29 @@ fn resolved(
     }
 }
 
-/// Every operation of the spec that has an `operationId`, with it.
+/// The keys of a path item that are operations.
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Every operation of the spec with its id: its `operationId`, or the
+/// one the model derives from method and path.
 fn operations_by_id(
     document: &serde_json::Value,
-) -> impl Iterator<Item = (&str, &serde_json::Value)> {
-    let items =
-        document.get("paths").and_then(|p| p.as_object()).into_iter().flat_map(|p| p.values());
-    items
-        .filter_map(|item| item.as_object())
-        .flat_map(|item| item.values())
-        .filter_map(|operation| Some((operation.get("operationId")?.as_str()?, operation)))
+) -> impl Iterator<Item = (String, &serde_json::Value)> {
+    let paths = document.get("paths").and_then(|p| p.as_object()).into_iter().flatten();
+    paths
+        .filter_map(|(path, item)| Some((path, item.as_object()?)))
+        .flat_map(|(path, item)| {
+            item.iter().map(move |(method, operation)| (path, method, operation))
+        })
+        .filter(|(_, method, _)| METHODS.contains(&method.as_str()))
+        .map(|(path, method, operation)| {
+            // The harness names an operation without an id as the model
+            // does (soundcloud.com's `post_tracks`).
+            let id = operation.get("operationId").and_then(|i| i.as_str());
+            let id =
+                id.map_or_else(|| generator::ir::derived_operation_id(method, path), String::from);
+            (id, operation)
+        })
 }
 
 /// (operationId, status) of every documented response whose content has
@@ -1115,10 +1133,11 @@ mod tests {
             !facts.refused_typed_ref("changeEmail", Some(&required)),
             "refused for another reason"
         );
-        let spec = json!({"paths": {"/tracks": {"post": {"operationId": "postTracks", "requestBody": {"content": {
+        // Without an `operationId`, named as the model names it.
+        let spec = json!({"paths": {"/tracks": {"post": {"requestBody": {"content": {
             "multipart/form-data": {"schema": {"$ref": "#/components/schemas/Track", "required": ["track[title]"]}}}}}}}});
         let mut facts = known(Facts { typed_refs: super::typed_ref_bodies(&spec), ..empty() });
-        assert!(facts.refused_typed_ref("postTracks", Some(&required)), "a `required` beside it");
+        assert!(facts.refused_typed_ref("post_tracks", Some(&required)), "a `required` beside it");
     }
 
     #[test]

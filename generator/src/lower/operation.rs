@@ -929,12 +929,7 @@ fn declared_header(p: &SpecParameter) -> DeclaredHeader {
 
 /// `get /users/{id}/roles` → `get_users_id_roles`.
 fn derive_operation_id(method: Method, path: &str) -> String {
-    let mut id = method.as_str().to_ascii_lowercase();
-    for word in path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
-        id.push('_');
-        id.push_str(word);
-    }
-    id
+    crate::ir::derived_operation_id(method.as_str(), path)
 }
 
 enum MediaKind {
