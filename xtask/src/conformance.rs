@@ -413,7 +413,7 @@ impl Facts {
 /// beside its `$ref`, with those keywords (see [`Facts::typed_refs`]).
 fn typed_ref_bodies(document: &serde_json::Value) -> BTreeMap<String, BTreeSet<&'static str>> {
     let mut found = BTreeMap::new();
-    for (id, operation) in operations_by_id(document) {
+    for (id, _, operation) in operations_by_id(document) {
         let Some(body) = operation.get("requestBody") else { continue };
         let content = follow_refs(document, body).get("content").and_then(|c| c.as_object());
         let schemas = content.into_iter().flatten().filter_map(|(_, media)| media.get("schema"));
@@ -439,7 +439,7 @@ fn unencoded_form_lists(
         ("application/x-www-form-urlencoded", &mock_bugs::FORM_LIST_WITHOUT_ENCODING),
         ("multipart/form-data", &mock_bugs::MULTIPART_LIST_WITHOUT_ENCODING),
     ];
-    for (id, operation) in operations_by_id(document) {
+    for (id, _, operation) in operations_by_id(document) {
         let Some(body) = operation.get("requestBody") else { continue };
         let content = follow_refs(document, body).get("content");
         for (media_type, bug) in forms {
@@ -462,19 +462,9 @@ fn unencoded_form_lists(
 /// The operations whose method and path, variables' names aside, another
 /// operation has too (see [`Facts::twins`]).
 fn twin_routes(document: &serde_json::Value) -> BTreeSet<String> {
-    let mut routes: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    let paths = document.get("paths").and_then(|p| p.as_object());
-    for (path, item) in paths.into_iter().flatten() {
-        let shape = generator::ir::route_shape(path);
-        for (method, operation) in item.as_object().into_iter().flatten() {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let id = operation.get("operationId").and_then(|i| i.as_str());
-            let id =
-                id.map_or_else(|| generator::ir::derived_operation_id(method, path), String::from);
-            routes.entry((method.clone(), shape.clone())).or_default().push(id);
-        }
+    let mut routes: BTreeMap<(&str, String), Vec<String>> = BTreeMap::new();
+    for (id, (method, path), _) in operations_by_id(document) {
+        routes.entry((method, generator::ir::route_shape(path))).or_default().push(id);
     }
     routes.into_values().filter(|ids| ids.len() > 1).flatten().collect()
 }
@@ -529,7 +519,7 @@ const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "
 /// one the model derives from method and path.
 fn operations_by_id(
     document: &serde_json::Value,
-) -> impl Iterator<Item = (String, &serde_json::Value)> {
+) -> impl Iterator<Item = (String, (&str, &str), &serde_json::Value)> {
     let paths = document.get("paths").and_then(|p| p.as_object()).into_iter().flatten();
     paths
         .filter_map(|(path, item)| Some((path, item.as_object()?)))
@@ -543,7 +533,7 @@ fn operations_by_id(
             let id = operation.get("operationId").and_then(|i| i.as_str());
             let id =
                 id.map_or_else(|| generator::ir::derived_operation_id(method, path), String::from);
-            (id, operation)
+            (id, (method.as_str(), path.as_str()), operation)
         })
 }
 
@@ -551,7 +541,7 @@ fn operations_by_id(
 /// a media type without a schema; references to shared responses followed.
 fn schemaless_responses(document: &serde_json::Value) -> BTreeSet<(String, u16)> {
     let mut found = BTreeSet::new();
-    for (id, operation) in operations_by_id(document) {
+    for (id, _, operation) in operations_by_id(document) {
         let responses = operation.get("responses").and_then(|r| r.as_object());
         for (status, response) in responses.into_iter().flatten() {
             let Ok(status) = status.parse::<u16>() else { continue };
@@ -730,6 +720,20 @@ fn breaks_js_literal_pattern(problem: &serde_json::Value) -> bool {
     })
 }
 
+/// Whether a scalar value is of a schema's `type`; `null`, lists and
+/// objects are not judged.
+fn fits_type(ty: &str, value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (ty, value) {
+        (_, Value::Null | Value::Array(_) | Value::Object(_)) => true,
+        ("string", v) => v.is_string(),
+        ("integer", v) => v.is_i64() || v.is_u64(),
+        ("number", v) => v.is_number(),
+        ("boolean", v) => v.is_boolean(),
+        _ => true,
+    }
+}
+
 /// Every scalar `example` beside a `type` it is not of.
 fn collect_mistyped(node: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
     use serde_json::Value;
@@ -738,15 +742,7 @@ fn collect_mistyped(node: &serde_json::Value, out: &mut Vec<serde_json::Value>) 
             if let (Some(Value::String(ty)), Some(example)) =
                 (members.get("type"), members.get("example"))
             {
-                let fits = match (ty.as_str(), example) {
-                    (_, Value::Null | Value::Array(_) | Value::Object(_)) => true,
-                    ("string", e) => e.is_string(),
-                    ("integer", e) => e.is_i64() || e.is_u64(),
-                    ("number", e) => e.is_number(),
-                    ("boolean", e) => e.is_boolean(),
-                    _ => true,
-                };
-                if !fits {
+                if !fits_type(ty, example) {
                     out.push(example.clone());
                 }
             }
@@ -771,17 +767,8 @@ fn collect_impossible(node: &serde_json::Value, out: &mut BTreeSet<String>) {
         Value::Object(members) => {
             let ty = members.get("type").and_then(Value::as_str);
             if let (Some(ty), Some(Value::Array(values))) = (ty, members.get("enum")) {
-                let kind = |v: &Value| match v {
-                    Value::String(_) => "string",
-                    Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-                    Value::Number(_) => "number",
-                    Value::Bool(_) => "boolean",
-                    _ => "other",
-                };
-                let kinds: BTreeSet<&str> =
-                    values.iter().filter(|v| !v.is_null()).map(kind).collect();
-                let fits = |k: &&str| *k == ty || (ty == "number" && *k == "integer");
-                if !kinds.is_empty() && !kinds.iter().any(fits) {
+                let values_given = values.iter().any(|v| !v.is_null());
+                if values_given && !values.iter().any(|v| !v.is_null() && fits_type(ty, v)) {
                     let shown: Vec<String> = values
                         .iter()
                         .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
