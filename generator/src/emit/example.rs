@@ -163,7 +163,7 @@ pub(super) fn body_value(
                 // An empty form is an empty body, which reads as none at
                 // all (presalytics.io: "Body parameter is required").
                 Some(first) if parts.is_empty() => {
-                    let setter = ident(&format!("with_{}", crate::naming::bare(&first.rust_name)));
+                    let setter = super::models::setter_name(&first.rust_name);
                     let one = part(first)?;
                     quote!(#path::default().#setter(#one))
                 }
@@ -472,7 +472,7 @@ fn filling_setter(api: &Api, name: &str, others: &[&Struct], depth: usize) -> Op
 fn setter_call(api: &Api, f: &Field, depth: usize) -> Option<TokenStream> {
     let place = if f.ty == TypeRef::String { Place::Argument } else { Place::Exact };
     let v = value(api, &f.ty, place, Some(&f.facts), depth + 1)?;
-    let setter = super::models::setter_name(f);
+    let setter = super::models::setter_name(&f.rust_name);
     Some(quote!(.#setter(#v)))
 }
 

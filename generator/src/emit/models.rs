@@ -492,9 +492,9 @@ pub(super) fn settable(api: &Api, f: &Field) -> bool {
     !f.required_in_requests() && !f.read_only && api.constant(&f.ty).is_none()
 }
 
-/// A settable field's setter: `with_state`.
-pub(super) fn setter_name(f: &Field) -> proc_macro2::Ident {
-    ident(&format!("with_{}", naming::bare(&f.rust_name)))
+/// The setter of a field or a form's part, by its Rust name: `with_state`.
+pub(super) fn setter_name(rust_name: &str) -> proc_macro2::Ident {
+    ident(&format!("with_{}", naming::bare(rust_name)))
 }
 
 /// `with_field(value)` for each field a request may leave out, so a value
@@ -509,7 +509,7 @@ fn setters(api: &Api, s: &Struct) -> Vec<TokenStream> {
         .filter(|f| settable(api, f))
         .map(|f| {
             let field = ident(&f.rust_name);
-            let method = setter_name(f);
+            let method = setter_name(&f.rust_name);
             let (mut ty, mut value) = (rust_type(&f.ty, Scope::Models), quote!(value));
             if f.boxed {
                 value = quote!(Box::new(value));

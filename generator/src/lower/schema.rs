@@ -705,34 +705,32 @@ impl<'a> Lowerer<'a> {
         }
         let name = self.claim(naming);
         let mut names = NameSet::default();
-        let typed: Vec<(TypeRef, String)> = members
+        let typed: Vec<(TypeRef, String, Facts)> = members
             .iter()
             .enumerate()
             .map(|(i, member)| {
+                let at = join(&members_at, &i.to_string());
                 let hint = Naming::Hint(format!("{name}Variant{}", i + 1));
-                let ty = self.schema_type(member.into(), hint, &join(&members_at, &i.to_string()));
+                let ty = self.schema_type(member.into(), hint, &at);
                 let label = match &ty {
                     TypeRef::Named(n) => n.clone(),
                     other => naming::variant_name(&other.label()),
                 };
-                (ty, label)
+                (ty, label, self.facts(member.into(), &at))
             })
             .collect();
         let shared: Vec<bool> = typed
             .iter()
-            .map(|(_, label)| typed.iter().filter(|(_, l)| l == label).count() > 1)
+            .map(|(_, label, _)| typed.iter().filter(|(_, l, _)| l == label).count() > 1)
             .collect();
         let mut variants = Vec::with_capacity(members.len());
-        for (i, ((member, (ty, label)), shared)) in
-            members.iter().zip(typed).zip(shared).enumerate()
-        {
+        for ((member, (ty, label, facts)), shared) in members.iter().zip(typed).zip(shared) {
             // Two members of one Rust type (both `String`) are told apart
             // by what the spec says of each, not by a number.
             let label = match shared {
-                true => self.member_label(member.into()).unwrap_or(label),
+                true => self.member_label(member.into(), &facts).unwrap_or(label),
                 false => label,
             };
-            let facts = self.facts(member.into(), &join(&members_at, &i.to_string()));
             variants.push(UnionVariant { name: names.claim(label), ty, boxed: false, facts });
         }
         let null = data.nullable.then(|| names.claim("Null".into()));
@@ -1035,15 +1033,14 @@ impl<'a> Lowerer<'a> {
 
     /// A union member's name from its `title`, else its `format` (or its
     /// items' `format`): `AssetId` for `{type: string, format: asset-id}`.
-    fn member_label(&mut self, member: SchemaRef<'a>) -> Option<String> {
-        let schema = self.quiet_deref(member)?;
-        if let Some(title) = &schema.schema_data.title {
+    fn member_label(&mut self, member: SchemaRef<'a>, facts: &Facts) -> Option<String> {
+        if let Some(title) = &self.quiet_deref(member)?.schema_data.title {
             return Some(naming::variant_name(title));
         }
-        let found = facts(schema);
-        match (found.format, found.items.and_then(|items| items.format)) {
-            (Some(format), _) => Some(naming::variant_name(&format)),
-            (None, Some(format)) => Some(format!("{}List", naming::variant_name(&format))),
+        let items = facts.items.as_ref().and_then(|items| items.format.as_ref());
+        match (&facts.format, items) {
+            (Some(format), _) => Some(naming::variant_name(format)),
+            (None, Some(format)) => Some(format!("{}List", naming::variant_name(format))),
             (None, None) => None,
         }
     }

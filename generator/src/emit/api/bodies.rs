@@ -182,7 +182,7 @@ pub(super) fn multipart_form(op: &Operation, form: &Multipart) -> TokenStream {
     // as a model's optional field is (`Form::default().with_file(…)`).
     let setters = form.parts.iter().filter(|p| !p.required).map(|p| {
         let field = ident(&p.rust_name);
-        let method = ident(&format!("with_{}", crate::naming::bare(&p.rust_name)));
+        let method = crate::emit::models::setter_name(&p.rust_name);
         let value = ident("value");
         let Arg { ty, store } = part_arg(p, &value);
         let stored = if p.repeated { store } else { quote!(Some(#store)) };
