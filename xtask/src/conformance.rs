@@ -270,14 +270,8 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
             _ if facts.head_answered_500(&field("operation"), &detail, &field("body")) => {
                 mock_bugs::HEAD_ERROR_WITHOUT_BODY.cause.to_string()
             }
-            _ if facts.refused_typed_ref(&field("operation"), body.as_ref()) => {
-                TYPE_BESIDE_REF.to_string()
-            }
             _ if facts.read().twins.contains(&field("operation")) => TWIN_ROUTE.to_string(),
-            _ if let Some(bug) = facts.refused_form_lists(&field("operation"), body.as_ref()) => {
-                bug.cause.to_string()
-            }
-            _ => cause(&detail, body.as_ref(), &mut facts),
+            _ => cause(&field("operation"), &detail, body.as_ref(), &mut facts),
         };
         outcome.failures.push(Failure {
             operation: field("operation"),
@@ -355,6 +349,12 @@ struct Facts {
     /// variables' names (vtex.local: `/accounts/{accountId}` and
     /// `/accounts/{creditAccountId}`), which a server routes to one of them.
     twins: BTreeSet<String>,
+    /// Per operation, the query keys two of its parameters share, as
+    /// Prism locates a complaint (`movements.type`, `type`): an exploded
+    /// object's property named like another query parameter (sinao.app's
+    /// `movements` object beside a `type` parameter), so one key carries
+    /// both values and neither can be read back.
+    query_clashes: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Facts {
@@ -405,6 +405,7 @@ impl Facts {
             unencoded_form_lists,
             impossible,
             twins: document.as_ref().map(twin_routes).unwrap_or_default(),
+            query_clashes: document.as_ref().map(query_name_clashes).unwrap_or_default(),
         }
     }
 }
@@ -468,6 +469,48 @@ fn twin_routes(document: &serde_json::Value) -> BTreeSet<String> {
     }
     routes.into_values().filter(|ids| ids.len() > 1).flatten().collect()
 }
+
+/// Each operation's query keys that two of its parameters share (see
+/// [`Facts::query_clashes`]); parameters of the path item count too.
+fn query_name_clashes(document: &serde_json::Value) -> BTreeMap<String, BTreeSet<String>> {
+    let mut found = BTreeMap::new();
+    for (id, (_, path), operation) in operations_by_id(document) {
+        let shared = &document["paths"][path]["parameters"];
+        let parameters: Vec<&serde_json::Value> = [&operation["parameters"], shared]
+            .into_iter()
+            .filter_map(|p| p.as_array())
+            .flatten()
+            .map(|p| follow_refs(document, p))
+            .filter(|p| p["in"] == "query")
+            .collect();
+        let names: BTreeSet<&str> = parameters.iter().filter_map(|p| p["name"].as_str()).collect();
+        let mut keys = BTreeSet::new();
+        for parameter in &parameters {
+            let (Some(name), schema) =
+                (parameter["name"].as_str(), follow_refs(document, &parameter["schema"]))
+            else {
+                continue;
+            };
+            // `style: form` with `explode: true`, the query's default,
+            // writes each property as a key of its own.
+            let exploded = parameter["style"].as_str().is_none_or(|s| s == "form")
+                && parameter["explode"].as_bool() != Some(false);
+            let properties = schema["properties"].as_object().filter(|_| exploded);
+            for property in properties.into_iter().flatten().map(|(p, _)| p.as_str()) {
+                if property != name && names.contains(property) {
+                    keys.insert(format!("{name}.{property}"));
+                    keys.insert(property.to_string());
+                }
+            }
+        }
+        if !keys.is_empty() {
+            found.insert(id, keys);
+        }
+    }
+    found
+}
+
+const QUERY_NAME_CLASH: &str = "spec: an exploded object query parameter has a property named like another query parameter of the operation, so one query key carries both values (`type=…` for each) and the server cannot tell them apart";
 
 const TWIN_ROUTE: &str = "spec: the operation's path differs from another's only in its variables' names, which OpenAPI forbids; the mock may route the call to the other operation";
 
@@ -583,48 +626,78 @@ impl<'a> SpecFacts<'a> {
             && self.read().heads.contains(operation)
     }
 
-    /// Whether Prism refused `operation`'s body only for keywords the spec
-    /// writes beside the body schema's `$ref` (its `type`, its `required`).
-    fn refused_typed_ref(&mut self, operation: &str, problem: Option<&serde_json::Value>) -> bool {
-        let Some(beside) = self.read().typed_refs.get(operation) else { return false };
-        let applied = |v: &serde_json::Value| {
-            v["location"][0] == "body" && v["code"].as_str().is_some_and(|c| beside.contains(c))
-        };
-        problem.is_some_and(|p| mock_bugs::every_entry(p, applied))
+    /// Why Prism refused a request, when every complaint of its refusal
+    /// has a known cause that is not the client's: that cause, or, when
+    /// they differ, all of them together (whose: the spec's if any is).
+    fn refusal_cause(&mut self, operation: &str, problem: &serde_json::Value) -> Option<String> {
+        let complaints = problem["validation"].as_array().filter(|c| !c.is_empty())?;
+        let causes = complaints
+            .iter()
+            .map(|c| self.complaint_cause(operation, c))
+            .collect::<Option<BTreeSet<&'static str>>>()?;
+        let mut each = causes.iter();
+        match (each.next(), each.next()) {
+            (Some(only), None) => Some(only.to_string()),
+            _ => {
+                let whose =
+                    if causes.iter().all(|c| c.starts_with("mock")) { "mock" } else { "spec" };
+                let all: Vec<&str> = causes.into_iter().collect();
+                Some(format!(
+                    "{whose}: one refusal of several known causes, each complaint explained: {}",
+                    all.join(" AND ")
+                ))
+            }
+        }
     }
 
-    /// The known bug, when Prism refused `operation`'s body only for lists
-    /// it wants as arrays, each a form or multipart list the spec gives no
-    /// `encoding` style.
-    fn refused_form_lists(
+    /// The known cause, not the client's, of one complaint in Prism's
+    /// refusal of a request to `operation`, if it has one.
+    fn complaint_cause(
         &mut self,
         operation: &str,
-        problem: Option<&serde_json::Value>,
-    ) -> Option<&'static mock_bugs::KnownBug> {
-        let lists = &self.read().unencoded_form_lists;
-        let bug = |v: &serde_json::Value| {
-            let place = v["location"].as_array().map(Vec::as_slice).unwrap_or_default();
-            let message = v["message"].as_str().unwrap_or_default();
-            match place {
-                [body, name] if body == "body" && message.ends_with("must be array") => {
-                    lists.get(&(operation.to_string(), name.as_str()?.to_string())).copied()
-                }
-                _ => None,
+        complaint: &serde_json::Value,
+    ) -> Option<&'static str> {
+        if let Some(bug) = mock_bugs::refused_for(complaint) {
+            return Some(bug.cause);
+        }
+        if query_item_without_text(complaint) {
+            return Some(QUERY_ITEMS_WITHOUT_TEXT);
+        }
+        if breaks_js_literal_pattern(complaint) {
+            return Some(JS_LITERAL_PATTERN);
+        }
+        let facts = self.read();
+        let place = complaint["location"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let name = |at: usize| place.get(at).and_then(|n| n.as_str()).unwrap_or_default();
+        let message = complaint["message"].as_str().unwrap_or_default();
+        // A list in a form or multipart body the spec gives no `encoding`
+        // style, which Prism wants as an array however it is sent.
+        if place.len() == 2 && name(0) == "body" && message.ends_with("must be array") {
+            if let Some(bug) =
+                facts.unencoded_form_lists.get(&(operation.to_string(), name(1).to_string()))
+            {
+                return Some(bug.cause);
             }
-        };
-        let problem = problem?;
-        let first = bug(problem["validation"].get(0)?)?;
-        mock_bugs::every_entry(problem, |v| bug(v).is_some()).then_some(first)
-    }
-
-    /// Whether every complaint of a Prism problem is about a schema no
-    /// value satisfies (see [`Facts::impossible`]).
-    fn asks_the_impossible(&mut self, problem: &serde_json::Value) -> bool {
-        let impossible = &self.read().impossible;
-        mock_bugs::every_entry(problem, |v| {
-            let message = v["message"].as_str().unwrap_or_default();
-            impossible.iter().any(|i| message.ends_with(i.as_str()))
-        })
+        }
+        // A keyword the spec writes beside the body schema's `$ref`.
+        let beside = facts.typed_refs.get(operation);
+        let code = complaint["code"].as_str().unwrap_or_default();
+        if name(0) == "body" && beside.is_some_and(|b| b.contains(code)) {
+            return Some(TYPE_BESIDE_REF);
+        }
+        if facts.impossible.iter().any(|i| message.ends_with(i.as_str())) {
+            return Some(IMPOSSIBLE);
+        }
+        // A query key two parameters share: a sibling's name, or an
+        // exploded object's property named like it.
+        let within: Vec<&str> = place.iter().skip(1).filter_map(|p| p.as_str()).collect();
+        let within = within.join(".");
+        let clashes = facts.query_clashes.get(operation).into_iter().flatten();
+        let shared = |key: &String| within == *key || within.starts_with(&format!("{key}."));
+        if name(0) == "query" && clashes.into_iter().any(shared) {
+            return Some(QUERY_NAME_CLASH);
+        }
+        None
     }
 
     fn has_mistyped(&mut self, value: &serde_json::Value) -> bool {
@@ -691,33 +764,27 @@ fn refusal(entries: Vec<serde_json::Value>) -> Option<serde_json::Value> {
 
 const QUERY_ITEMS_WITHOUT_TEXT: &str = "spec: a query parameter is a list of objects or of lists, which OpenAPI gives no text form (`form` style covers values, lists of values and objects); the client sends it as JSON, Prism reads each item as text";
 
-/// Whether every complaint of a Prism problem is a query parameter's item
+/// Whether a complaint of Prism's is a query parameter's item
 /// (`filters.0`) that it wants as an object or a list: the item of a list
 /// OpenAPI cannot write as query text (sinao.app's `filters`).
-fn query_items_without_text(problem: &serde_json::Value) -> bool {
-    mock_bugs::every_entry(problem, |v| {
-        let place = v["location"].as_array().map(Vec::as_slice).unwrap_or_default();
-        let item =
-            place.get(2).and_then(|i| i.as_str()).is_some_and(|i| i.parse::<usize>().is_ok());
-        let message = v["message"].as_str().unwrap_or_default();
-        place.len() == 3
-            && place[0] == "query"
-            && item
-            && (message.ends_with("must be object") || message.ends_with("must be array"))
-    })
+fn query_item_without_text(complaint: &serde_json::Value) -> bool {
+    let place = complaint["location"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let item = place.get(2).and_then(|i| i.as_str()).is_some_and(|i| i.parse::<usize>().is_ok());
+    let message = complaint["message"].as_str().unwrap_or_default();
+    place.len() == 3
+        && place[0] == "query"
+        && item
+        && (message.ends_with("must be object") || message.ends_with("must be array"))
 }
 
 const JS_LITERAL_PATTERN: &str = "spec: a pattern written as a JavaScript regex literal (`/^[0-9]{5}$/i`), which no value matches as JSON Schema reads it; the client reads the regex inside, Prism the text as written";
 
-/// Whether every complaint of a Prism problem is a value that breaks a
-/// pattern written as a JavaScript regex literal (sinao.app's).
-fn breaks_js_literal_pattern(problem: &serde_json::Value) -> bool {
-    mock_bugs::every_entry(problem, |v| {
-        let message = v["message"].as_str().unwrap_or_default();
-        let pattern =
-            message.split("must match pattern \"").nth(1).and_then(|p| p.strip_suffix('"'));
-        pattern.is_some_and(|p| generator::lower::js_regex_literal(p).is_some())
-    })
+/// Whether a complaint of Prism's is a value that breaks a pattern
+/// written as a JavaScript regex literal (sinao.app's).
+fn breaks_js_literal_pattern(complaint: &serde_json::Value) -> bool {
+    let message = complaint["message"].as_str().unwrap_or_default();
+    let pattern = message.split("must match pattern \"").nth(1).and_then(|p| p.strip_suffix('"'));
+    pattern.is_some_and(|p| generator::lower::js_regex_literal(p).is_some())
 }
 
 /// Whether a scalar value is of a schema's `type`; `null`, lists and
@@ -859,7 +926,12 @@ fn collect_examples<'a>(node: &'a serde_json::Value, out: &mut Vec<&'a serde_jso
 
 /// A failure's cause, for grouping: the error variant and status, or why
 /// it was skipped.
-fn cause(detail: &str, body: Option<&serde_json::Value>, facts: &mut SpecFacts) -> String {
+fn cause(
+    operation: &str,
+    detail: &str,
+    body: Option<&serde_json::Value>,
+    facts: &mut SpecFacts,
+) -> String {
     if let Some(why) = detail.strip_prefix("skipped: ") {
         return format!("skipped: {}", why.split(" for ").next().unwrap_or(why));
     }
@@ -870,14 +942,8 @@ fn cause(detail: &str, body: Option<&serde_json::Value>, facts: &mut SpecFacts) 
         if let Some(bug) = mock_bugs::shown_by(body, decode) {
             return bug.cause.to_string();
         }
-        if query_items_without_text(body) {
-            return QUERY_ITEMS_WITHOUT_TEXT.to_string();
-        }
-        if breaks_js_literal_pattern(body) {
-            return JS_LITERAL_PATTERN.to_string();
-        }
-        if facts.asks_the_impossible(body) {
-            return IMPOSSIBLE.to_string();
+        if let Some(cause) = facts.refusal_cause(operation, body) {
+            return cause;
         }
         // Prism's own JavaScript failure as the answer (`RangeError:
         // Maximum call stack size exceeded` on recursive schemas), whether
@@ -1049,6 +1115,7 @@ mod tests {
             unencoded_form_lists: Default::default(),
             impossible: Default::default(),
             twins: Default::default(),
+            query_clashes: Default::default(),
         }
     }
 
@@ -1056,8 +1123,12 @@ mod tests {
         known(empty())
     }
 
+    fn is_impossible(facts: &mut SpecFacts, problem: &serde_json::Value) -> bool {
+        facts.refusal_cause("op", problem).as_deref() == Some(super::IMPOSSIBLE)
+    }
+
     fn cause(detail: &str) -> String {
-        super::cause(detail, None, &mut nothing())
+        super::cause("op", detail, None, &mut nothing())
     }
 
     #[test]
@@ -1091,13 +1162,13 @@ mod tests {
             json!({"validation": [item("filters", "object"), item("conditions", "array")]});
         let detail = "list: unexpected status 422 Unprocessable Entity: \"{…}\" (UnexpectedStatus)";
         assert_eq!(
-            super::cause(detail, Some(&refused), &mut nothing()),
+            super::cause("op", detail, Some(&refused), &mut nothing()),
             super::QUERY_ITEMS_WITHOUT_TEXT
         );
         let whole = json!({"validation": [{"location": ["query", "limit"], "code": "type", "message": "Request query parameter limit must be object"}]});
-        assert!(!super::query_items_without_text(&whole));
+        assert!(nothing().refusal_cause("list", &whole).is_none());
         let mixed = json!({"validation": [item("filters", "object"), {"location": ["query", "limit"], "code": "type", "message": "Request query parameter limit must be integer"}]});
-        assert!(!super::query_items_without_text(&mixed));
+        assert!(nothing().refusal_cause("list", &mixed).is_none(), "one complaint unexplained");
     }
 
     #[test]
@@ -1109,22 +1180,29 @@ mod tests {
         });
         let mut facts = known(Facts { typed_refs: super::typed_ref_bodies(&spec), ..empty() });
         let refused = json!({"type": "sl-violations", "validation": [{"location": ["body"], "code": "type", "message": "Request body must be string"}]});
-        assert!(facts.refused_typed_ref("changeEmail", Some(&refused)));
         assert!(
-            !facts.refused_typed_ref("changeName", Some(&refused)),
+            facts.refusal_cause("changeEmail", &refused).as_deref() == Some(super::TYPE_BESIDE_REF)
+        );
+        assert!(
+            facts.refusal_cause("changeName", &refused).as_deref() != Some(super::TYPE_BESIDE_REF),
             "no `type` beside its `$ref`"
         );
         let required =
             json!({"validation": [{"location": ["body"], "code": "required", "message": "x"}]});
         assert!(
-            !facts.refused_typed_ref("changeEmail", Some(&required)),
+            facts.refusal_cause("changeEmail", &required).as_deref()
+                != Some(super::TYPE_BESIDE_REF),
             "refused for another reason"
         );
         // Without an `operationId`, named as the model names it.
         let spec = json!({"paths": {"/tracks": {"post": {"requestBody": {"content": {
             "multipart/form-data": {"schema": {"$ref": "#/components/schemas/Track", "required": ["track[title]"]}}}}}}}});
         let mut facts = known(Facts { typed_refs: super::typed_ref_bodies(&spec), ..empty() });
-        assert!(facts.refused_typed_ref("post_tracks", Some(&required)), "a `required` beside it");
+        assert!(
+            facts.refusal_cause("post_tracks", &required).as_deref()
+                == Some(super::TYPE_BESIDE_REF),
+            "a `required` beside it"
+        );
     }
 
     #[test]
@@ -1151,16 +1229,13 @@ mod tests {
         let mut facts =
             known(Facts { unencoded_form_lists: super::unencoded_form_lists(&spec), ..empty() });
         let refused = |name: &str| json!({"validation": [{"location": ["body", name], "code": "type", "message": format!("Request body property {name} must be array")}]});
-        let bug = facts.refused_form_lists("CreateRole", Some(&refused("Permission")));
-        assert!(bug.is_some_and(|b| b.cause.contains("form-encoded")));
+        let bug = facts.refusal_cause("CreateRole", &refused("Permission"));
+        assert_eq!(bug.as_deref(), Some(crate::mock_bugs::FORM_LIST_WITHOUT_ENCODING.cause));
         assert!(
-            facts.refused_form_lists("CreateStyled", Some(&refused("Permission"))).is_none(),
+            facts.refusal_cause("CreateStyled", &refused("Permission")).is_none(),
             "its style is given"
         );
-        assert!(
-            facts.refused_form_lists("CreateRole", Some(&refused("Name"))).is_none(),
-            "not a list"
-        );
+        assert!(facts.refusal_cause("CreateRole", &refused("Name")).is_none(), "not a list");
     }
 
     #[test]
@@ -1190,15 +1265,92 @@ mod tests {
         );
         let mut facts = known(Facts { impossible: found, ..empty() });
         let refused = |message: &str| json!({"validation": [{"location": ["query", "severity"], "code": "enum", "message": message}]});
-        assert!(facts.asks_the_impossible(&refused(
-            "Request query parameter severity must be equal to one of the allowed values: 10, 20, 30"
-        )));
-        assert!(facts.asks_the_impossible(&refused(
-            "Request body must NOT have additional properties; found 'levelMembers'"
-        )));
-        assert!(!facts.asks_the_impossible(&refused(
-            "Request query parameter ratio must be equal to one of the allowed values: 43, nonstandard"
-        )));
+        assert!(is_impossible(
+            &mut facts,
+            &refused(
+                "Request query parameter severity must be equal to one of the allowed values: 10, 20, 30"
+            )
+        ));
+        assert!(is_impossible(
+            &mut facts,
+            &refused("Request body must NOT have additional properties; found 'levelMembers'")
+        ));
+        assert!(!is_impossible(
+            &mut facts,
+            &refused(
+                "Request query parameter ratio must be equal to one of the allowed values: 43, nonstandard"
+            )
+        ));
+    }
+
+    #[test]
+    fn a_refusal_of_several_known_causes_is_put_down_to_them_all() {
+        let complaint = |place: serde_json::Value, message: &str| json!({"location": place, "code": "type", "message": message});
+        // sinao.app: a list of objects in the query beside a one-item nullable list.
+        let items = complaint(
+            json!(["query", "content", "0"]),
+            "Request query parameter content.0 must be object",
+        );
+        let tags =
+            complaint(json!(["query", "tags"]), "Request query parameter tags must be array,null");
+        let bracketed = complaint(
+            json!(["query"]),
+            "Request query parameter must have required property 'filter[tag]'",
+        );
+        let limit =
+            complaint(json!(["query", "limit"]), "Request query parameter limit must be integer");
+        let refused = |all: &[&serde_json::Value]| json!({"validation": all});
+        let both = nothing().refusal_cause("create", &refused(&[&items, &tags])).unwrap();
+        assert!(both.starts_with("spec: "), "the spec's when any cause is: {both}");
+        assert!(both.contains(super::QUERY_ITEMS_WITHOUT_TEXT), "{both}");
+        assert!(both.contains(crate::mock_bugs::NULLABLE_QUERY_LIST_OF_ONE.cause), "{both}");
+        let mocks = nothing().refusal_cause("create", &refused(&[&tags, &bracketed])).unwrap();
+        assert!(mocks.starts_with("mock: "), "{mocks}");
+        assert_eq!(
+            nothing().refusal_cause("create", &refused(&[&tags, &tags])).as_deref(),
+            Some(crate::mock_bugs::NULLABLE_QUERY_LIST_OF_ONE.cause),
+            "one cause is named alone"
+        );
+        assert!(
+            nothing().refusal_cause("create", &refused(&[&items, &limit])).is_none(),
+            "a complaint with no known cause leaves the refusal ours"
+        );
+        assert!(nothing().refusal_cause("create", &refused(&[])).is_none());
+    }
+
+    #[test]
+    fn an_object_property_named_like_another_query_parameter_is_the_specs() {
+        let object = |explode: bool| json!({"type": "object", "explode": explode, "properties": {"type": {"type": "string"}, "amount": {"type": "integer"}}});
+        let spec = json!({
+            "paths": {"/reconcile": {
+                "parameters": [{"name": "type", "in": "query", "schema": {"type": "string", "enum": ["sales"]}}],
+                "post": {"operationId": "reconcile", "parameters": [
+                    {"$ref": "#/components/parameters/Movements"},
+                    {"name": "rule", "in": "query", "explode": false, "schema": object(false)},
+                    {"name": "amount", "in": "header", "schema": {"type": "integer"}},
+                ]}}},
+            "components": {"parameters": {"Movements": {"name": "movements", "in": "query", "schema": object(true)}}}
+        });
+        let clashes = super::query_name_clashes(&spec);
+        assert_eq!(
+            clashes["reconcile"].iter().map(String::as_str).collect::<Vec<_>>(),
+            ["movements.type", "type"],
+            "a query parameter of the path item counts; a header, or an object not exploded, does not"
+        );
+        let mut facts = known(Facts { query_clashes: clashes, ..empty() });
+        let refused = |place: serde_json::Value| json!({"validation": [{"location": place, "code": "enum", "message": "must be equal to one of the allowed values: account"}]});
+        for place in [json!(["query", "movements", "type"]), json!(["query", "type"])] {
+            assert_eq!(
+                facts.refusal_cause("reconcile", &refused(place)).as_deref(),
+                Some(super::QUERY_NAME_CLASH)
+            );
+        }
+        assert!(
+            facts
+                .refusal_cause("reconcile", &refused(json!(["query", "movements", "amount"])))
+                .is_none()
+        );
+        assert!(facts.refusal_cause("other", &refused(json!(["query", "type"]))).is_none());
     }
 
     #[test]
@@ -1250,12 +1402,12 @@ mod tests {
             "news_category: An error has occurred. (status 500 Internal Server Error) (Api); body: {…}",
             "getNotificationScheme: unexpected status 500 Internal Server Error: \"{…}\" (UnexpectedStatus); body: {…}",
         ] {
-            assert_eq!(super::cause(detail, Some(&overflow), &mut nothing()), expected);
+            assert_eq!(super::cause("op", detail, Some(&overflow), &mut nothing()), expected);
         }
         // A spec's own error body that happens to have a type is not Prism's.
         let problem = json!({"type": "https://example.com/errors#NotFound", "title": "Not found"});
         let detail = "get: Not found (status 404 Not Found) (Api); body: {…}";
-        assert_eq!(super::cause(detail, Some(&problem), &mut nothing()), "Api 404");
+        assert_eq!(super::cause("op", detail, Some(&problem), &mut nothing()), "Api 404");
     }
 
     #[test]
@@ -1263,7 +1415,10 @@ mod tests {
         let entry = |pattern: &str| json!({"location": ["query", "nic"], "code": "pattern", "message": format!("Request query parameter nic must match pattern \"{pattern}\"")});
         let detail = "update: Bad request (status 400 Bad Request) (Api); body: ";
         let literal = json!({"type": "sl-violations", "validation": [entry("/^[0-9]{5}$/i")]});
-        assert_eq!(super::cause(detail, Some(&literal), &mut nothing()), super::JS_LITERAL_PATTERN);
+        assert_eq!(
+            super::cause("op", detail, Some(&literal), &mut nothing()),
+            super::JS_LITERAL_PATTERN
+        );
         // A pattern that is a regex, or a slash that can match, is the value's fault.
         for pattern in ["^[0-9]{5}$", "/v1/"] {
             let plain = json!({"type": "sl-violations", "validation": [entry(pattern)]});
@@ -1289,14 +1444,14 @@ mod tests {
             json!([{"location": ["request", "query", "filters", "0"], "code": "type", "message": "Request query parameter filters.0 must be object"}]),
         );
         assert_eq!(
-            super::cause(detail, Some(&items), &mut nothing()),
+            super::cause("op", detail, Some(&items), &mut nothing()),
             super::QUERY_ITEMS_WITHOUT_TEXT
         );
         let one = header(
             json!([{"location": ["request", "query", "tags"], "code": "type", "message": "Request query parameter tags must be array,null"}]),
         );
         assert_eq!(
-            super::cause(detail, Some(&one), &mut nothing()),
+            super::cause("op", detail, Some(&one), &mut nothing()),
             crate::mock_bugs::NULLABLE_QUERY_LIST_OF_ONE.cause
         );
         // vtex.local: a DELETE refused for the Content-Type header the spec declares.
@@ -1304,16 +1459,16 @@ mod tests {
             json!([{"location": ["request", "header"], "code": "required", "message": "Request header must have required property 'content-type'"}]),
         );
         assert_eq!(
-            super::cause(detail, Some(&content_type), &mut nothing()),
+            super::cause("op", detail, Some(&content_type), &mut nothing()),
             super::IGNORED_HEADER
         );
         let own = r#"x: unexpected status 422 Unprocessable Entity: "{\"type\":\"https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY\",\"validation\":[{\"location\":[\"header\"],\"code\":\"required\",\"message\":\"Request header must have required property 'Authorization'\"}]}" (UnexpectedStatus)"#;
-        assert_eq!(super::cause(own, None, &mut nothing()), super::IGNORED_HEADER);
+        assert_eq!(super::cause("op", own, None, &mut nothing()), super::IGNORED_HEADER);
         let other = header(
             json!([{"location": ["request", "body", "name"], "code": "required", "message": "Request body must have required property 'name'"}]),
         );
         assert_eq!(
-            super::cause(detail, Some(&other), &mut nothing()),
+            super::cause("op", detail, Some(&other), &mut nothing()),
             "request refused by the mock's validation (answered with the spec's error): body required"
         );
     }
@@ -1327,13 +1482,15 @@ mod tests {
         std::fs::write(&spec, text).unwrap();
         let mut examples = SpecFacts::of(&spec);
         let decode = "op: no match (Decode); body: {…}";
-        let blamed = super::cause(decode, Some(&json!({"place": {"name": "x"}})), &mut examples);
+        let blamed =
+            super::cause("op", decode, Some(&json!({"place": {"name": "x"}})), &mut examples);
         assert!(blamed.starts_with("spec: the spec's own example breaks its schema"), "{blamed}");
-        let referred = super::cause(decode, Some(&json!({"place": {"name": "y"}})), &mut examples);
+        let referred =
+            super::cause("op", decode, Some(&json!({"place": {"name": "y"}})), &mut examples);
         assert!(referred.starts_with("spec: the spec's own example"), "{referred}");
-        let nested = super::cause(decode, Some(&json!([{"name": "y"}, 3])), &mut examples);
+        let nested = super::cause("op", decode, Some(&json!([{"name": "y"}, 3])), &mut examples);
         assert!(nested.starts_with("spec: the spec's own example"), "{nested}");
-        let ours = super::cause(decode, Some(&json!({"place": {}})), &mut examples);
+        let ours = super::cause("op", decode, Some(&json!({"place": {}})), &mut examples);
         assert_eq!(ours, "Decode");
         std::fs::remove_dir_all(dir).unwrap();
     }
@@ -1347,10 +1504,10 @@ mod tests {
             )
         };
         for route in ["/", "/my-bucket"] {
-            let cause = super::cause(&unrouted(route), None, &mut facts);
+            let cause = super::cause("op", &unrouted(route), None, &mut facts);
             assert!(cause.starts_with("spec: its path carries a `#fragment`"), "{route}: {cause}");
         }
-        let ours = super::cause(&unrouted("/my-bucket/key"), None, &mut facts);
+        let ours = super::cause("op", &unrouted("/my-bucket/key"), None, &mut facts);
         assert_eq!(ours, "mock: NO_PATH_MATCHED_ERROR  ");
     }
 
@@ -1387,10 +1544,10 @@ mod tests {
         let text = "invalid type: string \"big\", expected i64 at line 1 column 9 (Decode)";
         assert_eq!(super::mistyped_value(text), Some(json!("big")));
         let mut facts = known(Facts { mistyped: out, ..empty() });
-        let blamed = super::cause(detail, Some(&json!({})), &mut facts);
+        let blamed = super::cause("op", detail, Some(&json!({})), &mut facts);
         assert!(blamed.starts_with("spec: the spec's own example"), "{blamed}");
         let other = detail.replace("13035551234", "7");
-        assert_eq!(super::cause(&other, Some(&json!({})), &mut facts), "Decode");
+        assert_eq!(super::cause("op", &other, Some(&json!({})), &mut facts), "Decode");
     }
 
     #[test]
@@ -1447,16 +1604,19 @@ mod tests {
         let detail =
             "getCode: unexpected status 500 Internal Server Error: \"{…}\" (UnexpectedStatus)";
         assert_eq!(
-            super::cause(detail, Some(&pattern), &mut none),
+            super::cause("op", detail, Some(&pattern), &mut none),
             crate::mock_bugs::STATIC_IGNORES_PATTERN.cause
         );
         let definitions = json!({"definitions": {"items": {"type": "string"}, "type": "array"}});
         let detail = "getCatalog: the 200 OK response does not match its schema; body: \"{…}\": invalid type: map, expected a sequence at line 1 column 15 (Decode); body: {…}";
         assert_eq!(
-            super::cause(detail, Some(&definitions), &mut none),
+            super::cause("op", detail, Some(&definitions), &mut none),
             crate::mock_bugs::DYNAMIC_FILLS_DEFINITIONS.cause
         );
         // A decode error over data that only has such a member is ours.
-        assert_eq!(super::cause(detail, Some(&json!({"definitions": [1]})), &mut none), "Decode");
+        assert_eq!(
+            super::cause("op", detail, Some(&json!({"definitions": [1]})), &mut none),
+            "Decode"
+        );
     }
 }

@@ -143,24 +143,42 @@ pub fn every_entry(problem: &serde_json::Value, like: impl Fn(&serde_json::Value
 /// Whether every complaint of a Prism problem is a required query
 /// parameter with brackets in its name that it did not find.
 pub fn misses_bracketed_names(problem: &serde_json::Value) -> bool {
-    every_entry(problem, |v| {
-        let message = v["message"].as_str().unwrap_or_default();
-        let missing = message.split("must have required property '").nth(1);
-        // Prism names it percent-encoded: `filter%5btag%5d`.
-        let bracketed =
-            |name: &str| name.contains('[') || name.to_ascii_lowercase().contains("%5b");
-        v["location"][0] == "query" && missing.is_some_and(bracketed)
-    })
+    every_entry(problem, misses_bracketed_name)
+}
+
+/// Whether a complaint is a required query parameter with brackets in its
+/// name that Prism did not find.
+fn misses_bracketed_name(complaint: &serde_json::Value) -> bool {
+    let message = complaint["message"].as_str().unwrap_or_default();
+    let missing = message.split("must have required property '").nth(1);
+    // Prism names it percent-encoded: `filter%5btag%5d`.
+    let bracketed = |name: &str| name.contains('[') || name.to_ascii_lowercase().contains("%5b");
+    complaint["location"][0] == "query" && missing.is_some_and(bracketed)
 }
 
 /// Whether every complaint of a Prism problem is a query parameter it
 /// wants as `array,null`: its request validation does not turn one value
 /// into a list when the list may be null (ajv's coercion of a type union).
 pub fn refuses_nullable_lists(problem: &serde_json::Value) -> bool {
-    every_entry(problem, |v| {
-        v["location"][0] == "query"
-            && v["message"].as_str().is_some_and(|m| m.ends_with("must be array,null"))
-    })
+    every_entry(problem, refuses_nullable_list)
+}
+
+fn refuses_nullable_list(complaint: &serde_json::Value) -> bool {
+    complaint["location"][0] == "query"
+        && complaint["message"].as_str().is_some_and(|m| m.ends_with("must be array,null"))
+}
+
+/// The known bug, if any, that one complaint of Prism's refusal of a
+/// request shows (a refusal is the mock's only when every complaint is
+/// explained; the caller weighs them together).
+pub fn refused_for(complaint: &serde_json::Value) -> Option<&'static KnownBug> {
+    if refuses_nullable_list(complaint) {
+        Some(&NULLABLE_QUERY_LIST_OF_ONE)
+    } else if misses_bracketed_name(complaint) {
+        Some(&BRACKETED_QUERY_NAME_UNSEEN)
+    } else {
+        None
+    }
 }
 
 /// The validation entries of a Prism problem that are about its own
@@ -177,16 +195,14 @@ pub fn violations(problem: &serde_json::Value) -> impl Iterator<Item = (Vec<&str
         })
 }
 
-/// Which known bug, if any, a failed call's response body shows; `decode`
-/// when the client could not decode it.
+/// Which known bug, if any, a failed call's response shows in Prism's
+/// own answer (its refusals of requests are weighed complaint by
+/// complaint, [`refused_for`]); `decode` when the client could not decode
+/// it.
 pub fn shown_by(body: &serde_json::Value, decode: bool) -> Option<&'static KnownBug> {
     let broken = |code: &str| violations(body).any(|(_, c)| c == code);
     if broken("pattern") {
         Some(&STATIC_IGNORES_PATTERN)
-    } else if refuses_nullable_lists(body) {
-        Some(&NULLABLE_QUERY_LIST_OF_ONE)
-    } else if misses_bracketed_names(body) {
-        Some(&BRACKETED_QUERY_NAME_UNSEEN)
     } else if violations(body).any(|(place, _)| place.last() == Some(&"definitions"))
         || decode && holds_schema_as_definitions(body)
     {
@@ -291,24 +307,23 @@ mod tests {
     }
 
     #[test]
-    fn a_one_item_nullable_list_refused_is_the_bug_only_when_alone() {
-        let refused = json!({"validation": [{"location": ["query", "tags"], "code": "type", "message": "Request query parameter tags must be array,null"}]});
-        assert!((NULLABLE_QUERY_LIST_OF_ONE.shows)(422, &refused));
-        assert!(shown_by(&refused, false).is_some_and(|b| b.path.starts_with("/tagged")));
-        let mixed = json!({"validation": [
-            {"location": ["query", "tags"], "code": "type", "message": "Request query parameter tags must be array,null"},
-            {"location": ["query", "limit"], "code": "type", "message": "Request query parameter limit must be integer"},
-        ]});
-        assert!(shown_by(&mixed, false).is_none());
+    fn a_one_item_nullable_list_refused_is_the_bug() {
+        let tags = json!({"location": ["query", "tags"], "code": "type", "message": "Request query parameter tags must be array,null"});
+        let limit = json!({"location": ["query", "limit"], "code": "type", "message": "Request query parameter limit must be integer"});
+        assert!((NULLABLE_QUERY_LIST_OF_ONE.shows)(422, &json!({"validation": [tags]})));
+        assert!(refused_for(&tags).is_some_and(|b| b.path.starts_with("/tagged")));
+        assert!(refused_for(&limit).is_none());
+        // Reproducing it, the bug must be the whole refusal.
+        assert!(!(NULLABLE_QUERY_LIST_OF_ONE.shows)(422, &json!({"validation": [tags, limit]})));
     }
 
     #[test]
     fn a_bracketed_query_name_missed_is_the_bug() {
-        let missed = json!({"validation": [{"location": ["query"], "code": "required", "message": "Request query parameter must have required property 'filter%5btag%5d'"}]});
-        assert!((BRACKETED_QUERY_NAME_UNSEEN.shows)(422, &missed));
-        assert!(shown_by(&missed, false).is_some_and(|b| b.path.starts_with("/bracketed")));
-        let plain = json!({"validation": [{"location": ["query"], "code": "required", "message": "Request query parameter must have required property 'tag'"}]});
-        assert!(shown_by(&plain, false).is_none());
+        let missed = json!({"location": ["query"], "code": "required", "message": "Request query parameter must have required property 'filter%5btag%5d'"});
+        assert!((BRACKETED_QUERY_NAME_UNSEEN.shows)(422, &json!({"validation": [missed]})));
+        assert!(refused_for(&missed).is_some_and(|b| b.path.starts_with("/bracketed")));
+        let plain = json!({"location": ["query"], "code": "required", "message": "Request query parameter must have required property 'tag'"});
+        assert!(refused_for(&plain).is_none());
     }
 
     #[test]
