@@ -45,13 +45,19 @@ impl Outcomes {
                 .map(|r| r.text.chars().take(600).collect::<String>())
                 .unwrap_or_default()
         };
+        let causes = |e: &Error<E>| {
+            let mut text = String::new();
+            let mut next = std::error::Error::source(e);
+            while let Some(cause) = next {
+                text.push_str(&format!("{cause}: "));
+                next = cause.source();
+            }
+            text
+        };
         let (ok, detail) = match (wanted, &result) {
             (None, Ok(_)) => (true, String::new()),
             (None, Err(e)) => {
-                let cause = std::error::Error::source(e)
-                    .map(|s| format!("{s}: "))
-                    .unwrap_or_default();
-                (false, format!("{cause}{e} ({}); body: {}", kind(e), body(e)))
+                (false, format!("{}{e} ({}); body: {}", causes(e), kind(e), body(e)))
             }
             (Some(0), Err(Error::Api(_))) => (true, String::new()),
             (
@@ -62,8 +68,8 @@ impl Outcomes {
                 (
                     false,
                     format!(
-                        "wanted the documented {code} as its typed variant, got: {e} ({}); body: {}",
-                        kind(e), body(e)
+                        "wanted the documented {code} as its typed variant, got: {}{e} ({}); body: {}",
+                        causes(e), kind(e), body(e)
                     ),
                 )
             }

@@ -62,17 +62,24 @@ pub(super) fn harness(api: &Api, crate_name: &str) -> TokenStream {
             fn record<T, E: #krate::ApiError + std::error::Error + 'static>(&mut self, operation: &str, call: &str, wanted: Option<u16>, result: Result<T, Error<E>>) {
                 // The body says who refused what (a mock names its reason there).
                 let body = |e: &Error<E>| e.response().map(|r| r.text.chars().take(600).collect::<String>()).unwrap_or_default();
+                // Every cause, outermost first: a decode error's names the
+                // field that did not fit, a transport error's why the
+                // connection failed.
+                let causes = |e: &Error<E>| {
+                    let mut text = String::new();
+                    let mut next = std::error::Error::source(e);
+                    while let Some(cause) = next {
+                        text.push_str(&format!("{cause}: "));
+                        next = cause.source();
+                    }
+                    text
+                };
                 let (ok, detail) = match (wanted, &result) {
                     (None, Ok(_)) => (true, String::new()),
-                    (None, Err(e)) => {
-                        // A decode error's cause names the field that did not fit:
-                        // first, before the excerpt of the body.
-                        let cause = std::error::Error::source(e).map(|s| format!("{s}: ")).unwrap_or_default();
-                        (false, format!("{cause}{e} ({}); body: {}", kind(e), body(e)))
-                    }
+                    (None, Err(e)) => (false, format!("{}{e} ({}); body: {}", causes(e), kind(e), body(e))),
                     (Some(0), Err(Error::Api(_))) => (true, String::new()),
                     (Some(code), Err(e @ Error::Api(_))) if e.status().map(|s| s.as_u16()) == Some(code) => (true, String::new()),
-                    (Some(code), Err(e)) => (false, format!("wanted the documented {code} as its typed variant, got: {e} ({}); body: {}", kind(e), body(e))),
+                    (Some(code), Err(e)) => (false, format!("wanted the documented {code} as its typed variant, got: {}{e} ({}); body: {}", causes(e), kind(e), body(e))),
                     (Some(code), Ok(_)) => (false, format!("wanted the documented {code}, got a success")),
                 };
                 self.failed += usize::from(!ok);
