@@ -548,7 +548,12 @@ impl<'a> Lowerer<'a> {
         // to send: the plainest type it covers is sent instead, once.
         let mut offered: Vec<(String, &String, &MediaType)> = Vec::new();
         for (key, media) in &body.content {
-            let sent = concrete(key);
+            let schema_at = join(&join(&join(&at, "content"), key), "schema");
+            let structured = match &media.schema {
+                Some(schema) => self.deref(schema.into(), &schema_at).is_some_and(describes_json),
+                None => false,
+            };
+            let sent = concrete(key, structured);
             if !offered.iter().any(|(s, _, _)| *s == sent) {
                 offered.push((sent, key, media));
             }
@@ -970,6 +975,23 @@ fn is_file(s: &Schema) -> bool {
         if matches!(&t.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary | StringFormat::Byte)))
 }
 
+/// Whether a schema describes JSON rather than text or bytes: an object,
+/// a list, a number or a union (a string is text, which a media range
+/// sends as it is).
+fn describes_json(s: &Schema) -> bool {
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(_)) => false,
+        // No `type` (or a mix): structured if it has members or items.
+        SchemaKind::Any(a) => {
+            !a.properties.is_empty()
+                || a.items.is_some()
+                || a.additional_properties.is_some()
+                || matches!(a.typ.as_deref(), Some("object" | "array"))
+        }
+        _ => true,
+    }
+}
+
 /// Whether a schema's value is plain text in a form part.
 fn is_scalar(s: &Schema) -> bool {
     matches!(
@@ -1020,10 +1042,17 @@ fn essence(media_type: &str) -> String {
 
 /// The media type a request body is sent as: the spec's, unless it is a
 /// range (`application/*+json`, `text/*`, `*/*`), which names no type, and
-/// then the plainest type of its kind.
-fn concrete(media_type: &str) -> String {
-    if !essence(media_type).contains('*') {
+/// then the plainest type of its kind. A range that admits JSON (`*/*`,
+/// `application/*`) over a `structured` schema (one that describes JSON:
+/// Jira's `*/*` list of column ids) is sent as JSON, which the schema
+/// describes and the caller can then build typed, instead of bytes.
+fn concrete(media_type: &str, structured: bool) -> String {
+    let essence = essence(media_type);
+    if !essence.contains('*') {
         return media_type.to_string();
+    }
+    if structured && (essence == "*/*" || essence == "application/*") {
+        return "application/json".to_string();
     }
     match media_kind(media_type) {
         MediaKind::Json => "application/json",
