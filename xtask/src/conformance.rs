@@ -335,20 +335,27 @@ struct Facts {
     /// string}`; soundcloud.com: `required: ['track[title]']`), which
     /// OpenAPI 3.0 says to ignore and Prism applies, with those keywords.
     typed_refs: BTreeMap<String, BTreeSet<&'static str>>,
-    /// (operationId, property) of each list in a form-encoded or multipart
-    /// request body that has no `encoding` entry giving its style
-    /// (twilio.com's `Permission`, elevenlabs.io's `files`), which Prism
-    /// refuses however it is sent, with the known bug that says so.
-    unencoded_form_lists: BTreeMap<(String, String), &'static mock_bugs::KnownBug>,
+    /// (operationId, property) of each field of a form-encoded or
+    /// multipart request body that Prism refuses however it is sent, with
+    /// the known bug that says so and the JSON type Prism wants it as: a
+    /// list without an `encoding` entry giving its style (twilio.com's
+    /// `Permission`, elevenlabs.io's `files`), an object in a multipart
+    /// body (nrm.se's `formData`).
+    refused_form_fields: BTreeMap<(String, String), FormFieldBug>,
     /// What no value can satisfy, as Prism words its refusal (see
-    /// [`collect_impossible`]): enums of another type than their own,
-    /// required properties `additionalProperties: false` forbids, and
-    /// `oneOf`s whose members differ only in `format`.
+    /// [`collect_impossible`]): enums of another type or format than their
+    /// own, required properties `additionalProperties: false` forbids, and
+    /// `oneOf`s whose members differ only in `format` or are open objects.
     impossible: BTreeSet<String>,
     /// The operations on a path that differs from another's only in its
     /// variables' names (vtex.local: `/accounts/{accountId}` and
     /// `/accounts/{creditAccountId}`), which a server routes to one of them.
     twins: BTreeSet<String>,
+    /// The operations whose request body is raw bytes (`application/
+    /// octet-stream`, an image) described by a JSON schema of a list or an
+    /// object (apache.org's qakka: octet-stream with `{type: array}`),
+    /// which bytes are not; Prism parses the body as JSON against it.
+    bytes_as_json: BTreeSet<String>,
     /// Per operation, the query keys two of its parameters share, as
     /// Prism locates a complaint (`movements.type`, `type`): an exploded
     /// object's property named like another query parameter (sinao.app's
@@ -394,7 +401,7 @@ impl Facts {
             .map(|op| op.id.clone())
             .collect();
         let typed_refs = document.as_ref().map(typed_ref_bodies).unwrap_or_default();
-        let unencoded_form_lists = document.as_ref().map(unencoded_form_lists).unwrap_or_default();
+        let refused_form_fields = document.as_ref().map(refused_form_fields).unwrap_or_default();
         Facts {
             examples,
             mistyped,
@@ -402,10 +409,11 @@ impl Facts {
             schemaless,
             heads,
             typed_refs,
-            unencoded_form_lists,
+            refused_form_fields,
             impossible,
             twins: document.as_ref().map(twin_routes).unwrap_or_default(),
             query_clashes: document.as_ref().map(query_name_clashes).unwrap_or_default(),
+            bytes_as_json: document.as_ref().map(bytes_as_json).unwrap_or_default(),
         }
     }
 }
@@ -429,12 +437,13 @@ fn typed_ref_bodies(document: &serde_json::Value) -> BTreeMap<String, BTreeSet<&
     found
 }
 
-/// (operationId, property) of each list in a form-encoded or multipart
-/// request body without an `encoding` entry that gives its style, with
-/// the known bug Prism shows for it (see [`Facts::unencoded_form_lists`]).
-fn unencoded_form_lists(
-    document: &serde_json::Value,
-) -> BTreeMap<(String, String), &'static mock_bugs::KnownBug> {
+/// A form field Prism refuses however it is sent: the known bug, and the
+/// JSON type it says the field must be (`array`, `object`).
+type FormFieldBug = (&'static mock_bugs::KnownBug, &'static str);
+
+/// The fields of form-encoded and multipart request bodies that Prism
+/// refuses however they are sent (see [`Facts::refused_form_fields`]).
+fn refused_form_fields(document: &serde_json::Value) -> BTreeMap<(String, String), FormFieldBug> {
     let mut found = BTreeMap::new();
     let forms = [
         ("application/x-www-form-urlencoded", &mock_bugs::FORM_LIST_WITHOUT_ENCODING),
@@ -443,17 +452,21 @@ fn unencoded_form_lists(
     for (id, _, operation) in operations_by_id(document) {
         let Some(body) = operation.get("requestBody") else { continue };
         let content = follow_refs(document, body).get("content");
-        for (media_type, bug) in forms {
+        for (media_type, list_bug) in forms {
             let Some(media) = content.and_then(|c| c.get(media_type)) else { continue };
             let schema = media.get("schema").map(|s| follow_refs(document, s));
             let properties = schema.and_then(|s| s.get("properties")).and_then(|p| p.as_object());
             for (name, property) in properties.into_iter().flatten() {
-                let list =
-                    follow_refs(document, property).get("type").is_some_and(|t| t == "array");
+                let property = follow_refs(document, property);
                 let styled = media["encoding"][name.as_str()].get("style").is_some();
-                if list && !styled {
-                    found.insert((id.to_string(), name.clone()), bug);
-                }
+                let bug = match property.get("type").and_then(|t| t.as_str()) {
+                    Some("array") if !styled => (list_bug, "array"),
+                    Some("object") if media_type == "multipart/form-data" => {
+                        (&mock_bugs::MULTIPART_OBJECT_PART_REFUSED, "object")
+                    }
+                    _ => continue,
+                };
+                found.insert((id.to_string(), name.clone()), bug);
             }
         }
     }
@@ -509,6 +522,35 @@ fn query_name_clashes(document: &serde_json::Value) -> BTreeMap<String, BTreeSet
     }
     found
 }
+
+/// The operations whose request body is bytes described as a JSON list or
+/// object (see [`Facts::bytes_as_json`]).
+fn bytes_as_json(document: &serde_json::Value) -> BTreeSet<String> {
+    // What the client sends as it is: no JSON, form, text or range.
+    let raw = |media_type: &str| {
+        let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        !(essence.contains('*')
+            || essence.contains("json")
+            || essence.starts_with("text/")
+            || essence.starts_with("multipart/")
+            || essence == "application/x-www-form-urlencoded")
+    };
+    let mut found = BTreeSet::new();
+    for (id, _, operation) in operations_by_id(document) {
+        let Some(body) = operation.get("requestBody") else { continue };
+        let content = follow_refs(document, body).get("content").and_then(|c| c.as_object());
+        let described = content.into_iter().flatten().filter(|(m, _)| raw(m)).any(|(_, media)| {
+            let schema = media.get("schema").map(|s| follow_refs(document, s));
+            schema.and_then(|s| s.get("type")).is_some_and(|t| t == "array" || t == "object")
+        });
+        if described {
+            found.insert(id);
+        }
+    }
+    found
+}
+
+const BYTES_AS_JSON: &str = "spec: a request body of raw bytes (`application/octet-stream`) whose schema is a JSON list or object, which bytes are not; the client sends the bytes, Prism parses them as JSON against the schema";
 
 const QUERY_NAME_CLASH: &str = "spec: an exploded object query parameter has a property named like another query parameter of the operation, so one query key carries both values (`type=…` for each) and the server cannot tell them apart";
 
@@ -670,18 +712,26 @@ impl<'a> SpecFacts<'a> {
         let place = complaint["location"].as_array().map(Vec::as_slice).unwrap_or_default();
         let name = |at: usize| place.get(at).and_then(|n| n.as_str()).unwrap_or_default();
         let message = complaint["message"].as_str().unwrap_or_default();
-        // A list in a form or multipart body the spec gives no `encoding`
-        // style, which Prism wants as an array however it is sent.
-        if place.len() == 2 && name(0) == "body" && message.ends_with("must be array") {
-            if let Some(bug) =
-                facts.unencoded_form_lists.get(&(operation.to_string(), name(1).to_string()))
-            {
-                return Some(bug.cause);
+        let code = complaint["code"].as_str().unwrap_or_default();
+        // A form field Prism wants as an array or an object however it is
+        // sent.
+        if place.len() == 2 && name(0) == "body" {
+            let field = (operation.to_string(), name(1).to_string());
+            if let Some((bug, wanted)) = facts.refused_form_fields.get(&field) {
+                if message.ends_with(&format!("must be {wanted}")) {
+                    return Some(bug.cause);
+                }
             }
+        }
+        if place.len() == 1
+            && name(0) == "body"
+            && code == "type"
+            && facts.bytes_as_json.contains(operation)
+        {
+            return Some(BYTES_AS_JSON);
         }
         // A keyword the spec writes beside the body schema's `$ref`.
         let beside = facts.typed_refs.get(operation);
-        let code = complaint["code"].as_str().unwrap_or_default();
         if name(0) == "body" && beside.is_some_and(|b| b.contains(code)) {
             return Some(TYPE_BESIDE_REF);
         }
@@ -820,14 +870,17 @@ fn collect_mistyped(node: &serde_json::Value, out: &mut Vec<serde_json::Value>) 
     }
 }
 
-const IMPOSSIBLE: &str = "spec: a schema no value satisfies (an enum whose values are all of another type than its own `type`, a required property that `additionalProperties: false` forbids, or a `oneOf` whose members differ only in `format`, an annotation, so every value fits them all)";
+const IMPOSSIBLE: &str = "spec: a schema no value satisfies (an enum whose values are all of another type than its own `type` or break its own `format`, a required property that `additionalProperties: false` forbids, or a `oneOf` whose members differ only in `format`, an annotation, or are objects none of which requires a property, so every value fits them all)";
 
 /// What no value satisfies, as Prism words its refusal: every enum whose
 /// values are all of one JSON type other than the schema's `type` (the
 /// allowed values listed, `10, 20, 30`); every required property an
 /// `additionalProperties: false` object does not declare (`found 'name'`);
 /// every parameter or property whose `oneOf` members differ only in
-/// `format` (` name must match exactly one schema in oneOf`).
+/// `format`, or are open objects none of which requires a property (`
+/// name must match exactly one schema in oneOf`); every property whose
+/// enum values all break its date or time `format` (` name must match
+/// format "date-time"`).
 fn collect_impossible(node: &serde_json::Value, out: &mut BTreeSet<String>) {
     use serde_json::Value;
     match node {
@@ -870,7 +923,18 @@ fn collect_impossible(node: &serde_json::Value, out: &mut BTreeSet<String>) {
                     }
                     m
                 };
-                members.is_some_and(|m| m.len() > 1 && m.iter().all(|x| bare(x) == bare(&m[0])))
+                let same = |m: &[Value]| m.iter().all(|x| bare(x) == bare(&m[0]));
+                // Objects none of which requires anything or closes itself:
+                // an object holding one member's property fits them all
+                // (snyk.io's `credentials`, one member per registry).
+                let open = |m: &Value| {
+                    let required = m.get("required").and_then(Value::as_array);
+                    m.get("properties").is_some()
+                        && m.get("$ref").is_none()
+                        && required.is_none_or(Vec::is_empty)
+                        && m.get("additionalProperties") != Some(&Value::Bool(false))
+                };
+                members.is_some_and(|m| m.len() > 1 && (same(m) || m.iter().all(open)))
             };
             let named = members.get("name").and_then(Value::as_str);
             if let (Some(name), Some(schema)) = (named, members.get("schema")) {
@@ -883,12 +947,43 @@ fn collect_impossible(node: &serde_json::Value, out: &mut BTreeSet<String>) {
                 if alike(property) {
                     out.insert(format!(" {name} must match exactly one schema in oneOf"));
                 }
+                if let Some(format) = unmet_format(property) {
+                    out.insert(format!(" {name} must match format \"{format}\""));
+                }
             }
             members.values().for_each(|v| collect_impossible(v, out));
         }
         Value::Array(items) => items.iter().for_each(|i| collect_impossible(i, out)),
         _ => {}
     }
+}
+
+/// The format of a schema whose every enum value breaks it (sendgrid.com's
+/// `send_at`: `{format: date-time, enum: [now]}`); only dates and times
+/// are judged.
+fn unmet_format(schema: &serde_json::Value) -> Option<&str> {
+    let format = schema.get("format")?.as_str()?;
+    let values = schema.get("enum")?.as_array().filter(|v| !v.is_empty())?;
+    let digits = |text: &str, at: std::ops::Range<usize>| {
+        text.get(at).is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+    };
+    // `2024-05-01`: the date that both formats start with.
+    let dated = |text: &str| {
+        digits(text, 0..4)
+            && text.get(4..5) == Some("-")
+            && digits(text, 5..7)
+            && text.get(7..8) == Some("-")
+            && digits(text, 8..10)
+    };
+    let fits = |value: &serde_json::Value| match (format, value.as_str()) {
+        (_, None) => true,
+        ("date", Some(text)) => dated(text) && text.len() == 10,
+        ("date-time", Some(text)) => {
+            dated(text) && text.get(10..11).is_some_and(|t| t.eq_ignore_ascii_case("t"))
+        }
+        _ => true,
+    };
+    (!values.iter().any(fits)).then_some(format)
 }
 
 /// The value a decode error says had the wrong type: ``invalid type:
@@ -1112,10 +1207,11 @@ mod tests {
             schemaless: Default::default(),
             heads: Default::default(),
             typed_refs: Default::default(),
-            unencoded_form_lists: Default::default(),
+            refused_form_fields: Default::default(),
             impossible: Default::default(),
             twins: Default::default(),
             query_clashes: Default::default(),
+            bytes_as_json: Default::default(),
         }
     }
 
@@ -1206,36 +1302,48 @@ mod tests {
     }
 
     #[test]
-    fn a_form_list_refused_without_an_encoding_is_the_mocks() {
-        let form = |encoding: serde_json::Value| {
-            json!({"application/x-www-form-urlencoded": {
+    fn a_form_field_refused_however_sent_is_the_mocks() {
+        let form = |media: &str, encoding: serde_json::Value| {
+            json!({media: {
                 "schema": {"$ref": "#/components/schemas/Role"},
                 "encoding": encoding,
             }})
         };
+        let urlencoded = "application/x-www-form-urlencoded";
         let spec = json!({
-            "paths": {"/roles": {"post": {"operationId": "CreateRole", "requestBody": {"content": form(json!({}))}}},
-                      "/styled": {"post": {"operationId": "CreateStyled", "requestBody": {"content": form(json!({"Permission": {"style": "form"}}))}}}},
+            "paths": {"/roles": {"post": {"operationId": "CreateRole", "requestBody": {"content": form(urlencoded, json!({}))}}},
+                      "/styled": {"post": {"operationId": "CreateStyled", "requestBody": {"content": form(urlencoded, json!({"Permission": {"style": "form"}}))}}},
+                      "/uploaded": {"post": {"operationId": "Upload", "requestBody": {"content": form("multipart/form-data", json!({"Meta": {"contentType": "application/json"}}))}}}},
             "components": {"schemas": {"Role": {"type": "object", "properties": {
                 "Permission": {"type": "array", "items": {"type": "string"}},
                 "Name": {"type": "string"},
+                "Meta": {"type": "object", "additionalProperties": {"type": "string"}},
             }}}}
         });
-        let lists = super::unencoded_form_lists(&spec);
+        let fields = super::refused_form_fields(&spec);
         assert_eq!(
-            lists.into_keys().collect::<Vec<_>>(),
-            [("CreateRole".to_string(), "Permission".to_string())]
+            fields.keys().map(|(op, field)| format!("{op}.{field}")).collect::<Vec<_>>(),
+            ["CreateRole.Permission", "Upload.Meta", "Upload.Permission"],
+            "an object only in a multipart body; a list only without its style"
         );
-        let mut facts =
-            known(Facts { unencoded_form_lists: super::unencoded_form_lists(&spec), ..empty() });
-        let refused = |name: &str| json!({"validation": [{"location": ["body", name], "code": "type", "message": format!("Request body property {name} must be array")}]});
-        let bug = facts.refusal_cause("CreateRole", &refused("Permission"));
+        let mut facts = known(Facts { refused_form_fields: fields, ..empty() });
+        let refused = |name: &str, wanted: &str| json!({"validation": [{"location": ["body", name], "code": "type", "message": format!("Request body property {name} must be {wanted}")}]});
+        let bug = facts.refusal_cause("CreateRole", &refused("Permission", "array"));
         assert_eq!(bug.as_deref(), Some(crate::mock_bugs::FORM_LIST_WITHOUT_ENCODING.cause));
         assert!(
-            facts.refusal_cause("CreateStyled", &refused("Permission")).is_none(),
+            facts.refusal_cause("CreateStyled", &refused("Permission", "array")).is_none(),
             "its style is given"
         );
-        assert!(facts.refusal_cause("CreateRole", &refused("Name")).is_none(), "not a list");
+        assert!(
+            facts.refusal_cause("CreateRole", &refused("Name", "array")).is_none(),
+            "not a list"
+        );
+        let part = facts.refusal_cause("Upload", &refused("Meta", "object"));
+        assert_eq!(part.as_deref(), Some(crate::mock_bugs::MULTIPART_OBJECT_PART_REFUSED.cause));
+        assert!(
+            facts.refusal_cause("Upload", &refused("Meta", "array")).is_none(),
+            "refused as something else"
+        );
     }
 
     #[test]
@@ -1257,6 +1365,35 @@ mod tests {
             {"name": "asset_id", "in": "query", "schema": {"oneOf": [{"type": "string", "format": "asset-id"}, {"type": "string", "format": "upload-id"}]}},
             {"name": "region", "in": "query", "schema": {"oneOf": [{"type": "string"}, {"type": "integer"}]}},
         ]});
+        let objects = |second: serde_json::Value| {
+            json!({"properties": {"credentials": {"oneOf": [
+            {"properties": {"Acr": {"type": "object"}}}, second]}}})
+        };
+        let mut open = BTreeSet::new();
+        super::collect_impossible(
+            &objects(json!({"properties": {"Gcr": {"type": "object"}}})),
+            &mut open,
+        );
+        assert_eq!(
+            open.into_iter().collect::<Vec<_>>(),
+            [" credentials must match exactly one schema in oneOf"]
+        );
+        let mut told_apart = BTreeSet::new();
+        super::collect_impossible(
+            &objects(json!({"properties": {"Gcr": {"type": "object"}}, "required": ["Gcr"]})),
+            &mut told_apart,
+        );
+        assert!(told_apart.is_empty(), "a member that requires its property is told apart");
+        let dates = json!({"properties": {
+            "send_at": {"type": "string", "format": "date-time", "enum": ["now"]},
+            "start": {"type": "string", "format": "date", "enum": ["today", "2024-05-01"]},
+        }});
+        let mut formats_broken = BTreeSet::new();
+        super::collect_impossible(&dates, &mut formats_broken);
+        assert_eq!(
+            formats_broken.into_iter().collect::<Vec<_>>(),
+            [" send_at must match format \"date-time\""]
+        );
         let mut alike = BTreeSet::new();
         super::collect_impossible(&formats, &mut alike);
         assert_eq!(
@@ -1351,6 +1488,26 @@ mod tests {
                 .is_none()
         );
         assert!(facts.refusal_cause("other", &refused(json!(["query", "type"]))).is_none());
+    }
+
+    #[test]
+    fn raw_bytes_described_as_a_json_list_are_the_specs() {
+        let body = |media: &str, schema: serde_json::Value| json!({"content": {media: {"schema": schema}}});
+        let list = json!({"type": "array", "items": {"type": "string", "format": "byte"}});
+        let spec = json!({"paths": {
+            "/messages": {"post": {"operationId": "sendBinary", "requestBody": body("application/octet-stream", list.clone())}},
+            "/json": {"post": {"operationId": "sendJson", "requestBody": body("application/json", list.clone())}},
+            "/file": {"post": {"operationId": "sendFile", "requestBody": body("image/png", json!({"type": "string", "format": "binary"}))}},
+        }});
+        let found = super::bytes_as_json(&spec);
+        assert_eq!(found.iter().map(String::as_str).collect::<Vec<_>>(), ["sendBinary"]);
+        let mut facts = known(Facts { bytes_as_json: found, ..empty() });
+        let refused = json!({"validation": [{"location": ["body"], "code": "type", "message": "Request body must be array"}]});
+        assert_eq!(
+            facts.refusal_cause("sendBinary", &refused).as_deref(),
+            Some(super::BYTES_AS_JSON)
+        );
+        assert!(facts.refusal_cause("sendJson", &refused).is_none());
     }
 
     #[test]
