@@ -366,9 +366,14 @@ struct Facts {
 
 impl Facts {
     fn of(spec: &Path) -> Self {
-        let document = fs::read_to_string(spec)
-            .ok()
-            .and_then(|text| serde_yaml::from_str::<serde_json::Value>(&text).ok());
+        // JSON first: a JSON spec may hold characters YAML refuses (a C1
+        // control in one of sendgrid.com's descriptions), which left every
+        // fact of it unread.
+        let document = fs::read_to_string(spec).ok().and_then(|text| {
+            serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .or_else(|| serde_yaml::from_str(&text).ok())
+        });
         let (mut found, mut mistyped, mut impossible) = (Vec::new(), Vec::new(), BTreeSet::new());
         if let Some(document) = &document {
             collect_examples(document, &mut found);
