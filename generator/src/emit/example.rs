@@ -448,23 +448,35 @@ fn presence_setters(api: &Api, s: &Struct, depth: usize) -> Option<Vec<TokenStre
         .collect()
 }
 
-/// For a struct that would be written `{}` (no field a request needs): an
-/// optional field set. As a member of a union, so that the value fits this
-/// member only: `{}` fits every open object of a `oneOf`, which refuses a
-/// value that fits two, so the field is one that another member has with
-/// another type, if any (GitHub's set-labels: `labels` of strings or of
-/// objects; soundcloud.com's token grants: `grant_type` of other values).
-/// As a form, so that the body is not empty.
+/// An optional field set, so that the value fits where it is: as a member
+/// of a union, it fits this member only, since `oneOf` refuses a value that
+/// fits two. The field is one that another member has with another type
+/// (GitHub's set-labels: `labels` of strings or of objects; soundcloud.com's
+/// token grants: `grant_type` of other values; adyen.com's payment methods:
+/// a `type` of each method's own values, where ACH's and BACS's required
+/// fields alike fit both), set unless a required field already tells the
+/// members apart. A struct that would be written `{}` (no field a request
+/// needs) gets one field set whatever it is: as a form, so that the body is
+/// not empty.
 fn filling_setter(api: &Api, name: &str, others: &[&Struct], depth: usize) -> Option<TokenStream> {
     let TypeKind::Struct(s) = &api.type_def(name)?.kind else { return None };
-    if s.presence.is_some() || s.fields.iter().any(Field::required_in_requests) {
+    if s.presence.is_some() {
         return None;
     }
-    let settable = || s.fields.iter().filter(|f| super::models::settable(api, f));
     let telling = |f: &&Field| {
         others.iter().any(|o| o.field(&f.wire_name).is_some_and(|other| other.ty != f.ty))
     };
-    let field = settable().find(telling).or_else(|| settable().next())?;
+    let mut required = s.fields.iter().filter(|f| f.required_in_requests()).peekable();
+    let empty = required.peek().is_none();
+    if required.any(|f| telling(&f)) {
+        return None;
+    }
+    let mut settable = s.fields.iter().filter(|f| super::models::settable(api, f));
+    let field = match settable.clone().find(telling) {
+        Some(field) => field,
+        None if empty => settable.next()?,
+        None => return None,
+    };
     setter_call(api, field, depth)
 }
 
