@@ -351,6 +351,12 @@ struct Facts {
     /// variables' names (vtex.local: `/accounts/{accountId}` and
     /// `/accounts/{creditAccountId}`), which a server routes to one of them.
     twins: BTreeSet<String>,
+    /// The operations whose path, its variables filled, another path of
+    /// the same method matches too, with another template (hhs.gov's
+    /// `/resources/tags/tagTypes.{format}` is also `/resources/tags/
+    /// {id}.{format}`): OpenAPI leaves such a match to the tool, and the
+    /// mock may route the call to the other operation.
+    ambiguous_routes: BTreeSet<String>,
     /// The operations whose request body is raw bytes (`application/
     /// octet-stream`, an image) described by a JSON schema of a list or an
     /// object (apache.org's qakka: octet-stream with `{type: array}`),
@@ -419,6 +425,7 @@ impl Facts {
             twins: document.as_ref().map(twin_routes).unwrap_or_default(),
             query_clashes: document.as_ref().map(query_name_clashes).unwrap_or_default(),
             bytes_as_json: document.as_ref().map(bytes_as_json).unwrap_or_default(),
+            ambiguous_routes: document.as_ref().map(ambiguous_routes).unwrap_or_default(),
         }
     }
 }
@@ -558,6 +565,59 @@ fn bytes_as_json(document: &serde_json::Value) -> BTreeSet<String> {
 const BYTES_AS_JSON: &str = "spec: a request body of raw bytes (`application/octet-stream`) whose schema is a JSON list or object, which bytes are not; the client sends the bytes, Prism parses them as JSON against the schema";
 
 const QUERY_NAME_CLASH: &str = "spec: an exploded object query parameter has a property named like another query parameter of the operation, so one query key carries both values (`type=…` for each) and the server cannot tell them apart";
+
+/// The operations whose route another template of the same method matches
+/// too (see [`Facts::ambiguous_routes`]).
+fn ambiguous_routes(document: &serde_json::Value) -> BTreeSet<String> {
+    let operations: Vec<(String, (&str, &str))> =
+        operations_by_id(document).map(|(id, route, _)| (id, route)).collect();
+    // The path with each variable given a value (`tagTypes.1`).
+    let filled = |path: &str| {
+        let mut out = String::new();
+        let mut rest = path;
+        while let (Some(open), Some(close)) = (rest.find('{'), rest.find('}')) {
+            if close < open {
+                break;
+            }
+            out.push_str(&rest[..open]);
+            out.push('1');
+            rest = &rest[close + 1..];
+        }
+        out + rest
+    };
+    let mut found = BTreeSet::new();
+    for (id, (method, path)) in &operations {
+        let sent = filled(path);
+        let elsewhere = operations.iter().any(|(other, (m, template))| {
+            other != id
+                && m == method
+                && generator::ir::route_shape(template) != generator::ir::route_shape(path)
+                && route_matches(template, &sent)
+        });
+        if elsewhere {
+            found.insert(id.clone());
+        }
+    }
+    found
+}
+
+/// Whether a path template (`/tags/{id}.{format}`) matches a path, each
+/// variable standing for one or more characters within a segment.
+fn route_matches(template: &str, path: &str) -> bool {
+    let (templates, segments): (Vec<&str>, Vec<&str>) =
+        (template.split('/').collect(), path.split('/').collect());
+    templates.len() == segments.len()
+        && templates.iter().zip(&segments).all(|(t, s)| segment_matches(t, s))
+}
+
+fn segment_matches(template: &str, text: &str) -> bool {
+    let Some(open) = template.find('{') else { return template == text };
+    let Some(text) = text.strip_prefix(&template[..open]) else { return false };
+    let after = template[open..].find('}').map_or("", |close| &template[open + close + 1..]);
+    (1..=text.len()).any(|n| text.is_char_boundary(n) && segment_matches(after, &text[n..]))
+}
+
+const AMBIGUOUS_ROUTE: &str = "spec: the operation's path, its variables filled, matches another operation's template too (`tagTypes.{format}` and `{id}.{format}`), a match OpenAPI leaves to the tool; the mock routed the call to the other, whose path parameters it then refused";
 
 const TWIN_ROUTE: &str = "spec: the operation's path differs from another's only in its variables' names, which OpenAPI forbids; the mock may route the call to the other operation";
 
@@ -727,6 +787,9 @@ impl<'a> SpecFacts<'a> {
                     return Some(bug.cause);
                 }
             }
+        }
+        if name(0) == "path" && facts.ambiguous_routes.contains(operation) {
+            return Some(AMBIGUOUS_ROUTE);
         }
         if place.len() == 1
             && name(0) == "body"
@@ -1217,6 +1280,7 @@ mod tests {
             twins: Default::default(),
             query_clashes: Default::default(),
             bytes_as_json: Default::default(),
+            ambiguous_routes: Default::default(),
         }
     }
 
@@ -1513,6 +1577,29 @@ mod tests {
             Some(super::BYTES_AS_JSON)
         );
         assert!(facts.refusal_cause("sendJson", &refused).is_none());
+    }
+
+    #[test]
+    fn a_path_another_template_also_matches_is_ambiguous() {
+        let spec = json!({"paths": {
+            "/tags/tagTypes.{format}": {"get": {"operationId": "types"}},
+            "/tags/{id}.{format}": {"get": {"operationId": "tag"}, "delete": {"operationId": "untag"}},
+            "/tags/{id}/media.{format}": {"get": {"operationId": "media"}},
+            "/tags/{tagId}/media.{format}": {"put": {"operationId": "setMedia"}},
+        }});
+        assert_eq!(
+            super::ambiguous_routes(&spec).into_iter().collect::<Vec<_>>(),
+            ["types"],
+            "only the literal path the template also matches, and only for its method; twins are another cause"
+        );
+        assert!(super::route_matches("/a/{id}.{format}", "/a/x.y.z"));
+        assert!(!super::route_matches("/a/{id}.{format}", "/a/x"));
+        assert!(!super::route_matches("/a/{id}", "/a/x/y"));
+        let mut facts =
+            known(Facts { ambiguous_routes: super::ambiguous_routes(&spec), ..empty() });
+        let refused = json!({"validation": [{"location": ["path", "id"], "code": "type", "message": "Request path parameter id must be integer"}]});
+        assert_eq!(facts.refusal_cause("types", &refused).as_deref(), Some(super::AMBIGUOUS_ROUTE));
+        assert!(facts.refusal_cause("tag", &refused).is_none());
     }
 
     #[test]
