@@ -1115,6 +1115,17 @@ fn cause(
             if kind.ends_with("Error") && kind.chars().all(|c| c.is_ascii_alphabetic()) {
                 return format!("mock: Prism failed while answering ({kind}: {title})");
             }
+            // Its failures of its own kind `UNKNOWN`, told apart by the
+            // first line of the message (the rest is a stack trace):
+            // json-schema-faker's `TypeError`s on some schemas, a forced
+            // status whose content has no schema to make a body from.
+            if kind.ends_with("prism/errors#UNKNOWN") {
+                let first = title.lines().next().unwrap_or_default().trim_end();
+                // `Prop not found: paths (#/paths/…)` names the place it
+                // failed at, one per operation: grouped without it.
+                let first = first.split(" (#/").next().unwrap_or(first);
+                return format!("mock: Prism failed while answering ({first})");
+            }
         }
         if body["type"] == REFUSAL {
             let entry = &body["validation"][0];
@@ -1653,6 +1664,13 @@ mod tests {
         ] {
             assert_eq!(super::cause("op", detail, Some(&overflow), &mut nothing()), expected);
         }
+        let unknown = json!({"type": "https://stoplight.io/prism/errors#UNKNOWN", "title": "TypeError: Cannot read properties of undefined (reading 'items')\n    at shouldClean (/prism/json-schema-faker/dist/main.cjs:1339:19)", "status": 500});
+        let detail =
+            "create: unexpected status 500 Internal Server Error: \"{…}\" (UnexpectedStatus)";
+        assert_eq!(
+            super::cause("op", detail, Some(&unknown), &mut nothing()),
+            "mock: Prism failed while answering (TypeError: Cannot read properties of undefined (reading 'items'))"
+        );
         // A spec's own error body that happens to have a type is not Prism's.
         let problem = json!({"type": "https://example.com/errors#NotFound", "title": "Not found"});
         let detail = "get: Not found (status 404 Not Found) (Api); body: {…}";
