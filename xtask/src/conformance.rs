@@ -839,6 +839,9 @@ impl<'a> SpecFacts<'a> {
     }
 }
 
+const DROPPED: &str =
+    "mock: closed the connection without answering (reset, or closed before the response)";
+
 const BROKEN_EXAMPLE: &str = "the spec's own example breaks its schema";
 
 /// Whether a Prism complaint names a header parameter OpenAPI says to
@@ -1178,6 +1181,16 @@ fn cause(
             }
             other => format!("mock: {other} {place} {code}"),
         };
+    }
+    // The mock dropping a connection it had taken the request on: on
+    // loopback, nothing but the server resets it (sinao.app, while
+    // json-schema-faker failed on another request).
+    if detail.contains("(Transport)")
+        && ["Connection reset by peer", "connection closed before message completed"]
+            .iter()
+            .any(|m| detail.contains(m))
+    {
+        return DROPPED.to_string();
     }
     // `message (Kind); body: …`: the kind is the last parenthesis before the body.
     let head = detail.rsplit_once("; body: ").map_or(detail, |(head, _)| head);
@@ -1664,6 +1677,15 @@ mod tests {
         ] {
             assert_eq!(super::cause("op", detail, Some(&overflow), &mut nothing()), expected);
         }
+        let reset = "error sending request: client error (SendRequest): connection error: Connection reset by peer (os error 104): update: POST http://127.0.0.1:1/apps: request failed (Transport); body: ";
+        assert_eq!(super::cause("op", reset, None, &mut nothing()), super::DROPPED);
+        assert_eq!(
+            cause(
+                "error sending request: tcp connect error: Connection refused (os error 111): x (Transport); body: "
+            ),
+            "Transport",
+            "a refused connection says nothing of who"
+        );
         let unknown = json!({"type": "https://stoplight.io/prism/errors#UNKNOWN", "title": "TypeError: Cannot read properties of undefined (reading 'items')\n    at shouldClean (/prism/json-schema-faker/dist/main.cjs:1339:19)", "status": 500});
         let detail =
             "create: unexpected status 500 Internal Server Error: \"{…}\" (UnexpectedStatus)";
