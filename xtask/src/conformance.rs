@@ -363,6 +363,10 @@ struct Facts {
     /// {id}.{format}`): OpenAPI leaves such a match to the tool, and the
     /// mock may route the call to the other operation.
     ambiguous_routes: BTreeSet<String>,
+    /// The component schemas that describe an object (`properties`,
+    /// `allOf`) without saying `type: object`, which JSON Schema reads as
+    /// admitting any value (azure.com's `FabricEvent`).
+    untyped: BTreeSet<String>,
     /// The operations whose request body is raw bytes (`application/
     /// octet-stream`, an image) described by a JSON schema of a list or an
     /// object (apache.org's qakka: octet-stream with `{type: array}`),
@@ -432,6 +436,7 @@ impl Facts {
             query_clashes: document.as_ref().map(query_name_clashes).unwrap_or_default(),
             bytes_as_json: document.as_ref().map(bytes_as_json).unwrap_or_default(),
             ambiguous_routes: document.as_ref().map(ambiguous_routes).unwrap_or_default(),
+            untyped: document.as_ref().map(untyped_objects).unwrap_or_default(),
         }
     }
 }
@@ -539,6 +544,20 @@ fn query_name_clashes(document: &serde_json::Value) -> BTreeMap<String, BTreeSet
         }
     }
     found
+}
+
+/// The component schemas that describe an object without a `type` (see
+/// [`Facts::untyped`]).
+fn untyped_objects(document: &serde_json::Value) -> BTreeSet<String> {
+    let schemas = document.pointer("/components/schemas").and_then(|s| s.as_object());
+    schemas
+        .into_iter()
+        .flatten()
+        .filter(|(_, s)| {
+            s.get("type").is_none() && (s.get("properties").is_some() || s.get("allOf").is_some())
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// The operations whose request body is bytes described as a JSON list or
@@ -844,6 +863,8 @@ impl<'a> SpecFacts<'a> {
         self.read().cut_paths.iter().any(|t| matches(t))
     }
 }
+
+const UNTYPED_OBJECT: &str = "spec: a component with properties but no `type: object` admits any JSON value, as JSON Schema reads it (`properties` and `required` bind objects only); Prism made `null` of it, the client reads the object its properties describe (Azure's Service Fabric events)";
 
 const DROPPED: &str =
     "mock: closed the connection without answering (reset, or closed before the response)";
@@ -1155,6 +1176,16 @@ fn cause(
                 "spec: {BROKEN_EXAMPLE} (Prism answered it as written; the decode error is right)"
             );
         }
+        // `null` where a component without a `type` was due: JSON Schema's
+        // `properties` and `required` bind objects only, so the schema
+        // admits `null`, which Prism's static mode makes of it.
+        let object = detail
+            .split("invalid type: null, expected a JSON object for `")
+            .nth(1)
+            .and_then(|rest| rest.split('`').next());
+        if decode && object.is_some_and(|name| facts.read().untyped.contains(name)) {
+            return UNTYPED_OBJECT.to_string();
+        }
     }
     // Prism's own errors carry a problem type and the validation that
     // failed (an unexpected status's excerpt quotes the JSON: unescaped
@@ -1311,6 +1342,7 @@ mod tests {
             query_clashes: Default::default(),
             bytes_as_json: Default::default(),
             ambiguous_routes: Default::default(),
+            untyped: Default::default(),
         }
     }
 
@@ -1630,6 +1662,32 @@ mod tests {
         let refused = json!({"validation": [{"location": ["path", "id"], "code": "type", "message": "Request path parameter id must be integer"}]});
         assert_eq!(facts.refusal_cause("types", &refused).as_deref(), Some(super::AMBIGUOUS_ROUTE));
         assert!(facts.refusal_cause("tag", &refused).is_none());
+    }
+
+    #[test]
+    fn null_made_of_a_component_without_a_type_is_the_specs() {
+        let spec = json!({"components": {"schemas": {
+            "FabricEvent": {"required": ["Kind"], "properties": {"Kind": {"type": "string"}}},
+            "ContainerEvent": {"allOf": [{"$ref": "#/components/schemas/FabricEvent"}]},
+            "Typed": {"type": "object", "properties": {"a": {"type": "string"}}},
+        }}});
+        let untyped = super::untyped_objects(&spec);
+        assert_eq!(
+            untyped.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["ContainerEvent", "FabricEvent"]
+        );
+        let mut facts = known(Facts { untyped, ..empty() });
+        let decode = |name: &str| {
+            format!(
+                "invalid type: null, expected a JSON object for `{name}` at line 1 column 5: list: the 200 OK response does not match its schema; body: \"[null]\" (Decode); body: [null]"
+            )
+        };
+        let body = json!([null]);
+        assert_eq!(
+            super::cause("list", &decode("FabricEvent"), Some(&body), &mut facts),
+            super::UNTYPED_OBJECT
+        );
+        assert_eq!(super::cause("list", &decode("Typed"), Some(&body), &mut facts), "Decode");
     }
 
     #[test]
