@@ -743,10 +743,13 @@ impl<'a> SpecFacts<'a> {
     /// Whether `detail` is a forced status answered with a success, and the
     /// spec gives that status of `operation` content without a schema.
     fn forced_schemaless(&mut self, operation: &str, detail: &str) -> bool {
-        let status = detail
-            .strip_prefix("wanted the documented ")
-            .and_then(|rest| rest.strip_suffix(", got a success"))
-            .and_then(|code| code.parse::<u16>().ok());
+        let Some(rest) = detail.strip_prefix("wanted the documented ") else { return false };
+        let code = rest.split(|c: char| !c.is_ascii_digit()).next().unwrap_or_default();
+        // The success, or for an operation that documents no success its
+        // redirect (Jira's `replaceIssueFieldOption` answers 303).
+        let instead =
+            rest.starts_with(&format!("{code}, got a success")) || rest.contains("(status 3");
+        let status = code.parse::<u16>().ok().filter(|_| instead);
         status.is_some_and(|s| self.read().schemaless.contains(&(operation.to_string(), s)))
     }
 
@@ -1948,6 +1951,10 @@ mod tests {
         assert!(!forced(&mut facts, 400), "no content: Prism can answer it");
         assert!(!forced(&mut facts, 200));
         assert!(!facts.forced_schemaless("bulkGetGroups", "wanted the documented 403, got: x"));
+        assert!(facts.forced_schemaless(
+            "bulkGetGroups",
+            "wanted the documented 403 as its typed variant, got: bulk_get_groups: Started. (status 303 See Other) (Api); body: {}"
+        ), "an operation with no success answers its redirect");
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub const DYNAMIC_FILLS_DEFINITIONS: KnownBug = KnownBug {
 };
 
 pub const DYNAMIC_SKIPS_SCHEMALESS_STATUS: KnownBug = KnownBug {
-    cause: "mock, known bug: a status asked for with `Prefer: code=` whose response has content but no schema is answered with the success instead (dynamic mode: nothing to generate from; static mode answers it)",
+    cause: "mock, known bug: a status asked for with `Prefer: code=` whose response has content but no schema is answered with the success instead, or the redirect of an operation that documents no success (dynamic mode: nothing to generate from; static mode answers it)",
     mode: Mode::Dynamic,
     method: "GET",
     path: "/forced",
