@@ -1,7 +1,7 @@
 //! Operations: paths, parameters, bodies, responses and security become calls.
 
-use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
     APIKeyLocation, MediaType, Operation as SpecOperation, Parameter as SpecParameter,
@@ -391,8 +391,50 @@ impl<'a> Lowerer<'a> {
                 merged.push((p, at));
             }
         }
+        self.warn_shared_query_keys(&merged);
         let params = merged.into_iter().map(|(p, at)| self.parameter(p, builder, &at)).collect();
         (params, authorization)
+    }
+
+    /// Warns of an exploded object query parameter (`style: form`,
+    /// `explode: true`, the defaults) with a property named like another
+    /// query parameter: both are written as the same key (sinao.app's
+    /// `movements` object with a `type`, beside a `type` parameter), and a
+    /// server cannot tell the values apart.
+    fn warn_shared_query_keys(&mut self, merged: &[(&'a SpecParameter, String)]) {
+        let names: BTreeSet<&str> = merged
+            .iter()
+            .filter(|(p, _)| location_of(p) == ParamLocation::Query)
+            .map(|(p, _)| p.parameter_data_ref().name.as_str())
+            .collect();
+        for (p, at) in merged {
+            let SpecParameter::Query {
+                parameter_data: data,
+                style: openapiv3::QueryStyle::Form,
+                ..
+            } = p
+            else {
+                continue;
+            };
+            let ParameterSchemaOrContent::Schema(schema) = &data.format else { continue };
+            if data.explode == Some(false) {
+                continue;
+            }
+            let Some(schema) = self.deref(schema.into(), &join(at, "schema")) else { continue };
+            let properties = match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => &o.properties,
+                SchemaKind::Any(a) => &a.properties,
+                _ => continue,
+            };
+            let shared: Vec<&str> = properties
+                .keys()
+                .map(String::as_str)
+                .filter(|k| *k != data.name && names.contains(k))
+                .collect();
+            for key in shared {
+                self.warn(at, format!("query parameter `{}` is an exploded object whose property `{key}` is also the name of another query parameter: both are sent as `{key}=…`, and a server cannot tell them apart", data.name));
+            }
+        }
     }
 
     fn parameter(&mut self, p: &'a SpecParameter, builder: &str, pointer: &str) -> Parameter {
@@ -554,6 +596,16 @@ impl<'a> Lowerer<'a> {
                 None => false,
             };
             let sent = concrete(key, structured);
+            // Bytes described as JSON (apache.org's qakka: octet-stream
+            // with a list of base64 strings) are sent as the caller gives
+            // them; a server that reads the schema will parse them. (XML
+            // and other structured types are described by such schemas.)
+            let opaque = ["application/octet-stream", "image/", "audio/", "video/"]
+                .iter()
+                .any(|t| essence(&sent).starts_with(t));
+            if structured && opaque {
+                self.warn(&schema_at, format!("the request body's `{key}` is raw bytes, but its schema describes JSON; the caller's bytes are sent as they are"));
+            }
             if !offered.iter().any(|(s, _, _)| *s == sent) {
                 offered.push((sent, key, media));
             }
