@@ -563,20 +563,13 @@ fn untyped_objects(document: &serde_json::Value) -> BTreeSet<String> {
 /// The operations whose request body is bytes described as a JSON list or
 /// object (see [`Facts::bytes_as_json`]).
 fn bytes_as_json(document: &serde_json::Value) -> BTreeSet<String> {
-    // What the client sends as it is: no JSON, form, text or range.
-    let raw = |media_type: &str| {
-        let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-        !(essence.contains('*')
-            || essence.contains("json")
-            || essence.starts_with("text/")
-            || essence.starts_with("multipart/")
-            || essence == "application/x-www-form-urlencoded")
-    };
     let mut found = BTreeSet::new();
     for (id, _, operation) in operations_by_id(document) {
         let Some(body) = operation.get("requestBody") else { continue };
         let content = follow_refs(document, body).get("content").and_then(|c| c.as_object());
-        let described = content.into_iter().flatten().filter(|(m, _)| raw(m)).any(|(_, media)| {
+        let opaque =
+            |(media_type, _): &(&String, _)| generator::lower::opaque_media_type(media_type);
+        let described = content.into_iter().flatten().filter(opaque).any(|(_, media)| {
             let schema = media.get("schema").map(|s| follow_refs(document, s));
             schema.and_then(|s| s.get("type")).is_some_and(|t| t == "array" || t == "object")
         });

@@ -11,6 +11,7 @@ mod pagination;
 mod refs;
 mod schema;
 
+pub use operation::opaque_media_type;
 pub use schema::js_regex_literal;
 
 use std::collections::BTreeMap;

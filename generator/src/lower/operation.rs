@@ -600,10 +600,7 @@ impl<'a> Lowerer<'a> {
             // with a list of base64 strings) are sent as the caller gives
             // them; a server that reads the schema will parse them. (XML
             // and other structured types are described by such schemas.)
-            let opaque = ["application/octet-stream", "image/", "audio/", "video/"]
-                .iter()
-                .any(|t| essence(&sent).starts_with(t));
-            if structured && opaque {
+            if structured && opaque_media_type(&sent) {
                 self.warn(&schema_at, format!("the request body's `{key}` is raw bytes, but its schema describes JSON; the caller's bytes are sent as they are"));
             }
             if !offered.iter().any(|(s, _, _)| *s == sent) {
@@ -1025,6 +1022,15 @@ fn array_items(schema: Option<&Schema>) -> Option<&ReferenceOr<Box<Schema>>> {
 fn is_file(s: &Schema) -> bool {
     matches!(&s.schema_kind, SchemaKind::Type(Type::String(t))
         if matches!(&t.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary | StringFormat::Byte)))
+}
+
+/// Whether a media type is bytes with no structure of their own
+/// (`application/octet-stream`, images, audio, video), which a JSON schema
+/// of a list or an object cannot describe; XML and the like can be.
+pub fn opaque_media_type(media_type: &str) -> bool {
+    let essence = essence(media_type);
+    essence == "application/octet-stream"
+        || ["image/", "audio/", "video/"].iter().any(|t| essence.starts_with(t))
 }
 
 /// Whether a schema describes JSON rather than text or bytes: an object,
