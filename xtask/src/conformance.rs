@@ -267,6 +267,12 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
             _ if mode == Mode::Dynamic && facts.forced_schemaless(&field("operation"), &detail) => {
                 mock_bugs::DYNAMIC_SKIPS_SCHEMALESS_STATUS.cause.to_string()
             }
+            _ if mode == Mode::Dynamic
+                && detail.contains("(Decode)")
+                && mock_bugs::missing_from_empty_object(&detail, &field("body")) =>
+            {
+                mock_bugs::DYNAMIC_EMPTY_RECURSION.cause.to_string()
+            }
             _ if facts.head_answered_500(&field("operation"), &detail, &field("body")) => {
                 mock_bugs::HEAD_ERROR_WITHOUT_BODY.cause.to_string()
             }

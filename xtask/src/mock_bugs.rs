@@ -129,12 +129,60 @@ pub const MULTIPART_OBJECT_PART_REFUSED: KnownBug = KnownBug {
     shows: refuses_body_types,
 };
 
+pub const DYNAMIC_EMPTY_RECURSION: KnownBug = KnownBug {
+    cause: "mock, known bug: where a schema recurs through `allOf`, dynamic mode writes `{}` a few levels down, without the properties the schema requires, and its own response check sometimes lets it pass (the client's decode names the missing field)",
+    mode: Mode::Dynamic,
+    method: "GET",
+    path: "/recursive",
+    prefer: None,
+    body: None,
+    // The made-up `{}` is the bug; whether Prism's own check then catches
+    // it (a 500 naming the nested required properties) or lets it pass
+    // has differed from one start of Prism to the next, so either shows
+    // it. The run only needs the second rule: the first is already its
+    // own answer breaking the spec.
+    shows: |status, body| match status {
+        500 => violations(body).any(|(place, code)| code == "required" && place.len() > 3),
+        _ => holds_empty_object(body),
+    },
+};
+
+/// Whether some object inside `body` (not `body` itself) is `{}`.
+fn holds_empty_object(body: &serde_json::Value) -> bool {
+    let inner = |v: &serde_json::Value| {
+        v.as_object().is_some_and(|o| o.is_empty()) || holds_empty_object(v)
+    };
+    match body {
+        serde_json::Value::Object(members) => members.values().any(inner),
+        serde_json::Value::Array(items) => items.iter().any(inner),
+        _ => false,
+    }
+}
+
+/// Whether a decode failure names a field missing from an object the
+/// response writes as `{}`: serde reports where the object ends (`missing
+/// field `id` at line 1 column 132923`), and there the body has `{}`.
+pub fn missing_from_empty_object(detail: &str, body: &str) -> bool {
+    let Some(at) = detail.split_once("missing field `").map(|(_, rest)| rest) else {
+        return false;
+    };
+    let column = at
+        .split_once(" at line 1 column ")
+        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse::<usize>().ok());
+    // The column counts bytes from 1 and falls on the empty object's
+    // closing brace, or just before it when serde stops ahead of reading
+    // it.
+    let empty_at = |from: usize| body.as_bytes().get(from..from + 2) == Some(b"{}".as_slice());
+    column.is_some_and(|c| (c >= 2 && empty_at(c - 2)) || (c >= 1 && empty_at(c - 1)))
+}
+
 /// Whether Prism refused a request for its body's types alone.
 fn refuses_body_types(status: u16, body: &serde_json::Value) -> bool {
     status == 422 && every_entry(body, |v| v["location"][0] == "body" && v["code"] == "type")
 }
 
-const ALL: [&KnownBug; 9] = [
+const ALL: [&KnownBug; 10] = [
     &STATIC_IGNORES_PATTERN,
     &DYNAMIC_FILLS_DEFINITIONS,
     &DYNAMIC_SKIPS_SCHEMALESS_STATUS,
@@ -144,6 +192,7 @@ const ALL: [&KnownBug; 9] = [
     &FORM_LIST_WITHOUT_ENCODING,
     &MULTIPART_LIST_WITHOUT_ENCODING,
     &MULTIPART_OBJECT_PART_REFUSED,
+    &DYNAMIC_EMPTY_RECURSION,
 ];
 
 /// Whether a Prism problem has complaints (its `validation` entries) and
@@ -338,6 +387,32 @@ mod tests {
         assert!(refused_for(&missed).is_some_and(|b| b.path.starts_with("/bracketed")));
         let plain = json!({"location": ["query"], "code": "required", "message": "Request query parameter must have required property 'tag'"});
         assert!(refused_for(&plain).is_none());
+    }
+
+    #[test]
+    fn a_field_missing_from_an_object_written_empty_is_the_bug() {
+        let body = r#"{"id":"a","season":{"id":"b","season":{}}}"#;
+        let at = |column: usize| {
+            format!(
+                "missing field `id` at line 1 column {column}: getItem: the 200 OK response does not match its schema; body: …"
+            )
+        };
+        assert!(missing_from_empty_object(&at(40), body));
+        assert!(!missing_from_empty_object(&at(20), body), "not where the empty object is");
+        assert!(!missing_from_empty_object(
+            "invalid type: integer `1`, expected a string at line 1 column 40",
+            body
+        ));
+        assert!((DYNAMIC_EMPTY_RECURSION.shows)(200, &json!({"id": "a", "season": {}})));
+        assert!(!(DYNAMIC_EMPTY_RECURSION.shows)(200, &json!({"id": "a", "tags": []})));
+        let caught = |place: serde_json::Value| {
+            json!({"validation": [{"location": place, "code": "required", "message": "must have required property 'id'"}]})
+        };
+        assert!((DYNAMIC_EMPTY_RECURSION.shows)(500, &caught(json!(["response", "body", "season", "season"]))));
+        assert!(
+            !(DYNAMIC_EMPTY_RECURSION.shows)(500, &caught(json!(["response", "body"]))),
+            "a top-level object missing a property is not the nested `{{}}`"
+        );
     }
 
     #[test]
