@@ -761,7 +761,7 @@ impl<'a> SpecFacts<'a> {
         let complaints = problem["validation"].as_array().filter(|c| !c.is_empty())?;
         let causes = complaints
             .iter()
-            .map(|c| self.complaint_cause(operation, c))
+            .map(|c| self.complaint_cause(operation, c, problem))
             .collect::<Option<BTreeSet<&'static str>>>()?;
         let mut each = causes.iter();
         match (each.next(), each.next()) {
@@ -779,13 +779,14 @@ impl<'a> SpecFacts<'a> {
     }
 
     /// The known cause, not the client's, of one complaint in Prism's
-    /// refusal of a request to `operation`, if it has one.
+    /// refusal (`problem`) of a request to `operation`, if it has one.
     fn complaint_cause(
         &mut self,
         operation: &str,
         complaint: &serde_json::Value,
+        problem: &serde_json::Value,
     ) -> Option<&'static str> {
-        if let Some(bug) = mock_bugs::refused_for(complaint) {
+        if let Some(bug) = mock_bugs::refused_for(complaint, problem) {
             return Some(bug.cause);
         }
         if query_item_without_text(complaint) {

@@ -73,6 +73,16 @@ pub const NULLABLE_QUERY_LIST_OF_ONE: KnownBug = KnownBug {
     shows: |status, body| status == 422 && refuses_nullable_lists(body),
 };
 
+pub const UNION_QUERY_LIST_OF_ONE: KnownBug = KnownBug {
+    cause: "mock, known bug: a query parameter that is a list inside a `oneOf` or `anyOf` is refused when it has one item (`ids=a`: Prism says it `must be array`, and the union then fails; two items, or a list that is the parameter's own type, pass)",
+    mode: Mode::Static,
+    method: "GET",
+    path: "/united?ids=a",
+    prefer: None,
+    body: None,
+    shows: |status, body| status == 422 && every_entry(body, |c| refuses_listed_union(c, body)),
+};
+
 pub const HEAD_ERROR_WITHOUT_BODY: KnownBug = KnownBug {
     cause: "mock, known bug: a HEAD request forced to a documented error with a JSON schema, or answered with a binary body, gets a 500 (Prism checks or serialises the body a HEAD answer does not have)",
     mode: Mode::Static,
@@ -182,11 +192,12 @@ fn refuses_body_types(status: u16, body: &serde_json::Value) -> bool {
     status == 422 && every_entry(body, |v| v["location"][0] == "body" && v["code"] == "type")
 }
 
-const ALL: [&KnownBug; 10] = [
+const ALL: [&KnownBug; 11] = [
     &STATIC_IGNORES_PATTERN,
     &DYNAMIC_FILLS_DEFINITIONS,
     &DYNAMIC_SKIPS_SCHEMALESS_STATUS,
     &NULLABLE_QUERY_LIST_OF_ONE,
+    &UNION_QUERY_LIST_OF_ONE,
     &HEAD_ERROR_WITHOUT_BODY,
     &BRACKETED_QUERY_NAME_UNSEEN,
     &FORM_LIST_WITHOUT_ENCODING,
@@ -231,12 +242,33 @@ fn refuses_nullable_list(complaint: &serde_json::Value) -> bool {
         && complaint["message"].as_str().is_some_and(|m| m.ends_with("must be array,null"))
 }
 
+/// Whether a complaint is about a query parameter that `problem` also
+/// says `must be array`: Prism read one value where a union has a list
+/// member, so each member's complaint and the union's own follow from it.
+/// (A union is all that says it: a list that is the parameter's own type
+/// takes one value, and the client sends a list only for a list member.)
+fn refuses_listed_union(complaint: &serde_json::Value, problem: &serde_json::Value) -> bool {
+    let place = &complaint["location"];
+    // The parameter itself (`["query", "ids"]`), not an item of it.
+    place.as_array().is_some_and(|p| p.len() == 2)
+        && place[0] == "query"
+        && problem["validation"].as_array().into_iter().flatten().any(|c| {
+            c["location"] == *place
+                && c["message"].as_str().is_some_and(|m| m.ends_with(" must be array"))
+        })
+}
+
 /// The known bug, if any, that one complaint of Prism's refusal of a
-/// request shows (a refusal is the mock's only when every complaint is
-/// explained; the caller weighs them together).
-pub fn refused_for(complaint: &serde_json::Value) -> Option<&'static KnownBug> {
+/// request (`problem`) shows: a refusal is the mock's only when every
+/// complaint is explained, and the caller weighs them together.
+pub fn refused_for(
+    complaint: &serde_json::Value,
+    problem: &serde_json::Value,
+) -> Option<&'static KnownBug> {
     if refuses_nullable_list(complaint) {
         Some(&NULLABLE_QUERY_LIST_OF_ONE)
+    } else if refuses_listed_union(complaint, problem) {
+        Some(&UNION_QUERY_LIST_OF_ONE)
     } else if misses_bracketed_name(complaint) {
         Some(&BRACKETED_QUERY_NAME_UNSEEN)
     } else {
@@ -374,8 +406,9 @@ mod tests {
         let tags = json!({"location": ["query", "tags"], "code": "type", "message": "Request query parameter tags must be array,null"});
         let limit = json!({"location": ["query", "limit"], "code": "type", "message": "Request query parameter limit must be integer"});
         assert!((NULLABLE_QUERY_LIST_OF_ONE.shows)(422, &json!({"validation": [tags]})));
-        assert!(refused_for(&tags).is_some_and(|b| b.path.starts_with("/tagged")));
-        assert!(refused_for(&limit).is_none());
+        let problem = json!({"validation": [tags, limit]});
+        assert!(refused_for(&tags, &problem).is_some_and(|b| b.path.starts_with("/tagged")));
+        assert!(refused_for(&limit, &problem).is_none());
         // Reproducing it, the bug must be the whole refusal.
         assert!(!(NULLABLE_QUERY_LIST_OF_ONE.shows)(422, &json!({"validation": [tags, limit]})));
     }
@@ -384,9 +417,35 @@ mod tests {
     fn a_bracketed_query_name_missed_is_the_bug() {
         let missed = json!({"location": ["query"], "code": "required", "message": "Request query parameter must have required property 'filter%5btag%5d'"});
         assert!((BRACKETED_QUERY_NAME_UNSEEN.shows)(422, &json!({"validation": [missed]})));
-        assert!(refused_for(&missed).is_some_and(|b| b.path.starts_with("/bracketed")));
+        let problem = json!({"validation": [missed]});
+        assert!(refused_for(&missed, &problem).is_some_and(|b| b.path.starts_with("/bracketed")));
         let plain = json!({"location": ["query"], "code": "required", "message": "Request query parameter must have required property 'tag'"});
-        assert!(refused_for(&plain).is_none());
+        assert!(refused_for(&plain, &json!({"validation": [plain]})).is_none());
+    }
+
+    #[test]
+    fn a_one_item_list_refused_in_a_union_is_the_bug() {
+        // As Prism answers `ids=a` for `oneOf: [{type: array}, {type: integer}]`.
+        let complaint = |name: &str, code: &str, message: &str| json!({"location": ["query", name], "code": code, "message": format!("Request query parameter {name} {message}")});
+        let list = complaint("ids", "type", "must be array");
+        let other = complaint("ids", "type", "must be integer");
+        let union = complaint("ids", "oneOf", "must match exactly one schema in oneOf");
+        let problem = json!({"validation": [list, other, union]});
+        assert!((UNION_QUERY_LIST_OF_ONE.shows)(422, &problem));
+        for each in [&list, &other, &union] {
+            assert!(refused_for(each, &problem).is_some_and(|b| b.path.starts_with("/united")));
+        }
+        // Another parameter's complaint in the same refusal is its own.
+        let limit = complaint("limit", "type", "must be integer");
+        let mixed = json!({"validation": [list, limit]});
+        assert!(refused_for(&limit, &mixed).is_none());
+        assert!(!(UNION_QUERY_LIST_OF_ONE.shows)(422, &mixed));
+        // A union refused without a list complaint is not the bug.
+        let alone = json!({"validation": [other, union]});
+        assert!(refused_for(&union, &alone).is_none());
+        // Nor an item of a list that should be a list (a list of lists).
+        let item = json!({"location": ["query", "ids", "0"], "code": "type", "message": "Request query parameter ids.0 must be array"});
+        assert!(refused_for(&item, &json!({"validation": [item]})).is_none());
     }
 
     #[test]
@@ -405,10 +464,11 @@ mod tests {
         ));
         assert!((DYNAMIC_EMPTY_RECURSION.shows)(200, &json!({"id": "a", "season": {}})));
         assert!(!(DYNAMIC_EMPTY_RECURSION.shows)(200, &json!({"id": "a", "tags": []})));
-        let caught = |place: serde_json::Value| {
-            json!({"validation": [{"location": place, "code": "required", "message": "must have required property 'id'"}]})
-        };
-        assert!((DYNAMIC_EMPTY_RECURSION.shows)(500, &caught(json!(["response", "body", "season", "season"]))));
+        let caught = |place: serde_json::Value| json!({"validation": [{"location": place, "code": "required", "message": "must have required property 'id'"}]});
+        assert!((DYNAMIC_EMPTY_RECURSION.shows)(
+            500,
+            &caught(json!(["response", "body", "season", "season"]))
+        ));
         assert!(
             !(DYNAMIC_EMPTY_RECURSION.shows)(500, &caught(json!(["response", "body"]))),
             "a top-level object missing a property is not the nested `{{}}`"
