@@ -351,6 +351,23 @@ fn a_one_value_enum_is_not_a_constant() {
 }
 
 #[test]
+fn a_string_enum_keeps_only_its_strings() {
+    // shutterstock.com's aspect ratios: only `"nonstandard"` is both a
+    // string and in the enum, so only it validates.
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Ratio: {type: string, enum: [43, 169, nonstandard]}\n    Loose: {enum: [1, a]}\n";
+    let (api, diags) = lower_yaml(spec);
+    let Some(TypeKind::Enum(ratio)) = api.type_def("Ratio").map(|d| &d.kind) else {
+        panic!("Ratio is not an enum");
+    };
+    let wires: Vec<&str> = ratio.variants.iter().map(|v| v.wire.as_str()).collect();
+    assert_eq!(wires, ["nonstandard"]);
+    let said = diags.iter().find(|d| d.pointer.ends_with("Ratio/enum")).expect("a warning");
+    assert!(said.message.contains("enum values 43, 169 are not strings"), "{}", said.message);
+    // Without a declared type, mixed values stay any JSON value.
+    assert!(matches!(api.type_def("Loose").map(|d| &d.kind), Some(TypeKind::Alias(TypeRef::Json))));
+}
+
+#[test]
 fn swagger_2_reads_as_its_openapi_3_conversion() {
     let spec = r#"
 swagger: '2.0'

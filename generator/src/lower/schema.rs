@@ -392,10 +392,24 @@ impl<'a> Lowerer<'a> {
             .filter(|v| !v.is_null())
             .map(|v| v.as_str().map(String::from))
             .collect();
+        // With `type: string` declared, only the enum's strings are values
+        // a validator takes (both keywords hold); the others are said and
+        // left out (shutterstock.com: `{type: string, enum: [43, 169,
+        // "nonstandard"]}`).
+        let declared_strings: Vec<String> = match typ {
+            Some("string") => {
+                a.enumeration.iter().filter_map(|v| v.as_str()).map(String::from).collect()
+            }
+            _ => Vec::new(),
+        };
         match typ {
             Some("string") | None if !a.enumeration.is_empty() => match strings {
                 Some(values) if !values.is_empty() => {
                     self.define_enum(naming, data, pointer, EnumRepr::String, values)
+                }
+                _ if !declared_strings.is_empty() => {
+                    self.warn(&join(pointer, "enum"), not_of_declared_type(&a.enumeration));
+                    self.define_enum(naming, data, pointer, EnumRepr::String, declared_strings)
                 }
                 _ => {
                     self.warn(&join(pointer, "enum"), mistyped_enum(&a.enumeration, typ));
@@ -1084,6 +1098,19 @@ fn mistyped_enum(values: &[serde_json::Value], typ: Option<&str>) -> String {
         ),
         _ => "enum values of mixed types; using `serde_json::Value`".to_string(),
     }
+}
+
+/// Why some values of a `type: string` enum are left out of its Rust enum.
+fn not_of_declared_type(values: &[serde_json::Value]) -> String {
+    let others: Vec<String> =
+        values.iter().filter(|v| !v.is_string() && !v.is_null()).map(|v| v.to_string()).collect();
+    let (values, are, them) = match others.as_slice() {
+        [one] => (format!("value {one}"), "is not a string", "it is"),
+        _ => (format!("values {}", others.join(", ")), "are not strings", "they are"),
+    };
+    format!(
+        "enum {values} {are}, but the schema's `type` is string: no value is both, so {them} left out of the enum"
+    )
 }
 
 /// The regex of a pattern written as a JavaScript regex literal
