@@ -378,6 +378,48 @@ struct Facts {
     /// `movements` object beside a `type` parameter), so one key carries
     /// both values and neither can be read back.
     query_clashes: BTreeMap<String, BTreeSet<String>>,
+    /// Per operation whose JSON request body is an `anyOf` or `oneOf`,
+    /// what each member declares: Prism's refusal lists every member's
+    /// complaints, and those of members the client did not send say
+    /// nothing about the one it did (snyk.io's integrations: a `type` and
+    /// `credentials` member beside one requiring `broker`).
+    body_unions: BTreeMap<String, Vec<UnionMember>>,
+}
+
+/// One member of a request body's `anyOf` or `oneOf`, as far as telling
+/// its complaints from another member's needs.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct UnionMember {
+    properties: BTreeSet<String>,
+    required: BTreeSet<String>,
+}
+
+impl UnionMember {
+    /// Whether a complaint about the body may be this member's: a missing
+    /// property it requires, something inside a property it declares, or
+    /// anything about the whole body but the union's own summary.
+    fn may_own(&self, complaint: &serde_json::Value) -> bool {
+        let place = complaint["location"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let message = complaint["message"].as_str().unwrap_or_default();
+        match place.get(1).and_then(|p| p.as_str()) {
+            Some(property) => self.properties.is_empty() || self.properties.contains(property),
+            None if complaint["code"] == "required" => {
+                let missing = message.split("must have required property '").nth(1);
+                let missing = missing.and_then(|m| m.strip_suffix('\''));
+                missing.is_none_or(|m| self.required.contains(m))
+            }
+            None => true,
+        }
+    }
+}
+
+/// Whether a complaint is a body-level `anyOf`/`oneOf` failing as a whole,
+/// which follows from its members' own complaints.
+fn union_summary(complaint: &serde_json::Value) -> bool {
+    let place = complaint["location"].as_array().map(Vec::as_slice).unwrap_or_default();
+    place.len() == 1
+        && place[0] == "body"
+        && matches!(complaint["code"].as_str(), Some("anyOf" | "oneOf"))
 }
 
 impl Facts {
@@ -437,8 +479,41 @@ impl Facts {
             bytes_as_json: document.as_ref().map(bytes_as_json).unwrap_or_default(),
             ambiguous_routes: document.as_ref().map(ambiguous_routes).unwrap_or_default(),
             untyped: document.as_ref().map(untyped_objects).unwrap_or_default(),
+            body_unions: document.as_ref().map(body_unions).unwrap_or_default(),
         }
     }
+}
+
+/// The operations whose JSON request body is an `anyOf` or `oneOf`, with
+/// what each member declares (see [`Facts::body_unions`]).
+fn body_unions(document: &serde_json::Value) -> BTreeMap<String, Vec<UnionMember>> {
+    let mut found = BTreeMap::new();
+    for (id, _, operation) in operations_by_id(document) {
+        let Some(body) = operation.get("requestBody") else { continue };
+        let content = follow_refs(document, body).get("content").and_then(|c| c.as_object());
+        let json = content.into_iter().flatten().find(|(media, _)| media.contains("json"));
+        let Some(schema) = json.and_then(|(_, media)| media.get("schema")) else { continue };
+        let schema = follow_refs(document, schema);
+        let members = ["anyOf", "oneOf"].iter().find_map(|k| schema.get(*k)?.as_array());
+        let Some(members) = members else { continue };
+        let members = members.iter().map(|m| union_member(document, m)).collect();
+        found.insert(id, members);
+    }
+    found
+}
+
+/// What one union member declares, its `allOf` parts' included.
+fn union_member(document: &serde_json::Value, member: &serde_json::Value) -> UnionMember {
+    let member = follow_refs(document, member);
+    let mut made = UnionMember::default();
+    let parts = member.get("allOf").and_then(|a| a.as_array()).into_iter().flatten();
+    for part in std::iter::once(member).chain(parts.map(|p| follow_refs(document, p))) {
+        let names = part.get("properties").and_then(|p| p.as_object()).into_iter().flatten();
+        made.properties.extend(names.map(|(name, _)| name.clone()));
+        let required = part.get("required").and_then(|r| r.as_array()).into_iter().flatten();
+        made.required.extend(required.filter_map(|r| r.as_str()).map(String::from));
+    }
+    made
 }
 
 /// The operations whose request body's schema has a `type` or `required`
@@ -762,7 +837,8 @@ impl<'a> SpecFacts<'a> {
         let causes = complaints
             .iter()
             .map(|c| self.complaint_cause(operation, c, problem))
-            .collect::<Option<BTreeSet<&'static str>>>()?;
+            .collect::<Option<BTreeSet<&'static str>>>()
+            .or_else(|| self.member_refusal_causes(operation, complaints, problem))?;
         let mut each = causes.iter();
         match (each.next(), each.next()) {
             (Some(only), None) => Some(only.to_string()),
@@ -776,6 +852,38 @@ impl<'a> SpecFacts<'a> {
                 ))
             }
         }
+    }
+
+    /// The causes of a refusal of a union body when one of its members
+    /// failed for known causes alone: the union passes when any member
+    /// does, so the other members' complaints do not matter. Every
+    /// complaint outside the body must still be explained.
+    fn member_refusal_causes(
+        &mut self,
+        operation: &str,
+        complaints: &[serde_json::Value],
+        problem: &serde_json::Value,
+    ) -> Option<BTreeSet<&'static str>> {
+        let members = self.read().body_unions.get(operation)?.clone();
+        let (body, elsewhere): (Vec<_>, Vec<_>) =
+            complaints.iter().partition(|c| c["location"][0] == "body");
+        let mut causes = elsewhere
+            .into_iter()
+            .map(|c| self.complaint_cause(operation, c, problem))
+            .collect::<Option<BTreeSet<&'static str>>>()?;
+        let body: Vec<_> = body.into_iter().filter(|c| !union_summary(c)).collect();
+        let member_causes = members.iter().find_map(|member| {
+            let owned: Vec<_> = body.iter().filter(|c| member.may_own(c)).collect();
+            if owned.is_empty() {
+                return None;
+            }
+            owned
+                .into_iter()
+                .map(|c| self.complaint_cause(operation, c, problem))
+                .collect::<Option<BTreeSet<&'static str>>>()
+        })?;
+        causes.extend(member_causes);
+        Some(causes)
     }
 
     /// The known cause, not the client's, of one complaint in Prism's
@@ -1340,6 +1448,7 @@ mod tests {
             bytes_as_json: Default::default(),
             ambiguous_routes: Default::default(),
             untyped: Default::default(),
+            body_unions: Default::default(),
         }
     }
 
@@ -1353,6 +1462,70 @@ mod tests {
 
     fn cause(detail: &str) -> String {
         super::cause("op", detail, None, &mut nothing())
+    }
+
+    #[test]
+    fn a_union_body_refused_for_one_members_known_causes_is_explained() {
+        // snyk.io's integrations: a member with `credentials`, a `oneOf`
+        // of open objects no value satisfies, beside one requiring `broker`.
+        let open = |name: &str| json!({"properties": {name: {"type": "object"}}});
+        let spec = json!({
+            "paths": {"/integrations": {"post": {
+                "operationId": "add",
+                "requestBody": {"content": {"application/json": {"schema": {"anyOf": [
+                    {"type": "object", "required": ["type", "credentials"], "properties": {
+                        "type": {"type": "string"},
+                        "credentials": {"oneOf": [open("Acr"), open("Gitlab")]}
+                    }},
+                    {"$ref": "#/components/schemas/Brokered"}
+                ]}}}}
+            }}},
+            "components": {"schemas": {"Brokered": {"type": "object", "required": ["type", "broker"], "properties": {
+                "type": {"type": "string"}, "broker": {"type": "object"}
+            }}}}
+        });
+        let body_unions = super::body_unions(&spec);
+        assert_eq!(body_unions["add"].len(), 2);
+        assert!(body_unions["add"][1].required.contains("broker"), "the member's $ref followed");
+        let mut impossible = BTreeSet::new();
+        super::collect_impossible(&spec, &mut impossible);
+        let mut facts = known(Facts { body_unions, impossible, ..empty() });
+        let complaint = |place: serde_json::Value, code: &str, message: &str| json!({"location": place, "code": code, "message": message});
+        let credentials = complaint(
+            json!(["body", "credentials"]),
+            "oneOf",
+            "Request body property credentials must match exactly one schema in oneOf",
+        );
+        let broker = complaint(
+            json!(["body"]),
+            "required",
+            "Request body must have required property 'broker'",
+        );
+        let summary =
+            complaint(json!(["body"]), "anyOf", "Request body must match a schema in anyOf");
+        let refused = json!({"validation": [credentials, broker, summary]});
+        assert_eq!(facts.refusal_cause("add", &refused).as_deref(), Some(super::IMPOSSIBLE));
+        // A complaint no member explains leaves the refusal the client's:
+        // the first member's `type` missing is as much the client's as the
+        // second's `broker`.
+        let kind = complaint(
+            json!(["body"]),
+            "required",
+            "Request body must have required property 'type'",
+        );
+        let refused = json!({"validation": [credentials, kind, broker, summary]});
+        assert!(facts.refusal_cause("add", &refused).is_none());
+        // So does one outside the body.
+        let query = complaint(
+            json!(["query", "limit"]),
+            "type",
+            "Request query parameter limit must be integer",
+        );
+        let refused = json!({"validation": [credentials, broker, summary, query]});
+        assert!(facts.refusal_cause("add", &refused).is_none());
+        // And an operation whose body is no union gets no such reading.
+        let refused = json!({"validation": [credentials, broker, summary]});
+        assert!(facts.refusal_cause("other", &refused).is_none());
     }
 
     #[test]
