@@ -8,6 +8,7 @@
 //! | `enum` of strings or integers             | enum with an `Unknown` fallback   |
 //! | `allOf`                                   | one struct with merged properties |
 //! | `oneOf` / `anyOf`                         | untagged enum, one variant each   |
+//! | `anyOf` of open objects, own properties, none required | one struct of them all |
 //! | … beside `properties`, members only `required` | struct with a presence rule  |
 //! | `type: array`                             | `Vec<T>`                          |
 //! | string formats `date-time`, `date`, `uuid`| `chrono`/`uuid` types             |
@@ -199,6 +200,54 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Whether a value of any member of a union fits every other member:
+    /// each is an object that requires nothing and admits properties it
+    /// does not declare, and no two declare a property of the same name
+    /// (snyk.io's credentials, one member per registry). Members that share
+    /// a name may still be told apart by its type (GitHub's set-labels).
+    fn members_fit_each_other(&mut self, members: &'a [ReferenceOr<Schema>]) -> bool {
+        let mut seen = BTreeSet::new();
+        for member in members {
+            let Some(names) = self.open_object_properties(member) else { return false };
+            if !names.into_iter().all(|name| seen.insert(name)) {
+                return false;
+            }
+        }
+        members.len() > 1
+    }
+
+    /// The property names of a schema that is an object requiring none of
+    /// them and admitting others; `None` for any other schema. References
+    /// are followed quietly: lowering the member has already said what is
+    /// wrong with them.
+    fn open_object_properties(&mut self, member: &'a ReferenceOr<Schema>) -> Option<Vec<&'a str>> {
+        let schema = self.quiet_deref(member.into())?;
+        let closed =
+            |a: &Option<AdditionalProperties>| matches!(a, Some(AdditionalProperties::Any(false)));
+        let names = |p: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>| {
+            p.keys().map(String::as_str).collect()
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o))
+                if o.required.is_empty() && !closed(&o.additional_properties) =>
+            {
+                Some(names(&o.properties))
+            }
+            SchemaKind::Any(a)
+                if matches!(a.typ.as_deref(), None | Some("object"))
+                    && !a.properties.is_empty()
+                    && a.required.is_empty()
+                    && a.all_of.is_empty()
+                    && a.any_of.is_empty()
+                    && a.one_of.is_empty()
+                    && !closed(&a.additional_properties) =>
+            {
+                Some(names(&a.properties))
+            }
+            _ => None,
+        }
+    }
+
     fn component_schema(&mut self, reference: &str) -> Option<&'a ReferenceOr<Schema>> {
         let spec = self.spec;
         refs::key::<Schema>(reference)
@@ -277,9 +326,12 @@ impl<'a> Lowerer<'a> {
                 self.object(naming, data, parts, pointer)
             }
             SchemaKind::AllOf { all_of } => {
-                self.all_of(naming, data, all_of, ObjectParts::default(), pointer)
+                self.all_of(naming, data, all_of, ObjectParts::default(), pointer, "allOf")
             }
             SchemaKind::OneOf { one_of } => self.union(naming, data, one_of, pointer, "oneOf"),
+            SchemaKind::AnyOf { any_of } if self.members_fit_each_other(any_of) => {
+                self.all_of(naming, data, any_of, ObjectParts::default(), pointer, "anyOf")
+            }
             SchemaKind::AnyOf { any_of } => self.union(naming, data, any_of, pointer, "anyOf"),
             SchemaKind::Not { .. } => {
                 self.warn(
@@ -364,13 +416,16 @@ impl<'a> Lowerer<'a> {
             presence: presence.clone().flatten(),
         };
         if !a.all_of.is_empty() {
-            return self.all_of(naming, data, &a.all_of, parts(), pointer);
+            return self.all_of(naming, data, &a.all_of, parts(), pointer, "allOf");
         }
         if presence.is_some() {
             return self.object(naming, data, parts(), pointer);
         }
         if !a.one_of.is_empty() {
             return self.union(naming, data, &a.one_of, pointer, "oneOf");
+        }
+        if !a.any_of.is_empty() && self.members_fit_each_other(&a.any_of) {
+            return self.all_of(naming, data, &a.any_of, parts(), pointer, "anyOf");
         }
         if !a.any_of.is_empty() {
             return self.union(naming, data, &a.any_of, pointer, "anyOf");
@@ -614,6 +669,8 @@ impl<'a> Lowerer<'a> {
 
     /// `allOf`: one element is that element (the wrapper only adds docs or
     /// `nullable`); several are merged into one struct.
+    /// One struct of the parts' properties: an `allOf`, or an `anyOf`
+    /// whose members fit each other (`keyword` says which, for pointers).
     fn all_of(
         &mut self,
         naming: Naming,
@@ -621,8 +678,9 @@ impl<'a> Lowerer<'a> {
         all_of: &'a [ReferenceOr<Schema>],
         mut merged: ObjectParts<'a>,
         pointer: &str,
+        keyword: &str,
     ) -> TypeRef {
-        let pointer_all = join(pointer, "allOf");
+        let pointer_all = join(pointer, keyword);
         if all_of.len() == 1 && merged.properties.is_empty() {
             return self.schema_type((&all_of[0]).into(), naming, &join(&pointer_all, "0"));
         }
@@ -777,6 +835,16 @@ impl<'a> Lowerer<'a> {
         let mapping_at = join(&join(pointer, "discriminator"), "mapping");
         for message in unmapped {
             self.warn(&mapping_at, message);
+        }
+        // An `anyOf` of such members is one struct (see `any`); a `oneOf`
+        // stays a choice, which is what its author meant, but says what
+        // the spec makes of it.
+        if discriminator.is_none() && keyword == "oneOf" && self.members_fit_each_other(members) {
+            let first = variants.first().map_or_else(String::new, |v| v.name.clone());
+            self.warn(
+                &members_at,
+                format!("every member is an object with properties of its own and none required, so a value of one member fits them all: `oneOf` refuses every value, since it wants exactly one, and the client reads every value as `{first}`"),
+            );
         }
         self.insert(
             name.clone(),
