@@ -119,12 +119,20 @@ impl Project {
     /// changelog included) and the version it moves to.
     pub fn plan(&self) -> Result<Plan, Error> {
         let mut settings = self.settings.clone();
-        let (recorded, version) = self.release(&mut settings)?;
+        let text = fs::read_to_string(&self.spec).map_err(|source| io(&self.spec, source))?;
+        // Loaded and lowered once: the change report compares this model
+        // and the crate is written from it (the version only touches the
+        // manifest). For GitHub's spec that is a fifth of the run.
+        let modelled = crate::model(crate::file_input(&text, &self.spec, &settings), &settings);
+        let new = modelled.as_ref().ok().map(|(api, _)| api);
+        let (recorded, version) = self.release(&mut settings, text, new)?;
         let shown_spec = self.shown(&self.spec);
-        let mut generated = crate::generate_file(&self.spec, &settings).map_err(|failure| {
+        let spec_error = |failure: crate::Failure| {
             let rendered = failure.diagnostics.iter().map(|d| d.render(&shown_spec)).collect();
             Error::Spec { rendered, errors: failure.errors(), allowable: failure.allowable }
-        })?;
+        };
+        let (api, diagnostics) = modelled.map_err(spec_error)?;
+        let mut generated = crate::emit_model(&api, diagnostics, &settings).map_err(spec_error)?;
         generated.files.extend(recorded);
         generated.diagnostics.extend(version.unreadable.clone());
         Ok(Plan { files: generated.files, diagnostics: generated.diagnostics, version, shown_spec })
@@ -188,22 +196,25 @@ impl Project {
     /// in the crate (the one it was last generated from), and returns the
     /// files that record this generation: the spec's copy and the
     /// changelog, with the change report on top when the API moved.
-    fn release(&self, settings: &mut Settings) -> Result<(Vec<File>, VersionChange), Error> {
+    fn release(
+        &self,
+        settings: &mut Settings,
+        text: String,
+        new: Option<&crate::ir::Api>,
+    ) -> Result<(Vec<File>, VersionChange), Error> {
         let extension = match self.spec.extension().and_then(|e| e.to_str()) {
             Some("json") => "json",
             _ => "yaml",
         };
         let recorded_name = format!("{}.{extension}", crate::release::RECORDED_SPEC);
         let recorded = self.out.join(&recorded_name);
-        let text = fs::read_to_string(&self.spec).map_err(|source| io(&self.spec, source))?;
         let manifest = fs::read_to_string(self.out.join("Cargo.toml")).unwrap_or_default();
         let version = package_version(&manifest).unwrap_or(&settings.crate_version).to_string();
         let changelog = fs::read_to_string(self.out.join(crate::release::CHANGELOG)).ok();
-        let new = crate::model_file(&self.spec, settings);
         let mut unreadable = None;
-        let report = match (recorded.exists(), &new) {
-            (false, _) | (_, Err(_)) => None,
-            (true, Ok(new)) => {
+        let report = match (recorded.exists(), new) {
+            (false, _) | (_, None) => None,
+            (true, Some(new)) => {
                 // Its errors were reported when it was generated.
                 let lenient = Settings { allow_errors: true, ..settings.clone() };
                 match crate::model_file(&recorded, &lenient) {
@@ -221,7 +232,7 @@ impl Project {
                 }
             }
         };
-        let api_version = new.as_ref().map_or("", |api| api.version.as_str());
+        let api_version = new.map_or("", |api| api.version.as_str());
         let previous =
             crate::release::Previous { version: &version, changelog: changelog.as_deref() };
         let next = crate::release::next(previous, report.as_ref(), api_version);
