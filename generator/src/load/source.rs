@@ -102,10 +102,17 @@ pub struct SourceMap {
     json: bool,
     /// Byte offsets where lines start.
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Byte offsets about [`CHAR_BLOCK`] apart with the characters before
+    /// each, so that a column far into a long line (a one-line JSON spec of
+    /// megabytes) is not counted from the line's start every time.
+    char_marks: std::sync::OnceLock<Vec<(usize, usize)>>,
     yaml: std::sync::OnceLock<Vec<Option<LineLayout>>>,
     /// A JSON object's or array's offset → its children.
     json_children: std::sync::Mutex<std::collections::HashMap<usize, Vec<Child>>>,
 }
+
+/// Bytes per block of [`SourceMap::chars_before`]'s marks.
+const CHAR_BLOCK: usize = 1 << 16;
 
 /// A child of a JSON object or array: its key (for arrays, the index), the
 /// offset to report (the key's; for arrays, the item's), and the offset of
@@ -123,6 +130,7 @@ impl SourceMap {
             text,
             json,
             line_starts: Default::default(),
+            char_marks: Default::default(),
             yaml: Default::default(),
             json_children: Default::default(),
         }
@@ -165,8 +173,30 @@ impl SourceMap {
         });
         let line = starts.partition_point(|&s| s <= offset);
         let start = starts[line - 1];
-        let column = self.text.get(start..offset).map_or(0, |t| t.chars().count()) + 1;
+        let column = self.chars_before(offset).saturating_sub(self.chars_before(start)) + 1;
         Location { line, column }
+    }
+
+    /// How many characters the text has before byte `offset`, from the
+    /// nearest mark below it.
+    fn chars_before(&self, offset: usize) -> usize {
+        let text = self.text.as_str();
+        let marks = self.char_marks.get_or_init(|| {
+            let (mut at, mut total) = (0, 0);
+            let mut marks = vec![(0, 0)];
+            while at < text.len() {
+                let mut end = (at + CHAR_BLOCK).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                total += text[at..end].chars().count();
+                marks.push((end, total));
+                at = end;
+            }
+            marks
+        });
+        let (from, before) = marks[marks.partition_point(|&(b, _)| b <= offset) - 1];
+        before + text.get(from..offset).map_or(0, |t| t.chars().count())
     }
 
     /// Walks the JSON text along the pointer, one cached object at a time.
@@ -178,68 +208,74 @@ impl SourceMap {
         for segment in segments {
             let child = {
                 let mut cache = self.json_children.lock().unwrap_or_else(|e| e.into_inner());
-                let children = match cache.entry(pos) {
-                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(json_children(bytes, pos)?)
-                    }
-                };
+                if !cache.contains_key(&pos) {
+                    let (children, _) = json_children(bytes, pos, SCAN_DEEPER, &mut cache)?;
+                    cache.insert(pos, children);
+                }
+                let children = cache.get(&pos)?;
                 children.iter().find(|(k, ..)| k == segment).map(|(_, a, v)| (*a, *v))
             };
-            let Some((at, value)) = child else {
-                return found;
-            };
-            found = Some(self.position(at));
+            let Some((at, value)) = child else { break };
+            found = Some(at);
             pos = value;
         }
-        found
+        // The deepest place the pointer reaches, counted once.
+        found.map(|at| self.position(at))
     }
 }
 
-/// The children of the JSON object or array at `pos`: key (or index), the
-/// offset to report, and the offset of the value.
-fn json_children(bytes: &[u8], pos: usize) -> Option<Vec<Child>> {
+/// How many levels below a container whose children are listed have
+/// theirs listed in the same pass. A pointer into a large spec goes through
+/// a few large containers (the document, `paths`, `components`, `schemas`);
+/// listing each alone scanned the same megabytes once per level.
+const SCAN_DEEPER: usize = 2;
+
+/// The children of the JSON object or array at `pos` and the offset just
+/// past it; the children's children too, `deeper` levels down, put in
+/// `cache` by their offset.
+fn json_children(
+    bytes: &[u8],
+    pos: usize,
+    deeper: usize,
+    cache: &mut std::collections::HashMap<usize, Vec<Child>>,
+) -> Option<(Vec<Child>, usize)> {
     let mut pos = pos;
     let mut out = Vec::new();
-    match bytes.get(pos)? {
-        b'{' => {
-            pos += 1;
-            loop {
-                skip_ws(bytes, &mut pos);
-                if bytes.get(pos)? == &b'}' {
-                    return Some(out);
-                }
-                let key_at = pos;
-                let key = read_string(bytes, &mut pos)?;
-                skip_ws(bytes, &mut pos);
-                pos += 1; // ':'
-                skip_ws(bytes, &mut pos);
-                out.push((key, key_at, pos));
-                skip_value(bytes, &mut pos)?;
-                skip_ws(bytes, &mut pos);
-                if bytes.get(pos)? == &b',' {
-                    pos += 1;
-                }
-            }
+    let close = match bytes.get(pos)? {
+        b'{' => b'}',
+        b'[' => b']',
+        _ => return None,
+    };
+    pos += 1;
+    let mut i = 0usize;
+    loop {
+        skip_ws(bytes, &mut pos);
+        if *bytes.get(pos)? == close {
+            return Some((out, pos + 1));
         }
-        b'[' => {
-            pos += 1;
-            let mut i = 0;
-            loop {
-                skip_ws(bytes, &mut pos);
-                if bytes.get(pos)? == &b']' {
-                    return Some(out);
-                }
-                out.push((i.to_string(), pos, pos));
-                i += 1;
-                skip_value(bytes, &mut pos)?;
-                skip_ws(bytes, &mut pos);
-                if bytes.get(pos)? == &b',' {
-                    pos += 1;
-                }
-            }
+        if close == b'}' {
+            let key_at = pos;
+            let key = read_string(bytes, &mut pos)?;
+            skip_ws(bytes, &mut pos);
+            pos += 1; // ':'
+            skip_ws(bytes, &mut pos);
+            out.push((key, key_at, pos));
+        } else {
+            out.push((i.to_string(), pos, pos));
+            i += 1;
         }
-        _ => None,
+        // The value: its children listed while levels remain, else skipped.
+        if deeper > 0 && matches!(bytes.get(pos), Some(b'{' | b'[')) {
+            let (children, end) = json_children(bytes, pos, deeper - 1, cache)?;
+            cache.insert(pos, children);
+            pos = end;
+        } else {
+            skip_value(bytes, &mut pos)?;
+        }
+        skip_ws(bytes, &mut pos);
+        if bytes.get(pos)? == &b',' {
+            pos += 1;
+        }
     }
 }
 
@@ -391,11 +427,12 @@ fn skip_value(bytes: &[u8], pos: &mut usize) -> Option<()> {
         match *bytes.get(*pos)? {
             b'"' => {
                 *pos += 1;
+                // Most of a spec's bytes are in strings (descriptions).
                 loop {
-                    match *bytes.get(*pos)? {
+                    *pos += memchr::memchr2(b'"', b'\\', bytes.get(*pos..)?)?;
+                    match bytes[*pos] {
                         b'\\' => *pos += 2,
-                        b'"' => break,
-                        _ => *pos += 1,
+                        _ => break,
                     }
                 }
                 *pos += 1;
@@ -460,6 +497,21 @@ components: {}
         assert_eq!(at("#/paths"), Some((2, 3)));
         assert_eq!(at("#/paths/~1a/get/parameters/1"), Some((2, 58)));
         assert_eq!(at("#/paths/~1a/get/parameters/1/name"), Some((2, 59)));
+    }
+
+    #[test]
+    fn columns_count_characters_far_into_a_long_line() {
+        // A one-line spec whose description, with escapes and characters of
+        // several bytes, runs past a few blocks of the column marks.
+        let long = "é\\\"ü".repeat(3 * CHAR_BLOCK / 7);
+        let text =
+            format!("{{\"info\": {{\"description\": \"{long}\"}}, \"paths\": {{\"/a\": {{}}}}}}");
+        let map = SourceMap::new(&text);
+        let at = |p| map.locate(p).map(|l| (l.line, l.column));
+        let before = |needle: &str| text[..text.find(needle).unwrap()].chars().count() + 1;
+        assert_eq!(at("#/paths"), Some((1, before("\"paths\""))));
+        assert_eq!(at("#/paths/~1a"), Some((1, before("\"/a\""))));
+        assert_eq!(at("#/info/description"), Some((1, before("\"description\""))));
     }
 
     #[test]
