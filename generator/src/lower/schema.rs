@@ -667,10 +667,9 @@ impl<'a> Lowerer<'a> {
         TypeRef::Named(name)
     }
 
-    /// `allOf`: one element is that element (the wrapper only adds docs or
-    /// `nullable`); several are merged into one struct.
-    /// One struct of the parts' properties: an `allOf`, or an `anyOf`
-    /// whose members fit each other (`keyword` says which, for pointers).
+    /// `allOf`, or an `anyOf` whose members fit each other (`keyword` says
+    /// which, for pointers): one part is that part (the wrapper only adds
+    /// docs or `nullable`); several are merged into one struct.
     fn all_of(
         &mut self,
         naming: Naming,
