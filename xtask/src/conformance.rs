@@ -216,6 +216,7 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
     let stdout = run.stdout;
     let crashed = server.crashed(&log);
     drop(server);
+    let stalled = prism::Server::longest_silence(&log) >= STALL_SECONDS;
     // The crate's own build products go (the shared dependencies stay):
     // a whole-corpus run would otherwise fill the disk.
     let _ = Command::new(crate::cargo())
@@ -263,6 +264,12 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
                 format!(
                     "mock: Prism crashed during the run ({why}), so later calls found no server"
                 )
+            }
+            _ if stalled
+                && detail.contains("(Transport)")
+                && detail.contains("operation timed out") =>
+            {
+                STALLED.to_string()
             }
             _ if mode == Mode::Dynamic && facts.forced_schemaless(&field("operation"), &detail) => {
                 mock_bugs::DYNAMIC_SKIPS_SCHEMALESS_STATUS.cause.to_string()
@@ -970,6 +977,12 @@ impl<'a> SpecFacts<'a> {
 }
 
 const UNTYPED_OBJECT: &str = "spec: a component with properties but no `type: object` admits any JSON value, as JSON Schema reads it (`properties` and `required` bind objects only); Prism made `null` of it, the client reads the object its properties describe (Azure's Service Fabric events)";
+
+const STALLED: &str = "mock: stopped answering for longer than the client waits while it made one response (its log is silent that long; it answers one request at a time), so the calls meanwhile timed out";
+
+/// How long Prism's log may be silent before the calls that timed out
+/// meanwhile are put down to it: the generated client's own timeout.
+const STALL_SECONDS: u32 = 30;
 
 const DROPPED: &str =
     "mock: closed the connection without answering (reset, or closed before the response)";

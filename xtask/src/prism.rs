@@ -106,6 +106,15 @@ impl Server {
         Some(why.trim().to_string())
     }
 
+    /// The longest time Prism's log says nothing once it has started
+    /// answering, in seconds: it answers one request at a time, so while it
+    /// makes one response (json-schema-faker on a large schema) every other
+    /// call waits.
+    pub fn longest_silence(log: &Path) -> u32 {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        silence(&text)
+    }
+
     fn wait_ready(&mut self, port: u16, log: &Path) -> Result<(), String> {
         // Large specs (stripe.com, 2.5 MB) take Prism minutes to load.
         let deadline = Instant::now() + Duration::from_secs(300);
@@ -133,8 +142,49 @@ impl Drop for Server {
     }
 }
 
+/// The longest gap between the times of consecutive lines of a Prism log
+/// (`[8:41:05 PM] › …`), leaving out its start.
+fn silence(log: &str) -> u32 {
+    let seconds = |line: &str| {
+        let stamp = line.strip_prefix('[')?.split_once(']')?.0;
+        let (clock, half) = stamp.split_once(' ')?;
+        let mut parts = clock.split(':').map(|p| p.parse::<u32>().ok());
+        let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
+        let h = h % 12 + if half == "PM" { 12 } else { 0 };
+        Some(h * 3600 + m * 60 + s)
+    };
+    let times = log.lines().filter(|l| !l.contains("Starting Prism")).filter_map(seconds);
+    let mut longest = 0;
+    let mut last: Option<u32> = None;
+    for t in times {
+        if let Some(before) = last {
+            // Past midnight the clock starts again.
+            longest = longest.max((t + 86_400 - before) % 86_400);
+        }
+        last = Some(t);
+    }
+    longest
+}
+
 /// A port nothing listens on right now.
 fn free_port() -> Result<u16, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
     listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_longest_silence_leaves_out_the_start() {
+        let log = "\
+[8:40:44 PM] › [CLI] …  awaiting  Starting Prism…
+[8:40:49 PM] › [CLI] ℹ  info      GET        http://127.0.0.1:1/apps
+[8:41:05 PM] ›     [NEGOTIATOR] ✔  success   Found a compatible content
+[8:45:15 PM] ›     [NEGOTIATOR] ✔  success   Responding with the requested status code 200
+    a line without a time
+[8:45:16 PM] › [HTTP SERVER] get /apps ℹ  info      Request received
+";
+        assert_eq!(super::silence(log), 250);
+        assert_eq!(super::silence("[11:59:59 PM] › a\n[12:00:01 AM] › b\n"), 2);
+    }
 }
