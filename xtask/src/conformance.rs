@@ -216,7 +216,7 @@ fn one(id: &str, spec: &Path, work: &Path, prism: &Path, mode: Mode) -> Outcome 
     let stdout = run.stdout;
     let crashed = server.crashed(&log);
     drop(server);
-    let stalled = prism::Server::longest_silence(&log) >= STALL_SECONDS;
+    let stalled = prism::longest_silence(&log) >= STALL_SECONDS;
     // The crate's own build products go (the shared dependencies stay):
     // a whole-corpus run would otherwise fill the disk.
     let _ = Command::new(crate::cargo())

@@ -106,15 +106,6 @@ impl Server {
         Some(why.trim().to_string())
     }
 
-    /// The longest time Prism's log says nothing once it has started
-    /// answering, in seconds: it answers one request at a time, so while it
-    /// makes one response (json-schema-faker on a large schema) every other
-    /// call waits.
-    pub fn longest_silence(log: &Path) -> u32 {
-        let text = std::fs::read_to_string(log).unwrap_or_default();
-        silence(&text)
-    }
-
     fn wait_ready(&mut self, port: u16, log: &Path) -> Result<(), String> {
         // Large specs (stripe.com, 2.5 MB) take Prism minutes to load.
         let deadline = Instant::now() + Duration::from_secs(300);
@@ -142,8 +133,16 @@ impl Drop for Server {
     }
 }
 
-/// The longest gap between the times of consecutive lines of a Prism log
-/// (`[8:41:05 PM] › …`), leaving out its start.
+/// The longest time, in seconds, Prism's log at `log` says nothing once
+/// it has started answering: it answers one request at a time, so while it
+/// makes one response (json-schema-faker on a large schema) every other
+/// call waits.
+pub fn longest_silence(log: &Path) -> u32 {
+    silence(&std::fs::read_to_string(log).unwrap_or_default())
+}
+
+/// The longest gap between the times of consecutive lines of a Prism log's
+/// text (`[8:41:05 PM] › …`), leaving out its start.
 fn silence(log: &str) -> u32 {
     let seconds = |line: &str| {
         let stamp = line.strip_prefix('[')?.split_once(']')?.0;

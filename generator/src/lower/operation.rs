@@ -420,7 +420,7 @@ impl<'a> Lowerer<'a> {
             if data.explode == Some(false) {
                 continue;
             }
-            let Some(schema) = self.deref(schema.into(), &join(at, "schema")) else { continue };
+            let Some(schema) = self.quiet_deref(schema.into()) else { continue };
             let properties = match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(o)) => &o.properties,
                 SchemaKind::Any(a) => &a.properties,

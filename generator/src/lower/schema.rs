@@ -1127,8 +1127,8 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The schema a reference leads to, or `None`, reporting nothing: for
-    /// facts, whose references the type's lowering has already reported.
-    fn quiet_deref(&mut self, schema: SchemaRef<'a>) -> Option<&'a Schema> {
+    /// a look at a schema whose lowering reports its references.
+    pub(super) fn quiet_deref(&mut self, schema: SchemaRef<'a>) -> Option<&'a Schema> {
         let mut reference = match schema {
             SchemaRef::Item(s) => return Some(s),
             SchemaRef::Ref(r) => r,
