@@ -150,18 +150,11 @@ struct Uses {
 impl Uses {
     fn of(api: &Api, group: &Group) -> Self {
         let models = group.operations.iter().any(|o| o.type_refs().any(mentions_named));
-        let list_style = group.operations.iter().any(|o| {
-            o.params
-                .iter()
-                .any(|p| p.location == ParamLocation::Query && list_item(api, &p.ty).is_some())
-        });
-        let object_style = group.operations.iter().any(|o| {
-            o.params.iter().any(|p| {
-                p.location == ParamLocation::Query
-                    && !is_scalar(api, &p.ty)
-                    && is_object(api, &p.ty)
-            })
-        });
+        let calls = |call| {
+            group.operations.iter().flat_map(|o| &o.params).any(|p| ParamCall::of(api, p) == call)
+        };
+        let list_style = calls(ParamCall::QueryList);
+        let object_style = calls(ParamCall::QueryObject);
         let security = group.operations.iter().any(Operation::uses_credentials);
         let multipart = group.operations.iter().any(|o| {
             o.body.iter().flat_map(|b| b.kinds()).any(|k| matches!(k, BodyKind::Multipart(_)))
@@ -1056,63 +1049,98 @@ fn check_value(
     }
 }
 
-/// The statement that puts one parameter's `value` into the request.
-fn put_param(api: &Api, p: &Parameter, value: &TokenStream) -> TokenStream {
-    let wire = &p.wire_name;
-    match p.location {
-        ParamLocation::Query => {
-            if list_item(api, &p.ty).is_some() {
-                let style = match p.style {
-                    QueryStyle::Form { explode: true } => quote!(ListStyle::Exploded),
-                    QueryStyle::Form { explode: false } => quote!(ListStyle::Joined(",")),
-                    QueryStyle::SpaceDelimited => quote!(ListStyle::Joined(" ")),
-                    QueryStyle::PipeDelimited => quote!(ListStyle::Joined("|")),
-                    QueryStyle::DeepObject => quote!(ListStyle::Exploded),
-                };
-                quote!(request.query_list(#wire, #value, #style);)
-            } else if is_scalar(api, &p.ty) {
-                quote!(request.query(#wire, #value);)
-            } else if is_object(api, &p.ty) {
-                let style = match p.style {
-                    QueryStyle::DeepObject => quote!(ObjectStyle::DeepObject),
-                    QueryStyle::Form { explode: false } => quote!(ObjectStyle::Joined),
-                    _ => quote!(ObjectStyle::Exploded),
-                };
-                quote!(request.query_object(#wire, #value, #style);)
+/// Which `Request` method takes a parameter: its place, and whether its
+/// value is a list of plain values, plain text, an object (query strings
+/// spell those in the parameter's style) or JSON text. The statement that
+/// sends the parameter and the runtime parts the crate carries are both
+/// decided here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ParamCall {
+    Query,
+    QueryList,
+    QueryObject,
+    QueryJson,
+    Header,
+    HeaderList,
+    HeaderJson,
+    Cookie,
+    CookieJson,
+    Path,
+    PathList,
+    PathJson,
+}
+
+impl ParamCall {
+    pub(super) fn of(api: &Api, p: &Parameter) -> Self {
+        let list = list_item(api, &p.ty).is_some();
+        let scalar = is_scalar(api, &p.ty);
+        // Headers and path segments take the `simple` style: a list is its
+        // items joined by commas, a scalar its text, anything structured its
+        // JSON text.
+        let simple = |[list_call, scalar_call, json_call]: [Self; 3]| {
+            if list {
+                list_call
+            } else if scalar {
+                scalar_call
             } else {
-                quote!(request.query_json(#wire, #value);)
+                json_call
             }
+        };
+        match p.location {
+            ParamLocation::Query if list => Self::QueryList,
+            ParamLocation::Query if scalar => Self::Query,
+            ParamLocation::Query if is_object(api, &p.ty) => Self::QueryObject,
+            ParamLocation::Query => Self::QueryJson,
+            ParamLocation::Header => simple([Self::HeaderList, Self::Header, Self::HeaderJson]),
+            ParamLocation::Cookie if scalar => Self::Cookie,
+            ParamLocation::Cookie => Self::CookieJson,
+            ParamLocation::Path => simple([Self::PathList, Self::Path, Self::PathJson]),
         }
-        ParamLocation::Header => {
-            let method = simple_style(api, &p.ty, ["header_list", "header", "header_json"]);
-            quote!(request.#method(#wire, #value);)
-        }
-        ParamLocation::Cookie => {
-            if is_scalar(api, &p.ty) {
-                quote!(request.cookie(#wire, #value);)
-            } else {
-                quote!(request.cookie_json(#wire, #value);)
-            }
-        }
-        ParamLocation::Path => {
-            let method = simple_style(api, &p.ty, ["path_list", "path_param", "path_json"]);
-            quote!(request.#method(#wire, #value);)
+    }
+
+    /// The name of the `Request` method.
+    fn method(self) -> &'static str {
+        match self {
+            Self::Query => "query",
+            Self::QueryList => "query_list",
+            Self::QueryObject => "query_object",
+            Self::QueryJson => "query_json",
+            Self::Header => "header",
+            Self::HeaderList => "header_list",
+            Self::HeaderJson => "header_json",
+            Self::Cookie => "cookie",
+            Self::CookieJson => "cookie_json",
+            Self::Path => "path_param",
+            Self::PathList => "path_list",
+            Self::PathJson => "path_json",
         }
     }
 }
 
-/// The request method for a parameter in `simple` style (headers and path
-/// segments), of `[list, scalar, json]`: a list is its items joined by
-/// commas, a scalar its text, anything structured its JSON text.
-fn simple_style(api: &Api, ty: &TypeRef, [list, scalar, json]: [&str; 3]) -> Ident {
-    let method = if list_item(api, ty).is_some() {
-        list
-    } else if is_scalar(api, ty) {
-        scalar
-    } else {
-        json
+/// The statement that puts one parameter's `value` into the request.
+fn put_param(api: &Api, p: &Parameter, value: &TokenStream) -> TokenStream {
+    let wire = &p.wire_name;
+    let call = ParamCall::of(api, p);
+    let method = ident(call.method());
+    let style = match call {
+        ParamCall::QueryList => Some(match p.style {
+            QueryStyle::Form { explode: true } => quote!(ListStyle::Exploded),
+            QueryStyle::Form { explode: false } => quote!(ListStyle::Joined(",")),
+            QueryStyle::SpaceDelimited => quote!(ListStyle::Joined(" ")),
+            QueryStyle::PipeDelimited => quote!(ListStyle::Joined("|")),
+            QueryStyle::DeepObject => quote!(ListStyle::Exploded),
+        }),
+        ParamCall::QueryObject => Some(match p.style {
+            QueryStyle::DeepObject => quote!(ObjectStyle::DeepObject),
+            QueryStyle::Form { explode: false } => quote!(ObjectStyle::Joined),
+            _ => quote!(ObjectStyle::Exploded),
+        }),
+        _ => None,
     };
-    ident(method)
+    match style {
+        Some(style) => quote!(request.#method(#wire, #value, #style);),
+        None => quote!(request.#method(#wire, #value);),
+    }
 }
 
 /// The `Accept` header: the media types the documented responses come in.
