@@ -165,6 +165,9 @@ macro_rules! by_wire_value {
     };
 }
 
+#[allow(unused_imports)]
+pub(crate) use by_wire_value;
+
 /// The impls of a string enum with an `Unknown(String)` fallback: its wire
 /// text, parsing (never failing), `Display`, serde and parameter text.
 #[allow(unused_macros)]
@@ -226,64 +229,8 @@ macro_rules! string_enum {
     };
 }
 
-/// The impls of an integer enum with an `Unknown(i64)` fallback.
-#[allow(unused_macros)]
-macro_rules! integer_enum {
-    ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
-        impl $name {
-            /// The number sent on the wire.
-            pub fn value(&self) -> i64 {
-                match self {
-                    $(Self::$variant => $wire,)*
-                    Self::Unknown(value) => *value,
-                }
-            }
-        }
-
-        $crate::runtime::by_wire_value!($name, value);
-
-        impl From<i64> for $name {
-            fn from(value: i64) -> Self {
-                match value {
-                    $($wire => Self::$variant,)*
-                    other => Self::Unknown(other),
-                }
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = std::num::ParseIntError;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                value.parse::<i64>().map(Self::from)
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.value())
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                Ok(Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?))
-            }
-        }
-
-        impl $crate::runtime::ParamValue for $name {
-            fn to_param(&self) -> String {
-                self.value().to_string()
-            }
-        }
-    };
-}
+#[allow(unused_imports)]
+pub(crate) use string_enum;
 
 /// `Serialize` and `Deserialize` for a model struct as a JSON object, from
 /// its fields' wire names and presence. serde's derives do the same with
@@ -451,7 +398,7 @@ macro_rules! json_object {
 }
 
 #[allow(unused_imports)]
-pub(crate) use {by_wire_value, integer_enum, json_object, string_enum};
+pub(crate) use json_object;
 
 /// A property name being read: borrowed from the input where it can be.
 pub(crate) struct Key<'de>(Cow<'de, str>);
@@ -576,25 +523,6 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
     }
 }
 
-/// A documented response header, parsed; `None` when absent or unreadable.
-pub(crate) fn header_value<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<T> {
-    headers.get(name)?.to_str().ok()?.trim().parse().ok()
-}
-
-/// A list-valued response header: comma-separated items, over one or more
-/// header lines; `None` when absent or when an item is unreadable.
-pub(crate) fn header_values<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<Vec<T>> {
-    let mut lines = headers.get_all(name).iter().peekable();
-    lines.peek()?;
-    let mut items = Vec::new();
-    for line in lines {
-        for item in line.to_str().ok()?.split(',').map(str::trim).filter(|i| !i.is_empty()) {
-            items.push(item.parse().ok()?);
-        }
-    }
-    Some(items)
-}
-
 /// A value of a `oneOf`/`anyOf` type as parameter text: what it serializes
 /// to, strings bare and anything else as JSON.
 pub(crate) fn json_param(value: &impl Serialize) -> String {
@@ -611,32 +539,6 @@ pub(crate) fn serialized_param(value: Result<serde_json::Value, serde_json::Erro
 impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn to_param(&self) -> String {
         (**self).to_param()
-    }
-}
-
-/// How an object goes into a query string.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum ObjectStyle {
-    /// `name[key]=value`.
-    DeepObject,
-    /// `key=value` (form, exploded).
-    Exploded,
-    /// `name=key,value` (form, not exploded).
-    Joined,
-}
-
-/// `deepObject` pairs for a value under `prefix`, nested objects included.
-fn deep_pairs(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (key, v) in map.iter().filter(|(_, v)| !v.is_null()) {
-                deep_pairs(&format!("{prefix}[{key}]"), v, out);
-            }
-        }
-        serde_json::Value::Array(items) => {
-            out.extend(items.iter().map(|v| (prefix.to_string(), plain(v))));
-        }
-        other => out.push((prefix.to_string(), plain(other))),
     }
 }
 
@@ -972,13 +874,6 @@ impl<'c> Request<'c> {
         self.path_segment(name, items.join(","));
     }
 
-    /// A structured path parameter, as its JSON text in one segment.
-    pub(crate) fn path_json(&mut self, name: &str, value: &impl Serialize) {
-        if let Some(text) = self.json_text(name, value) {
-            self.path_param(name, &text);
-        }
-    }
-
     /// Appends an encoded segment, refusing one that is empty or would
     /// move up or stay in the path (`.`, `..`).
     fn path_segment(&mut self, name: &str, segment: String) {
@@ -1004,34 +899,6 @@ impl<'c> Request<'c> {
         }
     }
 
-    /// A query parameter whose schema is an object, in the spec's style:
-    /// `deepObject` is `name[key]=value`, exploded `form` is `key=value`,
-    /// unexploded `form` is `name=key,value,…`.
-    pub(crate) fn query_object(&mut self, name: &'static str, value: &impl Serialize, style: ObjectStyle) {
-        let value = match serde_json::to_value(value) {
-            Ok(serde_json::Value::Object(map)) => map,
-            Ok(_) => return self.query_json(name, value),
-            Err(e) => return self.reject(format!("parameter `{name}` cannot be serialized: {e}")),
-        };
-        let flat = value.iter().filter(|(_, v)| !v.is_null());
-        match style {
-            ObjectStyle::DeepObject => {
-                let mut pairs = Vec::new();
-                for (key, v) in flat {
-                    deep_pairs(&format!("{name}[{key}]"), v, &mut pairs);
-                }
-                self.query.extend(pairs.into_iter().map(|(k, v)| (Cow::Owned(k), v)));
-            }
-            ObjectStyle::Exploded => {
-                self.query.extend(flat.map(|(k, v)| (Cow::Owned(k.clone()), plain(v))));
-            }
-            ObjectStyle::Joined => {
-                let parts: Vec<String> = flat.flat_map(|(k, v)| [k.clone(), plain(v)]).collect();
-                self.query.push((name.into(), parts.join(",")));
-            }
-        }
-    }
-
     /// A query parameter whose schema is an object: sent as JSON text.
     pub(crate) fn query_json(&mut self, name: &'static str, value: &impl Serialize) {
         if let Some(text) = self.json_text(name, value) {
@@ -1047,13 +914,6 @@ impl<'c> Request<'c> {
     pub(crate) fn header_list<T: ParamValue>(&mut self, name: &'static str, values: &[T]) {
         let joined: Vec<String> = values.iter().map(ParamValue::to_param).collect();
         self.insert_header(name, joined.join(","), false);
-    }
-
-    /// A header whose schema is an object: sent as JSON text.
-    pub(crate) fn header_json(&mut self, name: &'static str, value: &impl Serialize) {
-        if let Some(text) = self.json_text(name, value) {
-            self.insert_header(name, text, false);
-        }
     }
 
     fn json_text(&mut self, name: &str, value: &impl Serialize) -> Option<String> {
@@ -1081,28 +941,6 @@ impl<'c> Request<'c> {
         }
     }
 
-    /// Appends `name=value` to the `Cookie` header.
-    pub(crate) fn cookie(&mut self, name: &str, value: &impl ParamValue) {
-        self.add_cookie(name, &value.to_param(), false);
-    }
-
-    /// A cookie whose schema is an object: sent as JSON text.
-    pub(crate) fn cookie_json(&mut self, name: &str, value: &impl Serialize) {
-        if let Some(text) = self.json_text(name, value) {
-            self.add_cookie(name, &text, false);
-        }
-    }
-
-    fn add_cookie(&mut self, name: &str, value: &str, sensitive: bool) {
-        let encoded = utf8_percent_encode(value, SEGMENT).to_string();
-        let previous = self.headers.remove(header::COOKIE);
-        let pair = match previous.as_ref().and_then(|v| v.to_str().ok()) {
-            Some(existing) => format!("{existing}; {name}={encoded}"),
-            None => format!("{name}={encoded}"),
-        };
-        self.insert_header(header::COOKIE.as_str(), pair, sensitive);
-    }
-
     /// The media type the operation expects back.
     pub(crate) fn accept(&mut self, media_type: &'static str) {
         self.headers.insert(header::ACCEPT, HeaderValue::from_static(media_type));
@@ -1112,60 +950,11 @@ impl<'c> Request<'c> {
         self.insert_header(header::AUTHORIZATION.as_str(), format!("Bearer {}", token.expose()), true);
     }
 
-    pub(crate) fn basic(&mut self, user: &str, password: &Secret) {
-        use base64::Engine as _;
-        let raw = format!("{user}:{}", password.expose());
-        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-        self.insert_header(header::AUTHORIZATION.as_str(), format!("Basic {encoded}"), true);
-    }
-
-    pub(crate) fn api_key_header(&mut self, name: &str, key: &Secret) {
-        self.insert_header(name, key.expose().to_string(), true);
-    }
-
-    /// Unless the operation's own parameter of that name was given (some
-    /// specs list the key as a parameter too): a key sent twice is a list.
-    pub(crate) fn api_key_query(&mut self, name: &'static str, key: &Secret) {
-        if !self.query.iter().any(|(given, _)| given == name) {
-            self.query.push((name.into(), key.expose().to_string()));
-        }
-    }
-
-    pub(crate) fn api_key_cookie(&mut self, name: &str, key: &Secret) {
-        self.add_cookie(name, key.expose(), true);
-    }
-
     pub(crate) fn json(&mut self, media_type: &'static str, body: &impl Serialize) {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.raw(media_type, bytes),
             Err(e) => self.reject(format!("the body cannot be serialized: {e}")),
         }
-    }
-
-    /// A form body as OpenAPI's default for form fields has it (`style:
-    /// form, explode: true`): an array repeats its key (`Permission=a&
-    /// Permission=b`), an object goes as JSON text, `null` is left out.
-    pub(crate) fn form(&mut self, body: &impl Serialize) {
-        let fields = match serde_json::to_value(body) {
-            Ok(serde_json::Value::Object(fields)) => fields,
-            Ok(_) => return self.reject("a form body must be an object".to_string()),
-            Err(e) => return self.reject(format!("the body cannot be form-encoded: {e}")),
-        };
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
-        for (name, value) in &fields {
-            match value {
-                serde_json::Value::Null => {}
-                serde_json::Value::Array(items) => {
-                    for item in items {
-                        form.append_pair(name, &plain(item));
-                    }
-                }
-                other => {
-                    form.append_pair(name, &plain(other));
-                }
-            }
-        }
-        self.raw("application/x-www-form-urlencoded", form.finish().into_bytes());
     }
 
     pub(crate) fn raw(&mut self, media_type: &'static str, bytes: Vec<u8>) {

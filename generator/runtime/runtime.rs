@@ -127,6 +127,7 @@ impl ParamValue for serde_json::Value {
     }
 }
 
+// part: enums
 /// `PartialEq`, `Eq`, `Hash`, `PartialOrd` and `Ord` for an enum with an
 /// `Unknown` fallback, all by its wire value (`$key()`), not by variant: a
 /// value the next version of the API adds (and this crate then names)
@@ -163,6 +164,11 @@ macro_rules! by_wire_value {
     };
 }
 
+#[allow(unused_imports)]
+pub(crate) use by_wire_value;
+
+// end part: enums
+// part: string-enums
 /// The impls of a string enum with an `Unknown(String)` fallback: its wire
 /// text, parsing (never failing), `Display`, serde and parameter text.
 #[allow(unused_macros)]
@@ -224,6 +230,11 @@ macro_rules! string_enum {
     };
 }
 
+#[allow(unused_imports)]
+pub(crate) use string_enum;
+
+// end part: string-enums
+// part: integer-enums
 /// The impls of an integer enum with an `Unknown(i64)` fallback.
 #[allow(unused_macros)]
 macro_rules! integer_enum {
@@ -283,6 +294,10 @@ macro_rules! integer_enum {
     };
 }
 
+#[allow(unused_imports)]
+pub(crate) use integer_enum;
+
+// end part: integer-enums
 /// `Serialize` and `Deserialize` for a model struct as a JSON object, from
 /// its fields' wire names and presence. serde's derives do the same with
 /// about five times the code (an identifier enum and its visitor per
@@ -449,7 +464,7 @@ macro_rules! json_object {
 }
 
 #[allow(unused_imports)]
-pub(crate) use {by_wire_value, integer_enum, json_object, string_enum};
+pub(crate) use json_object;
 
 /// A property name being read: borrowed from the input where it can be.
 pub(crate) struct Key<'de>(Cow<'de, str>);
@@ -574,6 +589,7 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
     }
 }
 
+// part: response-headers
 /// A documented response header, parsed; `None` when absent or unreadable.
 pub(crate) fn header_value<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<T> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
@@ -593,6 +609,7 @@ pub(crate) fn header_values<T: std::str::FromStr>(headers: &HeaderMap, name: &st
     Some(items)
 }
 
+// end part: response-headers
 /// A value of a `oneOf`/`anyOf` type as parameter text: what it serializes
 /// to, strings bare and anything else as JSON.
 pub(crate) fn json_param(value: &impl Serialize) -> String {
@@ -612,6 +629,7 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
     }
 }
 
+// part: objects
 /// How an object goes into a query string.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum ObjectStyle {
@@ -638,6 +656,7 @@ fn deep_pairs(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, St
     }
 }
 
+// end part: objects
 /// A request body that can break the spec's constraints: it finds the
 /// first place that does.
 #[allow(dead_code)] // Only crates whose spec bounds a body's fields use it.
@@ -753,6 +772,7 @@ fn plain(value: &serde_json::Value) -> String {
     }
 }
 
+// part: lists
 /// How a list goes into a query string.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum ListStyle {
@@ -762,6 +782,7 @@ pub(crate) enum ListStyle {
     Joined(&'static str),
 }
 
+// end part: lists
 /// A request under construction. Problems found while building it (a header
 /// value with a line break, say) are kept and reported by [`Request::send`],
 /// so operations need no error handling until then.
@@ -962,6 +983,7 @@ impl<'c> Request<'c> {
         self.path_segment(name, segment);
     }
 
+    // part: lists
     /// A list path parameter (`simple` style): each item encoded, joined by
     /// commas, all in one segment.
     pub(crate) fn path_list<T: ParamValue>(&mut self, name: &str, values: &[T]) {
@@ -970,6 +992,8 @@ impl<'c> Request<'c> {
         self.path_segment(name, items.join(","));
     }
 
+    // end part: lists
+    // part: json-params
     /// A structured path parameter, as its JSON text in one segment.
     pub(crate) fn path_json(&mut self, name: &str, value: &impl Serialize) {
         if let Some(text) = self.json_text(name, value) {
@@ -977,6 +1001,7 @@ impl<'c> Request<'c> {
         }
     }
 
+    // end part: json-params
     /// Appends an encoded segment, refusing one that is empty or would
     /// move up or stay in the path (`.`, `..`).
     fn path_segment(&mut self, name: &str, segment: String) {
@@ -990,6 +1015,7 @@ impl<'c> Request<'c> {
         self.query.push((name.into(), value.to_param()));
     }
 
+    // part: lists
     pub(crate) fn query_list<T: ParamValue>(&mut self, name: &'static str, values: &[T], style: ListStyle) {
         match style {
             ListStyle::Exploded => {
@@ -1002,6 +1028,8 @@ impl<'c> Request<'c> {
         }
     }
 
+    // end part: lists
+    // part: objects
     /// A query parameter whose schema is an object, in the spec's style:
     /// `deepObject` is `name[key]=value`, exploded `form` is `key=value`,
     /// unexploded `form` is `name=key,value,…`.
@@ -1030,6 +1058,7 @@ impl<'c> Request<'c> {
         }
     }
 
+    // end part: objects
     /// A query parameter whose schema is an object: sent as JSON text.
     pub(crate) fn query_json(&mut self, name: &'static str, value: &impl Serialize) {
         if let Some(text) = self.json_text(name, value) {
@@ -1041,12 +1070,15 @@ impl<'c> Request<'c> {
         self.insert_header(name, value.to_param(), false);
     }
 
+    // part: lists
     /// A list in a header: comma-separated (`simple` style).
     pub(crate) fn header_list<T: ParamValue>(&mut self, name: &'static str, values: &[T]) {
         let joined: Vec<String> = values.iter().map(ParamValue::to_param).collect();
         self.insert_header(name, joined.join(","), false);
     }
 
+    // end part: lists
+    // part: json-params
     /// A header whose schema is an object: sent as JSON text.
     pub(crate) fn header_json(&mut self, name: &'static str, value: &impl Serialize) {
         if let Some(text) = self.json_text(name, value) {
@@ -1054,6 +1086,7 @@ impl<'c> Request<'c> {
         }
     }
 
+    // end part: json-params
     fn json_text(&mut self, name: &str, value: &impl Serialize) -> Option<String> {
         match serde_json::to_string(value) {
             Ok(text) => Some(text),
@@ -1079,6 +1112,7 @@ impl<'c> Request<'c> {
         }
     }
 
+    // part: cookies
     /// Appends `name=value` to the `Cookie` header.
     pub(crate) fn cookie(&mut self, name: &str, value: &impl ParamValue) {
         self.add_cookie(name, &value.to_param(), false);
@@ -1101,6 +1135,7 @@ impl<'c> Request<'c> {
         self.insert_header(header::COOKIE.as_str(), pair, sensitive);
     }
 
+    // end part: cookies
     /// The media type the operation expects back.
     pub(crate) fn accept(&mut self, media_type: &'static str) {
         self.headers.insert(header::ACCEPT, HeaderValue::from_static(media_type));
@@ -1110,6 +1145,7 @@ impl<'c> Request<'c> {
         self.insert_header(header::AUTHORIZATION.as_str(), format!("Bearer {}", token.expose()), true);
     }
 
+    // part: basic-auth
     pub(crate) fn basic(&mut self, user: &str, password: &Secret) {
         use base64::Engine as _;
         let raw = format!("{user}:{}", password.expose());
@@ -1117,6 +1153,8 @@ impl<'c> Request<'c> {
         self.insert_header(header::AUTHORIZATION.as_str(), format!("Basic {encoded}"), true);
     }
 
+    // end part: basic-auth
+    // part: api-keys
     pub(crate) fn api_key_header(&mut self, name: &str, key: &Secret) {
         self.insert_header(name, key.expose().to_string(), true);
     }
@@ -1129,10 +1167,13 @@ impl<'c> Request<'c> {
         }
     }
 
+    // end part: api-keys
+    // part: cookies
     pub(crate) fn api_key_cookie(&mut self, name: &str, key: &Secret) {
         self.add_cookie(name, key.expose(), true);
     }
 
+    // end part: cookies
     pub(crate) fn json(&mut self, media_type: &'static str, body: &impl Serialize) {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.raw(media_type, bytes),
@@ -1140,6 +1181,7 @@ impl<'c> Request<'c> {
         }
     }
 
+    // part: form
     /// A form body as OpenAPI's default for form fields has it (`style:
     /// form, explode: true`): an array repeats its key (`Permission=a&
     /// Permission=b`), an object goes as JSON text, `null` is left out.
@@ -1166,6 +1208,7 @@ impl<'c> Request<'c> {
         self.raw("application/x-www-form-urlencoded", form.finish().into_bytes());
     }
 
+    // end part: form
     pub(crate) fn raw(&mut self, media_type: &'static str, bytes: Vec<u8>) {
         self.attach(move |b| b.header(header::CONTENT_TYPE, media_type).body(bytes));
     }

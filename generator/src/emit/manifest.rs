@@ -12,7 +12,6 @@ use crate::ir::Api;
 
 /// Dependencies every generated crate has, at versions tested together.
 const DEPENDENCIES: &[(&str, &str)] = &[
-    ("base64", r#""0.23""#),
     ("bytes", r#""1""#),
     ("chrono", r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#),
     ("percent-encoding", r#""2""#),
@@ -35,6 +34,9 @@ const DEPENDENCIES: &[(&str, &str)] = &[
 
 const UUID: (&str, &str) = ("uuid", r#"{ version = "1", features = ["serde"] }"#);
 
+/// What HTTP basic authentication needs.
+const BASE64: (&str, &str) = ("base64", r#""0.23""#);
+
 /// What `src/transfer.rs` needs: streamed bodies and multipart forms.
 const TRANSFER_DEPENDENCIES: &[(&str, &str)] = &[
     ("futures-core", r#""0.3""#),
@@ -49,15 +51,18 @@ pub(super) fn cargo_toml(api: &Api, settings: &Settings, features: &Features) ->
     if api_uses_uuid(api) {
         deps.push(UUID);
     }
-    if super::uses_transfer(api) {
+    if super::runtime::uses_basic_auth(api) {
+        deps.push(BASE64);
+    }
+    if super::runtime::uses_transfer(api) {
         deps.retain(|(name, _)| !TRANSFER_DEPENDENCIES.iter().any(|(n, _)| n == name));
         deps.extend_from_slice(TRANSFER_DEPENDENCIES);
     }
     // Pages are a `Stream`: the trait alone, no stream library.
-    if super::uses_pages(api) && !deps.iter().any(|(name, _)| *name == "futures-core") {
+    if super::runtime::uses_pages(api) && !deps.iter().any(|(name, _)| *name == "futures-core") {
         deps.push(("futures-core", r#""0.3""#));
     }
-    if super::uses_patterns(api) {
+    if super::runtime::uses_patterns(api) {
         deps.push(("regex-lite", r#""0.1""#));
     }
     // The crates the settings' overrides and derives name; the caller's
@@ -176,19 +181,19 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         })
         .text();
     let inner_docs = doc::inner_attrs(&docs);
-    let transfer = super::uses_transfer(api).then(|| {
+    let transfer = super::runtime::uses_transfer(api).then(|| {
         quote! {
             mod transfer;
             pub use transfer::{ByteStream, FilePart, Payload};
         }
     });
-    let pages = super::uses_pages(api).then(|| {
+    let pages = super::runtime::uses_pages(api).then(|| {
         quote! {
             mod pages;
             pub use pages::Items;
         }
     });
-    let patterns = super::uses_patterns(api).then(|| {
+    let patterns = super::runtime::uses_patterns(api).then(|| {
         quote!(
             mod patterns;
         )

@@ -15,6 +15,7 @@ mod manifest;
 mod markdown;
 mod models;
 mod overrides;
+mod runtime;
 mod sample;
 mod types;
 
@@ -89,49 +90,6 @@ impl<'a> Emitted<'a> {
     }
 }
 
-/// Support code every generated crate carries verbatim.
-const RUNTIME: &[(&str, &str)] = &[
-    ("src/error.rs", include_str!("../../runtime/error.rs")),
-    ("src/runtime.rs", include_str!("../../runtime/runtime.rs")),
-];
-
-/// Support for raw, streamed and multipart bodies, carried verbatim by the
-/// crates whose spec has them (it needs more of `reqwest`).
-const TRANSFER: (&str, &str) = ("src/transfer.rs", include_str!("../../runtime/transfer.rs"));
-
-/// Walking pages as one stream, carried by the crates whose spec has a
-/// list operation that pages.
-const PAGES: (&str, &str) = ("src/pages.rs", include_str!("../../runtime/pages.rs"));
-
-/// Checking the spec's `pattern`s, carried by the crates whose spec has one
-/// the client checks (it needs a regex engine).
-const PATTERNS: (&str, &str) = ("src/patterns.rs", include_str!("../../runtime/patterns.rs"));
-
-/// Whether a pattern is checked somewhere: a parameter's, or a property's.
-pub(super) fn uses_patterns(api: &Api) -> bool {
-    let checked = |facts: &crate::ir::Facts, ty: &crate::ir::TypeRef| {
-        facts.pattern_checked && *ty == crate::ir::TypeRef::String
-    };
-    let params = api.operations().flat_map(|op| &op.params).any(|p| checked(&p.facts, &p.ty));
-    params
-        || api.types.iter().any(|t| match &t.kind {
-            crate::ir::TypeKind::Struct(s) => s.fields.iter().any(|f| checked(&f.facts, &f.ty)),
-            _ => false,
-        })
-}
-
-/// Whether some operation pages.
-pub(super) fn uses_pages(api: &Api) -> bool {
-    api.operations().any(|op| op.pagination.is_some())
-}
-
-/// Whether some operation sends or receives raw bytes or a multipart form.
-pub(super) fn uses_transfer(api: &Api) -> bool {
-    api.operations().any(|op| {
-        api::streams(op) || op.body.iter().flat_map(|b| b.kinds()).any(|k| k.takes_stream())
-    })
-}
-
 /// Clippy's limit is seven arguments (`self` included); the spec decides
 /// how many a constructor or call takes.
 fn many_arguments(count: usize) -> Option<TokenStream> {
@@ -159,11 +117,8 @@ pub fn emit<'a>(api: &'a Api, settings: &'a Settings) -> Vec<Emitted<'a>> {
     files.push(Emitted::rust("src/client.rs", move || client::client_rs(api, &f, retries)));
     // The generator formats its output; rustfmt would only churn it.
     files.push(Emitted::text("rustfmt.toml", || "disable_all_formatting = true\n".into()));
-    let transfer = uses_transfer(api).then_some(&TRANSFER);
-    let pages = uses_pages(api).then_some(&PAGES);
-    let patterns = uses_patterns(api).then_some(&PATTERNS);
-    for (path, source) in RUNTIME.iter().chain(transfer).chain(pages).chain(patterns) {
-        files.push(Emitted::text(*path, || source.to_string()));
+    for (path, source) in runtime::files(api) {
+        files.push(Emitted::text(path, move || source));
     }
     let examples = Arc::new(example::Examples::new(api, &settings.crate_name));
     files.extend(api::files(api, &examples, &features));
