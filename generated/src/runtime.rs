@@ -3,8 +3,10 @@
 //! Request plumbing shared by every operation, so that each operation's own
 //! code is only what is particular to it.
 //!
-//! This file is the same in every generated crate; a given spec uses only
-//! part of it, hence unused items are allowed here and nowhere else.
+//! Every generated crate carries this file, less the sections its spec has
+//! no use for (enum kinds, parameter styles, cookies, authentication
+//! schemes, form bodies, response headers); what remains may still be used
+//! only in part, hence unused items are allowed here and nowhere else.
 
 #![allow(dead_code)]
 
