@@ -94,8 +94,9 @@ impl Part {
     }
 }
 
-/// The parts of `runtime.rs` that `api` needs: asked of the same questions
-/// the emitters ask when they write the calls.
+/// The parts of `runtime.rs` that `api` needs, decided from the same
+/// answers the emitters write their calls from (`ParamCall`, security,
+/// body and enum kinds), so a part is never missing where a call needs it.
 pub(super) fn parts(api: &Api) -> BTreeSet<Part> {
     let mut parts = BTreeSet::new();
     for t in &api.types {
@@ -183,7 +184,7 @@ pub(super) fn uses_transfer(api: &Api) -> bool {
 
 /// Whether the crate authenticates with HTTP basic (and needs `base64`).
 pub(super) fn uses_basic_auth(api: &Api) -> bool {
-    api.credential_schemes().iter().any(|s| matches!(s.kind, SecurityKind::Basic))
+    parts(api).contains(&Part::BasicAuth)
 }
 
 /// The support files `api`'s crate carries: paths and contents.
