@@ -9,7 +9,8 @@
 //! [`Project::check`] does the same in memory and fails with a unified
 //! diff when the directory differs.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -146,13 +147,27 @@ impl Project {
         for stale in owned_files(&self.out).difference(&wanted) {
             fs::remove_file(stale).map_err(|source| io(stale, source))?;
         }
+        // Each directory is listed once: a file not in it needs no reading
+        // and a directory that exists no creating. Asking per file cost two
+        // failing system calls per new file (15,000 on GitHub's spec, about
+        // 1.6 s of a 4 s run on this machine).
+        let mut listed: BTreeMap<PathBuf, Option<BTreeSet<OsString>>> = BTreeMap::new();
         for file in &plan.files {
             let path = self.out.join(&file.path);
-            if fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
+            let dir = path.parent().unwrap_or(&self.out);
+            let names = listed.entry(dir.to_path_buf()).or_insert_with(|| names_in(dir));
+            let present = match (names.as_ref(), path.file_name()) {
+                (Some(names), Some(name)) => names.contains(name),
+                (None, _) => false,
+                (Some(_), None) => true,
+            };
+            if present && fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str())
+            {
                 continue;
             }
-            if let Some(dir) = path.parent() {
+            if names.is_none() {
                 fs::create_dir_all(dir).map_err(|source| io(dir, source))?;
+                *names = Some(BTreeSet::new());
             }
             fs::write(&path, &file.contents).map_err(|source| io(&path, source))?;
         }
@@ -283,6 +298,13 @@ impl fmt::Display for VersionChange {
 
 fn io(path: &Path, source: std::io::Error) -> Error {
     Error::Io { path: path.to_path_buf(), source }
+}
+
+/// The names in `dir`, or `None` when it cannot be listed (it does not
+/// exist yet).
+fn names_in(dir: &Path) -> Option<BTreeSet<OsString>> {
+    let entries = fs::read_dir(dir).ok()?;
+    Some(entries.flatten().map(|entry| entry.file_name()).collect())
 }
 
 /// Every file under the directories the generator owns.

@@ -92,6 +92,33 @@ fn the_check_fails_on_drift_with_a_diff() {
     assert!(!out.join("src/leftover.rs").exists());
 }
 
+/// Writing again touches only what differs: an unchanged file keeps its
+/// modification time (so cargo does not rebuild for nothing), an edited
+/// one is rewritten, and a removed directory is made again with its files.
+#[test]
+fn writing_again_touches_only_what_differs() {
+    let scratch = Scratch::new("rewrite");
+    let out = scratch.0.join("crate");
+    let project = Project::new(fixture("petstore.yaml"), &out, Settings::new("petstore"));
+    project.write().unwrap();
+    let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+    let age = |path: &Path| fs::metadata(path).unwrap().modified().unwrap();
+    let (client, lib) = (out.join("src/client.rs"), out.join("src/lib.rs"));
+    for path in [&client, &lib] {
+        fs::File::options().write(true).open(path).unwrap().set_modified(long_ago).unwrap();
+    }
+    fs::write(&lib, "// edited\n").unwrap();
+    fs::File::options().write(true).open(&lib).unwrap().set_modified(long_ago).unwrap();
+    fs::remove_dir_all(out.join("src/models")).unwrap();
+
+    project.write().unwrap();
+    assert_eq!(age(&client), long_ago, "an unchanged file was rewritten");
+    assert_ne!(age(&lib), long_ago, "an edited file was left as it was");
+    assert_ne!(fs::read_to_string(&lib).unwrap(), "// edited\n");
+    assert!(fs::read_dir(out.join("src/models")).unwrap().count() > 1);
+    project.check().unwrap();
+}
+
 /// A spec with errors writes nothing and says where they are.
 #[test]
 fn errors_in_the_spec_write_nothing() {
