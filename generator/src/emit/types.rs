@@ -1,7 +1,7 @@
 //! Rust spellings of [`TypeRef`]s.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::ir::{FloatWidth, IntWidth, TypeRef};
 
@@ -9,7 +9,9 @@ use crate::ir::{FloatWidth, IntWidth, TypeRef};
 pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => format_ident!("{}", name),
+        // `Ident::new` directly: `format_ident!` would format the name
+        // into a new string first.
+        None => Ident::new(name, Span::call_site()),
     }
 }
 
