@@ -10,17 +10,17 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use openapi_clientgen::config::{self, Config};
+use openapi_clientgen::diff::{Bump, Verdict};
+use openapi_clientgen::project::Error;
+use openapi_clientgen::{Project, Settings};
+
 /// Generating allocates and frees millions of small token trees on every
 /// core; with glibc's allocator that was a third of the instructions of a
 /// run on GitHub's spec. The same allocator as `cargo xtask codegen`, for
 /// the same reason (see `xtask/src/main.rs`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-use openapi_clientgen::config::{self, Config};
-use openapi_clientgen::diff::{Bump, Verdict};
-use openapi_clientgen::project::Error;
-use openapi_clientgen::{Project, Settings};
 
 const HELP: &str = "\
 clientgen: a Rust client crate from an OpenAPI spec (3.0, 3.1 or Swagger 2.0)

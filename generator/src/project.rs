@@ -156,11 +156,7 @@ impl Project {
             let path = self.out.join(&file.path);
             let dir = path.parent().unwrap_or(&self.out);
             let names = listed.entry(dir.to_path_buf()).or_insert_with(|| names_in(dir));
-            let present = match (names.as_ref(), path.file_name()) {
-                (Some(names), Some(name)) => names.contains(name),
-                (None, _) => false,
-                (Some(_), None) => true,
-            };
+            let present = names.as_ref().zip(path.file_name()).is_some_and(|(n, f)| n.contains(f));
             if present && fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str())
             {
                 continue;
