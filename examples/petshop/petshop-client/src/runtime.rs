@@ -332,9 +332,20 @@ macro_rules! json_object {
                             $($crate::runtime::slot_for(&$field, &object.$field);)*
                             $($crate::runtime::same_type(&$rest, &object.$rest);)?
                         }
-                        while let Some(key) = $crate::runtime::json_object!(@try map.next_key::<$crate::runtime::Key<'de>>()) {
+                        // The loop and each property's arm spelled out rather
+                        // than `while let` and `Some(@try ...)`: about a
+                        // twentieth less for rustc to check per object.
+                        loop {
+                            let key = match map.next_key::<$crate::runtime::Key<'de>>() {
+                                Ok(Some(key)) => key,
+                                Ok(None) => break,
+                                Err(error) => return Err(error),
+                            };
                             match key.as_str() {
-                                $($wire => $field = Some($crate::runtime::json_object!(@try map.next_value())),)*
+                                $($wire => match map.next_value() {
+                                    Ok(value) => $field = Some(value),
+                                    Err(error) => return Err(error),
+                                },)*
                                 #[allow(unused_variables)]
                                 other => {
                                     $crate::runtime::json_object!(@other map, other $(, $rest)?);
