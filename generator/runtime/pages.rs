@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::Error;
+use crate::{ApiResponse, Error};
 
 /// Where the next page starts: the text the response gave (a cursor), or
 /// a number (an offset or a page).
@@ -17,9 +17,11 @@ pub(crate) enum Cursor {
     Number(i64),
 }
 
-/// A page on its way: its items, and where the next one starts.
-pub(crate) type PageFuture<'a, T, E> =
-    Pin<Box<dyn Future<Output = Result<(Vec<T>, Option<Cursor>), Error<E>>> + Send + 'a>>;
+/// A page's items, and where the next page starts.
+pub(crate) type Page<T> = (Vec<T>, Option<Cursor>);
+
+/// A page on its way.
+pub(crate) type PageFuture<'a, T, E> = Pin<Box<dyn Future<Output = Result<Page<T>, Error<E>>> + Send + 'a>>;
 
 /// Every item of every page, fetched as you pull them: a
 /// [`futures_core::Stream`] of `Result<T, Error<E>>`, or, without any
@@ -39,7 +41,32 @@ pub struct Items<'a, T, E> {
 }
 
 impl<'a, T, E> Items<'a, T, E> {
-    pub(crate) fn new(fetch: impl FnMut(Option<Cursor>) -> PageFuture<'a, T, E> + Send + 'a) -> Self {
+    /// The walk of one list operation, from three plain functions of its
+    /// own: `place` puts a page's cursor into a copy of the builder and
+    /// returns what `split` must know of that request (where an offset
+    /// started), `send` is the builder's `send_with_response`, and `split`
+    /// takes the items and the next cursor out of the response. The async
+    /// part lives here once: an `async` block in each operation's `items`
+    /// cost rustc a future type of its own to check for each of them.
+    pub(crate) fn paged<B, C, P, F>(
+        call: B,
+        place: fn(&mut B, Option<Cursor>) -> C,
+        send: fn(B) -> F,
+        split: fn(C, ApiResponse<P>) -> Page<T>,
+    ) -> Self
+    where
+        T: 'a,
+        E: 'a,
+        B: Clone + Send + 'a,
+        C: Send + 'a,
+        P: 'a,
+        F: Future<Output = Result<ApiResponse<P>, Error<E>>> + Send + 'a,
+    {
+        let fetch = move |cursor| -> PageFuture<'a, T, E> {
+            let mut page = call.clone();
+            let context = place(&mut page, cursor);
+            Box::pin(async move { send(page).await.map(|response| split(context, response)) })
+        };
         Self { fetch: Box::new(fetch), pending: None, buffer: VecDeque::new(), next: Some(None), seen: None }
     }
 }

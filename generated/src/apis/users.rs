@@ -4308,13 +4308,16 @@ impl<'a> ListCombinedUserDetails<'a> {
     pub fn items(
         self,
     ) -> crate::Items<'a, models::CombinedUserDetail, ListCombinedUserDetailsError> {
-        crate::Items::new(move |cursor| {
-            let mut call = self.clone();
-            if let Some(crate::pages::Cursor::Text(text)) = cursor {
-                call.previous_email = Some(text);
-            }
-            Box::pin(async move {
-                let page = call.send().await?;
+        crate::Items::paged(
+            self,
+            |call, cursor| {
+                if let Some(crate::pages::Cursor::Text(text)) = cursor {
+                    call.previous_email = Some(text);
+                }
+            },
+            Self::send_with_response,
+            |_, response| {
+                let page = response.into_body();
                 let items: Vec<models::CombinedUserDetail> = page
                     .combined_user_details
                     .unwrap_or_default();
@@ -4322,9 +4325,9 @@ impl<'a> ListCombinedUserDetails<'a> {
                     .next_page_email
                     .filter(|c| !c.is_empty())
                     .map(crate::pages::Cursor::Text);
-                Ok((items, next))
-            })
-        })
+                (items, next)
+            },
+        )
     }
 }
 
@@ -4448,21 +4451,24 @@ impl<'a> ListOrgUserRoles<'a> {
     pub fn items(
         self,
     ) -> crate::Items<'a, models::UserRolesForAnOrg, ListOrgUserRolesError> {
-        crate::Items::new(move |cursor| {
-            let mut call = self.clone();
-            if let Some(crate::pages::Cursor::Number(n)) = cursor {
-                call.offset = Some(n);
-            }
-            let start: i64 = call.offset.unwrap_or(0);
-            Box::pin(async move {
-                let page = call.send().await?;
+        crate::Items::paged(
+            self,
+            |call, cursor| {
+                if let Some(crate::pages::Cursor::Number(n)) = cursor {
+                    call.offset = Some(n);
+                }
+                call.offset.unwrap_or(0)
+            },
+            Self::send_with_response,
+            |start, response| {
+                let page = response.into_body();
                 let items: Vec<models::UserRolesForAnOrg> = page.org_user_roles;
                 let next = Some(
                     crate::pages::Cursor::Number(start + items.len() as i64),
                 );
-                Ok((items, next))
-            })
-        })
+                (items, next)
+            },
+        )
     }
 }
 
@@ -5588,21 +5594,24 @@ impl ListUsers<'_> {
 impl<'a> ListUsers<'a> {
     /// Every item of every page, fetched as you pull them (the response's `next_page_email` is the next request's `previous_email`): a `Stream` of results, or `while let Some(item) = items.next().await`. The parameters set on this builder apply to every page.
     pub fn items(self) -> crate::Items<'a, models::User, ListUsersError> {
-        crate::Items::new(move |cursor| {
-            let mut call = self.clone();
-            if let Some(crate::pages::Cursor::Text(text)) = cursor {
-                call.previous_email = Some(text);
-            }
-            Box::pin(async move {
-                let page = call.send().await?;
+        crate::Items::paged(
+            self,
+            |call, cursor| {
+                if let Some(crate::pages::Cursor::Text(text)) = cursor {
+                    call.previous_email = Some(text);
+                }
+            },
+            Self::send_with_response,
+            |_, response| {
+                let page = response.into_body();
                 let items: Vec<models::User> = page.users.unwrap_or_default();
                 let next = page
                     .next_page_email
                     .filter(|c| !c.is_empty())
                     .map(crate::pages::Cursor::Text);
-                Ok((items, next))
-            })
-        })
+                (items, next)
+            },
+        )
     }
 }
 

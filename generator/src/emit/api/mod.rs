@@ -651,13 +651,16 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
             (false, false) => quote!(call.#name.map_or(#default, i64::from)),
         }
     };
-    let (prepare, next) = match &paging.next {
+    // What the builder's copy for a page says that the response does not:
+    // where an offset or a page number started.
+    let (context, place, next) = match &paging.next {
         PageStep::Cursor { param, field, field_optional } => {
             let assign = set(*param, quote!(text));
             let field = ident(field);
             let value =
                 if *field_optional { quote!(page.#field) } else { quote!(Some(page.#field)) };
             (
+                quote!(_),
                 quote! {
                     if let Some(crate::pages::Cursor::Text(text)) = cursor {
                         #assign
@@ -670,11 +673,12 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
             let assign = set(*param, quote!(n));
             let start = current(*param, quote!(0));
             (
+                quote!(start),
                 quote! {
                     if let Some(crate::pages::Cursor::Number(n)) = cursor {
                         #assign
                     }
-                    let start: i64 = #start;
+                    #start
                 },
                 quote!(let next = Some(crate::pages::Cursor::Number(start + items.len() as i64));),
             )
@@ -684,16 +688,18 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
             let first = proc_macro2::Literal::i64_unsuffixed(*first);
             let current_page = current(*param, quote!(#first));
             (
+                quote!(current),
                 quote! {
                     if let Some(crate::pages::Cursor::Number(n)) = cursor {
                         #assign
                     }
-                    let current: i64 = #current_page;
+                    #current_page
                 },
                 quote!(let next = Some(crate::pages::Cursor::Number(current + 1));),
             )
         }
         PageStep::Link => (
+            quote!(_),
             quote! {
                 if let Some(crate::pages::Cursor::Text(link)) = cursor {
                     call.next_page = Some(link);
@@ -702,17 +708,10 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
             quote!(),
         ),
     };
-    // A `Link` is in the headers: the whole response is read, not just
-    // its body.
-    let fetch = if paging.next == PageStep::Link {
-        quote! {
-            let response = call.send_with_response().await?;
-            let next = crate::pages::next_link(response.headers()).map(crate::pages::Cursor::Text);
-            let page = response.into_body();
-        }
-    } else {
-        quote!(let page = call.send().await?;)
-    };
+    // A `Link` is in the headers, read before the body is taken.
+    let link = (paging.next == PageStep::Link).then(|| {
+        quote!(let next = crate::pages::next_link(response.headers()).map(crate::pages::Cursor::Text);)
+    });
     let docs = doc::attrs(&format!(
         "Every item of every page, fetched as you pull them ({}): a `Stream` of results, or `while let Some(item) = items.next().await`. The parameters set on this builder apply to every page.",
         paging.how
@@ -721,16 +720,20 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
         impl<'a> #builder<'a> {
             #docs
             pub fn items(self) -> crate::Items<'a, #item, #error> {
-                crate::Items::new(move |cursor| {
-                    let mut call = self.clone();
-                    #prepare
-                    Box::pin(async move {
-                        #fetch
+                crate::Items::paged(
+                    self,
+                    |call, cursor| {
+                        #place
+                    },
+                    Self::send_with_response,
+                    |#context, response| {
+                        #link
+                        let page = response.into_body();
                         let items: Vec<#item> = #items;
                         #next
-                        Ok((items, next))
-                    })
-                })
+                        (items, next)
+                    },
+                )
             }
         }
     })
