@@ -2200,13 +2200,10 @@ pub enum CreateUserError {
 
 impl std::fmt::Display for CreateUserError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Conflict(response) => {
-                write!(
-                    f, "create_user: User already exists (status {})", response.status()
-                )
-            }
-        }
+        let (what, status) = match self {
+            Self::Conflict(response) => ("User already exists", response.status()),
+        };
+        write!(f, "create_user: {what} (status {status})")
     }
 }
 
@@ -2495,15 +2492,12 @@ pub enum DeleteChallengeMethodError {
 
 impl std::fmt::Display for DeleteChallengeMethodError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f,
-                    "delete_challenge_method: Challenge method does not exist (status {})",
-                    response.status()
-                )
+                ("Challenge method does not exist", response.status())
             }
-        }
+        };
+        write!(f, "delete_challenge_method: {what} (status {status})")
     }
 }
 
@@ -2592,15 +2586,12 @@ pub enum DeleteServiceAccountError {
 
 impl std::fmt::Display for DeleteServiceAccountError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f,
-                    "delete_service_account: service account does not exist (status {})",
-                    response.status()
-                )
+                ("service account does not exist", response.status())
             }
-        }
+        };
+        write!(f, "delete_service_account: {what} (status {status})")
     }
 }
 
@@ -2680,15 +2671,12 @@ pub enum DeleteUpstreamUserIdentityError {
 
 impl std::fmt::Display for DeleteUpstreamUserIdentityError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f,
-                    "delete_upstream_user_identity: Upstream user identity does not exist. (status {})",
-                    response.status()
-                )
+                ("Upstream user identity does not exist.", response.status())
             }
-        }
+        };
+        write!(f, "delete_upstream_user_identity: {what} (status {status})")
     }
 }
 
@@ -2758,13 +2746,10 @@ pub enum DeleteUserError {
 
 impl std::fmt::Display for DeleteUserError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotFound(response) => {
-                write!(
-                    f, "delete_user: User does not exist (status {})", response.status()
-                )
-            }
-        }
+        let (what, status) = match self {
+            Self::NotFound(response) => ("User does not exist", response.status()),
+        };
+        write!(f, "delete_user: {what} (status {status})")
     }
 }
 
@@ -2863,15 +2848,12 @@ pub enum DeleteUserMetadataError {
 
 impl std::fmt::Display for DeleteUserMetadataError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f,
-                    "delete_user_metadata: User metadata entry does not exist (status {})",
-                    response.status()
-                )
+                ("User metadata entry does not exist", response.status())
             }
-        }
+        };
+        write!(f, "delete_user_metadata: {what} (status {status})")
     }
 }
 
@@ -2968,14 +2950,12 @@ pub enum DeleteUserRequestError {
 
 impl std::fmt::Display for DeleteUserRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f, "delete_user_request: User request does not exist (status {})",
-                    response.status()
-                )
+                ("User request does not exist", response.status())
             }
-        }
+        };
+        write!(f, "delete_user_request: {what} (status {status})")
     }
 }
 
@@ -3055,15 +3035,12 @@ pub enum GetChallengeMethodError {
 
 impl std::fmt::Display for GetChallengeMethodError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f,
-                    "get_challenge_method: Challenge method does not exist (status {})",
-                    response.status()
-                )
+                ("Challenge method does not exist", response.status())
             }
-        }
+        };
+        write!(f, "get_challenge_method: {what} (status {status})")
     }
 }
 
@@ -3147,14 +3124,12 @@ pub enum GetServiceAccountError {
 
 impl std::fmt::Display for GetServiceAccountError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f, "get_service_account: service account does not exist (status {})",
-                    response.status()
-                )
+                ("service account does not exist", response.status())
             }
-        }
+        };
+        write!(f, "get_service_account: {what} (status {status})")
     }
 }
 
@@ -3240,15 +3215,12 @@ pub enum GetUpstreamUserIdentityError {
 
 impl std::fmt::Display for GetUpstreamUserIdentityError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f,
-                    "get_upstream_user_identity: Upstream user identity does not exist (status {})",
-                    response.status()
-                )
+                ("Upstream user identity does not exist", response.status())
             }
-        }
+        };
+        write!(f, "get_upstream_user_identity: {what} (status {status})")
     }
 }
 
@@ -3328,11 +3300,10 @@ pub enum GetUserError {
 
 impl std::fmt::Display for GetUserError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotFound(response) => {
-                write!(f, "get_user: User does not exist (status {})", response.status())
-            }
-        }
+        let (what, status) = match self {
+            Self::NotFound(response) => ("User does not exist", response.status()),
+        };
+        write!(f, "get_user: {what} (status {status})")
     }
 }
 
@@ -3428,15 +3399,12 @@ pub enum GetUserMetadataError {
 
 impl std::fmt::Display for GetUserMetadataError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f,
-                    "get_user_metadata: User metadata entry does not exist (status {})",
-                    response.status()
-                )
+                ("User metadata entry does not exist", response.status())
             }
-        }
+        };
+        write!(f, "get_user_metadata: {what} (status {status})")
     }
 }
 
@@ -3530,14 +3498,12 @@ pub enum GetUserRequestError {
 
 impl std::fmt::Display for GetUserRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f, "get_user_request: User request does not exist (status {})",
-                    response.status()
-                )
+                ("User request does not exist", response.status())
             }
-        }
+        };
+        write!(f, "get_user_request: {what} (status {status})")
     }
 }
 
@@ -3840,14 +3806,10 @@ pub enum ListAllUserOrgsError {
 
 impl std::fmt::Display for ListAllUserOrgsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotFound(response) => {
-                write!(
-                    f, "list_all_user_orgs: User does not exist (status {})", response
-                    .status()
-                )
-            }
-        }
+        let (what, status) = match self {
+            Self::NotFound(response) => ("User does not exist", response.status()),
+        };
+        write!(f, "list_all_user_orgs: {what} (status {status})")
     }
 }
 
@@ -5147,14 +5109,10 @@ pub enum ListUserPermissionsError {
 
 impl std::fmt::Display for ListUserPermissionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotFound(response) => {
-                write!(
-                    f, "list_user_permissions: User does not exist (status {})", response
-                    .status()
-                )
-            }
-        }
+        let (what, status) = match self {
+            Self::NotFound(response) => ("User does not exist", response.status()),
+        };
+        write!(f, "list_user_permissions: {what} (status {status})")
     }
 }
 
@@ -5721,15 +5679,12 @@ pub enum ReplaceChallengeMethodError {
 
 impl std::fmt::Display for ReplaceChallengeMethodError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f,
-                    "replace_challenge_method: Challenge method does not exist (status {})",
-                    response.status()
-                )
+                ("Challenge method does not exist", response.status())
             }
-        }
+        };
+        write!(f, "replace_challenge_method: {what} (status {status})")
     }
 }
 
@@ -5820,15 +5775,12 @@ pub enum ReplaceServiceAccountError {
 
 impl std::fmt::Display for ReplaceServiceAccountError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f,
-                    "replace_service_account: service account does not exist (status {})",
-                    response.status()
-                )
+                ("service account does not exist", response.status())
             }
-        }
+        };
+        write!(f, "replace_service_account: {what} (status {status})")
     }
 }
 
@@ -5930,15 +5882,12 @@ pub enum ReplaceUpstreamUserIdentityError {
 
 impl std::fmt::Display for ReplaceUpstreamUserIdentityError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f,
-                    "replace_upstream_user_identity: Upstream user identity does not exist (status {})",
-                    response.status()
-                )
+                ("Upstream user identity does not exist", response.status())
             }
-        }
+        };
+        write!(f, "replace_upstream_user_identity: {what} (status {status})")
     }
 }
 
@@ -6017,14 +5966,10 @@ pub enum ReplaceUserError {
 
 impl std::fmt::Display for ReplaceUserError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotFound(response) => {
-                write!(
-                    f, "replace_user: User does not exists (status {})", response
-                    .status()
-                )
-            }
-        }
+        let (what, status) = match self {
+            Self::NotFound(response) => ("User does not exists", response.status()),
+        };
+        write!(f, "replace_user: {what} (status {status})")
     }
 }
 
@@ -6115,15 +6060,12 @@ pub enum ReplaceUserMetadataError {
 
 impl std::fmt::Display for ReplaceUserMetadataError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f,
-                    "replace_user_metadata: User metadata entry does not exist (status {})",
-                    response.status()
-                )
+                ("User metadata entry does not exist", response.status())
             }
-        }
+        };
+        write!(f, "replace_user_metadata: {what} (status {status})")
     }
 }
 
@@ -6211,14 +6153,12 @@ pub enum ReplaceUserRequestError {
 
 impl std::fmt::Display for ReplaceUserRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f, "replace_user_request: User request does not exist (status {})",
-                    response.status()
-                )
+                ("User request does not exist", response.status())
             }
-        }
+        };
+        write!(f, "replace_user_request: {what} (status {status})")
     }
 }
 
@@ -6313,14 +6253,10 @@ pub enum ReplaceUserRoleError {
 
 impl std::fmt::Display for ReplaceUserRoleError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotFound(response) => {
-                write!(
-                    f, "replace_user_role: User does not exists (status {})", response
-                    .status()
-                )
-            }
-        }
+        let (what, status) = match self {
+            Self::NotFound(response) => ("User does not exists", response.status()),
+        };
+        write!(f, "replace_user_role: {what} (status {status})")
     }
 }
 
@@ -6474,14 +6410,12 @@ pub enum UpdateUserRequestError {
 
 impl std::fmt::Display for UpdateUserRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::NotFound(response) => {
-                write!(
-                    f, "update_user_request: User request does not exist (status {})",
-                    response.status()
-                )
+                ("User request does not exist", response.status())
             }
-        }
+        };
+        write!(f, "update_user_request: {what} (status {status})")
     }
 }
 

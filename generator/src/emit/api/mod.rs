@@ -1241,14 +1241,14 @@ fn error_enum(op: &Operation) -> TokenStream {
         let v = ident(&r.variant);
         quote!(Self::#v(response) => response.parts())
     });
-    let displays = op.errors.iter().map(|r| {
+    // One `write!` per type, not one per status: each is a `format_args!`
+    // for rustc to check, and an error type can have a dozen statuses.
+    let descriptions = op.errors.iter().map(|r| {
         let v = ident(&r.variant);
-        let text = format!(
-            "{id}: {} (status {{}})",
-            r.description.replace('\n', " ").replace('{', "{{").replace('}', "}}")
-        );
-        quote!(Self::#v(response) => write!(f, #text, response.status()))
+        let text = r.description.replace('\n', " ");
+        quote!(Self::#v(response) => (#text, response.status()))
     });
+    let display = format!("{id}: {{what}} (status {{status}})");
     let docs = doc::attrs(&format!(
         "The error statuses the spec documents for {}; any other arrives as [`Error::UnexpectedStatus`].",
         doc::code(id)
@@ -1256,7 +1256,14 @@ fn error_enum(op: &Operation) -> TokenStream {
     let (f, body, parts) = if op.errors.is_empty() {
         (quote!(_), quote!(match *self {}), quote!(match *self {}))
     } else {
-        (quote!(f), quote!(match self { #(#displays,)* }), quote!(match self { #(#parts,)* }))
+        (
+            quote!(f),
+            quote! {
+                let (what, status) = match self { #(#descriptions,)* };
+                write!(f, #display)
+            },
+            quote!(match self { #(#parts,)* }),
+        )
     };
     quote! {
         #docs

@@ -162,14 +162,12 @@ pub enum AddPetError {
 
 impl std::fmt::Display for AddPetError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
+        let (what, status) = match self {
             Self::Conflict(response) => {
-                write!(
-                    f, "add_pet: A pet with this name is for sale already. (status {})",
-                    response.status()
-                )
+                ("A pet with this name is for sale already.", response.status())
             }
-        }
+        };
+        write!(f, "add_pet: {what} (status {status})")
     }
 }
 
@@ -236,11 +234,10 @@ pub enum GetPetError {
 
 impl std::fmt::Display for GetPetError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotFound(response) => {
-                write!(f, "get_pet: No pet of that name. (status {})", response.status())
-            }
-        }
+        let (what, status) = match self {
+            Self::NotFound(response) => ("No pet of that name.", response.status()),
+        };
+        write!(f, "get_pet: {what} (status {status})")
     }
 }
 
