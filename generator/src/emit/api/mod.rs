@@ -599,12 +599,12 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// `items()`: every item of every page, for an operation that pages.
 /// Whether the operation's pages are found by `Link` headers.
 fn follows_links(op: &Operation) -> bool {
     op.pagination.as_ref().is_some_and(|p| p.next == PageStep::Link)
 }
 
+/// `items()`: every item of every page, for an operation that pages.
 fn items_method(op: &Operation) -> Option<TokenStream> {
     let paging = op.pagination.as_ref()?;
     let builder = ident(&op.builder_name);
