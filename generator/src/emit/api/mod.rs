@@ -709,7 +709,7 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
         ),
     };
     // A `Link` is in the headers, read before the body is taken.
-    let link = (paging.next == PageStep::Link).then(|| {
+    let link = follows_links(op).then(|| {
         quote!(let next = crate::pages::next_link(response.headers()).map(crate::pages::Cursor::Text);)
     });
     let docs = doc::attrs(&format!(
