@@ -136,10 +136,17 @@ impl ParamValue for serde_json::Value {
 /// value the next version of the API adds (and this crate then names)
 /// compares as it did when it arrived as `Unknown`, and the order of the
 /// values already known never moves.
+///
+/// Here and in the enum macros below every method is `#[inline]`, which in
+/// a debug build means "compile me where I am called": machine code is made
+/// only for what a program uses, in that program, where otherwise building
+/// this crate would make it for every method of every enum (a large API has
+/// thousands).
 #[allow(unused_macros)]
 macro_rules! by_wire_value {
     ($name:ident, $key:ident) => {
         impl PartialEq for $name {
+            #[inline]
             fn eq(&self, other: &Self) -> bool {
                 self.$key() == other.$key()
             }
@@ -154,12 +161,14 @@ macro_rules! by_wire_value {
         }
 
         impl PartialOrd for $name {
+            #[inline]
             fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
                 Some(self.cmp(other))
             }
         }
 
         impl Ord for $name {
+            #[inline]
             fn cmp(&self, other: &Self) -> std::cmp::Ordering {
                 self.$key().cmp(&other.$key())
             }
@@ -177,6 +186,7 @@ macro_rules! string_enum {
     ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
         impl $name {
             /// The value as sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $(Self::$variant => $wire,)*
@@ -188,6 +198,7 @@ macro_rules! string_enum {
         $crate::runtime::by_wire_value!($name, as_str);
 
         impl From<&str> for $name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     $($wire => Self::$variant,)*
@@ -199,12 +210,14 @@ macro_rules! string_enum {
         impl std::str::FromStr for $name {
             type Err = std::convert::Infallible;
 
+            #[inline]
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Ok(Self::from(value))
             }
         }
 
         impl std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -224,6 +237,7 @@ macro_rules! string_enum {
         }
 
         impl $crate::runtime::ParamValue for $name {
+            #[inline]
             fn to_param(&self) -> String {
                 self.as_str().to_owned()
             }
@@ -316,6 +330,8 @@ macro_rules! json_object {
                 impl<'de> serde::de::Visitor<'de> for __Object {
                     type Value = $name;
 
+                    // Made into machine code only where a reader is used.
+                    #[inline]
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(concat!("a JSON object for `", stringify!($name), "`"))
                     }

@@ -4267,6 +4267,7 @@ impl ListCombinedUserDetails<'_> {
 
 impl<'a> ListCombinedUserDetails<'a> {
     /// Every item of every page, fetched as you pull them (the response's `next_page_email` is the next request's `previous_email`): a `Stream` of results, or `while let Some(item) = items.next().await`. The parameters set on this builder apply to every page.
+    #[inline]
     pub fn items(
         self,
     ) -> crate::Items<'a, models::CombinedUserDetail, ListCombinedUserDetailsError> {
@@ -4410,6 +4411,7 @@ impl ListOrgUserRoles<'_> {
 
 impl<'a> ListOrgUserRoles<'a> {
     /// Every item of every page, fetched as you pull them (`offset` advances by the items each page holds): a `Stream` of results, or `while let Some(item) = items.next().await`. The parameters set on this builder apply to every page.
+    #[inline]
     pub fn items(
         self,
     ) -> crate::Items<'a, models::UserRolesForAnOrg, ListOrgUserRolesError> {
@@ -5551,6 +5553,7 @@ impl ListUsers<'_> {
 
 impl<'a> ListUsers<'a> {
     /// Every item of every page, fetched as you pull them (the response's `next_page_email` is the next request's `previous_email`): a `Stream` of results, or `while let Some(item) = items.next().await`. The parameters set on this builder apply to every page.
+    #[inline]
     pub fn items(self) -> crate::Items<'a, models::User, ListUsersError> {
         crate::Items::paged(
             self,

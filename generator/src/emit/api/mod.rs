@@ -716,9 +716,15 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
         "Every item of every page, fetched as you pull them ({}): a `Stream` of results, or `while let Some(item) = items.next().await`. The parameters set on this builder apply to every page.",
         paging.how
     ));
+    // `#[inline]` so that a debug build of the crate leaves the walk (its
+    // future, the page's reader and every model that reader reaches) to be
+    // made into machine code where `items()` is called, as `send`'s body
+    // already is: otherwise the boxed future is compiled for every list
+    // operation.
     Some(quote! {
         impl<'a> #builder<'a> {
             #docs
+            #[inline]
             pub fn items(self) -> crate::Items<'a, #item, #error> {
                 crate::Items::paged(
                     self,
