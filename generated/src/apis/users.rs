@@ -1860,6 +1860,7 @@ pub struct BulkUpdateMetadata<'a> {
 
 impl BulkUpdateMetadata<'_> {
     /// The request body, sent as `application/json`.
+    #[inline]
     pub fn bulk_user_metadata(
         mut self,
         bulk_user_metadata: models::BulkUserMetadata,
@@ -1871,6 +1872,7 @@ impl BulkUpdateMetadata<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -1913,6 +1915,7 @@ impl BulkUpdateMetadata<'_> {
 pub enum BulkUpdateMetadataError {}
 
 impl std::fmt::Display for BulkUpdateMetadataError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -1921,6 +1924,7 @@ impl std::fmt::Display for BulkUpdateMetadataError {
 impl std::error::Error for BulkUpdateMetadataError {}
 
 impl crate::ApiError for BulkUpdateMetadataError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -1940,6 +1944,7 @@ impl CreateChallengeMethod<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -1988,6 +1993,7 @@ impl CreateChallengeMethod<'_> {
 pub enum CreateChallengeMethodError {}
 
 impl std::fmt::Display for CreateChallengeMethodError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -1996,6 +2002,7 @@ impl std::fmt::Display for CreateChallengeMethodError {
 impl std::error::Error for CreateChallengeMethodError {}
 
 impl crate::ApiError for CreateChallengeMethodError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -2014,6 +2021,7 @@ impl CreateServiceAccount<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -2057,6 +2065,7 @@ impl CreateServiceAccount<'_> {
 pub enum CreateServiceAccountError {}
 
 impl std::fmt::Display for CreateServiceAccountError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -2065,6 +2074,7 @@ impl std::fmt::Display for CreateServiceAccountError {
 impl std::error::Error for CreateServiceAccountError {}
 
 impl crate::ApiError for CreateServiceAccountError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -2084,6 +2094,7 @@ impl CreateUpstreamUserIdentity<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -2132,6 +2143,7 @@ impl CreateUpstreamUserIdentity<'_> {
 pub enum CreateUpstreamUserIdentityError {}
 
 impl std::fmt::Display for CreateUpstreamUserIdentityError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -2140,6 +2152,7 @@ impl std::fmt::Display for CreateUpstreamUserIdentityError {
 impl std::error::Error for CreateUpstreamUserIdentityError {}
 
 impl crate::ApiError for CreateUpstreamUserIdentityError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -2158,6 +2171,7 @@ impl CreateUser<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -2199,6 +2213,7 @@ pub enum CreateUserError {
 }
 
 impl std::fmt::Display for CreateUserError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::Conflict(response) => ("User already exists", response.status()),
@@ -2210,6 +2225,7 @@ impl std::fmt::Display for CreateUserError {
 impl std::error::Error for CreateUserError {}
 
 impl crate::ApiError for CreateUserError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::Conflict(response) => response.parts(),
@@ -2231,6 +2247,7 @@ impl CreateUserIdentityUpdate<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -2279,6 +2296,7 @@ impl CreateUserIdentityUpdate<'_> {
 pub enum CreateUserIdentityUpdateError {}
 
 impl std::fmt::Display for CreateUserIdentityUpdateError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -2287,6 +2305,7 @@ impl std::fmt::Display for CreateUserIdentityUpdateError {
 impl std::error::Error for CreateUserIdentityUpdateError {}
 
 impl crate::ApiError for CreateUserIdentityUpdateError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -2305,6 +2324,7 @@ impl CreateUserMetadata<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -2348,6 +2368,7 @@ impl CreateUserMetadata<'_> {
 pub enum CreateUserMetadataError {}
 
 impl std::fmt::Display for CreateUserMetadataError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -2356,6 +2377,7 @@ impl std::fmt::Display for CreateUserMetadataError {
 impl std::error::Error for CreateUserMetadataError {}
 
 impl crate::ApiError for CreateUserMetadataError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -2374,6 +2396,7 @@ impl CreateUserRequest<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -2413,6 +2436,7 @@ impl CreateUserRequest<'_> {
 pub enum CreateUserRequestError {}
 
 impl std::fmt::Display for CreateUserRequestError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -2421,6 +2445,7 @@ impl std::fmt::Display for CreateUserRequestError {
 impl std::error::Error for CreateUserRequestError {}
 
 impl crate::ApiError for CreateUserRequestError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -2440,6 +2465,7 @@ impl DeleteChallengeMethod<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -2491,6 +2517,7 @@ pub enum DeleteChallengeMethodError {
 }
 
 impl std::fmt::Display for DeleteChallengeMethodError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -2504,6 +2531,7 @@ impl std::fmt::Display for DeleteChallengeMethodError {
 impl std::error::Error for DeleteChallengeMethodError {}
 
 impl crate::ApiError for DeleteChallengeMethodError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -2525,6 +2553,7 @@ impl DeleteServiceAccount<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -2533,6 +2562,7 @@ impl DeleteServiceAccount<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -2585,6 +2615,7 @@ pub enum DeleteServiceAccountError {
 }
 
 impl std::fmt::Display for DeleteServiceAccountError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -2598,6 +2629,7 @@ impl std::fmt::Display for DeleteServiceAccountError {
 impl std::error::Error for DeleteServiceAccountError {}
 
 impl crate::ApiError for DeleteServiceAccountError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -2619,6 +2651,7 @@ impl DeleteUpstreamUserIdentity<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -2670,6 +2703,7 @@ pub enum DeleteUpstreamUserIdentityError {
 }
 
 impl std::fmt::Display for DeleteUpstreamUserIdentityError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -2683,6 +2717,7 @@ impl std::fmt::Display for DeleteUpstreamUserIdentityError {
 impl std::error::Error for DeleteUpstreamUserIdentityError {}
 
 impl crate::ApiError for DeleteUpstreamUserIdentityError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -2704,6 +2739,7 @@ impl DeleteUser<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -2745,6 +2781,7 @@ pub enum DeleteUserError {
 }
 
 impl std::fmt::Display for DeleteUserError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => ("User does not exist", response.status()),
@@ -2756,6 +2793,7 @@ impl std::fmt::Display for DeleteUserError {
 impl std::error::Error for DeleteUserError {}
 
 impl crate::ApiError for DeleteUserError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -2778,6 +2816,7 @@ impl DeleteUserMetadata<'_> {
     /// Query based on user id
     ///
     /// Query parameter `user_id`. Example: `"1234"`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -2786,6 +2825,7 @@ impl DeleteUserMetadata<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -2794,6 +2834,7 @@ impl DeleteUserMetadata<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -2847,6 +2888,7 @@ pub enum DeleteUserMetadataError {
 }
 
 impl std::fmt::Display for DeleteUserMetadataError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -2860,6 +2902,7 @@ impl std::fmt::Display for DeleteUserMetadataError {
 impl std::error::Error for DeleteUserMetadataError {}
 
 impl crate::ApiError for DeleteUserMetadataError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -2882,6 +2925,7 @@ impl DeleteUserRequest<'_> {
     /// Query based on user id
     ///
     /// Query parameter `user_id`. Example: `"1234"`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -2890,6 +2934,7 @@ impl DeleteUserRequest<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -2898,6 +2943,7 @@ impl DeleteUserRequest<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -2949,6 +2995,7 @@ pub enum DeleteUserRequestError {
 }
 
 impl std::fmt::Display for DeleteUserRequestError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -2962,6 +3009,7 @@ impl std::fmt::Display for DeleteUserRequestError {
 impl std::error::Error for DeleteUserRequestError {}
 
 impl crate::ApiError for DeleteUserRequestError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -2983,6 +3031,7 @@ impl GetChallengeMethod<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -3034,6 +3083,7 @@ pub enum GetChallengeMethodError {
 }
 
 impl std::fmt::Display for GetChallengeMethodError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -3047,6 +3097,7 @@ impl std::fmt::Display for GetChallengeMethodError {
 impl std::error::Error for GetChallengeMethodError {}
 
 impl crate::ApiError for GetChallengeMethodError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -3068,6 +3119,7 @@ impl GetServiceAccount<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -3076,6 +3128,7 @@ impl GetServiceAccount<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -3123,6 +3176,7 @@ pub enum GetServiceAccountError {
 }
 
 impl std::fmt::Display for GetServiceAccountError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -3136,6 +3190,7 @@ impl std::fmt::Display for GetServiceAccountError {
 impl std::error::Error for GetServiceAccountError {}
 
 impl crate::ApiError for GetServiceAccountError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -3157,6 +3212,7 @@ impl GetUpstreamUserIdentity<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -3214,6 +3270,7 @@ pub enum GetUpstreamUserIdentityError {
 }
 
 impl std::fmt::Display for GetUpstreamUserIdentityError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -3227,6 +3284,7 @@ impl std::fmt::Display for GetUpstreamUserIdentityError {
 impl std::error::Error for GetUpstreamUserIdentityError {}
 
 impl crate::ApiError for GetUpstreamUserIdentityError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -3248,6 +3306,7 @@ impl GetUser<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -3256,6 +3315,7 @@ impl GetUser<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -3299,6 +3359,7 @@ pub enum GetUserError {
 }
 
 impl std::fmt::Display for GetUserError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => ("User does not exist", response.status()),
@@ -3310,6 +3371,7 @@ impl std::fmt::Display for GetUserError {
 impl std::error::Error for GetUserError {}
 
 impl crate::ApiError for GetUserError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -3332,6 +3394,7 @@ impl GetUserMetadata<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -3340,6 +3403,7 @@ impl GetUserMetadata<'_> {
     /// Query based on user id
     ///
     /// Query parameter `user_id`. Example: `"1234"`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -3348,6 +3412,7 @@ impl GetUserMetadata<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -3398,6 +3463,7 @@ pub enum GetUserMetadataError {
 }
 
 impl std::fmt::Display for GetUserMetadataError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -3411,6 +3477,7 @@ impl std::fmt::Display for GetUserMetadataError {
 impl std::error::Error for GetUserMetadataError {}
 
 impl crate::ApiError for GetUserMetadataError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -3433,6 +3500,7 @@ impl GetUserRequest<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -3441,6 +3509,7 @@ impl GetUserRequest<'_> {
     /// Query based on user id
     ///
     /// Query parameter `user_id`. Example: `"1234"`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -3449,6 +3518,7 @@ impl GetUserRequest<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -3497,6 +3567,7 @@ pub enum GetUserRequestError {
 }
 
 impl std::fmt::Display for GetUserRequestError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -3510,6 +3581,7 @@ impl std::fmt::Display for GetUserRequestError {
 impl std::error::Error for GetUserRequestError {}
 
 impl crate::ApiError for GetUserRequestError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -3536,6 +3608,7 @@ impl ListAccessRequests<'_> {
     /// limit the number of rows in the response
     ///
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -3544,6 +3617,7 @@ impl ListAccessRequests<'_> {
     /// Query based on user id
     ///
     /// Query parameter `user_id`. Example: `"1234"`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -3552,6 +3626,7 @@ impl ListAccessRequests<'_> {
     /// The state of the request to filter the query
     ///
     /// Query parameter `request_state`. Example: `"pending"`.
+    #[inline]
     pub fn request_state(mut self, request_state: impl Into<String>) -> Self {
         self.request_state = Some(request_state.into());
         self
@@ -3560,6 +3635,7 @@ impl ListAccessRequests<'_> {
     /// The type of the request to filter the query
     ///
     /// Query parameter `request_type`. Example: `"application_access"`.
+    #[inline]
     pub fn request_type(mut self, request_type: impl Into<String>) -> Self {
         self.request_type = Some(request_type.into());
         self
@@ -3568,6 +3644,7 @@ impl ListAccessRequests<'_> {
     /// Pagination based query with the user's email as the key. To get the initial entries supply either an empty string or null.
     ///
     /// Query parameter `email`. Constraints: 0 ≤ length ≤ 100. Example: `"foo@example.com"`.
+    #[inline]
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
         self
@@ -3576,6 +3653,7 @@ impl ListAccessRequests<'_> {
     /// Direction which the search should go starting from the email_nullable_query parameter.
     ///
     /// Query parameter `search_direction`. Default: `"forwards"`.
+    #[inline]
     pub fn search_direction(mut self, search_direction: impl Into<String>) -> Self {
         self.search_direction = Some(search_direction.into());
         self
@@ -3584,6 +3662,7 @@ impl ListAccessRequests<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -3645,6 +3724,7 @@ impl ListAccessRequests<'_> {
 pub enum ListAccessRequestsError {}
 
 impl std::fmt::Display for ListAccessRequestsError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -3653,6 +3733,7 @@ impl std::fmt::Display for ListAccessRequestsError {
 impl std::error::Error for ListAccessRequestsError {}
 
 impl crate::ApiError for ListAccessRequestsError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -3672,6 +3753,7 @@ impl ListAllResourcePermissions<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -3722,6 +3804,7 @@ impl ListAllResourcePermissions<'_> {
 pub enum ListAllResourcePermissionsError {}
 
 impl std::fmt::Display for ListAllResourcePermissionsError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -3730,6 +3813,7 @@ impl std::fmt::Display for ListAllResourcePermissionsError {
 impl std::error::Error for ListAllResourcePermissionsError {}
 
 impl crate::ApiError for ListAllResourcePermissionsError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -3749,6 +3833,7 @@ impl ListAllUserOrgs<'_> {
     /// Organisation issuer
     ///
     /// Query parameter `issuer`. Example: `"example.com"`.
+    #[inline]
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
         self.issuer = Some(issuer.into());
         self
@@ -3757,6 +3842,7 @@ impl ListAllUserOrgs<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -3805,6 +3891,7 @@ pub enum ListAllUserOrgsError {
 }
 
 impl std::fmt::Display for ListAllUserOrgsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => ("User does not exist", response.status()),
@@ -3816,6 +3903,7 @@ impl std::fmt::Display for ListAllUserOrgsError {
 impl std::error::Error for ListAllUserOrgsError {}
 
 impl crate::ApiError for ListAllUserOrgsError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -3837,6 +3925,7 @@ impl ListAllUserRoles<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -3845,6 +3934,7 @@ impl ListAllUserRoles<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -3885,6 +3975,7 @@ impl ListAllUserRoles<'_> {
 pub enum ListAllUserRolesError {}
 
 impl std::fmt::Display for ListAllUserRolesError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -3893,6 +3984,7 @@ impl std::fmt::Display for ListAllUserRolesError {
 impl std::error::Error for ListAllUserRolesError {}
 
 impl crate::ApiError for ListAllUserRolesError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -3915,6 +4007,7 @@ impl ListChallengeMethods<'_> {
     /// limit the number of rows in the response
     ///
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -3923,6 +4016,7 @@ impl ListChallengeMethods<'_> {
     /// challenge method type query
     ///
     /// Query parameter `challenge_type`. Example: `"sms"`.
+    #[inline]
     pub fn challenge_type(mut self, challenge_type: impl Into<String>) -> Self {
         self.challenge_type = Some(challenge_type.into());
         self
@@ -3931,6 +4025,7 @@ impl ListChallengeMethods<'_> {
     /// The status of the challenge method. True for enabled, false for disabled.
     ///
     /// Query parameter `method_status`. Example: `false`.
+    #[inline]
     pub fn method_status(mut self, method_status: bool) -> Self {
         self.method_status = Some(method_status);
         self
@@ -3939,6 +4034,7 @@ impl ListChallengeMethods<'_> {
     /// The origin of a challenge method
     ///
     /// Query parameter `method_origin`. Example: `"agilicus.cloud"`.
+    #[inline]
     pub fn method_origin(mut self, method_origin: impl Into<String>) -> Self {
         self.method_origin = Some(method_origin.into());
         self
@@ -3947,6 +4043,7 @@ impl ListChallengeMethods<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -4006,6 +4103,7 @@ impl ListChallengeMethods<'_> {
 pub enum ListChallengeMethodsError {}
 
 impl std::fmt::Display for ListChallengeMethodsError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -4014,6 +4112,7 @@ impl std::fmt::Display for ListChallengeMethodsError {
 impl std::error::Error for ListChallengeMethodsError {}
 
 impl crate::ApiError for ListChallengeMethodsError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -4046,6 +4145,7 @@ impl ListCombinedUserDetails<'_> {
     /// Query based on user email
     ///
     /// Query parameter `email`. Constraints: 0 ≤ length ≤ 100. Example: `"foo@example.com"`.
+    #[inline]
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
         self
@@ -4054,6 +4154,7 @@ impl ListCombinedUserDetails<'_> {
     /// Pagination based query with the user's email as the key. To get the initial entries supply an empty string.
     ///
     /// Query parameter `previous_email`. Constraints: 0 ≤ length ≤ 100. Example: `"foo@example.com"`.
+    #[inline]
     pub fn previous_email(mut self, previous_email: impl Into<String>) -> Self {
         self.previous_email = Some(previous_email.into());
         self
@@ -4062,6 +4163,7 @@ impl ListCombinedUserDetails<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -4070,6 +4172,7 @@ impl ListCombinedUserDetails<'_> {
     /// limit the number of rows in the response
     ///
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -4078,6 +4181,7 @@ impl ListCombinedUserDetails<'_> {
     /// user type
     ///
     /// Query parameter `type`. Example: `"1234"`.
+    #[inline]
     pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
         self.r#type = Some(r#type.into());
         self
@@ -4086,6 +4190,7 @@ impl ListCombinedUserDetails<'_> {
     /// Query based on user id
     ///
     /// Query parameter `user_id`. Example: `"1234"`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -4094,6 +4199,7 @@ impl ListCombinedUserDetails<'_> {
     /// The status of users to search for. Multiple values are ORed together.
     ///
     /// Query parameter `status`.
+    #[inline]
     pub fn status(
         mut self,
         status: impl IntoIterator<Item = models::UserStatusEnum>,
@@ -4105,6 +4211,7 @@ impl ListCombinedUserDetails<'_> {
     /// Restrict query based on the mfa enrollment status of users. Can be omitted for no query restriction. If true, only get users with at least one mfa challenge method. If false, only get users without any mfa challenge methods.
     ///
     /// Query parameter `mfa_enrolled`. Example: `true`.
+    #[inline]
     pub fn mfa_enrolled(mut self, mfa_enrolled: bool) -> Self {
         self.mfa_enrolled = Some(mfa_enrolled);
         self
@@ -4113,6 +4220,7 @@ impl ListCombinedUserDetails<'_> {
     /// Restrict query based on auto-creation. Can be omitted to get all users with no restriction. If true, only get users that are in the auto-created-users group. If false, only get users that are not in the auto-created-users group.
     ///
     /// Query parameter `auto_created`. Example: `true`.
+    #[inline]
     pub fn auto_created(mut self, auto_created: bool) -> Self {
         self.auto_created = Some(auto_created);
         self
@@ -4121,6 +4229,7 @@ impl ListCombinedUserDetails<'_> {
     /// Direction which the search should go starting from the email_nullable_query parameter.
     ///
     /// Query parameter `search_direction`. Default: `"forwards"`.
+    #[inline]
     pub fn search_direction(mut self, search_direction: impl Into<String>) -> Self {
         self.search_direction = Some(search_direction.into());
         self
@@ -4129,6 +4238,7 @@ impl ListCombinedUserDetails<'_> {
     /// Keyword used to search for a list of users based on email. This parameter is case insensitive and finds users with an email that matches the keyword by its prefix. For example, if the keyword "Foo" is supplied to this parameter, users with emails of "foo1@example.com" and "Foo2@test.com" could be returned.
     ///
     /// Query parameter `prefix_email_search`. Constraints: 0 ≤ length ≤ 100. Example: `"Foo"`.
+    #[inline]
     pub fn prefix_email_search(
         mut self,
         prefix_email_search: impl Into<String>,
@@ -4140,6 +4250,7 @@ impl ListCombinedUserDetails<'_> {
     /// Perform a case insensitive partial match of any string query parameters included in the query
     ///
     /// Query parameter `allow_partial_match`.
+    #[inline]
     pub fn allow_partial_match(mut self, allow_partial_match: bool) -> Self {
         self.allow_partial_match = Some(allow_partial_match);
         self
@@ -4148,6 +4259,7 @@ impl ListCombinedUserDetails<'_> {
     /// query for users with a first name that matches the query parameter
     ///
     /// Query parameter `first_name`. Example: `"John"`.
+    #[inline]
     pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
         self.first_name = Some(first_name.into());
         self
@@ -4156,6 +4268,7 @@ impl ListCombinedUserDetails<'_> {
     /// query for users with a last name that matches the query parameter
     ///
     /// Query parameter `last_name`. Example: `"Smith"`.
+    #[inline]
     pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
         self.last_name = Some(last_name.into());
         self
@@ -4164,6 +4277,7 @@ impl ListCombinedUserDetails<'_> {
     /// A list of strings to perform a case-insensitive search on all relevant fields in the database for a given collection. Multiple values are ANDed together
     ///
     /// Query parameter `search_params`. Example: `"mat"`.
+    #[inline]
     pub fn search_params(
         mut self,
         search_params: impl IntoIterator<Item = impl Into<String>>,
@@ -4175,6 +4289,7 @@ impl ListCombinedUserDetails<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -4301,6 +4416,7 @@ impl<'a> ListCombinedUserDetails<'a> {
 pub enum ListCombinedUserDetailsError {}
 
 impl std::fmt::Display for ListCombinedUserDetailsError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -4309,6 +4425,7 @@ impl std::fmt::Display for ListCombinedUserDetailsError {
 impl std::error::Error for ListCombinedUserDetailsError {}
 
 impl crate::ApiError for ListCombinedUserDetailsError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -4330,6 +4447,7 @@ impl ListOrgUserRoles<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -4338,6 +4456,7 @@ impl ListOrgUserRoles<'_> {
     /// Query based on user id
     ///
     /// Query parameter `user_id`. Example: `"1234"`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -4346,6 +4465,7 @@ impl ListOrgUserRoles<'_> {
     /// limit the number of rows in the response
     ///
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -4354,6 +4474,7 @@ impl ListOrgUserRoles<'_> {
     /// An offset into the set of data to be returned. This is used for pagination.
     ///
     /// Query parameter `offset`. Constraints: 0 ≤ value.
+    #[inline]
     pub fn offset(mut self, offset: i64) -> Self {
         self.offset = Some(offset);
         self
@@ -4362,6 +4483,7 @@ impl ListOrgUserRoles<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -4443,6 +4565,7 @@ impl<'a> ListOrgUserRoles<'a> {
 pub enum ListOrgUserRolesError {}
 
 impl std::fmt::Display for ListOrgUserRolesError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -4451,6 +4574,7 @@ impl std::fmt::Display for ListOrgUserRolesError {
 impl std::error::Error for ListOrgUserRolesError {}
 
 impl crate::ApiError for ListOrgUserRolesError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -4471,6 +4595,7 @@ impl ListServiceAccounts<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -4479,6 +4604,7 @@ impl ListServiceAccounts<'_> {
     /// Query based on user id
     ///
     /// Query parameter `user_id`. Example: `"1234"`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -4487,6 +4613,7 @@ impl ListServiceAccounts<'_> {
     /// limit the number of rows in the response
     ///
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -4495,6 +4622,7 @@ impl ListServiceAccounts<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -4549,6 +4677,7 @@ impl ListServiceAccounts<'_> {
 pub enum ListServiceAccountsError {}
 
 impl std::fmt::Display for ListServiceAccountsError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -4557,6 +4686,7 @@ impl std::fmt::Display for ListServiceAccountsError {
 impl std::error::Error for ListServiceAccountsError {}
 
 impl crate::ApiError for ListServiceAccountsError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -4576,6 +4706,7 @@ impl ListUpstreamUserIdentities<'_> {
     /// limit the number of rows in the response
     ///
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -4584,6 +4715,7 @@ impl ListUpstreamUserIdentities<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -4637,6 +4769,7 @@ impl ListUpstreamUserIdentities<'_> {
 pub enum ListUpstreamUserIdentitiesError {}
 
 impl std::fmt::Display for ListUpstreamUserIdentitiesError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -4645,6 +4778,7 @@ impl std::fmt::Display for ListUpstreamUserIdentitiesError {
 impl std::error::Error for ListUpstreamUserIdentitiesError {}
 
 impl crate::ApiError for ListUpstreamUserIdentitiesError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -4665,6 +4799,7 @@ impl ListUserApplicationAccessInfo<'_> {
     /// limit the number of rows in the response
     ///
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -4673,6 +4808,7 @@ impl ListUserApplicationAccessInfo<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -4726,6 +4862,7 @@ impl ListUserApplicationAccessInfo<'_> {
 pub enum ListUserApplicationAccessInfoError {}
 
 impl std::fmt::Display for ListUserApplicationAccessInfoError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -4734,6 +4871,7 @@ impl std::fmt::Display for ListUserApplicationAccessInfoError {
 impl std::error::Error for ListUserApplicationAccessInfoError {}
 
 impl crate::ApiError for ListUserApplicationAccessInfoError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -4754,6 +4892,7 @@ impl ListUserFileShareAccessInfo<'_> {
     /// limit the number of rows in the response
     ///
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -4762,6 +4901,7 @@ impl ListUserFileShareAccessInfo<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -4815,6 +4955,7 @@ impl ListUserFileShareAccessInfo<'_> {
 pub enum ListUserFileShareAccessInfoError {}
 
 impl std::fmt::Display for ListUserFileShareAccessInfoError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -4823,6 +4964,7 @@ impl std::fmt::Display for ListUserFileShareAccessInfoError {
 impl std::error::Error for ListUserFileShareAccessInfoError {}
 
 impl crate::ApiError for ListUserFileShareAccessInfoError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -4841,6 +4983,7 @@ impl ListUserGuids<'_> {
     /// query since updated
     ///
     /// Query parameter `updated_since`. Example: `"2015-07-07T15:49:51.230+02:00"`.
+    #[inline]
     pub fn updated_since(
         mut self,
         updated_since: chrono::DateTime<chrono::Utc>,
@@ -4852,6 +4995,7 @@ impl ListUserGuids<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -4892,6 +5036,7 @@ impl ListUserGuids<'_> {
 pub enum ListUserGuidsError {}
 
 impl std::fmt::Display for ListUserGuidsError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -4900,6 +5045,7 @@ impl std::fmt::Display for ListUserGuidsError {
 impl std::error::Error for ListUserGuidsError {}
 
 impl crate::ApiError for ListUserGuidsError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -4922,6 +5068,7 @@ impl ListUserMetadata<'_> {
     /// limit the number of rows in the response
     ///
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -4930,6 +5077,7 @@ impl ListUserMetadata<'_> {
     /// Query based on user id
     ///
     /// Query parameter `user_id`. Example: `"1234"`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -4938,6 +5086,7 @@ impl ListUserMetadata<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -4946,6 +5095,7 @@ impl ListUserMetadata<'_> {
     /// Application unique identifier
     ///
     /// Query parameter `app_id`. Constraints: matches `^[a-zA-Z0-9-]+$`.
+    #[inline]
     pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
         self.app_id = Some(app_id.into());
         self
@@ -4954,6 +5104,7 @@ impl ListUserMetadata<'_> {
     /// The data type of the metadata
     ///
     /// Query parameter `data_type`. Example: `"mfa_enrollment_expiry"`.
+    #[inline]
     pub fn data_type(mut self, data_type: impl Into<String>) -> Self {
         self.data_type = Some(data_type.into());
         self
@@ -4962,6 +5113,7 @@ impl ListUserMetadata<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -5019,6 +5171,7 @@ impl ListUserMetadata<'_> {
 pub enum ListUserMetadataError {}
 
 impl std::fmt::Display for ListUserMetadataError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -5027,6 +5180,7 @@ impl std::fmt::Display for ListUserMetadataError {
 impl std::error::Error for ListUserMetadataError {}
 
 impl crate::ApiError for ListUserMetadataError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -5046,6 +5200,7 @@ impl ListUserPermissions<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -5054,6 +5209,7 @@ impl ListUserPermissions<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -5110,6 +5266,7 @@ pub enum ListUserPermissionsError {
 }
 
 impl std::fmt::Display for ListUserPermissionsError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => ("User does not exist", response.status()),
@@ -5121,6 +5278,7 @@ impl std::fmt::Display for ListUserPermissionsError {
 impl std::error::Error for ListUserPermissionsError {}
 
 impl crate::ApiError for ListUserPermissionsError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -5145,6 +5303,7 @@ impl ListUserRequests<'_> {
     /// limit the number of rows in the response
     ///
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -5153,6 +5312,7 @@ impl ListUserRequests<'_> {
     /// Query based on user id
     ///
     /// Query parameter `user_id`. Example: `"1234"`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -5161,6 +5321,7 @@ impl ListUserRequests<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -5169,6 +5330,7 @@ impl ListUserRequests<'_> {
     /// The state of the request to filter the query
     ///
     /// Query parameter `request_state`. Example: `"pending"`.
+    #[inline]
     pub fn request_state(mut self, request_state: impl Into<String>) -> Self {
         self.request_state = Some(request_state.into());
         self
@@ -5177,6 +5339,7 @@ impl ListUserRequests<'_> {
     /// The type of the request to filter the query
     ///
     /// Query parameter `request_type`. Example: `"application_access"`.
+    #[inline]
     pub fn request_type(mut self, request_type: impl Into<String>) -> Self {
         self.request_type = Some(request_type.into());
         self
@@ -5185,6 +5348,7 @@ impl ListUserRequests<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -5241,6 +5405,7 @@ impl ListUserRequests<'_> {
 pub enum ListUserRequestsError {}
 
 impl std::fmt::Display for ListUserRequestsError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -5249,6 +5414,7 @@ impl std::fmt::Display for ListUserRequestsError {
 impl std::error::Error for ListUserRequestsError {}
 
 impl crate::ApiError for ListUserRequestsError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -5286,6 +5452,7 @@ impl ListUsers<'_> {
     /// Query based on user email
     ///
     /// Query parameter `email`. Constraints: 0 ≤ length ≤ 100. Example: `"foo@example.com"`.
+    #[inline]
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
         self
@@ -5294,6 +5461,7 @@ impl ListUsers<'_> {
     /// Pagination based query with the user's email as the key. To get the initial entries supply an empty string.
     ///
     /// Query parameter `previous_email`. Constraints: 0 ≤ length ≤ 100. Example: `"foo@example.com"`.
+    #[inline]
     pub fn previous_email(mut self, previous_email: impl Into<String>) -> Self {
         self.previous_email = Some(previous_email.into());
         self
@@ -5302,6 +5470,7 @@ impl ListUsers<'_> {
     /// Query based on identity provider
     ///
     /// Query parameter `provider`. Example: `"google.com"`.
+    #[inline]
     pub fn provider(mut self, provider: impl Into<String>) -> Self {
         self.provider = Some(provider.into());
         self
@@ -5310,6 +5479,7 @@ impl ListUsers<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
@@ -5318,6 +5488,7 @@ impl ListUsers<'_> {
     /// Organisation issuer
     ///
     /// Query parameter `issuer`. Example: `"example.com"`.
+    #[inline]
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
         self.issuer = Some(issuer.into());
         self
@@ -5326,6 +5497,7 @@ impl ListUsers<'_> {
     /// limit the number of rows in the response
     ///
     /// Query parameter `limit`. Default: `500`. Constraints: 1 ≤ value ≤ 500.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -5334,6 +5506,7 @@ impl ListUsers<'_> {
     /// The type of users to search for. Multiple values are ORed together.
     ///
     /// Query parameter `type`. Example: `["user"]`.
+    #[inline]
     pub fn r#type(
         mut self,
         r#type: impl IntoIterator<Item = impl Into<String>>,
@@ -5345,6 +5518,7 @@ impl ListUsers<'_> {
     /// The id of the user from upstream
     ///
     /// Query parameter `upstream_user_id`. Example: `"1234-abcd"`.
+    #[inline]
     pub fn upstream_user_id(mut self, upstream_user_id: impl Into<String>) -> Self {
         self.upstream_user_id = Some(upstream_user_id.into());
         self
@@ -5353,6 +5527,7 @@ impl ListUsers<'_> {
     /// The unique id of the upstream idp
     ///
     /// Query parameter `upstream_idp_id`. Example: `"sad934lsawql2"`.
+    #[inline]
     pub fn upstream_idp_id(mut self, upstream_idp_id: impl Into<String>) -> Self {
         self.upstream_idp_id = Some(upstream_idp_id.into());
         self
@@ -5361,6 +5536,7 @@ impl ListUsers<'_> {
     /// The status of users to search for. Multiple values are ORed together.
     ///
     /// Query parameter `status`.
+    #[inline]
     pub fn status(
         mut self,
         status: impl IntoIterator<Item = models::UserStatusEnum>,
@@ -5372,6 +5548,7 @@ impl ListUsers<'_> {
     /// Direction which the search should go starting from the email_nullable_query parameter.
     ///
     /// Query parameter `search_direction`. Default: `"forwards"`.
+    #[inline]
     pub fn search_direction(mut self, search_direction: impl Into<String>) -> Self {
         self.search_direction = Some(search_direction.into());
         self
@@ -5380,6 +5557,7 @@ impl ListUsers<'_> {
     /// Restrict query based on user permissions. Can be omitted to get all users with no restriction. If true, only get users that have at least one role. If false, only get users with no roles.
     ///
     /// Query parameter `has_roles`. Example: `true`.
+    #[inline]
     pub fn has_roles(mut self, has_roles: bool) -> Self {
         self.has_roles = Some(has_roles);
         self
@@ -5388,6 +5566,7 @@ impl ListUsers<'_> {
     /// Restrict query based on user resource permissions. Can be omitted to get all users with no resource restriction. If true, only get users that have at least one resource role. If false, only get users with no resource roles.
     ///
     /// Query parameter `has_resource_roles`. Example: `true`.
+    #[inline]
     pub fn has_resource_roles(mut self, has_resource_roles: bool) -> Self {
         self.has_resource_roles = Some(has_resource_roles);
         self
@@ -5396,6 +5575,7 @@ impl ListUsers<'_> {
     /// Keyword used to search for a list of users based on email. This parameter is case insensitive and finds users with an email that matches the keyword by its prefix. For example, if the keyword "Foo" is supplied to this parameter, users with emails of "foo1@example.com" and "Foo2@test.com" could be returned.
     ///
     /// Query parameter `prefix_email_search`. Constraints: 0 ≤ length ≤ 100. Example: `"Foo"`.
+    #[inline]
     pub fn prefix_email_search(
         mut self,
         prefix_email_search: impl Into<String>,
@@ -5407,6 +5587,7 @@ impl ListUsers<'_> {
     /// Filter for all users that do not have an org associated with them
     ///
     /// Query parameter `orgless_users`.
+    #[inline]
     pub fn orgless_users(mut self, orgless_users: bool) -> Self {
         self.orgless_users = Some(orgless_users);
         self
@@ -5415,6 +5596,7 @@ impl ListUsers<'_> {
     /// Perform a case insensitive partial match of any string query parameters included in the query
     ///
     /// Query parameter `allow_partial_match`.
+    #[inline]
     pub fn allow_partial_match(mut self, allow_partial_match: bool) -> Self {
         self.allow_partial_match = Some(allow_partial_match);
         self
@@ -5423,6 +5605,7 @@ impl ListUsers<'_> {
     /// query for users with a first name that matches the query parameter
     ///
     /// Query parameter `first_name`. Example: `"John"`.
+    #[inline]
     pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
         self.first_name = Some(first_name.into());
         self
@@ -5431,6 +5614,7 @@ impl ListUsers<'_> {
     /// query for users with a last name that matches the query parameter
     ///
     /// Query parameter `last_name`. Example: `"Smith"`.
+    #[inline]
     pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
         self.last_name = Some(last_name.into());
         self
@@ -5439,6 +5623,7 @@ impl ListUsers<'_> {
     /// Query based on user id
     ///
     /// Query parameter `user_id`. Example: `"1234"`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
         self
@@ -5447,6 +5632,7 @@ impl ListUsers<'_> {
     /// A list of strings to perform a case-insensitive search on all relevant fields in the database for a given collection. Multiple values are ANDed together
     ///
     /// Query parameter `search_params`. Example: `"mat"`.
+    #[inline]
     pub fn search_params(
         mut self,
         search_params: impl IntoIterator<Item = impl Into<String>>,
@@ -5458,6 +5644,7 @@ impl ListUsers<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -5583,6 +5770,7 @@ impl<'a> ListUsers<'a> {
 pub enum ListUsersError {}
 
 impl std::fmt::Display for ListUsersError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -5591,6 +5779,7 @@ impl std::fmt::Display for ListUsersError {
 impl std::error::Error for ListUsersError {}
 
 impl crate::ApiError for ListUsersError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -5609,6 +5798,7 @@ pub struct ReplaceChallengeMethod<'a> {
 
 impl ReplaceChallengeMethod<'_> {
     /// The request body, sent as `application/json`.
+    #[inline]
     pub fn mfa_challenge_method(
         mut self,
         mfa_challenge_method: models::MfaChallengeMethod,
@@ -5620,6 +5810,7 @@ impl ReplaceChallengeMethod<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -5681,6 +5872,7 @@ pub enum ReplaceChallengeMethodError {
 }
 
 impl std::fmt::Display for ReplaceChallengeMethodError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -5694,6 +5886,7 @@ impl std::fmt::Display for ReplaceChallengeMethodError {
 impl std::error::Error for ReplaceChallengeMethodError {}
 
 impl crate::ApiError for ReplaceChallengeMethodError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -5713,6 +5906,7 @@ pub struct ReplaceServiceAccount<'a> {
 
 impl ReplaceServiceAccount<'_> {
     /// The request body, sent as `application/json`.
+    #[inline]
     pub fn service_account(mut self, service_account: models::ServiceAccount) -> Self {
         self.service_account = Some(service_account);
         self
@@ -5721,6 +5915,7 @@ impl ReplaceServiceAccount<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -5777,6 +5972,7 @@ pub enum ReplaceServiceAccountError {
 }
 
 impl std::fmt::Display for ReplaceServiceAccountError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -5790,6 +5986,7 @@ impl std::fmt::Display for ReplaceServiceAccountError {
 impl std::error::Error for ReplaceServiceAccountError {}
 
 impl crate::ApiError for ReplaceServiceAccountError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -5810,6 +6007,7 @@ pub struct ReplaceUpstreamUserIdentity<'a> {
 
 impl ReplaceUpstreamUserIdentity<'_> {
     /// The request body, sent as `application/json`.
+    #[inline]
     pub fn upstream_user_identity(
         mut self,
         upstream_user_identity: models::UpstreamUserIdentity,
@@ -5821,6 +6019,7 @@ impl ReplaceUpstreamUserIdentity<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -5884,6 +6083,7 @@ pub enum ReplaceUpstreamUserIdentityError {
 }
 
 impl std::fmt::Display for ReplaceUpstreamUserIdentityError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -5897,6 +6097,7 @@ impl std::fmt::Display for ReplaceUpstreamUserIdentityError {
 impl std::error::Error for ReplaceUpstreamUserIdentityError {}
 
 impl crate::ApiError for ReplaceUpstreamUserIdentityError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -5916,6 +6117,7 @@ pub struct ReplaceUser<'a> {
 
 impl ReplaceUser<'_> {
     /// The request body, sent as `application/json`.
+    #[inline]
     pub fn user(mut self, user: models::User) -> Self {
         self.user = Some(user);
         self
@@ -5924,6 +6126,7 @@ impl ReplaceUser<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -5968,6 +6171,7 @@ pub enum ReplaceUserError {
 }
 
 impl std::fmt::Display for ReplaceUserError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => ("User does not exists", response.status()),
@@ -5979,6 +6183,7 @@ impl std::fmt::Display for ReplaceUserError {
 impl std::error::Error for ReplaceUserError {}
 
 impl crate::ApiError for ReplaceUserError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -5998,6 +6203,7 @@ pub struct ReplaceUserMetadata<'a> {
 
 impl ReplaceUserMetadata<'_> {
     /// The request body, sent as `application/json`.
+    #[inline]
     pub fn user_metadata(mut self, user_metadata: models::UserMetadata) -> Self {
         self.user_metadata = Some(user_metadata);
         self
@@ -6006,6 +6212,7 @@ impl ReplaceUserMetadata<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -6062,6 +6269,7 @@ pub enum ReplaceUserMetadataError {
 }
 
 impl std::fmt::Display for ReplaceUserMetadataError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -6075,6 +6283,7 @@ impl std::fmt::Display for ReplaceUserMetadataError {
 impl std::error::Error for ReplaceUserMetadataError {}
 
 impl crate::ApiError for ReplaceUserMetadataError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -6094,6 +6303,7 @@ pub struct ReplaceUserRequest<'a> {
 
 impl ReplaceUserRequest<'_> {
     /// The request body, sent as `application/json`.
+    #[inline]
     pub fn user_request_info(
         mut self,
         user_request_info: models::UserRequestInfo,
@@ -6105,6 +6315,7 @@ impl ReplaceUserRequest<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -6155,6 +6366,7 @@ pub enum ReplaceUserRequestError {
 }
 
 impl std::fmt::Display for ReplaceUserRequestError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -6168,6 +6380,7 @@ impl std::fmt::Display for ReplaceUserRequestError {
 impl std::error::Error for ReplaceUserRequestError {}
 
 impl crate::ApiError for ReplaceUserRequestError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -6190,12 +6403,14 @@ impl ReplaceUserRole<'_> {
     /// Organisation Unique identifier
     ///
     /// Query parameter `org_id`. Example: `"1234"`.
+    #[inline]
     pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
         self.org_id = Some(org_id.into());
         self
     }
 
     /// The request body, sent as `application/json`.
+    #[inline]
     pub fn replace_user_role_request(
         mut self,
         replace_user_role_request: models::ReplaceUserRoleRequest,
@@ -6207,6 +6422,7 @@ impl ReplaceUserRole<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -6255,6 +6471,7 @@ pub enum ReplaceUserRoleError {
 }
 
 impl std::fmt::Display for ReplaceUserRoleError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => ("User does not exists", response.status()),
@@ -6266,6 +6483,7 @@ impl std::fmt::Display for ReplaceUserRoleError {
 impl std::error::Error for ReplaceUserRoleError {}
 
 impl crate::ApiError for ReplaceUserRoleError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -6287,6 +6505,7 @@ impl ResetUserMfaChallengeMethods<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -6328,6 +6547,7 @@ impl ResetUserMfaChallengeMethods<'_> {
 pub enum ResetUserMfaChallengeMethodsError {}
 
 impl std::fmt::Display for ResetUserMfaChallengeMethodsError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -6336,6 +6556,7 @@ impl std::fmt::Display for ResetUserMfaChallengeMethodsError {
 impl std::error::Error for ResetUserMfaChallengeMethodsError {}
 
 impl crate::ApiError for ResetUserMfaChallengeMethodsError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }
@@ -6353,6 +6574,7 @@ pub struct UpdateUserRequest<'a> {
 
 impl UpdateUserRequest<'_> {
     /// The request body, sent as `application/json`.
+    #[inline]
     pub fn user_request_info(
         mut self,
         user_request_info: models::UserRequestInfo,
@@ -6364,6 +6586,7 @@ impl UpdateUserRequest<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -6412,6 +6635,7 @@ pub enum UpdateUserRequestError {
 }
 
 impl std::fmt::Display for UpdateUserRequestError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => {
@@ -6425,6 +6649,7 @@ impl std::fmt::Display for UpdateUserRequestError {
 impl std::error::Error for UpdateUserRequestError {}
 
 impl crate::ApiError for UpdateUserRequestError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),

@@ -19,6 +19,7 @@ crate::runtime::json_object! {
 
 impl AccessRequests {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(
         metadata: super::MetadataWithOnlyId,
         status: super::AccessRequestsStatus,

@@ -19,6 +19,7 @@ crate::runtime::json_object! {
 
 impl AccessRequestsStatus {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(user: super::User, user_requests: Vec<super::UserRequestInfo>) -> Self {
         Self { user, user_requests }
     }

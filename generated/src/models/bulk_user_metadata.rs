@@ -34,6 +34,7 @@ crate::runtime::json_object! {
 
 impl BulkUserMetadata {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(
         data_type: super::BulkUserMetadataDataType,
         data: impl Into<String>,
@@ -48,18 +49,21 @@ impl BulkUserMetadata {
     }
 
     /// Sets [`org_id`](Self::org_id).
+    #[inline]
     pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
 
     /// Sets [`app_id`](Self::app_id).
+    #[inline]
     pub fn with_app_id(mut self, value: impl Into<String>) -> Self {
         self.app_id = crate::Nullable::Value(value.into());
         self
     }
 
     /// Sets [`name`](Self::name).
+    #[inline]
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self

@@ -19,12 +19,14 @@ crate::runtime::json_object! {
 
 impl CombinedUserDetail {
     /// Sets [`metadata`](Self::metadata).
+    #[inline]
     pub fn with_metadata(mut self, value: super::MetadataWithOnlyId) -> Self {
         self.metadata = Some(value);
         self
     }
 
     /// Sets [`status`](Self::status).
+    #[inline]
     pub fn with_status(mut self, value: super::CombinedUserDetailStatus) -> Self {
         self.status = Some(value);
         self

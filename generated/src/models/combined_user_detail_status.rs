@@ -19,12 +19,14 @@ crate::runtime::json_object! {
 
 impl CombinedUserDetailStatus {
     /// Sets [`user`](Self::user).
+    #[inline]
     pub fn with_user(mut self, value: super::User) -> Self {
         self.user = Some(value);
         self
     }
 
     /// Sets [`mfa_challenge_methods`](Self::mfa_challenge_methods).
+    #[inline]
     pub fn with_mfa_challenge_methods(
         mut self,
         value: Vec<super::MfaChallengeMethod>,

@@ -26,6 +26,7 @@ crate::runtime::json_object! {
 
 impl FeatureFlag {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(feature: impl Into<String>, enabled: bool) -> Self {
         Self {
             feature: feature.into(),
@@ -35,6 +36,7 @@ impl FeatureFlag {
     }
 
     /// Sets [`setting`](Self::setting).
+    #[inline]
     pub fn with_setting(mut self, value: impl Into<String>) -> Self {
         self.setting = Some(value.into());
         self

@@ -29,12 +29,14 @@ crate::runtime::json_object! {
 
 impl HostPermissions {
     /// Sets [`upstream_host`](Self::upstream_host).
+    #[inline]
     pub fn with_upstream_host(mut self, value: impl Into<String>) -> Self {
         self.upstream_host = Some(value.into());
         self
     }
 
     /// Sets [`allowed_list`](Self::allowed_list).
+    #[inline]
     pub fn with_allowed_list(mut self, value: Vec<super::RenderedRule>) -> Self {
         self.allowed_list = Some(value);
         self

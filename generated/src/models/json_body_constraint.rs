@@ -27,6 +27,7 @@ crate::runtime::json_object! {
 
 impl JsonBodyConstraint {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -37,18 +38,21 @@ impl JsonBodyConstraint {
     }
 
     /// Sets [`exact_match`](Self::exact_match).
+    #[inline]
     pub fn with_exact_match(mut self, value: impl Into<String>) -> Self {
         self.exact_match = Some(value.into());
         self
     }
 
     /// Sets [`match_type`](Self::match_type).
+    #[inline]
     pub fn with_match_type(mut self, value: super::JsonBodyConstraintMatchType) -> Self {
         self.match_type = Some(value);
         self
     }
 
     /// Sets [`pointer`](Self::pointer).
+    #[inline]
     pub fn with_pointer(mut self, value: impl Into<String>) -> Self {
         self.pointer = Some(value.into());
         self

@@ -29,6 +29,7 @@ crate::runtime::json_object! {
 
 impl ListAccessRequestsResponse {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(access_requests: Vec<super::AccessRequests>, limit: i64) -> Self {
         Self {
             access_requests,
@@ -39,12 +40,14 @@ impl ListAccessRequestsResponse {
     }
 
     /// Sets [`previous_page_email`](Self::previous_page_email).
+    #[inline]
     pub fn with_previous_page_email(mut self, value: impl Into<String>) -> Self {
         self.previous_page_email = Some(value.into());
         self
     }
 
     /// Sets [`next_page_email`](Self::next_page_email).
+    #[inline]
     pub fn with_next_page_email(mut self, value: impl Into<String>) -> Self {
         self.next_page_email = Some(value.into());
         self

@@ -29,6 +29,7 @@ crate::runtime::json_object! {
 
 impl ListCombinedUserDetailsResponse {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(limit: i64) -> Self {
         Self {
             combined_user_details: None,
@@ -39,6 +40,7 @@ impl ListCombinedUserDetailsResponse {
     }
 
     /// Sets [`combined_user_details`](Self::combined_user_details).
+    #[inline]
     pub fn with_combined_user_details(
         mut self,
         value: Vec<super::CombinedUserDetail>,
@@ -48,12 +50,14 @@ impl ListCombinedUserDetailsResponse {
     }
 
     /// Sets [`previous_page_email`](Self::previous_page_email).
+    #[inline]
     pub fn with_previous_page_email(mut self, value: impl Into<String>) -> Self {
         self.previous_page_email = Some(value.into());
         self
     }
 
     /// Sets [`next_page_email`](Self::next_page_email).
+    #[inline]
     pub fn with_next_page_email(mut self, value: impl Into<String>) -> Self {
         self.next_page_email = Some(value.into());
         self

@@ -19,6 +19,7 @@ crate::runtime::json_object! {
 
 impl ListMfaChallengeMethods {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(limit: i64) -> Self {
         Self {
             mfa_challenge_methods: None,
@@ -27,6 +28,7 @@ impl ListMfaChallengeMethods {
     }
 
     /// Sets [`mfa_challenge_methods`](Self::mfa_challenge_methods).
+    #[inline]
     pub fn with_mfa_challenge_methods(
         mut self,
         value: Vec<super::MfaChallengeMethod>,

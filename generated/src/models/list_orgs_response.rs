@@ -19,11 +19,13 @@ crate::runtime::json_object! {
 
 impl ListOrgsResponse {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(limit: i64) -> Self {
         Self { orgs: None, limit }
     }
 
     /// Sets [`orgs`](Self::orgs).
+    #[inline]
     pub fn with_orgs(mut self, value: Vec<super::Organisation>) -> Self {
         self.orgs = Some(value);
         self

@@ -19,6 +19,7 @@ crate::runtime::json_object! {
 
 impl ListServiceAccountResponse {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(service_accounts: Vec<super::ServiceAccount>, limit: i64) -> Self {
         Self { service_accounts, limit }
     }

@@ -19,6 +19,7 @@ crate::runtime::json_object! {
 
 impl ListUpstreamUserIdentitiesResponse {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(
         upstream_user_identities: Vec<super::UpstreamUserIdentity>,
         limit: i64,

@@ -19,6 +19,7 @@ crate::runtime::json_object! {
 
 impl ListUserApplicationAccessInfoResponse {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(
         user_application_access_info: Vec<super::UserApplicationAccessInfo>,
         limit: i64,

@@ -19,6 +19,7 @@ crate::runtime::json_object! {
 
 impl ListUserFileShareAccessInfoResponse {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(
         user_file_share_access_info: Vec<super::UserFileShareAccessInfo>,
         limit: i64,

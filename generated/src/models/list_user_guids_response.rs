@@ -16,6 +16,7 @@ crate::runtime::json_object! {
 
 impl ListUserGuidsResponse {
     /// Sets [`user_ids`](Self::user_ids).
+    #[inline]
     pub fn with_user_ids(mut self, value: Vec<String>) -> Self {
         self.user_ids = Some(value);
         self

@@ -19,6 +19,7 @@ crate::runtime::json_object! {
 
 impl ListUserMetadataResponse {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(user_metadata: Vec<super::UserMetadata>, limit: i64) -> Self {
         Self { user_metadata, limit }
     }

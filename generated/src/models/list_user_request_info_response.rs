@@ -19,6 +19,7 @@ crate::runtime::json_object! {
 
 impl ListUserRequestInfoResponse {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(user_requests: Vec<super::UserRequestInfo>, limit: i64) -> Self {
         Self { user_requests, limit }
     }

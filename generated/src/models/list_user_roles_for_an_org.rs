@@ -22,6 +22,7 @@ crate::runtime::json_object! {
 
 impl ListUserRolesForAnOrg {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(
         org_user_roles: Vec<super::UserRolesForAnOrg>,
         limit: i64,

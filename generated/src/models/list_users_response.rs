@@ -29,6 +29,7 @@ crate::runtime::json_object! {
 
 impl ListUsersResponse {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(limit: i64) -> Self {
         Self {
             users: None,
@@ -39,18 +40,21 @@ impl ListUsersResponse {
     }
 
     /// Sets [`users`](Self::users).
+    #[inline]
     pub fn with_users(mut self, value: Vec<super::User>) -> Self {
         self.users = Some(value);
         self
     }
 
     /// Sets [`previous_page_email`](Self::previous_page_email).
+    #[inline]
     pub fn with_previous_page_email(mut self, value: impl Into<String>) -> Self {
         self.previous_page_email = Some(value.into());
         self
     }
 
     /// Sets [`next_page_email`](Self::next_page_email).
+    #[inline]
     pub fn with_next_page_email(mut self, value: impl Into<String>) -> Self {
         self.next_page_email = Some(value.into());
         self

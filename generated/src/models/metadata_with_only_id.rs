@@ -16,6 +16,7 @@ crate::runtime::json_object! {
 
 impl MetadataWithOnlyId {
     /// Sets [`id`](Self::id).
+    #[inline]
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self

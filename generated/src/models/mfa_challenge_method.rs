@@ -19,11 +19,13 @@ crate::runtime::json_object! {
 
 impl MfaChallengeMethod {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(spec: super::MfaChallengeMethodSpec) -> Self {
         Self { metadata: None, spec }
     }
 
     /// Sets [`metadata`](Self::metadata).
+    #[inline]
     pub fn with_metadata(mut self, value: super::MetadataWithId) -> Self {
         self.metadata = Some(value);
         self

@@ -39,6 +39,7 @@ crate::runtime::json_object! {
 
 impl MfaChallengeMethodSpec {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(
         priority: i64,
         challenge_type: impl Into<String>,
@@ -55,18 +56,21 @@ impl MfaChallengeMethodSpec {
     }
 
     /// Sets [`origin`](Self::origin).
+    #[inline]
     pub fn with_origin(mut self, value: impl Into<String>) -> Self {
         self.origin = Some(value.into());
         self
     }
 
     /// Sets [`nickname`](Self::nickname).
+    #[inline]
     pub fn with_nickname(mut self, value: impl Into<String>) -> Self {
         self.nickname = Some(value.into());
         self
     }
 
     /// Sets [`enabled`](Self::enabled).
+    #[inline]
     pub fn with_enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self

@@ -101,12 +101,14 @@ crate::runtime::json_object! {
 
 impl Organisation {
     /// Sets [`all_users_group_id`](Self::all_users_group_id).
+    #[inline]
     pub fn with_all_users_group_id(mut self, value: impl Into<String>) -> Self {
         self.all_users_group_id = Some(value.into());
         self
     }
 
     /// Sets [`all_users_all_suborgs_group_id`](Self::all_users_all_suborgs_group_id).
+    #[inline]
     pub fn with_all_users_all_suborgs_group_id(
         mut self,
         value: impl Into<String>,
@@ -116,6 +118,7 @@ impl Organisation {
     }
 
     /// Sets [`all_users_direct_suborgs_group_id`](Self::all_users_direct_suborgs_group_id).
+    #[inline]
     pub fn with_all_users_direct_suborgs_group_id(
         mut self,
         value: impl Into<String>,
@@ -125,90 +128,105 @@ impl Organisation {
     }
 
     /// Sets [`auto_created_users_group_id`](Self::auto_created_users_group_id).
+    #[inline]
     pub fn with_auto_created_users_group_id(mut self, value: impl Into<String>) -> Self {
         self.auto_created_users_group_id = Some(value.into());
         self
     }
 
     /// Sets [`external_id`](Self::external_id).
+    #[inline]
     pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
         self.external_id = Some(value.into());
         self
     }
 
     /// Sets [`organisation`](Self::organisation).
+    #[inline]
     pub fn with_organisation(mut self, value: impl Into<String>) -> Self {
         self.organisation = Some(value.into());
         self
     }
 
     /// Sets [`issuer`](Self::issuer).
+    #[inline]
     pub fn with_issuer(mut self, value: impl Into<String>) -> Self {
         self.issuer = Some(value.into());
         self
     }
 
     /// Sets [`issuer_id`](Self::issuer_id).
+    #[inline]
     pub fn with_issuer_id(mut self, value: impl Into<String>) -> Self {
         self.issuer_id = Some(value.into());
         self
     }
 
     /// Sets [`subdomain`](Self::subdomain).
+    #[inline]
     pub fn with_subdomain(mut self, value: impl Into<String>) -> Self {
         self.subdomain = Some(value.into());
         self
     }
 
     /// Sets [`name_slug`](Self::name_slug).
+    #[inline]
     pub fn with_name_slug(mut self, value: impl Into<String>) -> Self {
         self.name_slug = Some(value.into());
         self
     }
 
     /// Sets [`contact_id`](Self::contact_id).
+    #[inline]
     pub fn with_contact_id(mut self, value: impl Into<String>) -> Self {
         self.contact_id = Some(value.into());
         self
     }
 
     /// Sets [`parent_id`](Self::parent_id).
+    #[inline]
     pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
 
     /// Sets [`root_org_id`](Self::root_org_id).
+    #[inline]
     pub fn with_root_org_id(mut self, value: impl Into<String>) -> Self {
         self.root_org_id = Some(value.into());
         self
     }
 
     /// Sets [`auto_create`](Self::auto_create).
+    #[inline]
     pub fn with_auto_create(mut self, value: bool) -> Self {
         self.auto_create = Some(value);
         self
     }
 
     /// Sets [`trust_on_first_use_duration`](Self::trust_on_first_use_duration).
+    #[inline]
     pub fn with_trust_on_first_use_duration(mut self, value: i64) -> Self {
         self.trust_on_first_use_duration = Some(value);
         self
     }
 
     /// Sets [`feature_flags`](Self::feature_flags).
+    #[inline]
     pub fn with_feature_flags(mut self, value: Vec<super::FeatureFlag>) -> Self {
         self.feature_flags = Some(value);
         self
     }
 
     /// Sets [`admin_state`](Self::admin_state).
+    #[inline]
     pub fn with_admin_state(mut self, value: super::OrganisationStateSelector) -> Self {
         self.admin_state = Some(value);
         self
     }
 
     /// Sets [`status`](Self::status).
+    #[inline]
     pub fn with_status(mut self, value: super::OrganisationStatus) -> Self {
         self.status = Some(value);
         self

@@ -31,24 +31,28 @@ crate::runtime::json_object! {
 
 impl OrganisationStatus {
     /// Sets [`all_up`](Self::all_up).
+    #[inline]
     pub fn with_all_up(mut self, value: bool) -> Self {
         self.all_up = crate::Nullable::Value(value);
         self
     }
 
     /// Sets [`admin_up`](Self::admin_up).
+    #[inline]
     pub fn with_admin_up(mut self, value: bool) -> Self {
         self.admin_up = crate::Nullable::Value(value);
         self
     }
 
     /// Sets [`issuer_up`](Self::issuer_up).
+    #[inline]
     pub fn with_issuer_up(mut self, value: bool) -> Self {
         self.issuer_up = crate::Nullable::Value(value);
         self
     }
 
     /// Sets [`current_state`](Self::current_state).
+    #[inline]
     pub fn with_current_state(mut self, value: super::OrganisationStateStatus) -> Self {
         self.current_state = Some(value);
         self

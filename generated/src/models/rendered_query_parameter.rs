@@ -19,6 +19,7 @@ crate::runtime::json_object! {
 
 impl RenderedQueryParameter {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -27,6 +28,7 @@ impl RenderedQueryParameter {
     }
 
     /// Sets [`exact_match`](Self::exact_match).
+    #[inline]
     pub fn with_exact_match(mut self, value: impl Into<String>) -> Self {
         self.exact_match = Some(value.into());
         self

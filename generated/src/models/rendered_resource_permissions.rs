@@ -26,6 +26,7 @@ crate::runtime::json_object! {
 
 impl RenderedResourcePermissions {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(
         resource_permissions: Vec<super::ResourcePermission>,
         user_id: impl Into<String>,

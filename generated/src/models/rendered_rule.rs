@@ -25,18 +25,21 @@ crate::runtime::json_object! {
 
 impl RenderedRule {
     /// Sets [`methods`](Self::methods).
+    #[inline]
     pub fn with_methods(mut self, value: Vec<super::RenderedRuleMethodsItem>) -> Self {
         self.methods = Some(value);
         self
     }
 
     /// Sets [`paths`](Self::paths).
+    #[inline]
     pub fn with_paths(mut self, value: Vec<String>) -> Self {
         self.paths = Some(value);
         self
     }
 
     /// Sets [`query_parameters`](Self::query_parameters).
+    #[inline]
     pub fn with_query_parameters(
         mut self,
         value: Vec<super::RenderedQueryParameter>,
@@ -46,6 +49,7 @@ impl RenderedRule {
     }
 
     /// Sets [`body`](Self::body).
+    #[inline]
     pub fn with_body(mut self, value: super::RenderedRuleBody) -> Self {
         self.body = Some(value);
         self

@@ -16,6 +16,7 @@ crate::runtime::json_object! {
 
 impl RenderedRuleBody {
     /// Sets [`json`](Self::json).
+    #[inline]
     pub fn with_json(mut self, value: Vec<super::JsonBodyConstraint>) -> Self {
         self.json = Some(value);
         self

@@ -16,6 +16,7 @@ crate::runtime::json_object! {
 
 impl ReplaceUserRoleRequest {
     /// Sets [`roles`](Self::roles).
+    #[inline]
     pub fn with_roles(mut self, value: super::Roles) -> Self {
         self.roles = Some(value);
         self

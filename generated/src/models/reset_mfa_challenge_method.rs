@@ -16,6 +16,7 @@ crate::runtime::json_object! {
 
 impl ResetMfaChallengeMethod {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(org_id: impl Into<String>) -> Self {
         Self { org_id: org_id.into() }
     }

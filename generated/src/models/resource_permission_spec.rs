@@ -36,6 +36,7 @@ crate::runtime::json_object! {
 
 impl ResourcePermissionSpec {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(
         user_id: impl Into<String>,
         org_id: impl Into<String>,

@@ -22,6 +22,7 @@ crate::runtime::json_object! {
 
 impl ServiceAccount {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(spec: super::ServiceAccountSpec) -> Self {
         Self {
             metadata: None,
@@ -31,12 +32,14 @@ impl ServiceAccount {
     }
 
     /// Sets [`metadata`](Self::metadata).
+    #[inline]
     pub fn with_metadata(mut self, value: super::MetadataWithId) -> Self {
         self.metadata = Some(value);
         self
     }
 
     /// Sets [`status`](Self::status).
+    #[inline]
     pub fn with_status(mut self, value: super::ServiceAccountStatus) -> Self {
         self.status = Some(value);
         self

@@ -29,6 +29,7 @@ crate::runtime::json_object! {
 
 impl ServiceAccountSpec {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(name: impl Into<String>, org_id: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -39,12 +40,14 @@ impl ServiceAccountSpec {
     }
 
     /// Sets [`enabled`](Self::enabled).
+    #[inline]
     pub fn with_enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
     }
 
     /// Sets [`allowed_sub_orgs`](Self::allowed_sub_orgs).
+    #[inline]
     pub fn with_allowed_sub_orgs(mut self, value: Vec<String>) -> Self {
         self.allowed_sub_orgs = Some(value);
         self

@@ -16,6 +16,7 @@ crate::runtime::json_object! {
 
 impl ServiceAccountStatus {
     /// Sets [`user`](Self::user).
+    #[inline]
     pub fn with_user(mut self, value: super::UserIdentity) -> Self {
         self.user = Some(value);
         self

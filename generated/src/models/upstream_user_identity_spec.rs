@@ -28,6 +28,7 @@ crate::runtime::json_object! {
 
 impl UpstreamUserIdentitySpec {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(
         upstream_user_id: impl Into<String>,
         upstream_idp_id: impl Into<String>,

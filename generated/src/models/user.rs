@@ -88,72 +88,84 @@ crate::runtime::json_object! {
 
 impl User {
     /// Sets [`member_of`](Self::member_of).
+    #[inline]
     pub fn with_member_of(mut self, value: Vec<super::UserIdentity>) -> Self {
         self.member_of = Some(value);
         self
     }
 
     /// Sets [`external_id`](Self::external_id).
+    #[inline]
     pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
         self.external_id = Some(value.into());
         self
     }
 
     /// Sets [`enabled`](Self::enabled).
+    #[inline]
     pub fn with_enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
     }
 
     /// Sets [`status`](Self::status).
+    #[inline]
     pub fn with_status(mut self, value: super::UserStatusEnum) -> Self {
         self.status = Some(value);
         self
     }
 
     /// Sets [`first_name`](Self::first_name).
+    #[inline]
     pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
 
     /// Sets [`last_name`](Self::last_name).
+    #[inline]
     pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
 
     /// Sets [`email`](Self::email).
+    #[inline]
     pub fn with_email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
 
     /// Sets [`provider`](Self::provider).
+    #[inline]
     pub fn with_provider(mut self, value: impl Into<String>) -> Self {
         self.provider = crate::Nullable::Value(value.into());
         self
     }
 
     /// Sets [`roles`](Self::roles).
+    #[inline]
     pub fn with_roles(mut self, value: super::Roles) -> Self {
         self.roles = Some(value);
         self
     }
 
     /// Sets [`org_id`](Self::org_id).
+    #[inline]
     pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
 
     /// Sets [`auto_created`](Self::auto_created).
+    #[inline]
     pub fn with_auto_created(mut self, value: bool) -> Self {
         self.auto_created = Some(value);
         self
     }
 
     /// Sets [`cascade`](Self::cascade).
+    #[inline]
     pub fn with_cascade(mut self, value: bool) -> Self {
         self.cascade = Some(value);
         self

@@ -16,6 +16,7 @@ crate::runtime::json_object! {
 
 impl UserApplicationAccessInfo {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(status: super::UserApplicationAccessInfoStatus) -> Self {
         Self { status }
     }

@@ -77,6 +77,7 @@ crate::runtime::json_object! {
 
 impl UserApplicationAccessInfoStatus {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(
         user_id: impl Into<String>,
         org_id: impl Into<String>,
@@ -104,36 +105,42 @@ impl UserApplicationAccessInfoStatus {
     }
 
     /// Sets [`parent_org_id`](Self::parent_org_id).
+    #[inline]
     pub fn with_parent_org_id(mut self, value: impl Into<String>) -> Self {
         self.parent_org_id = Some(value.into());
         self
     }
 
     /// Sets [`parent_org_name`](Self::parent_org_name).
+    #[inline]
     pub fn with_parent_org_name(mut self, value: impl Into<String>) -> Self {
         self.parent_org_name = Some(value.into());
         self
     }
 
     /// Sets [`application_description`](Self::application_description).
+    #[inline]
     pub fn with_application_description(mut self, value: impl Into<String>) -> Self {
         self.application_description = Some(value.into());
         self
     }
 
     /// Sets [`application_category`](Self::application_category).
+    #[inline]
     pub fn with_application_category(mut self, value: impl Into<String>) -> Self {
         self.application_category = Some(value.into());
         self
     }
 
     /// Sets [`icon_url`](Self::icon_url).
+    #[inline]
     pub fn with_icon_url(mut self, value: impl Into<String>) -> Self {
         self.icon_url = Some(value.into());
         self
     }
 
     /// Sets [`application_default_role_name`](Self::application_default_role_name).
+    #[inline]
     pub fn with_application_default_role_name(
         mut self,
         value: impl Into<String>,
@@ -143,12 +150,14 @@ impl UserApplicationAccessInfoStatus {
     }
 
     /// Sets [`application_default_role_id`](Self::application_default_role_id).
+    #[inline]
     pub fn with_application_default_role_id(mut self, value: impl Into<String>) -> Self {
         self.application_default_role_id = crate::Nullable::Value(value.into());
         self
     }
 
     /// Sets [`roles`](Self::roles).
+    #[inline]
     pub fn with_roles(mut self, value: Vec<String>) -> Self {
         self.roles = Some(value);
         self

@@ -59,6 +59,7 @@ crate::runtime::json_object! {
 
 impl UserFileShareAccessInfoStatus {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(
         user_id: impl Into<String>,
         org_id: impl Into<String>,
@@ -82,18 +83,21 @@ impl UserFileShareAccessInfoStatus {
     }
 
     /// Sets [`parent_org_id`](Self::parent_org_id).
+    #[inline]
     pub fn with_parent_org_id(mut self, value: impl Into<String>) -> Self {
         self.parent_org_id = Some(value.into());
         self
     }
 
     /// Sets [`parent_org_name`](Self::parent_org_name).
+    #[inline]
     pub fn with_parent_org_name(mut self, value: impl Into<String>) -> Self {
         self.parent_org_name = Some(value.into());
         self
     }
 
     /// Sets [`roles`](Self::roles).
+    #[inline]
     pub fn with_roles(mut self, value: Vec<String>) -> Self {
         self.roles = Some(value);
         self

@@ -43,18 +43,21 @@ crate::runtime::json_object! {
 
 impl UserIdentity {
     /// Sets [`first_name`](Self::first_name).
+    #[inline]
     pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
 
     /// Sets [`last_name`](Self::last_name).
+    #[inline]
     pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
 
     /// Sets [`email`](Self::email).
+    #[inline]
     pub fn with_email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self

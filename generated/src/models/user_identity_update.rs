@@ -16,6 +16,7 @@ crate::runtime::json_object! {
 
 impl UserIdentityUpdate {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(spec: super::UserIdentityUpdateSpec) -> Self {
         Self { spec }
     }

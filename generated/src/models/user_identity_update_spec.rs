@@ -28,18 +28,21 @@ crate::runtime::json_object! {
 
 impl UserIdentityUpdateSpec {
     /// Sets [`primary_email`](Self::primary_email).
+    #[inline]
     pub fn with_primary_email(mut self, value: impl Into<String>) -> Self {
         self.primary_email = Some(value.into());
         self
     }
 
     /// Sets [`first_name`](Self::first_name).
+    #[inline]
     pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
 
     /// Sets [`last_name`](Self::last_name).
+    #[inline]
     pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self

@@ -39,6 +39,7 @@ crate::runtime::json_object! {
 
 impl UserMetadataSpec {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -51,30 +52,35 @@ impl UserMetadataSpec {
     }
 
     /// Sets [`org_id`](Self::org_id).
+    #[inline]
     pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = crate::Nullable::Value(value.into());
         self
     }
 
     /// Sets [`app_id`](Self::app_id).
+    #[inline]
     pub fn with_app_id(mut self, value: impl Into<String>) -> Self {
         self.app_id = crate::Nullable::Value(value.into());
         self
     }
 
     /// Sets [`name`](Self::name).
+    #[inline]
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
     /// Sets [`data_type`](Self::data_type).
+    #[inline]
     pub fn with_data_type(mut self, value: super::UserMetadataSpecDataType) -> Self {
         self.data_type = Some(value);
         self
     }
 
     /// Sets [`data`](Self::data).
+    #[inline]
     pub fn with_data(mut self, value: impl Into<String>) -> Self {
         self.data = Some(value.into());
         self

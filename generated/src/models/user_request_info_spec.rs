@@ -42,6 +42,7 @@ crate::runtime::json_object! {
 
 impl UserRequestInfoSpec {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(
         user_id: impl Into<String>,
         org_id: impl Into<String>,
@@ -60,18 +61,21 @@ impl UserRequestInfoSpec {
     }
 
     /// Sets [`requested_sub_resource`](Self::requested_sub_resource).
+    #[inline]
     pub fn with_requested_sub_resource(mut self, value: impl Into<String>) -> Self {
         self.requested_sub_resource = Some(value.into());
         self
     }
 
     /// Sets [`request_information`](Self::request_information).
+    #[inline]
     pub fn with_request_information(mut self, value: impl Into<String>) -> Self {
         self.request_information = Some(value.into());
         self
     }
 
     /// Sets [`state`](Self::state).
+    #[inline]
     pub fn with_state(mut self, value: super::UserRequestInfoSpecState) -> Self {
         self.state = Some(value);
         self

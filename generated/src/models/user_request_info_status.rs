@@ -18,6 +18,7 @@ crate::runtime::json_object! {
 
 impl UserRequestInfoStatus {
     /// Sets [`email`](Self::email).
+    #[inline]
     pub fn with_email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self

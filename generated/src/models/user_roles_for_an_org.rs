@@ -25,24 +25,28 @@ crate::runtime::json_object! {
 
 impl UserRolesForAnOrg {
     /// Sets [`user_id`](Self::user_id).
+    #[inline]
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
     /// Sets [`org_id`](Self::org_id).
+    #[inline]
     pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
 
     /// Sets [`application`](Self::application).
+    #[inline]
     pub fn with_application(mut self, value: impl Into<String>) -> Self {
         self.application = Some(value.into());
         self
     }
 
     /// Sets [`role`](Self::role).
+    #[inline]
     pub fn with_role(mut self, value: impl Into<String>) -> Self {
         self.role = Some(value.into());
         self

@@ -480,6 +480,7 @@ fn constructor(api: &Api, s: &Struct) -> Option<TokenStream> {
         #docs
         #many
         #no_default
+        #[inline]
         pub fn new(#(#args),*) -> Self {
             Self { #(#inits,)* #additional }
         }
@@ -503,6 +504,11 @@ pub(super) fn setter_name(rust_name: &str) -> proc_macro2::Ident {
 /// a later version add optional fields without breaking anyone. Read-only
 /// fields have none (requests leave them out); `Nullable` fields are set to
 /// a value here and to `Null` by assignment.
+///
+/// Setters and `new` are `#[inline]`: a debug build then makes machine code
+/// for them (and for dropping the value a setter replaces) only where they
+/// are called, not for every field of every model in each build of the
+/// crate.
 fn setters(api: &Api, s: &Struct) -> Vec<TokenStream> {
     s.fields
         .iter()
@@ -524,6 +530,7 @@ fn setters(api: &Api, s: &Struct) -> Vec<TokenStream> {
             let docs = doc::attrs(&format!("Sets [`{0}`](Self::{0}).", naming::bare(&f.rust_name)));
             quote! {
                 #docs
+                #[inline]
                 pub fn #method(mut self, value: #ty) -> Self {
                     self.#field = #stored;
                     self

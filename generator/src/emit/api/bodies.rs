@@ -172,6 +172,7 @@ pub(super) fn multipart_form(op: &Operation, form: &Multipart) -> TokenStream {
             /// A form with the required parts; the others are set with their
             /// `with_` setters.
             #many
+            #[inline]
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits,)* }
             }
@@ -189,6 +190,7 @@ pub(super) fn multipart_form(op: &Operation, form: &Multipart) -> TokenStream {
         let docs = doc::attrs(&format!("Sets part {}.", doc::code(&p.wire_name)));
         quote! {
             #docs
+            #[inline]
             pub fn #method(mut self, #value: #ty) -> Self {
                 self.#field = #stored;
                 self

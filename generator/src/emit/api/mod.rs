@@ -503,6 +503,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         let ty = &s.ty;
         if s.required { quote!(#name: #ty) } else { quote!(#name: Option<#ty>) }
     });
+    // Setters are `#[inline]`, as a model's are (see `models::setters`).
     let setters = slots.iter().filter(|s| !s.required).map(|s| {
         let name = &s.name;
         let Arg { ty, store } = &s.arg;
@@ -511,6 +512,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         quote! {
             #docs
             #trait_like
+            #[inline]
             pub fn #name(mut self, #name: #ty) -> Self {
                 self.#name = Some(#store);
                 self
@@ -577,6 +579,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             /// Options for this call alone: a timeout, a deadline, a retry
             /// policy, extra headers, an idempotency key (see
             /// [`CallOptions`](crate::CallOptions)).
+            #[inline]
             pub fn with_options(mut self, options: crate::CallOptions) -> Self {
                 self.call_options = options;
                 self
@@ -1255,6 +1258,8 @@ fn error_enum(op: &Operation) -> TokenStream {
         quote!(Self::#v(response) => (#text, response.status()))
     });
     let display = format!("{id}: {{what}} (status {{status}})");
+    // `fmt` and `response` are `#[inline]`, as setters are: machine code
+    // for them is made where an error is shown or inspected.
     let docs = doc::attrs(&format!(
         "The error statuses the spec documents for {}; any other arrives as [`Error::UnexpectedStatus`].",
         doc::code(id)
@@ -1281,6 +1286,7 @@ fn error_enum(op: &Operation) -> TokenStream {
         }
 
         impl std::fmt::Display for #error {
+            #[inline]
             fn fmt(&self, #f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 #body
             }
@@ -1289,6 +1295,7 @@ fn error_enum(op: &Operation) -> TokenStream {
         impl std::error::Error for #error {}
 
         impl crate::ApiError for #error {
+            #[inline]
             fn response(&self) -> crate::ResponseParts<'_> {
                 #parts
             }

@@ -121,6 +121,7 @@ impl AddPet<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -161,6 +162,7 @@ pub enum AddPetError {
 }
 
 impl std::fmt::Display for AddPetError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::Conflict(response) => {
@@ -174,6 +176,7 @@ impl std::fmt::Display for AddPetError {
 impl std::error::Error for AddPetError {}
 
 impl crate::ApiError for AddPetError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::Conflict(response) => response.parts(),
@@ -194,6 +197,7 @@ impl GetPet<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -233,6 +237,7 @@ pub enum GetPetError {
 }
 
 impl std::fmt::Display for GetPetError {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (what, status) = match self {
             Self::NotFound(response) => ("No pet of that name.", response.status()),
@@ -244,6 +249,7 @@ impl std::fmt::Display for GetPetError {
 impl std::error::Error for GetPetError {}
 
 impl crate::ApiError for GetPetError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match self {
             Self::NotFound(response) => response.parts(),
@@ -263,12 +269,14 @@ pub struct ListPets<'a> {
 
 impl ListPets<'_> {
     /// Query parameter `species`.
+    #[inline]
     pub fn species(mut self, species: models::Species) -> Self {
         self.species = Some(species);
         self
     }
 
     /// Query parameter `limit`. Default: `20`. Constraints: 1 ≤ value ≤ 100.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -277,6 +285,7 @@ impl ListPets<'_> {
     /// Options for this call alone: a timeout, a deadline, a retry
     /// policy, extra headers, an idempotency key (see
     /// [`CallOptions`](crate::CallOptions)).
+    #[inline]
     pub fn with_options(mut self, options: crate::CallOptions) -> Self {
         self.call_options = options;
         self
@@ -318,6 +327,7 @@ impl ListPets<'_> {
 pub enum ListPetsError {}
 
 impl std::fmt::Display for ListPetsError {
+    #[inline]
     fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {}
     }
@@ -326,6 +336,7 @@ impl std::fmt::Display for ListPetsError {
 impl std::error::Error for ListPetsError {}
 
 impl crate::ApiError for ListPetsError {
+    #[inline]
     fn response(&self) -> crate::ResponseParts<'_> {
         match *self {}
     }

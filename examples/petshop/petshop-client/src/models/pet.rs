@@ -31,6 +31,7 @@ crate::runtime::json_object! {
 
 impl Pet {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         species: super::Species,

@@ -16,6 +16,7 @@ crate::runtime::json_object! {
 
 impl Problem {
     /// A value with the required fields set and the optional ones empty.
+    #[inline]
     pub fn new(message: impl Into<String>) -> Self {
         Self { message: message.into() }
     }
