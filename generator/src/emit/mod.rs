@@ -21,7 +21,7 @@ mod types;
 
 use std::sync::Arc;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 
 use crate::Settings;
 use crate::ir::Api;
@@ -94,6 +94,27 @@ impl<'a> Emitted<'a> {
 /// how many a constructor or call takes.
 fn many_arguments(count: usize) -> Option<TokenStream> {
     (count > 7).then(|| quote::quote!(#[allow(clippy::too_many_arguments)]))
+}
+
+/// A setter of a model, a form or a builder: takes `self`, stores `stored`
+/// (an expression of `param`) in `field` and returns `self`. `#[inline]`: a
+/// debug build then makes machine code for a setter (and for dropping the
+/// value it replaces) only where a program calls it, not for every optional
+/// field of every type in each build of the crate.
+fn setter(
+    method: &Ident,
+    param: &Ident,
+    ty: &TokenStream,
+    field: &Ident,
+    stored: &TokenStream,
+) -> TokenStream {
+    quote::quote! {
+        #[inline]
+        pub fn #method(mut self, #param: #ty) -> Self {
+            self.#field = #stored;
+            self
+        }
+    }
 }
 
 /// Every file of the crate for `api`, ready to be built and formatted.

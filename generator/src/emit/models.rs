@@ -476,6 +476,7 @@ fn constructor(api: &Api, s: &Struct) -> Option<TokenStream> {
     // Every field set for the caller: `new()` is what `Default` would be,
     // but an enum of one value has no `Default` to derive.
     let no_default = required.is_empty().then(|| quote!(#[allow(clippy::new_without_default)]));
+    // `#[inline]`, as setters are (see `emit::setter`).
     Some(quote! {
         #docs
         #many
@@ -504,11 +505,6 @@ pub(super) fn setter_name(rust_name: &str) -> proc_macro2::Ident {
 /// a later version add optional fields without breaking anyone. Read-only
 /// fields have none (requests leave them out); `Nullable` fields are set to
 /// a value here and to `Null` by assignment.
-///
-/// Setters and `new` are `#[inline]`: a debug build then makes machine code
-/// for them (and for dropping the value a setter replaces) only where they
-/// are called, not for every field of every model in each build of the
-/// crate.
 fn setters(api: &Api, s: &Struct) -> Vec<TokenStream> {
     s.fields
         .iter()
@@ -528,14 +524,8 @@ fn setters(api: &Api, s: &Struct) -> Vec<TokenStream> {
                 quote!(Some(#value))
             };
             let docs = doc::attrs(&format!("Sets [`{0}`](Self::{0}).", naming::bare(&f.rust_name)));
-            quote! {
-                #docs
-                #[inline]
-                pub fn #method(mut self, value: #ty) -> Self {
-                    self.#field = #stored;
-                    self
-                }
-            }
+            let setter = super::setter(&method, &ident("value"), &ty, &field, &stored);
+            quote!(#docs #setter)
         })
         .collect()
 }

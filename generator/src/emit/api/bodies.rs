@@ -188,14 +188,8 @@ pub(super) fn multipart_form(op: &Operation, form: &Multipart) -> TokenStream {
         let Arg { ty, store } = part_arg(p, &value);
         let stored = if p.repeated { store } else { quote!(Some(#store)) };
         let docs = doc::attrs(&format!("Sets part {}.", doc::code(&p.wire_name)));
-        quote! {
-            #docs
-            #[inline]
-            pub fn #method(mut self, #value: #ty) -> Self {
-                self.#field = #stored;
-                self
-            }
-        }
+        let setter = crate::emit::setter(&method, &value, &ty, &field, &stored);
+        quote!(#docs #setter)
     });
     let derives = if required.is_empty() {
         quote!(#[derive(Debug, Default)])

@@ -503,21 +503,13 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         let ty = &s.ty;
         if s.required { quote!(#name: #ty) } else { quote!(#name: Option<#ty>) }
     });
-    // Setters are `#[inline]`, as a model's are (see `models::setters`).
     let setters = slots.iter().filter(|s| !s.required).map(|s| {
         let name = &s.name;
         let Arg { ty, store } = &s.arg;
         let docs = s.docs.attrs();
         let trait_like = looks_like_std_trait(&name.to_string());
-        quote! {
-            #docs
-            #trait_like
-            #[inline]
-            pub fn #name(mut self, #name: #ty) -> Self {
-                self.#name = Some(#store);
-                self
-            }
-        }
+        let setter = crate::emit::setter(name, name, ty, name, &quote!(Some(#store)));
+        quote!(#docs #trait_like #setter)
     });
     let (success_ty, success_items) = success_type(op);
     let builder_doc = doc::attrs(&format!(
@@ -579,7 +571,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             /// Options for this call alone: a timeout, a deadline, a retry
             /// policy, extra headers, an idempotency key (see
             /// [`CallOptions`](crate::CallOptions)).
-            #[inline]
+            #[inline] // As setters are (see `emit::setter`).
             pub fn with_options(mut self, options: crate::CallOptions) -> Self {
                 self.call_options = options;
                 self
@@ -1258,8 +1250,9 @@ fn error_enum(op: &Operation) -> TokenStream {
         quote!(Self::#v(response) => (#text, response.status()))
     });
     let display = format!("{id}: {{what}} (status {{status}})");
-    // `fmt` and `response` are `#[inline]`, as setters are: machine code
-    // for them is made where an error is shown or inspected.
+    // `fmt` and `response` are `#[inline]`, as setters are (see
+    // `emit::setter`): made into machine code where an error is shown or
+    // inspected.
     let docs = doc::attrs(&format!(
         "The error statuses the spec documents for {}; any other arrives as [`Error::UnexpectedStatus`].",
         doc::code(id)
