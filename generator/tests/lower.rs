@@ -428,3 +428,74 @@ paths:
     assert!(!header.required);
     assert_eq!(header.example.as_deref(), Some("OAuth x"));
 }
+
+/// Integer bounds beyond 64 bits (one much-used description has
+/// `minimum: -9223372036854776000`) load in YAML as in JSON, clamped to
+/// `i64`'s range with a warning at the keyword.
+#[test]
+fn integer_bounds_beyond_64_bits_are_clamped_with_a_located_warning() {
+    let yaml = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /n:
+    get:
+      parameters:
+        - name: n
+          in: query
+          schema: {type: integer, minimum: -9223372036854776000, maximum: 9223372036854776000}
+        - {name: half, in: query, schema: {type: integer, minimum: 0.5}}
+      responses:
+        '200': {description: ok}
+"#;
+    let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/n": {"get": {
+        "parameters": [{"name": "n", "in": "query", "schema": {"type": "integer",
+            "minimum": -9223372036854776000, "maximum": 9223372036854776000}},
+            {"name": "half", "in": "query", "schema": {"type": "integer", "minimum": 0.5}}],
+        "responses": {"200": {"description": "ok"}}}}}}"#;
+    for text in [yaml, json] {
+        let (api, diags) = lower_yaml(text);
+        let params = &op(&api, "get_n").params;
+        assert_eq!(params[0].facts.minimum.as_deref(), Some("-9223372036854775808"));
+        assert_eq!(params[0].facts.maximum.as_deref(), Some("9223372036854775807"));
+        assert_eq!(params[1].facts.minimum.as_deref(), Some("1"));
+        let warned = |keyword: &str| {
+            diags.iter().any(|d| {
+                d.severity == Severity::Warning
+                    && d.pointer.ends_with(&format!("/schema/{keyword}"))
+                    && d.location.is_some()
+            })
+        };
+        assert!(warned("minimum") && warned("maximum"), "{diags:?}");
+    }
+}
+
+/// Any number in any keyword loads: counts beyond 64 bits, negative or
+/// fractional, enum values beyond 64 bits, bounds that are not numbers.
+#[test]
+fn numbers_of_any_size_in_any_keyword_load_with_warnings() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /n:
+    get:
+      parameters:
+        - {name: a, in: query, schema: {type: string, maxLength: 99999999999999999999, minLength: 1.5}}
+        - {name: b, in: query, schema: {type: integer, enum: [1, 99999999999999999999]}}
+        - {name: c, in: query, schema: {type: array, items: {type: string}, maxItems: -1}}
+        - {name: d, in: query, schema: {type: number, minimum: 1e400, maximum: 1e300}}
+      responses:
+        '200': {description: ok}
+"#;
+    let (api, diags) = lower_yaml(text);
+    let params = &op(&api, "get_n").params;
+    assert_eq!(params.len(), 4, "{diags:?}");
+    assert_eq!((params[0].facts.min_length, params[0].facts.max_length), (Some(2), None));
+    assert_eq!(params[2].facts.max_items, None);
+    assert!(params[3].facts.minimum.is_none() && params[3].facts.maximum.is_some());
+    assert!(!diags.iter().any(|d| d.severity == Severity::Error), "{diags:?}");
+    for keyword in ["0/schema/maxLength", "1/schema/enum", "2/schema/maxItems", "3/schema/minimum"] {
+        assert!(diags.iter().any(|d| d.pointer.ends_with(keyword)), "{keyword}: {diags:?}");
+    }
+}

@@ -77,6 +77,7 @@ pub(super) fn schema(map: &mut Map<String, Value>, version: Version, notes: &mut
     // 3.0 documents converted from elsewhere carry it.
     null_type(map);
     null_branches(map);
+    numbers(map, notes);
     // A `null` among the enum values makes the schema nullable (3.0 asks for
     // both; documents often give only the value).
     if let Some(Value::Array(values)) = map.get("enum") {
@@ -259,6 +260,122 @@ fn exclusive_bound(
         map.insert(exclusive.into(), Value::Bool(true));
     } else {
         map.shift_remove(exclusive);
+    }
+}
+
+/// Numeric keywords as the types the model reads them into, so that no
+/// number, however written, makes a schema unreadable (each change gets a
+/// note at its keyword):
+/// - an integer's `minimum`/`maximum` is an `i64`: a bound beyond 64 bits
+///   (`-9223372036854776000`, a float once read) is clamped to `i64`'s
+///   range, a fractional one rounded inwards (`minimum: 0.5` is `1`);
+/// - an integer `enum` value beyond 64 bits cannot be an `i64` and is left
+///   out of the enum;
+/// - counts (`maxLength`, `minItems`, …) are whole and not negative: a
+///   fractional one is rounded inwards, and one that is negative or beyond
+///   64 bits constrains nothing a Rust value can break (`maxItems: -1`
+///   usually means "no limit") and is dropped;
+/// - any bound that is not a number at all is dropped.
+fn numbers(map: &mut Map<String, Value>, notes: &mut Vec<Note>) {
+    let integer = map.get("type").and_then(Value::as_str) == Some("integer");
+    for (keyword, lower) in [("minimum", true), ("maximum", false), ("multipleOf", true)] {
+        let Some(bound) = map.get(keyword) else { continue };
+        if bound.is_i64() || (!integer && bound.is_number()) {
+            continue;
+        }
+        let Some(n) = bound.as_f64().filter(|_| keyword != "multipleOf") else {
+            if !bound.is_number() {
+                notes.push(not_a_number(keyword, bound));
+                map.shift_remove(keyword);
+            }
+            continue;
+        };
+        let rounded = if lower { n.ceil() } else { n.floor() };
+        // `as` saturates: beyond the range is the range's end.
+        let clamped = rounded as i64;
+        // `0.0` is `0`, said as a float (FastAPI writes bounds so).
+        if rounded != clamped as f64 {
+            notes.push(Note {
+                keyword: Some(keyword),
+                message: format!(
+                    "`{keyword}: {bound}` is beyond the range of a 64-bit integer; \
+                     it is read as {clamped}"
+                ),
+            });
+        } else if rounded != n {
+            notes.push(Note {
+                keyword: Some(keyword),
+                message: format!(
+                    "`{keyword}: {bound}` is not a whole number; on an integer it is {clamped}"
+                ),
+            });
+        }
+        map.insert(keyword.into(), json!(clamped));
+    }
+    if integer {
+        if let Some(Value::Array(values)) = map.get_mut("enum") {
+            let wide: Vec<String> = values
+                .iter()
+                .filter(|v| v.is_number() && !v.is_i64())
+                .map(Value::to_string)
+                .collect();
+            if !wide.is_empty() {
+                values.retain(|v| !v.is_number() || v.is_i64());
+                notes.push(Note {
+                    keyword: Some("enum"),
+                    message: format!(
+                        "integer enum value(s) {} do not fit in 64 bits and are left out of the \
+                         enum",
+                        wide.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    for (keyword, lower) in [
+        ("minLength", true),
+        ("maxLength", false),
+        ("minItems", true),
+        ("maxItems", false),
+        ("minProperties", true),
+        ("maxProperties", false),
+    ] {
+        let Some(count) = map.get(keyword) else { continue };
+        if count.is_u64() {
+            continue;
+        }
+        let Some(n) = count.as_f64() else {
+            notes.push(not_a_number(keyword, count));
+            map.shift_remove(keyword);
+            continue;
+        };
+        let rounded = if lower { n.ceil() } else { n.floor() };
+        if rounded == n && (0.0..u64::MAX as f64).contains(&n) {
+            map.insert(keyword.into(), json!(n as u64));
+        } else if rounded < 0.0 || rounded >= u64::MAX as f64 {
+            notes.push(Note {
+                keyword: Some(keyword),
+                message: format!(
+                    "`{keyword}: {count}` is not a count a value can have; it is ignored"
+                ),
+            });
+            map.shift_remove(keyword);
+        } else {
+            notes.push(Note {
+                keyword: Some(keyword),
+                message: format!(
+                    "`{keyword}: {count}` is not a whole number; it is read as {rounded}"
+                ),
+            });
+            map.insert(keyword.into(), json!(rounded as u64));
+        }
+    }
+}
+
+fn not_a_number(keyword: &'static str, value: &Value) -> Note {
+    Note {
+        keyword: Some(keyword),
+        message: format!("`{keyword}` is not a number ({value}); it is ignored"),
     }
 }
 
