@@ -140,11 +140,9 @@ pub struct DeclaredHeader {
 /// page is asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
-    /// The success body's field holding the page's items (Rust name);
-    /// `None` when the body is the list itself.
-    pub items_field: Option<String>,
-    /// Whether that field is an `Option` (absent on an empty page).
-    pub items_optional: bool,
+    /// The success body's field holding the page's items; `None` when the
+    /// body is the list itself.
+    pub items_field: Option<FieldAccess>,
     /// The items' type.
     pub item: TypeRef,
     pub next: PageStep,
@@ -156,7 +154,7 @@ pub struct Pagination {
 pub enum PageStep {
     /// The response's `field` (text) goes into the request's `param` (an
     /// index into `Operation::params`); an absent or empty one ends.
-    Cursor { param: usize, field: String, field_optional: bool },
+    Cursor { param: usize, field: FieldAccess },
     /// The `param` (a number) advances by the items received.
     Offset { param: usize },
     /// The `param` (a number) advances by one, from `first`.
@@ -164,6 +162,33 @@ pub enum PageStep {
     /// The response's `Link` header names the next page (`rel="next"`, as
     /// RFC 8288 says), which is fetched as it is.
     Link,
+}
+
+/// A struct's field as code outside the struct reads it: its Rust name,
+/// and what holds its value there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldAccess {
+    pub rust_name: String,
+    pub holder: Holder,
+}
+
+impl FieldAccess {
+    pub fn of(field: &Field) -> Self {
+        Self { rust_name: field.rust_name.clone(), holder: field.holder() }
+    }
+}
+
+/// What holds a field's value in its struct, which decides how code reads
+/// it: every reader of a model's field goes by this, never by guessing
+/// from `required` alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    /// The value itself (`T`, or `Box<T>` for a boxed field).
+    Plain,
+    /// `Option<T>`.
+    Option,
+    /// `Nullable<T>`: absent, `null` or a value.
+    Nullable,
 }
 
 /// The id of an operation the spec gives none, from its method and path:
@@ -548,6 +573,90 @@ pub struct Facts {
     pub items: Option<Box<Facts>>,
 }
 
+/// A constraint the client checks on a value before sending it. What a
+/// value is checked for is decided here, once: the emitters write their
+/// checks from it and the runtime parts a crate carries are chosen from it,
+/// so a check is never written without the code it calls.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check<'a> {
+    /// `minimum`/`maximum` of a number (`f64` says whether the value is one
+    /// already, or needs a cast).
+    Range { facts: &'a Facts, f64: bool },
+    /// `minLength`/`maxLength` of text.
+    Length(&'a Facts),
+    /// A `pattern` the client's engine can check, on text.
+    Pattern(&'a str),
+    /// `minItems`/`maxItems` of a list.
+    Items(&'a Facts),
+    /// `uniqueItems` of a list.
+    Unique,
+    /// Each item of a list, by its own schema's facts (twitter.com's ids,
+    /// each with a pattern); never itself holds an `Each`.
+    Each(Vec<Check<'a>>),
+}
+
+impl Check<'_> {
+    /// Whether this check, or one inside it, is a pattern.
+    pub fn has_pattern(&self) -> bool {
+        match self {
+            Check::Pattern(_) => true,
+            Check::Each(inner) => inner.iter().any(Check::has_pattern),
+            _ => false,
+        }
+    }
+}
+
+/// The checks a value of `ty` with the schema facts `facts` gets, a type
+/// alias checked as what it names (`alias` resolves one). Constraints of
+/// another kind than the value's (a `minimum` on a string) constrain
+/// nothing and give none.
+pub fn checks<'a>(
+    ty: &'a TypeRef,
+    facts: &'a Facts,
+    alias: &dyn Fn(&str) -> Option<&'a TypeRef>,
+) -> Vec<Check<'a>> {
+    let mut out = Vec::new();
+    match ty {
+        TypeRef::Named(name) => {
+            if let Some(inner) = alias(name) {
+                return checks(inner, facts, alias);
+            }
+        }
+        TypeRef::Integer(_) | TypeRef::Float(_) => {
+            if facts.minimum.is_some() || facts.maximum.is_some() {
+                out.push(Check::Range { facts, f64: *ty == TypeRef::Float(FloatWidth::F64) });
+            }
+        }
+        TypeRef::String => {
+            if facts.min_length.is_some() || facts.max_length.is_some() {
+                out.push(Check::Length(facts));
+            }
+            if let Some(pattern) = facts.pattern.as_deref().filter(|_| facts.pattern_checked) {
+                out.push(Check::Pattern(pattern));
+            }
+        }
+        TypeRef::List(item) => {
+            if facts.min_items.is_some() || facts.max_items.is_some() {
+                out.push(Check::Items(facts));
+            }
+            if facts.unique_items {
+                out.push(Check::Unique);
+            }
+            // One level down: the items of a list of lists are not
+            // checked (a name for `a[i][j]` would need a loop per level).
+            if let Some(item_facts) = facts.items.as_deref() {
+                let mut each = checks(item, item_facts, alias);
+                each.retain(|c| !matches!(c, Check::Each(_)));
+                if !each.is_empty() {
+                    out.push(Check::Each(each));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
     pub name: String,
@@ -642,6 +751,17 @@ impl Field {
         !self.required || self.nullable || self.read_only || self.write_only
     }
 
+    /// What holds the value in the struct.
+    pub fn holder(&self) -> Holder {
+        if self.absent_or_null() {
+            Holder::Nullable
+        } else if self.optional() {
+            Holder::Option
+        } else {
+            Holder::Plain
+        }
+    }
+
     /// Whether a request must carry a value: `new()` asks for it.
     pub fn required_in_requests(&self) -> bool {
         self.required && !self.nullable && !self.read_only
@@ -654,26 +774,6 @@ impl Field {
     /// `target_id`).
     pub fn skipped_when_none(&self) -> bool {
         !self.required || self.read_only || (self.write_only && !self.nullable)
-    }
-
-    /// Whether the field itself carries a constraint the client checks:
-    /// lengths and a pattern of text, bounds of numbers, item counts and
-    /// uniqueness of lists (a constraint of another kind, such as a
-    /// `minimum` on a string, constrains nothing).
-    pub fn checked(&self) -> bool {
-        let facts = &self.facts;
-        match self.ty {
-            TypeRef::String => {
-                facts.min_length.is_some() || facts.max_length.is_some() || facts.pattern_checked
-            }
-            TypeRef::Integer(_) | TypeRef::Float(_) => {
-                facts.minimum.is_some() || facts.maximum.is_some()
-            }
-            TypeRef::List(_) => {
-                facts.min_items.is_some() || facts.max_items.is_some() || facts.unique_items
-            }
-            _ => false,
-        }
     }
 
     /// Whether the property may be absent *and* may be `null`, three states
@@ -740,6 +840,15 @@ impl Api {
     /// The type called `name`, if any.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok().map(|i| &self.types[i])
+    }
+
+    /// The checks a value of `ty` with `facts` gets before it is sent
+    /// (see [`checks`]).
+    pub fn checks<'a>(&'a self, ty: &'a TypeRef, facts: &'a Facts) -> Vec<Check<'a>> {
+        checks(ty, facts, &|name| match &self.type_def(name)?.kind {
+            TypeKind::Alias(inner) => Some(inner),
+            _ => None,
+        })
     }
 
     /// The security schemes some operation can use: the client has setters

@@ -10,9 +10,9 @@ use super::derives::{Derives, SerdeDerives};
 use super::doc::{self, Doc};
 use super::features::Features;
 use super::overrides;
-use super::types::{Scope, checked_pattern, count, field_init, ident, number, rust_type};
+use super::types::{Scope, count, field_init, ident, number, rust_type};
 use crate::ir::{
-    Api, Discriminator, Enum, EnumRepr, External, Field, Struct, TupleItem, TypeDef, TypeKind,
+    Api, Check, Discriminator, Enum, EnumRepr, External, Field, Holder, Struct, TupleItem, TypeDef, TypeKind,
     TypeRef, Union,
 };
 use crate::naming::{self, NameSet};
@@ -258,6 +258,100 @@ fn json_object(
     doc::verbatim(&text)
 }
 
+/// Where a checked value is, in a model's `check`: a field of `self` as
+/// its holder keeps it, or `item`, a reference to a list's item.
+enum Held<'a> {
+    Field(&'a proc_macro2::Ident, Holder),
+    Item,
+}
+
+/// An iterator over the items of the list field `field`, whatever holds it.
+fn items_of(field: &proc_macro2::Ident, holder: Holder) -> TokenStream {
+    match holder {
+        Holder::Plain => quote!(self.#field.iter()),
+        Holder::Option => quote!(self.#field.iter().flatten()),
+        Holder::Nullable => quote!(self.#field.value().into_iter().flatten()),
+    }
+}
+
+/// The statement making one check on a value `held` so, named `name` (an
+/// expression of type `&str`) whose wire name is `wire`. Each way of
+/// reaching the value is the one clippy prefers for its holder.
+fn value_check(check: &Check, held: &Held, wire: &str, name: &TokenStream) -> TokenStream {
+    match check {
+        Check::Range { facts, f64 } => {
+            let (min, max) = (number(&facts.minimum), number(&facts.maximum));
+            let (emin, emax) = (facts.exclusive_minimum, facts.exclusive_maximum);
+            // An `f64` needs no cast, and clippy says so.
+            let value = match (held, f64) {
+                (Held::Field(field, Holder::Plain), true) => quote!(Some(self.#field)),
+                (Held::Field(field, Holder::Plain), false) => quote!(Some(self.#field as f64)),
+                (Held::Field(field, Holder::Option), true) => quote!(self.#field),
+                (Held::Field(field, Holder::Option), false) => quote!(self.#field.map(|v| v as f64)),
+                (Held::Field(field, Holder::Nullable), true) => quote!(self.#field.value().copied()),
+                (Held::Field(field, Holder::Nullable), false) => {
+                    quote!(self.#field.value().map(|v| *v as f64))
+                }
+                (Held::Item, true) => quote!(Some(*item)),
+                (Held::Item, false) => quote!(Some(*item as f64)),
+            };
+            quote!(checks.range(at, #name, #value, #min, #max, (#emin, #emax));)
+        }
+        Check::Length(facts) => {
+            let (min, max) = (count(facts.min_length), count(facts.max_length));
+            let value = text_of(held);
+            quote!(checks.length(at, #name, #value, #min, #max);)
+        }
+        Check::Pattern(pattern) => {
+            let value = text_of(held);
+            quote!(checks.pattern(at, #name, #value, #pattern);)
+        }
+        Check::Items(facts) => {
+            let (min, max) = (count(facts.min_items), count(facts.max_items));
+            let value = match held {
+                Held::Field(field, Holder::Plain) => quote!(Some(self.#field.len())),
+                Held::Field(field, Holder::Option) => quote!(self.#field.as_ref().map(Vec::len)),
+                Held::Field(field, Holder::Nullable) => quote!(self.#field.value().map(Vec::len)),
+                Held::Item => quote!(Some(item.len())),
+            };
+            quote!(checks.items(at, #name, #value, #min, #max);)
+        }
+        Check::Unique => {
+            let value = match held {
+                Held::Field(field, Holder::Plain) => quote!(Some(self.#field.as_slice())),
+                Held::Field(field, Holder::Option) => quote!(self.#field.as_deref()),
+                Held::Field(field, Holder::Nullable) => {
+                    quote!(self.#field.value().map(Vec::as_slice))
+                }
+                Held::Item => quote!(Some(item.as_slice())),
+            };
+            quote!(checks.unique(at, #name, #value);)
+        }
+        Check::Each(inner) => {
+            let Held::Field(field, holder) = held else { return quote!() };
+            let items = items_of(field, *holder);
+            let each = inner.iter().map(|c| value_check(c, &Held::Item, wire, &quote!(&item_name)));
+            // The item's name, `tags[2]`, as a format string.
+            let item_name = format!("{}[{{i}}]", wire.replace('{', "{{").replace('}', "}}"));
+            quote! {
+                for (i, item) in #items.enumerate() {
+                    let item_name = format!(#item_name);
+                    #(#each)*
+                }
+            }
+        }
+    }
+}
+
+/// A text value `held` so, as an `Option<&str>`.
+fn text_of(held: &Held) -> TokenStream {
+    match held {
+        Held::Field(field, Holder::Plain) => quote!(Some(self.#field.as_str())),
+        Held::Field(field, _) => quote!(self.#field.as_deref()),
+        Held::Item => quote!(Some(item.as_str())),
+    }
+}
+
 /// `Check` for a struct whose values can break the spec's constraints:
 /// each bounded field, then each checked struct it holds.
 fn check_impl(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
@@ -270,80 +364,21 @@ fn check_impl(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let checks = s.fields.iter().filter_map(|f| {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
-        // How the field is held decides how its value is reached; each
-        // spelling is the one clippy prefers for that holder.
-        enum Holder {
-            Plain,
-            Option,
-            Nullable,
-        }
-        let holder = if f.absent_or_null() {
-            Holder::Nullable
-        } else if f.optional() {
-            Holder::Option
-        } else {
-            Holder::Plain
-        };
-        let facts = &f.facts;
-        Some(match &f.ty {
-            TypeRef::String if f.checked() => {
-                let value = match holder {
-                    Holder::Plain => quote!(Some(self.#field.as_str())),
-                    Holder::Option | Holder::Nullable => quote!(self.#field.as_deref()),
-                };
-                let length = (facts.min_length.is_some() || facts.max_length.is_some()).then(|| {
-                    let (min, max) = (count(facts.min_length), count(facts.max_length));
-                    quote!(checks.length(at, #wire, #value, #min, #max);)
-                });
-                let pattern = checked_pattern(facts)
-                    .map(|p| quote!(checks.pattern(at, #wire, #value, #p);));
-                quote!(#length #pattern)
-            }
-            TypeRef::Integer(_) | TypeRef::Float(_)
-                if facts.minimum.is_some() || facts.maximum.is_some() =>
-            {
-                let (min, max) = (number(&facts.minimum), number(&facts.maximum));
-                let (emin, emax) = (facts.exclusive_minimum, facts.exclusive_maximum);
-                // An `f64` needs no cast, and clippy says so.
-                let value = match (holder, f.ty == TypeRef::Float(crate::ir::FloatWidth::F64)) {
-                    (Holder::Plain, true) => quote!(Some(self.#field)),
-                    (Holder::Plain, false) => quote!(Some(self.#field as f64)),
-                    (Holder::Option, true) => quote!(self.#field),
-                    (Holder::Option, false) => quote!(self.#field.map(|v| v as f64)),
-                    (Holder::Nullable, true) => quote!(self.#field.value().copied()),
-                    (Holder::Nullable, false) => quote!(self.#field.value().map(|v| *v as f64)),
-                };
-                quote!(checks.range(at, #wire, #value, #min, #max, (#emin, #emax));)
-            }
+        let holder = f.holder();
+        let own = api.checks(&f.ty, &f.facts);
+        let own: Vec<TokenStream> = own
+            .iter()
+            .map(|check| value_check(check, &Held::Field(&field, holder), wire, &quote!(#wire)))
+            .collect();
+        let nested = match &f.ty {
             TypeRef::List(inner) => {
-                let bounded = (facts.min_items.is_some() || facts.max_items.is_some()).then(|| {
-                    let (min, max) = (count(facts.min_items), count(facts.max_items));
-                    let value = match holder {
-                        Holder::Plain => quote!(Some(self.#field.len())),
-                        Holder::Option => quote!(self.#field.as_ref().map(Vec::len)),
-                        Holder::Nullable => quote!(self.#field.value().map(Vec::len)),
-                    };
-                    quote!(checks.items(at, #wire, #value, #min, #max);)
-                });
-                let unique = facts.unique_items.then(|| {
-                    let value = match holder {
-                        Holder::Plain => quote!(Some(self.#field.as_slice())),
-                        Holder::Option => quote!(self.#field.as_deref()),
-                        Holder::Nullable => quote!(self.#field.value().map(Vec::as_slice)),
-                    };
-                    quote!(checks.unique(at, #wire, #value);)
-                });
                 // `null` items have nothing to check but keep their place.
                 let (item, null_items) = match &**inner {
                     TypeRef::Nullable(item) => (&**item, true),
                     item => (item, false),
                 };
-                let each = checked_struct(item).then(|| {
-                    let items = match holder {
-                        Holder::Plain => quote!(self.#field.iter()),
-                        Holder::Option => quote!(self.#field.iter().flatten()),
-                        Holder::Nullable => quote!(self.#field.value().into_iter().flatten()),
-                    };
+                checked_struct(item).then(|| {
+                    let items = items_of(&field, holder);
                     let check = quote!(crate::runtime::Check::check(item, &format!("{at}.{}[{i}]", #wire), checks););
                     let check = if null_items {
                         quote!(if let Some(item) = item { #check })
@@ -355,16 +390,12 @@ fn check_impl(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                             #check
                         }
                     }
-                });
-                if bounded.is_none() && unique.is_none() && each.is_none() {
-                    return None;
-                }
-                quote!(#bounded #unique #each)
+                })
             }
             ty if checked_struct(ty) => {
                 let value = if f.boxed { quote!(&**value) } else { quote!(value) };
                 let check = quote!(crate::runtime::Check::check(#value, &format!("{at}.{}", #wire), checks););
-                match holder {
+                Some(match holder {
                     Holder::Plain => quote! {
                         let value = &self.#field;
                         #check
@@ -379,10 +410,14 @@ fn check_impl(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                             #check
                         }
                     },
-                }
+                })
             }
-            _ => return None,
-        })
+            _ => None,
+        };
+        if own.is_empty() && nested.is_none() {
+            return None;
+        }
+        Some(quote!(#(#own)* #nested))
     });
     let presence = s.presence.as_ref().map(|p| {
         let sets = p.sets.iter().map(|set| {

@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use super::api::{ParamCall, streams};
-use crate::ir::{Api, BodyKind, EnumRepr, Facts, ParamLocation, SecurityKind, TypeKind, TypeRef};
+use crate::ir::{Api, BodyKind, Check, EnumRepr, ParamLocation, SecurityKind, TypeKind};
 
 /// The request plumbing, carried by every crate (less the parts its spec
 /// does not need).
@@ -160,13 +160,15 @@ fn assemble(source: &str, keep: impl Fn(Part) -> bool) -> String {
     out
 }
 
-/// Whether a pattern is checked somewhere: a parameter's, or a property's.
+/// Whether a pattern is checked somewhere: a parameter's, a property's, or
+/// one of their items'. Asked of [`Api::checks`], which the emitters write
+/// their checks from.
 pub(super) fn uses_patterns(api: &Api) -> bool {
-    let checked = |facts: &Facts, ty: &TypeRef| facts.pattern_checked && *ty == TypeRef::String;
-    let params = api.operations().flat_map(|op| &op.params).any(|p| checked(&p.facts, &p.ty));
+    let patterned = |ty, facts| api.checks(ty, facts).iter().any(Check::has_pattern);
+    let params = api.operations().flat_map(|op| &op.params).any(|p| patterned(&p.ty, &p.facts));
     params
         || api.types.iter().any(|t| match &t.kind {
-            TypeKind::Struct(s) => s.fields.iter().any(|f| checked(&f.facts, &f.ty)),
+            TypeKind::Struct(s) => s.fields.iter().any(|f| patterned(&f.ty, &f.facts)),
             _ => false,
         })
 }

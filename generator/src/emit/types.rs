@@ -88,11 +88,6 @@ pub(crate) fn number(n: &Option<String>) -> TokenStream {
     }
 }
 
-/// The pattern the client checks, as a string literal, when it checks one.
-pub(crate) fn checked_pattern(facts: &crate::ir::Facts) -> Option<proc_macro2::Literal> {
-    facts.pattern.as_deref().filter(|_| facts.pattern_checked).map(proc_macro2::Literal::string)
-}
-
 /// A field initialiser; `name: name` is spelled `name`.
 pub(crate) fn field_init(name: &Ident, value: &TokenStream) -> TokenStream {
     if *name == value.to_string() { quote!(#name) } else { quote!(#name: #value) }

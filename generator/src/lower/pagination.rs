@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use super::Lowerer;
 use crate::ir::{
-    BodyKind, Field, Method, PageStep, Pagination, ParamLocation, Parameter, Struct, Success,
+    BodyKind, Field, FieldAccess, Method, PageStep, Pagination, ParamLocation, Parameter, Struct, Success,
     SuccessShape, TypeKind, TypeRef,
 };
 
@@ -83,7 +83,6 @@ impl Lowerer<'_> {
                 let how = "the `Link` header's `rel=\"next\"` is the next page".to_string();
                 return Some(Pagination {
                     items_field: None,
-                    items_optional: false,
                     item: (**item).clone(),
                     next: PageStep::Link,
                     how,
@@ -127,8 +126,7 @@ fn query(params: &[Parameter], snake: &str) -> Option<usize> {
 fn paged(items: &Field, next: PageStep, how: String) -> Option<Pagination> {
     let TypeRef::List(item) = &items.ty else { return None };
     Some(Pagination {
-        items_field: Some(items.rust_name.clone()),
-        items_optional: items.optional(),
+        items_field: Some(FieldAccess::of(items)),
         item: (**item).clone(),
         next,
         how,
@@ -136,7 +134,7 @@ fn paged(items: &Field, next: PageStep, how: String) -> Option<Pagination> {
 }
 
 fn cursor(param: usize, field: &Field) -> PageStep {
-    PageStep::Cursor { param, field: field.rust_name.clone(), field_optional: field.optional() }
+    PageStep::Cursor { param, field: FieldAccess::of(field) }
 }
 
 /// Pagination read from well-known names.

@@ -1332,6 +1332,16 @@ pub(super) fn finish(types: &mut [TypeDef]) {
     mark_checked(types, &index);
 }
 
+/// Whether the client checks a field's own value (its bounds, length,
+/// pattern, items), as [`crate::ir::checks`] decides for every emitter.
+fn bounded<'a>(f: &'a crate::ir::Field, types: &'a [TypeDef], index: &BTreeMap<String, usize>) -> bool {
+    let alias = |name: &str| match &types[*index.get(name)?].kind {
+        TypeKind::Alias(inner) => Some(inner),
+        _ => None,
+    };
+    !crate::ir::checks(&f.ty, &f.facts, &alias).is_empty()
+}
+
 /// Least fixpoint: a struct is checked when it has a presence rule or one
 /// of its fields is bounded, or it holds (directly, or in a list) a checked
 /// struct. (Values of maps are not walked.)
@@ -1356,8 +1366,8 @@ fn mark_checked(types: &mut [TypeDef], index: &BTreeMap<String, usize>) {
                     .get(n)
                     .is_some_and(|&j| matches!(&types[j].kind, TypeKind::Struct(s) if s.checked))
             };
-            if s.presence.is_some() || s.fields.iter().any(|f| f.checked() || holds_checked(&f.ty))
-            {
+            let bounded = |f| bounded(f, types, index);
+            if s.presence.is_some() || s.fields.iter().any(|f| bounded(f) || holds_checked(&f.ty)) {
                 changed.push(i);
             }
         }

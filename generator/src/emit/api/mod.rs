@@ -20,7 +20,7 @@ use super::example::Examples;
 use super::features::Features;
 use super::types::{Scope, count, field_init, ident, number, rust_type};
 use crate::ir::{
-    Api, BodyKind, Group, Method, Operation, PageStep, ParamLocation, Parameter, PathPart,
+    Api, BodyKind, Check, FieldAccess, Group, Holder, Method, Operation, PageStep, ParamLocation, Parameter, PathPart,
     QueryStyle, Response, StatusMatch, SuccessShape, TypeKind, TypeRef,
 };
 
@@ -607,13 +607,13 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
     let item = rust_type(&paging.item, Scope::Outside);
     let items = match &paging.items_field {
         None => quote!(page),
-        Some(field) if paging.items_optional => {
-            let field = ident(field);
-            quote!(page.#field.unwrap_or_default())
+        Some(field @ FieldAccess { holder: Holder::Plain, .. }) => {
+            let field = ident(&field.rust_name);
+            quote!(page.#field)
         }
         Some(field) => {
-            let field = ident(field);
-            quote!(page.#field)
+            let field = take_field(&quote!(page), field);
+            quote!(#field.unwrap_or_default())
         }
     };
     let set = |param: usize, value: TokenStream| {
@@ -649,11 +649,9 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
     // What the builder's copy for a page says that the response does not:
     // where an offset or a page number started.
     let (context, place, next) = match &paging.next {
-        PageStep::Cursor { param, field, field_optional } => {
+        PageStep::Cursor { param, field } => {
             let assign = set(*param, quote!(text));
-            let field = ident(field);
-            let value =
-                if *field_optional { quote!(page.#field) } else { quote!(Some(page.#field)) };
+            let value = take_field(&quote!(page), field);
             (
                 quote!(_),
                 quote! {
@@ -738,6 +736,16 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
             }
         }
     })
+}
+
+/// `owner.field` taken out of its struct as an `Option`, whatever holds it.
+fn take_field(owner: &TokenStream, field: &FieldAccess) -> TokenStream {
+    let name = ident(&field.rust_name);
+    match field.holder {
+        Holder::Plain => quote!(Some(#owner.#name)),
+        Holder::Option => quote!(#owner.#name),
+        Holder::Nullable => quote!(#owner.#name.into_value()),
+    }
 }
 
 /// Whether the operation's success body is binary, so it can also be read
@@ -995,8 +1003,8 @@ fn check_param(api: &Api, p: &Parameter, value: &TokenStream, by_ref: bool) -> T
 
 /// [`check_param`] for a value of `ty` with `f`'s bounds: the parameter's
 /// own, or its items' (each item of a list is checked by its schema's,
-/// twitter.com's ids each by a pattern). A type alias is checked as what
-/// it names.
+/// twitter.com's ids each by a pattern). What is checked is
+/// [`Api::checks`]'s answer, which also picks the runtime parts.
 fn check_value(
     api: &Api,
     wire: &str,
@@ -1005,51 +1013,43 @@ fn check_value(
     value: &TokenStream,
     by_ref: bool,
 ) -> TokenStream {
-    match ty {
-        TypeRef::Named(n) => match api.type_def(n).map(|t| &t.kind) {
-            Some(TypeKind::Alias(inner)) => check_value(api, wire, inner, f, value, by_ref),
-            _ => quote!(),
-        },
-        TypeRef::Integer(_) | TypeRef::Float(_) if f.minimum.is_some() || f.maximum.is_some() => {
-            let (min, max) = (number(&f.minimum), number(&f.maximum));
-            let (emin, emax) = (f.exclusive_minimum, f.exclusive_maximum);
+    let checks = api.checks(ty, f);
+    checks.iter().map(|check| param_check(check, wire, value, by_ref)).collect()
+}
+
+/// The statement making one check on a parameter's `value`.
+fn param_check(check: &Check, wire: &str, value: &TokenStream, by_ref: bool) -> TokenStream {
+    match check {
+        Check::Range { facts, f64 } => {
+            let (min, max) = (number(&facts.minimum), number(&facts.maximum));
+            let (emin, emax) = (facts.exclusive_minimum, facts.exclusive_maximum);
             let number = if by_ref { quote!(*#value) } else { quote!(#value) };
             // An `f64` needs no cast, and clippy says so.
-            let number = if *ty == TypeRef::Float(crate::ir::FloatWidth::F64) {
-                number
-            } else {
-                quote!(#number as f64)
-            };
+            let number = if *f64 { number } else { quote!(#number as f64) };
             if emin || emax {
                 quote!(request.check_range_exclusive(#wire, #number, #min, #max, (#emin, #emax));)
             } else {
                 quote!(request.check_range(#wire, #number, #min, #max);)
             }
         }
-        TypeRef::String => {
-            let text = quote!(#value.as_str());
-            let length = (f.min_length.is_some() || f.max_length.is_some()).then(|| {
-                let (min, max) = (count(f.min_length), count(f.max_length));
-                quote!(request.check_length(#wire, #text, #min, #max);)
-            });
-            let pattern = crate::emit::types::checked_pattern(f)
-                .map(|p| quote!(request.check_pattern(#wire, #text, #p);));
-            quote!(#length #pattern)
+        Check::Length(facts) => {
+            let (min, max) = (count(facts.min_length), count(facts.max_length));
+            quote!(request.check_length(#wire, #value.as_str(), #min, #max);)
         }
-        TypeRef::List(item) => {
-            let count_items = (f.min_items.is_some() || f.max_items.is_some()).then(|| {
-                let (min, max) = (count(f.min_items), count(f.max_items));
-                quote!(request.check_items(#wire, #value.len(), #min, #max);)
-            });
+        Check::Pattern(pattern) => quote!(request.check_pattern(#wire, #value.as_str(), #pattern);),
+        Check::Items(facts) => {
+            let (min, max) = (count(facts.min_items), count(facts.max_items));
+            quote!(request.check_items(#wire, #value.len(), #min, #max);)
+        }
+        Check::Unique => {
             let items = if by_ref { quote!(#value) } else { quote!(&#value) };
-            let unique = f.unique_items.then(|| quote!(request.check_unique(#wire, #items);));
-            let each = f.items.as_deref().and_then(|item_facts| {
-                let check = check_value(api, wire, item, item_facts, &quote!(item), true);
-                (!check.is_empty()).then(|| quote!(for item in #items { #check }))
-            });
-            quote!(#count_items #unique #each)
+            quote!(request.check_unique(#wire, #items);)
         }
-        _ => quote!(),
+        Check::Each(inner) => {
+            let items = if by_ref { quote!(#value) } else { quote!(&#value) };
+            let each = inner.iter().map(|c| param_check(c, wire, &quote!(item), true));
+            quote!(for item in #items { #(#each)* })
+        }
     }
 }
 
