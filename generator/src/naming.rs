@@ -62,6 +62,41 @@ fn words(raw: &str) -> String {
     out
 }
 
+/// Makes a plural acronym one word: `IPs` → `Ips`, `ISOs` → `Isos`, `URLs`
+/// → `Urls`. heck starts a word at the last capital before a lowercase
+/// letter, so `Floating IPs` would be `floating_i_ps` and `ISOs` `is_os`; a
+/// person writes `floating_ips` and `isos`. A run of two or more capitals
+/// followed by an `s` that ends the word is such an acronym.
+fn plural_acronyms(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let plural = |end: usize| {
+        b.get(end) == Some(&b's') && !b.get(end + 1).is_some_and(u8::is_ascii_lowercase)
+    };
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_uppercase() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_uppercase() {
+                i += 1;
+            }
+            if i - start >= 2 && plural(i) {
+                runs.push(start + 1..i);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    if runs.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = text.to_string();
+    for run in runs {
+        out[run.clone()].make_ascii_lowercase();
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Whether `raw` is snake case already, which heck leaves as it is.
 fn plain_snake(raw: &str) -> bool {
     let b = raw.as_bytes();
@@ -101,7 +136,7 @@ fn snake(raw: &str) -> String {
         }
         out
     } else {
-        words(raw).to_snake_case()
+        plural_acronyms(&words(raw)).to_snake_case()
     }
 }
 
@@ -120,7 +155,7 @@ fn upper_camel(raw: &str) -> String {
         }
         out
     } else {
-        words(raw).to_upper_camel_case()
+        plural_acronyms(&words(raw)).to_upper_camel_case()
     }
 }
 
@@ -274,6 +309,20 @@ mod tests {
     }
 
     #[test]
+    fn a_plural_acronym_is_one_word() {
+        assert_eq!(module_name("Floating IPs"), "floating_ips");
+        assert_eq!(type_name("Floating IPsApi"), "FloatingIpsApi");
+        assert_eq!(module_name("ISOs"), "isos");
+        assert_eq!(type_name("ISOs"), "Isos");
+        assert_eq!(field_name("userIDs"), "user_ids");
+        assert_eq!(field_name("listURLsForOrg"), "list_urls_for_org");
+        // Not plural acronyms: a capital run before a word, a lone capital.
+        assert_eq!(type_name("MFAMethods"), "MfaMethods");
+        assert_eq!(field_name("HTTPSettings"), "http_settings");
+        assert_eq!(field_name("Is"), "is");
+    }
+
+    #[test]
     fn non_ascii_stays_distinct() {
         assert_ne!(field_name("café"), field_name("cafe"));
         assert_ne!(variant_name("ü"), variant_name(""));
@@ -292,20 +341,20 @@ mod tests {
         /// The shortcuts for names already in case agree with heck.
         #[test]
         fn shortcuts_agree_with_heck(raw in "[a-zA-Z0-9_]{0,10}") {
-            proptest::prop_assert_eq!(snake(&raw), words(&raw).to_snake_case());
-            proptest::prop_assert_eq!(upper_camel(&raw), words(&raw).to_upper_camel_case());
+            proptest::prop_assert_eq!(snake(&raw), plural_acronyms(&words(&raw)).to_snake_case());
+            proptest::prop_assert_eq!(upper_camel(&raw), plural_acronyms(&words(&raw)).to_upper_camel_case());
         }
 
         #[test]
         fn snake_shortcut_agrees_with_heck(raw in "[a-z][a-z0-9_]{0,10}") {
-            proptest::prop_assert_eq!(snake(&raw), words(&raw).to_snake_case());
-            proptest::prop_assert_eq!(upper_camel(&raw), words(&raw).to_upper_camel_case());
+            proptest::prop_assert_eq!(snake(&raw), plural_acronyms(&words(&raw)).to_snake_case());
+            proptest::prop_assert_eq!(upper_camel(&raw), plural_acronyms(&words(&raw)).to_upper_camel_case());
         }
 
         #[test]
         fn camel_shortcut_agrees_with_heck(raw in "([A-Z][a-z0-9]{0,4}){1,4}") {
-            proptest::prop_assert_eq!(snake(&raw), words(&raw).to_snake_case());
-            proptest::prop_assert_eq!(upper_camel(&raw), words(&raw).to_upper_camel_case());
+            proptest::prop_assert_eq!(snake(&raw), plural_acronyms(&words(&raw)).to_snake_case());
+            proptest::prop_assert_eq!(upper_camel(&raw), plural_acronyms(&words(&raw)).to_upper_camel_case());
         }
     }
 

@@ -215,7 +215,15 @@ impl<'a> Lowerer<'a> {
         let mut fns: BTreeMap<String, NameSet> = BTreeMap::new();
         let mut tag_module = BTreeMap::new();
         for tag in &tags {
-            let module = modules.claim(naming::module_name(tag));
+            // A tag named like one of the crate's own modules or the
+            // client's methods (`Models`) is that name with `_api`, as its
+            // type is (`ModelsApi`), rather than a number.
+            let module = naming::module_name(tag);
+            let module = if modules.contains(&module) {
+                modules.claim(format!("{}_api", naming::bare(&module)))
+            } else {
+                modules.claim(module)
+            };
             let type_name = type_names.claim(naming::type_name(&format!("{tag}Api")));
             let description =
                 spec.tags.iter().find(|t| &t.name == tag).and_then(|t| t.description.clone());
