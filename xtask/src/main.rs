@@ -32,6 +32,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo xtask codegen --help` asks for help, not for a run.
+    let help = args.first().is_some_and(|a| a == "help");
+    if args.is_empty() || help || args.iter().any(|a| a == "--help" || a == "-h") {
+        let command = args.get(usize::from(help)).filter(|c| !c.starts_with('-'));
+        println!("{}", usage(command.map(String::as_str)));
+        return ExitCode::SUCCESS;
+    }
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("api-diff") => api_diff::run(&args[1..]),
@@ -42,7 +49,8 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("bench-peak") => bench::peak(&args[1..]),
         Some("e2e") => test::end_to_end(&cargo()),
-        _ => Err(USAGE.to_string()),
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+        None => Err(USAGE.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,6 +77,41 @@ fn rerun_optimised(command: &str, args: &[String]) -> Result<(), String> {
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("`xtask {command}` failed")) }
+}
+
+/// The usage of `command` (its entries in [`USAGE`]), or all of it.
+fn usage(command: Option<&str>) -> String {
+    let Some(command) = command else { return USAGE.to_string() };
+    let prefix = format!("cargo xtask {command}");
+    let mut own = String::from("usage:\n");
+    let mut taking = false;
+    for line in USAGE.lines().skip(1) {
+        let entry = line.trim_start();
+        if entry.starts_with("cargo xtask") {
+            taking = entry == prefix || entry.starts_with(&format!("{prefix} "));
+        }
+        if taking {
+            own.push_str(line);
+            own.push('\n');
+        }
+    }
+    if own.lines().count() > 1 { own.trim_end().to_string() } else { USAGE.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every command named in the usage answers `--help` with its own
+    /// entries, and nothing of another command's.
+    #[test]
+    fn each_command_has_its_usage() {
+        for command in ["codegen", "api-diff", "test", "e2e", "bench", "corpus", "conformance"] {
+            let usage = super::usage(Some(command));
+            assert!(usage.contains(&format!("cargo xtask {command}")), "{command}: {usage}");
+            assert!(!usage.contains("cargo xtask semver-referee"), "{command}: {usage}");
+        }
+        assert!(super::usage(Some("codegen")).contains("--check"));
+        assert!(super::usage(None).contains("cargo xtask semver-referee"));
+    }
 }
 
 const USAGE: &str = "\
