@@ -260,6 +260,75 @@ fn constraints_matter_where_values_are_sent() {
     assert_eq!(verdicts(&r, "constraint-tightened"), (Breaking, Compatible));
 }
 
+/// Every constraint kind, each way, on a value sent and on one received:
+/// does the new spec accept every value the old client sends (sent), can
+/// the old client read every value the new spec allows (received: it does
+/// not check constraints on what it receives, so none breaks it).
+#[test]
+fn each_constraint_kind_is_judged_both_ways_in_both_directions() {
+    // `NewPet.name` and the `limit` and `kind` parameters are sent;
+    // `Pet.tag` is received only.
+    const NAME: &str = "name: {type: string, maxLength: 50}";
+    const LIMIT: &str = "{type: integer, minimum: 1, maximum: 100}";
+    const KIND: &str = "{name: kind, in: query, required: true, schema: {type: string}}";
+    const TAG: &str = "        tag: {type: string}\n    NewPet";
+    let kind = |schema: &str| format!("{{name: kind, in: query, required: true, schema: {schema}}}");
+    let tag = |schema: &str| format!("        tag: {schema}\n    NewPet");
+    #[rustfmt::skip]
+    let table: Vec<(&str, String, String, &str, Verdict)> = vec![
+        // Sent: a new or narrower rule may refuse what old clients send.
+        (NAME, "name: {type: string}".into(), NAME.into(), "constraint-tightened", Breaking),
+        (NAME, NAME.into(), "name: {type: string}".into(), "constraint-loosened", Compatible),
+        (NAME, NAME.into(), "name: {type: string, maxLength: 20}".into(), "constraint-tightened", Breaking),
+        (NAME, NAME.into(), "name: {type: string, maxLength: 80}".into(), "constraint-loosened", Compatible),
+        (NAME, NAME.into(), "name: {type: string, maxLength: 50, minLength: 1}".into(), "constraint-tightened", Breaking),
+        (NAME, NAME.into(), "name: {type: string, maxLength: 50, pattern: '^X$'}".into(), "constraint-tightened", Breaking),
+        (NAME, "name: {type: string, maxLength: 50, pattern: '^X$'}".into(), NAME.into(), "constraint-loosened", Compatible),
+        (NAME, "name: {type: string, maxLength: 50, pattern: '^X$'}".into(), "name: {type: string, maxLength: 50, pattern: '^$|^X$'}".into(), "constraint-loosened", Compatible),
+        (NAME, "name: {type: string, maxLength: 50, pattern: '^X$'}".into(), "name: {type: string, maxLength: 50, pattern: '^Y$'}".into(), "constraint-changed", Breaking),
+        (NAME, NAME.into(), "name: {type: string, maxLength: 50, format: email}".into(), "constraint-tightened", Breaking),
+        (NAME, "name: {type: string, maxLength: 50, format: email}".into(), NAME.into(), "constraint-loosened", Compatible),
+        (NAME, "name: {type: string, maxLength: 50, format: email}".into(), "name: {type: string, maxLength: 50, format: hostname}".into(), "constraint-changed", Breaking),
+        (LIMIT, LIMIT.into(), "{type: integer, minimum: 0, maximum: 100}".into(), "constraint-loosened", Compatible),
+        (LIMIT, LIMIT.into(), "{type: integer, minimum: 5, maximum: 100}".into(), "constraint-tightened", Breaking),
+        (LIMIT, LIMIT.into(), "{type: integer, minimum: 1, maximum: 10}".into(), "constraint-tightened", Breaking),
+        (LIMIT, LIMIT.into(), "{type: integer, minimum: 1}".into(), "constraint-loosened", Compatible),
+        (LIMIT, LIMIT.into(), "{type: integer, minimum: 1, maximum: 100, exclusiveMaximum: true}".into(), "constraint-tightened", Breaking),
+        (LIMIT, "{type: integer, minimum: 1, maximum: 100, exclusiveMinimum: true}".into(), LIMIT.into(), "constraint-loosened", Compatible),
+        (KIND, kind("{type: array, items: {type: string}, maxItems: 3}"), kind("{type: array, items: {type: string}, maxItems: 5}"), "constraint-loosened", Compatible),
+        (KIND, kind("{type: array, items: {type: string}, maxItems: 5}"), kind("{type: array, items: {type: string}, maxItems: 3}"), "constraint-tightened", Breaking),
+        (KIND, kind("{type: array, items: {type: string}}"), kind("{type: array, items: {type: string}, minItems: 1}"), "constraint-tightened", Breaking),
+        (KIND, kind("{type: array, items: {type: string}}"), kind("{type: array, items: {type: string}, uniqueItems: true}"), "constraint-tightened", Breaking),
+        (KIND, kind("{type: array, items: {type: string}, uniqueItems: true}"), kind("{type: array, items: {type: string}}"), "constraint-loosened", Compatible),
+        // Received: the client reads by type and never checks constraints.
+        (TAG, TAG.into(), tag("{type: string, pattern: '^X$'}"), "constraint-tightened", Compatible),
+        (TAG, tag("{type: string, pattern: '^X$'}"), TAG.into(), "constraint-loosened", Compatible),
+        (TAG, tag("{type: string, pattern: '^X$'}"), tag("{type: string, pattern: '^Y$'}"), "constraint-changed", Compatible),
+        (TAG, tag("{type: string, maxLength: 5}"), TAG.into(), "constraint-loosened", Compatible),
+        (TAG, TAG.into(), tag("{type: string, maxLength: 5}"), "constraint-tightened", Compatible),
+        // Presence and nullability: a required received value that may now
+        // be `null` breaks old decoders; an optional one does not; a sent
+        // one that may no longer be `null` may refuse what old clients send.
+        (TAG, TAG.into(), tag("{type: string, nullable: true}"), "property-presence-changed", Compatible),
+        (NAME, "name: {type: string, maxLength: 50, nullable: true}".into(), NAME.into(), "property-presence-changed", Breaking),
+    ];
+    let settings = Settings::new("pets");
+    for (at, old, new, kind, wire) in table {
+        let (old_spec, new_spec) = (changed(at, &old), changed(at, &new));
+        let r = diff_texts(&old_spec, &new_spec, &settings).expect("both specs load");
+        let found = only(&r, kind);
+        assert_eq!(found.wire, wire, "{old} → {new}: {found:#?}");
+        if kind.starts_with("constraint") {
+            // No constraint changes a Rust signature.
+            assert_eq!(found.rust, Compatible, "{old} → {new}: {found:#?}");
+        }
+        assert!(!r.changes.iter().any(|c| c.kind != kind && c.kind.starts_with("constraint")), "{r:#?}");
+    }
+    let received_null = changed("required: [id, name]\n      properties:\n        id: {type: integer}\n        name: {type: string}", "required: [id, name]\n      properties:\n        id: {type: integer}\n        name: {type: string, nullable: true}");
+    let r = report(&received_null);
+    assert_eq!(only(&r, "property-presence-changed").wire, Breaking, "{r:#?}");
+}
+
 #[test]
 fn members_required_one_of_several_ways_are_a_constraint() {
     let end = "status: {$ref: \"#/components/schemas/Status\"}\n    Status:";

@@ -392,10 +392,18 @@ fn parameters(o: &Operation, n: &Operation, at: (Area, &str), out: &mut Out) {
 }
 
 /// Compares documented constraints. `sent` says whether the value travels
-/// in requests, where a tighter constraint can refuse what old clients send.
+/// in requests. The rule: a sent value's change breaks the wire when the new
+/// spec may refuse a value the old client sends (a tighter bound, a new
+/// pattern); a received value's never does, since the client does not check
+/// what it receives against constraints, only decodes it by type (a change
+/// of type is judged where types are compared). A replaced pattern or format
+/// may or may not accept what the old one took: it is a change of its own
+/// ("may refuse"), breaking for sent values, unless the new pattern plainly
+/// keeps the old one as an alternative (`^X$` → `^$|^X$`).
 fn facts(what: &str, o: &Facts, n: &Facts, sent: bool, at: (Area, &str), out: &mut Out) {
     let mut tighter = Vec::new();
     let mut looser = Vec::new();
+    let mut replaced = Vec::new();
     let mut bound = |name: &str, was: Option<f64>, is: Option<f64>, upper: bool| {
         let tightened = match (was, is) {
             (None, Some(_)) => true,
@@ -414,28 +422,47 @@ fn facts(what: &str, o: &Facts, n: &Facts, sent: bool, at: (Area, &str), out: &m
     bound("maxLength", size(o.max_length), size(n.max_length), true);
     bound("minItems", size(o.min_items), size(n.min_items), false);
     bound("maxItems", size(o.max_items), size(n.max_items), true);
-    if o.exclusive_minimum != n.exclusive_minimum || o.exclusive_maximum != n.exclusive_maximum {
-        let text = "exclusive bounds".to_string();
-        if (n.exclusive_minimum && !o.exclusive_minimum)
-            || (n.exclusive_maximum && !o.exclusive_maximum)
-        {
-            tighter.push(text);
-        } else {
-            looser.push(text);
+    for (name, was, is) in [
+        ("exclusiveMinimum", o.exclusive_minimum, n.exclusive_minimum),
+        ("exclusiveMaximum", o.exclusive_maximum, n.exclusive_maximum),
+        ("uniqueItems", o.unique_items, n.unique_items),
+    ] {
+        if was != is {
+            let text = format!("{name} {was} → {is}");
+            if is { tighter.push(text) } else { looser.push(text) }
         }
     }
-    if o.pattern != n.pattern {
-        // A different pattern may refuse values the old one took.
-        tighter.push(format!("pattern {} → {}", show_opt(&o.pattern), show_opt(&n.pattern)));
-    }
-    if o.format != n.format {
-        tighter.push(format!("format {} → {}", show_opt(&o.format), show_opt(&n.format)));
-    }
+    let mut keyword = |name: &str, was: &Option<String>, is: &Option<String>, widens: bool| {
+        let text = format!("{name} {} → {}", show_opt(was), show_opt(is));
+        match (was, is) {
+            (None, Some(_)) => tighter.push(text),
+            (Some(_), None) => looser.push(text),
+            (Some(a), Some(b)) if a != b => {
+                if widens { looser.push(text) } else { replaced.push(text) }
+            }
+            _ => {}
+        }
+    };
+    let widens = match (&o.pattern, &n.pattern) {
+        (Some(a), Some(b)) => pattern_keeps(a, b),
+        _ => false,
+    };
+    keyword("pattern", &o.pattern, &n.pattern, widens);
+    keyword("format", &o.format, &n.format, false);
     if !tighter.is_empty() {
         out.push(
             at,
             "constraint-tightened",
             format!("{what}: {}", tighter.join(", ")),
+            Verdict::breaking_if(sent),
+            Compatible,
+        );
+    }
+    if !replaced.is_empty() {
+        out.push(
+            at,
+            "constraint-changed",
+            format!("{what}: {} (may refuse values the old one took)", replaced.join(", ")),
             Verdict::breaking_if(sent),
             Compatible,
         );
@@ -462,6 +489,27 @@ fn facts(what: &str, o: &Facts, n: &Facts, sent: bool, at: (Area, &str), out: &m
     if o.example != n.example {
         out.doc(what.to_string());
     }
+}
+
+/// Whether the pattern `new` accepts every value `old` does, as far as can
+/// be seen without deciding regex inclusion: `new` is an alternation one of
+/// whose branches is `old` (or each of `old`'s own branches), as in
+/// `^X$` → `^$|^X$`.
+fn pattern_keeps(old: &str, new: &str) -> bool {
+    // Branches as the pattern spells them (the parsed form simplifies
+    // alternations, so text is the surer comparison).
+    fn branches(pattern: &str) -> Option<Vec<&str>> {
+        let ast = regex_syntax::ast::parse::Parser::new().parse(pattern).ok()?;
+        let text = |span: &regex_syntax::ast::Span| pattern.get(span.start.offset..span.end.offset);
+        match &ast {
+            regex_syntax::ast::Ast::Alternation(alt) => {
+                alt.asts.iter().map(|a| text(a.span())).collect()
+            }
+            other => Some(vec![text(other.span())?]),
+        }
+    }
+    let (Some(old), Some(new)) = (branches(old), branches(new)) else { return false };
+    old.iter().all(|branch| new.contains(branch))
 }
 
 fn show_bound(b: Option<f64>) -> String {
