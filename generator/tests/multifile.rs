@@ -53,3 +53,28 @@ fn a_spec_given_as_text_cannot_follow_references_to_files() {
     assert!(failure.diagnostics[0].message.contains("given as text"), "{:?}", failure.diagnostics);
     assert_eq!(failure.diagnostics[0].location.map(|l| l.line), Some(6));
 }
+
+/// A pointer through references that lead back to each other is a cycle,
+/// said where it is written, not a hang.
+#[test]
+fn a_pointer_through_a_reference_cycle_is_an_error() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a: {$ref: '#/paths/~1b'}
+  /b: {$ref: '#/paths/~1a'}
+  /c:
+    get:
+      responses:
+        '404': {$ref: '#/paths/~1a/get/responses/404'}
+"#;
+    let failure = openapi_clientgen::generate(text, &openapi_clientgen::Settings::new("t"))
+        .expect_err("a cycle is an error");
+    assert!(
+        failure.diagnostics.iter().any(|d| d.message.contains("cycle")
+            && d.pointer == "#/paths/~1c/get/responses/404"),
+        "{:?}",
+        failure.diagnostics
+    );
+}

@@ -293,8 +293,9 @@ fn numbers(map: &mut Map<String, Value>, notes: &mut Vec<Note>) {
         let rounded = if lower { n.ceil() } else { n.floor() };
         // `as` saturates: beyond the range is the range's end.
         let clamped = rounded as i64;
-        // `0.0` is `0`, said as a float (FastAPI writes bounds so).
-        if rounded != clamped as f64 {
+        // `0.0` is `0`, said as a float (FastAPI writes bounds so); a float
+        // as large as 2^63 stood for an integer 64 bits cannot hold.
+        if rounded.abs() >= 2f64.powi(63) {
             notes.push(Note {
                 keyword: Some(keyword),
                 message: format!(

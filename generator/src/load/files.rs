@@ -38,6 +38,9 @@ pub(super) struct Target {
     pub pointer: String,
 }
 
+/// How many references a pointer may pass through (see [`Files::locate`]).
+const MAX_HOPS: usize = 32;
+
 pub(super) struct Files {
     list: Vec<SpecFile>,
     by_path: HashMap<PathBuf, Result<FileId, String>>,
@@ -82,6 +85,53 @@ impl Files {
     /// The value a target points at, if it exists.
     pub(super) fn value_at(&self, target: &Target) -> Option<&Value> {
         self.list.get(target.file)?.value.pointer(&target.pointer[1..])
+    }
+
+    /// Where a pointer leads when the references it crosses are followed:
+    /// in `#/paths/~1orders/get/responses/404`, `/paths/~1orders` may itself
+    /// be `{$ref: './paths/orders.yaml'}`, and the rest of the pointer then
+    /// goes on in that file, as the common bundlers read it. A target that
+    /// exists as written is returned as it is; one that crosses no reference
+    /// is too (whether it exists is the caller's to check). A chain of more
+    /// than [`MAX_HOPS`] references is taken as a cycle.
+    pub(super) fn locate(&mut self, target: Target) -> Result<Target, String> {
+        let mut current = target;
+        for _ in 0..MAX_HOPS {
+            let Some((reference, rest)) = self.crossed(&current) else { return Ok(current) };
+            let next = self.resolve(current.file, &reference)?;
+            current = Target { file: next.file, pointer: format!("{}{rest}", next.pointer) };
+        }
+        Err(format!(
+            "`{}` passes through more than {MAX_HOPS} references: they form a cycle",
+            current.pointer
+        ))
+    }
+
+    /// The reference a target's pointer crosses before it ends, and the rest
+    /// of the pointer (still escaped) after it; `None` when the pointer
+    /// leads to a value without crossing one, or to nothing.
+    fn crossed(&self, target: &Target) -> Option<(String, String)> {
+        let mut value = &self.list.get(target.file)?.value;
+        let pointer = target.pointer.strip_prefix('#').unwrap_or(&target.pointer);
+        let mut rest = pointer;
+        while let Some(after) = rest.strip_prefix('/') {
+            let (segment, tail) = after.split_at(after.find('/').unwrap_or(after.len()));
+            let key = segment.replace("~1", "/").replace("~0", "~");
+            let next = match value {
+                Value::Object(map) => map.get(&key),
+                Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            match next {
+                Some(v) => value = v,
+                None => {
+                    let reference = value.get("$ref")?.as_str()?;
+                    return Some((reference.to_string(), rest.to_string()));
+                }
+            }
+            rest = tail;
+        }
+        None
     }
 
     /// How a file is named in messages.

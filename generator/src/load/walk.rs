@@ -116,6 +116,10 @@ pub(super) struct Walker<'f> {
     targets: Vec<HashSet<String>>,
     /// Whether each target exists (checked before the root is walked).
     exists: HashMap<Target, bool>,
+    /// Where each reference written in each file leads, found before the
+    /// root is walked (a pointer through another reference is followed in
+    /// the files as written, not as the walk has changed them).
+    resolved: HashMap<(FileId, String), Result<Target, String>>,
     /// Root targets as written, copied before the walk changes the root.
     snapshots: HashMap<String, Value>,
     hoisted: HashMap<Target, String>,
@@ -149,6 +153,7 @@ impl<'f> Walker<'f> {
             root_moves: root_moves.into_iter().collect(),
             targets: Vec::new(),
             exists: HashMap::new(),
+            resolved: HashMap::new(),
             snapshots: HashMap::new(),
             hoisted: HashMap::new(),
             keys: HashSet::new(),
@@ -293,11 +298,22 @@ impl<'f> Walker<'f> {
     }
 
     fn resolve_from(&mut self, from: FileId, reference: &str) -> Result<Target, String> {
-        let mut target = self.files.resolve(from, reference)?;
-        if target.file == ROOT && from != ROOT && self.version == Version::Swagger2 {
-            target.pointer = swagger2::translate(&target.pointer, &self.body_parameters);
+        let key = (from, reference.to_string());
+        if let Some(found) = self.resolved.get(&key) {
+            return found.clone();
         }
-        Ok(target)
+        let found = self.files.resolve(from, reference).and_then(|mut target| {
+            if target.file == ROOT && from != ROOT && self.version == Version::Swagger2 {
+                target.pointer = swagger2::translate(&target.pointer, &self.body_parameters);
+            }
+            // A pointer through another reference leads where that one does.
+            if self.files.value_at(&target).is_none() {
+                target = self.files.locate(target)?;
+            }
+            Ok(target)
+        });
+        self.resolved.insert(key, found.clone());
+        found
     }
 
     /// Resolves a reference written where the walk is; the error says why
@@ -381,7 +397,12 @@ impl<'f> Walker<'f> {
         };
         self.copying.push(target.clone());
         let saved = self.relocate(&target, None);
-        let kept = self.object(&mut copy, kind);
+        // A reference to a reference: followed from where the first led.
+        let kept = if copy.get("$ref").is_some() {
+            self.reference(&mut copy, kind)
+        } else {
+            self.object(&mut copy, kind)
+        };
         self.restore(saved);
         self.copying.pop();
         *v = copy;
