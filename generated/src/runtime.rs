@@ -1059,6 +1059,10 @@ impl<'c> Request<'c> {
             policy: self.options.retry.unwrap_or_else(|| self.client.retry_policy().clone()),
             keyed: self.options.idempotency_key.is_some(),
         };
+        // The headers carrying credentials (marked so when set), whose
+        // echo in a response is hidden like them.
+        let secret: Vec<HeaderName> =
+            self.headers.iter().filter(|(_, v)| v.is_sensitive()).map(|(n, _)| n.clone()).collect();
         let mut builder = self.client.http().request(self.method, url).headers(self.headers);
         if let Some(timeout) = self.options.timeout {
             builder = builder.timeout(timeout);
@@ -1115,11 +1119,31 @@ impl<'c> Request<'c> {
                 span.record("status", status);
             }
         }
-        let response = match result {
+        let mut response = match result {
             Ok(response) => response?,
             Err(_) => return Err(origin.deadline(deadline)),
         };
+        hide_credentials(response.headers_mut(), &secret);
         Ok(Opened { origin, response, limit: self.client.max_body_size() })
+    }
+}
+
+/// Marks the response headers whose values may carry the request's
+/// credentials as sensitive, so that `Debug` (of a response, of an error)
+/// shows `Sensitive` instead: those the request sent credentials in, those
+/// that may repeat its URL with an API key in the query (`Location`,
+/// `Content-Location`, `Link`, `Refresh`), and those whose name says they
+/// hold a secret (`Set-Cookie`, `X-Session-Token`, …). The values stay
+/// readable through `headers()`, for callers who ask for them.
+fn hide_credentials(headers: &mut HeaderMap, sent: &[HeaderName]) {
+    const URLS: [&str; 4] = ["location", "content-location", "link", "refresh"];
+    const SECRET_WORDS: [&str; 9] =
+        ["auth", "token", "secret", "key", "session", "password", "cookie", "signature", "credential"];
+    for (name, value) in headers.iter_mut() {
+        let lower = name.as_str();
+        if sent.contains(name) || URLS.contains(&lower) || SECRET_WORDS.iter().any(|w| lower.contains(w)) {
+            value.set_sensitive(true);
+        }
     }
 }
 
