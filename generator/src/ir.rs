@@ -815,15 +815,26 @@ pub struct Union {
     /// values (`nullable`, or a `null` branch): so a list item or a
     /// variant can be `null` too, not only a property.
     pub null: Option<String>,
+    /// The variant holding, as raw JSON, a value whose discriminator names
+    /// no variant (one the server added later): kept and sent back as it
+    /// came, as enums keep unknown values. Only with a discriminator.
+    pub unknown: Option<String>,
 }
 
 /// `discriminator`: the property naming the variant, and which wire values
-/// select which variant (explicit `mapping`, else the component's name).
+/// select which variant: the explicit `mapping`, then each member's own
+/// one value of the property (a `const`, or a one-value `enum`: `role:
+/// {enum: [system]}`), then the member's component name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Discriminator {
     pub property: String,
-    /// Wire value and index into `Union::variants`, in spec order.
+    /// Wire value and index into `Union::variants`, in spec order: the
+    /// `mapping`'s entries and members' own values, matched exactly, then
+    /// component names, which many specs write in another case (`circle`
+    /// for `Circle`) and which are matched regardless of ASCII case.
     pub mapping: Vec<(String, usize)>,
+    /// How many entries of `mapping`, from the start, are matched exactly.
+    pub exact: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -234,9 +234,13 @@ impl Derives {
 
 /// The types a model's values hold.
 fn field_types(kind: &TypeKind) -> Vec<&TypeRef> {
+    // What a union's unknown variant holds.
+    static JSON: TypeRef = TypeRef::Json;
     match kind {
         TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(s.additional.iter()).collect(),
-        TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Union(u) => {
+            u.variants.iter().map(|v| &v.ty).chain(u.unknown.as_ref().map(|_| &JSON)).collect()
+        }
         TypeKind::Tuple(items) => items.iter().map(|i| &i.ty).collect(),
         TypeKind::Alias(inner) => vec![inner],
         TypeKind::Enum(_) => Vec::new(),

@@ -315,9 +315,36 @@ fn model_page(def: &TypeDef) -> String {
             out.push_str("| `Unknown(_)` | any other value |\n");
         }
         TypeKind::Union(u) => {
-            out.push_str("One of (the first that fits):\n\n| Variant | Type |\n|---|---|\n");
-            for v in &u.variants {
-                let _ = writeln!(out, "| `{}` | {} |", v.name, type_text(&v.ty, ""));
+            match &u.discriminator {
+                Some(d) => {
+                    let _ = writeln!(
+                        out,
+                        "One of, by the `{}` property:\n\n| Variant | Type | `{}` |\n|---|---|---|",
+                        d.property, d.property
+                    );
+                }
+                None => out.push_str("One of (the first that fits):\n\n| Variant | Type |\n|---|---|\n"),
+            }
+            for (i, v) in u.variants.iter().enumerate() {
+                let tags = u.discriminator.as_ref().map(|d| {
+                    let tags: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, j)| *j == i)
+                        .map(|(w, _)| format!("`{}`", w.replace('|', "\\|")))
+                        .collect();
+                    format!(" {} |", tags.join(", "))
+                });
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} |{}",
+                    v.name,
+                    type_text(&v.ty, ""),
+                    tags.unwrap_or_default()
+                );
+            }
+            if let Some(n) = &u.unknown {
+                let _ = writeln!(out, "| `{n}(_)` | any JSON value | any other value |");
             }
         }
         TypeKind::Alias(ty) => {

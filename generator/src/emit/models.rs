@@ -668,13 +668,14 @@ fn union_def(
 ) -> TokenStream {
     let how = match &u.discriminator {
         Some(d) => format!(
-            "Which variant a value is comes from its {} property ({}); a value naming none of them decodes as the first variant whose shape fits.",
+            "Which variant a value is comes from its {} property ({}); a value naming another is kept whole in `{}` (the server may add kinds), and one without it decodes as the first variant whose shape fits.",
             doc::code(&d.property),
             d.mapping
                 .iter()
                 .map(|(wire, i)| format!("{} is `{}`", doc::code(wire), u.variants[*i].name))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            u.unknown.as_deref().unwrap_or("Unknown"),
         ),
         None => "The first variant whose shape matches a value decodes it.".to_string(),
     };
@@ -705,6 +706,14 @@ fn union_def(
         let docs = doc::attrs("The value `null`.");
         quote!(#docs #n,)
     });
+    // Last: written back as it came (untagged), read only by the tag.
+    let unknown = u.unknown.as_ref().map(|n| {
+        let n = ident(n);
+        let docs = doc::attrs(
+            "A value whose tag names none of the variants above (a kind the server added after this client was made), kept as it came and sent back unchanged.",
+        );
+        quote!(#docs #n(serde_json::Value),)
+    });
     // Untagged decoding tries variants in order; with a discriminator the
     // tag decides, so overlapping shapes cannot be taken for one another.
     let SerdeDerives { always, gated, hand_de, needs_ser, .. } = serde;
@@ -722,6 +731,7 @@ fn union_def(
         pub enum #name {
             #null
             #(#variants,)*
+            #unknown
         }
 
         #tagged
@@ -763,21 +773,28 @@ fn tuple_def(
 }
 
 /// `Deserialize` for a union with a discriminator: read the tag, decode the
-/// variant it names; for an unknown tag, the first variant that fits.
+/// variant it names; an unknown tag is kept whole, and a value without a tag
+/// is the first variant that fits.
 fn discriminated_deserialize(
     name: &proc_macro2::Ident,
     u: &Union,
     d: &Discriminator,
 ) -> TokenStream {
     let property = &d.property;
-    let arms = d.mapping.iter().map(|(wire, i)| {
+    let arms = d.mapping.iter().enumerate().map(|(n, (wire, i))| {
         let variant = ident(&u.variants[*i].name);
         let decode = if u.variants[*i].boxed {
             quote!(serde_json::from_value(value).map(|v| Self::#variant(Box::new(v))))
         } else {
             quote!(serde_json::from_value(value).map(Self::#variant))
         };
-        quote!(Some(#wire) => #decode.map_err(serde::de::Error::custom))
+        // A component's name, which specs often write in another case.
+        let pattern = if n < d.exact {
+            quote!(Some(#wire))
+        } else {
+            quote!(Some(tag) if tag.eq_ignore_ascii_case(#wire))
+        };
+        quote!(#pattern => #decode.map_err(serde::de::Error::custom))
     });
     let fallbacks = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -790,6 +807,13 @@ fn discriminated_deserialize(
         }
     });
     let no_match = format!("no variant of {name} matches this value");
+    let unknown = match &u.unknown {
+        Some(n) => {
+            let n = ident(n);
+            quote!(Some(_) => Ok(Self::#n(value)),)
+        }
+        None => quote!(),
+    };
     let null = u.null.as_ref().map(|n| {
         let n = ident(n);
         quote! {
@@ -806,6 +830,7 @@ fn discriminated_deserialize(
                 let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
                 match tag.as_deref() {
                     #(#arms,)*
+                    #unknown
                     _ => {
                         #(#fallbacks)*
                         Err(serde::de::Error::custom(#no_match))

@@ -819,18 +819,31 @@ impl<'a> Lowerer<'a> {
                     None => unmapped.push(format!("discriminator value `{value}` maps to `{target}`, which is not one of the variants; it is ignored")),
                 }
             }
-            // Without a mapping entry, a variant's value is its schema name.
-            for member in members {
-                if let ReferenceOr::Reference { reference } = member {
-                    if let (Some(key), Some(i)) = (refs::key::<Schema>(reference), variant_of(reference)) {
-                        if !mapping.iter().any(|(_, j)| *j == i) {
-                            mapping.push((key, i));
-                        }
+            // Without a mapping entry, a variant's value is its member's own
+            // one value of the property, else its schema name.
+            let mut by_name = Vec::new();
+            for (i, member) in members.iter().enumerate() {
+                if mapping.iter().any(|(_, j)| *j == i) {
+                    continue;
+                }
+                let at = join(&members_at, &i.to_string());
+                if let Some(own) = self.tag_value(member.into(), &d.property_name, &at) {
+                    if !mapping.iter().any(|(w, _)| *w == own) {
+                        mapping.push((own, i));
                     }
+                } else if let ReferenceOr::Reference { reference } = member {
+                    by_name.extend(refs::key::<Schema>(reference).map(|key| (key, i)));
                 }
             }
-            Discriminator { property: d.property_name.clone(), mapping }
+            let exact = mapping.len();
+            for (name, i) in by_name {
+                if !mapping.iter().any(|(w, _)| w.eq_ignore_ascii_case(&name)) {
+                    mapping.push((name, i));
+                }
+            }
+            Discriminator { property: d.property_name.clone(), mapping, exact }
         });
+        let unknown = discriminator.as_ref().map(|_| names.claim("Unknown".into()));
         let mapping_at = join(&join(pointer, "discriminator"), "mapping");
         for message in unmapped {
             self.warn(&mapping_at, message);
@@ -849,9 +862,27 @@ impl<'a> Lowerer<'a> {
             name.clone(),
             Some(data),
             pointer,
-            TypeKind::Union(Union { variants, discriminator, null }),
+            TypeKind::Union(Union { variants, discriminator, null, unknown }),
         );
         TypeRef::Named(name)
+    }
+
+    /// The one value a union member allows its discriminator `property`
+    /// (a `const`, or a one-value string `enum`), through `allOf` and
+    /// references; `None` when it allows more, or says nothing.
+    fn tag_value(&mut self, member: SchemaRef<'a>, property: &str, pointer: &str) -> Option<String> {
+        let mut parts = ObjectParts::default();
+        let mut scalar = None;
+        self.collect_object(member, &mut parts, &mut scalar, pointer, &mut BTreeSet::new());
+        let (_, schema) = parts.properties.iter().rev().find(|(wire, _)| *wire == property)?;
+        let schema = self.deref(*schema, pointer)?;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(t)) => match t.enumeration.as_slice() {
+                [Some(one)] => Some(one.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     fn define_enum(
