@@ -499,3 +499,33 @@ paths:
         assert!(diags.iter().any(|d| d.pointer.ends_with(keyword)), "{keyword}: {diags:?}");
     }
 }
+
+/// A nullable wrapper of one inline schema carries what that schema says
+/// (description, bounds, default), in 3.1's `anyOf` with `null` and in
+/// 3.0's `nullable` with `allOf`.
+#[test]
+fn a_nullable_union_keeps_its_members_docs_and_bounds() {
+    for (version, temperature) in [
+        (
+            "3.1.0",
+            "{anyOf: [{type: number, minimum: 0, maximum: 2, default: 1, description: What sampling temperature to use.}, {type: 'null'}]}",
+        ),
+        (
+            "3.0.3",
+            "{nullable: true, allOf: [{type: number, minimum: 0, maximum: 2, default: 1, description: What sampling temperature to use.}]}",
+        ),
+    ] {
+        let text = format!(
+            "openapi: {version}\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Req:\n      type: object\n      properties:\n        temperature: {temperature}\n"
+        );
+        let (api, diags) = lower_yaml(&text);
+        let req = api.types.iter().find(|t| t.name == "Req").expect("Req");
+        let TypeKind::Struct(s) = &req.kind else { panic!("{req:?}") };
+        let f = &s.fields[0];
+        assert_eq!(f.description.as_deref(), Some("What sampling temperature to use."), "{version}: {f:?} {diags:?}");
+        assert!(f.nullable && !f.required, "{version}: {f:?}");
+        assert_eq!(f.ty, TypeRef::Float(openapi_clientgen::ir::FloatWidth::F64), "{version}");
+        assert_eq!((f.facts.minimum.as_deref(), f.facts.maximum.as_deref()), (Some("0"), Some("2")), "{version}");
+        assert_eq!(f.facts.default.as_deref(), Some("1"), "{version}");
+    }
+}

@@ -68,6 +68,7 @@ const OBJECT_KEYWORDS: &[&str] = &[
 
 /// Rewrites one schema object (not its subschemas) into OpenAPI 3.0 words.
 pub(super) fn schema(map: &mut Map<String, Value>, version: Version, notes: &mut Vec<Note>) {
+    nullable_wrapper(map);
     match version {
         Version::Swagger2 => swagger2(map),
         Version::OpenApi30 => {}
@@ -428,6 +429,60 @@ fn is_null_only(v: &Value) -> bool {
     }
 }
 
+/// Keywords a schema may carry beside a lone `anyOf`/`oneOf`/`allOf` branch
+/// and still be only a wrapper of it (annotations, nullability).
+const WRAPPER_KEYWORDS: &[&str] = &[
+    "description",
+    "title",
+    "default",
+    "example",
+    "examples",
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "externalDocs",
+    "$comment",
+];
+
+/// The common way to say "nullable" around an inline schema, in 3.1
+/// (`anyOf: [{type: number, minimum: 0, description: …}, {type: 'null'}]`)
+/// and in 3.0 (`nullable: true, allOf: [{…}]`): a wrapper of one inline
+/// branch (besides `null` ones) is that branch, nullable, so the branch's
+/// description, constraints, default and examples stay on the value rather
+/// than being lost with the wrapper. The wrapper's own annotations win. A
+/// branch that is a reference stays one: it names a type.
+fn nullable_wrapper(map: &mut Map<String, Value>) {
+    if map.keys().any(|k| {
+        !WRAPPER_KEYWORDS.contains(&k.as_str())
+            && !k.starts_with("x-")
+            && !matches!(k.as_str(), "anyOf" | "oneOf" | "allOf")
+    }) {
+        return;
+    }
+    let composed: Vec<&str> =
+        ["anyOf", "oneOf", "allOf"].into_iter().filter(|k| map.contains_key(*k)).collect();
+    let [keyword] = composed.as_slice() else { return };
+    let keyword = *keyword;
+    let Some(Value::Array(branches)) = map.get(keyword) else { return };
+    let nulls = branches.iter().filter(|b| is_null_only(b)).count();
+    let mut rest = branches.iter().filter(|b| !is_null_only(b));
+    let (Some(Value::Object(only)), None) = (rest.next(), rest.next()) else { return };
+    if only.contains_key("$ref") || (nulls == 0 && keyword != "allOf") {
+        return;
+    }
+    let only = only.clone();
+    map.shift_remove(keyword);
+    if nulls > 0 {
+        map.insert("nullable".into(), Value::Bool(true));
+    }
+    for (k, v) in only {
+        if !map.contains_key(&k) {
+            map.insert(k, v);
+        }
+    }
+}
+
 /// `oneOf: [A, {type: 'null'}]` is a nullable `A`: the branch goes, the
 /// schema becomes nullable.
 fn null_branches(map: &mut Map<String, Value>) {
@@ -541,6 +596,36 @@ mod tests {
             v31(json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]})),
             json!({"oneOf": [{"$ref": "#/components/schemas/A"}], "nullable": true})
         );
+    }
+
+    /// A nullable wrapper of one inline schema is that schema: its docs,
+    /// bounds and default are the value's, in 3.1's and 3.0's spelling.
+    #[test]
+    fn a_nullable_wrapper_keeps_what_its_member_says() {
+        let member = json!({"type": "number", "minimum": 0, "maximum": 2, "default": 1,
+                            "description": "What sampling temperature to use."});
+        assert_eq!(
+            v31(json!({"anyOf": [member, {"type": "null"}]})),
+            json!({"nullable": true, "type": "number", "minimum": 0, "maximum": 2, "default": 1,
+                   "description": "What sampling temperature to use."})
+        );
+        let (out, _) = rewritten(
+            Version::OpenApi30,
+            json!({"nullable": true, "description": "Own words.", "allOf": [member]}),
+        );
+        assert_eq!(
+            out,
+            json!({"nullable": true, "description": "Own words.", "type": "number",
+                   "minimum": 0, "maximum": 2, "default": 1})
+        );
+        // A member that names a type, or two members, stay a union.
+        let referenced = json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]});
+        assert!(v31(referenced).get("anyOf").is_some());
+        let two = json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]});
+        assert!(v31(two).get("anyOf").is_some());
+        // Beside a structural keyword, it is no wrapper.
+        let typed = json!({"type": "object", "allOf": [{"properties": {"a": {}}}]});
+        assert!(v31(typed).get("allOf").is_some());
     }
 
     #[test]
