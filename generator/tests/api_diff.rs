@@ -272,7 +272,8 @@ fn each_constraint_kind_is_judged_both_ways_in_both_directions() {
     const LIMIT: &str = "{type: integer, minimum: 1, maximum: 100}";
     const KIND: &str = "{name: kind, in: query, required: true, schema: {type: string}}";
     const TAG: &str = "        tag: {type: string}\n    NewPet";
-    let kind = |schema: &str| format!("{{name: kind, in: query, required: true, schema: {schema}}}");
+    let kind =
+        |schema: &str| format!("{{name: kind, in: query, required: true, schema: {schema}}}");
     let tag = |schema: &str| format!("        tag: {schema}\n    NewPet");
     #[rustfmt::skip]
     let table: Vec<(&str, String, String, &str, Verdict)> = vec![
@@ -322,9 +323,15 @@ fn each_constraint_kind_is_judged_both_ways_in_both_directions() {
             // No constraint changes a Rust signature.
             assert_eq!(found.rust, Compatible, "{old} → {new}: {found:#?}");
         }
-        assert!(!r.changes.iter().any(|c| c.kind != kind && c.kind.starts_with("constraint")), "{r:#?}");
+        assert!(
+            !r.changes.iter().any(|c| c.kind != kind && c.kind.starts_with("constraint")),
+            "{r:#?}"
+        );
     }
-    let received_null = changed("required: [id, name]\n      properties:\n        id: {type: integer}\n        name: {type: string}", "required: [id, name]\n      properties:\n        id: {type: integer}\n        name: {type: string, nullable: true}");
+    let received_null = changed(
+        "required: [id, name]\n      properties:\n        id: {type: integer}\n        name: {type: string}",
+        "required: [id, name]\n      properties:\n        id: {type: integer}\n        name: {type: string, nullable: true}",
+    );
     let r = report(&received_null);
     assert_eq!(only(&r, "property-presence-changed").wire, Breaking, "{r:#?}");
 }

@@ -91,14 +91,15 @@ fn value(constrained: bool) -> impl Strategy<Value = Value> {
             s
         },
     );
-    let component = (0usize..3, any::<bool>(), Just(constrained)).prop_map(|(i, listed, constrained)| {
-        let reference = json!({"$ref": format!("#/components/schemas/Scalar{i}")});
-        match (constrained, listed) {
-            (false, _) => json!({"type": "string"}),
-            (true, false) => reference,
-            (true, true) => json!({"type": "array", "items": reference}),
-        }
-    });
+    let component =
+        (0usize..3, any::<bool>(), Just(constrained)).prop_map(|(i, listed, constrained)| {
+            let reference = json!({"$ref": format!("#/components/schemas/Scalar{i}")});
+            match (constrained, listed) {
+                (false, _) => json!({"type": "string"}),
+                (true, false) => reference,
+                (true, true) => json!({"type": "array", "items": reference}),
+            }
+        });
     prop_oneof![3 => scalar(constrained), 2 => list, 2 => component]
 }
 
@@ -115,7 +116,8 @@ fn operation(n: usize, focus: Place) -> impl Strategy<Value = (String, Value)> {
     );
     let property = (at(Place::Body), any::<bool>(), any::<bool>(), any::<bool>());
     let body = proptest::collection::vec(property, 1..5);
-    let page = (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), value(focus == Place::Page));
+    let page =
+        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), value(focus == Place::Page));
     (places, body, page).prop_map(move |((path, query, header, cookie), body, page)| {
         let mut params = Vec::new();
         let mut template = format!("/op{n}");
@@ -182,11 +184,8 @@ fn constrained_spec(focus: Place) -> impl Strategy<Value = String> {
     let operations: Vec<_> = (0..4).map(|n| operation(n, focus)).collect();
     (operations, proptest::collection::vec(scalar(true), 3)).prop_map(|(operations, scalars)| {
         let paths: serde_json::Map<String, Value> = operations.into_iter().collect();
-        let schemas: serde_json::Map<String, Value> = scalars
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| (format!("Scalar{i}"), s))
-            .collect();
+        let schemas: serde_json::Map<String, Value> =
+            scalars.into_iter().enumerate().map(|(i, s)| (format!("Scalar{i}"), s)).collect();
         json!({
             "openapi": "3.0.3",
             "info": {"title": "Constraints", "version": "1"},

@@ -495,7 +495,8 @@ paths:
     assert_eq!(params[2].facts.max_items, None);
     assert!(params[3].facts.minimum.is_none() && params[3].facts.maximum.is_some());
     assert!(!diags.iter().any(|d| d.severity == Severity::Error), "{diags:?}");
-    for keyword in ["0/schema/maxLength", "1/schema/enum", "2/schema/maxItems", "3/schema/minimum"] {
+    for keyword in ["0/schema/maxLength", "1/schema/enum", "2/schema/maxItems", "3/schema/minimum"]
+    {
         assert!(diags.iter().any(|d| d.pointer.ends_with(keyword)), "{keyword}: {diags:?}");
     }
 }
@@ -522,10 +523,18 @@ fn a_nullable_union_keeps_its_members_docs_and_bounds() {
         let req = api.types.iter().find(|t| t.name == "Req").expect("Req");
         let TypeKind::Struct(s) = &req.kind else { panic!("{req:?}") };
         let f = &s.fields[0];
-        assert_eq!(f.description.as_deref(), Some("What sampling temperature to use."), "{version}: {f:?} {diags:?}");
+        assert_eq!(
+            f.description.as_deref(),
+            Some("What sampling temperature to use."),
+            "{version}: {f:?} {diags:?}"
+        );
         assert!(f.nullable && !f.required, "{version}: {f:?}");
         assert_eq!(f.ty, TypeRef::Float(openapi_clientgen::ir::FloatWidth::F64), "{version}");
-        assert_eq!((f.facts.minimum.as_deref(), f.facts.maximum.as_deref()), (Some("0"), Some("2")), "{version}");
+        assert_eq!(
+            (f.facts.minimum.as_deref(), f.facts.maximum.as_deref()),
+            (Some("0"), Some("2")),
+            "{version}"
+        );
         assert_eq!(f.facts.default.as_deref(), Some("1"), "{version}");
     }
 }

@@ -72,8 +72,10 @@ paths:
     let failure = openapi_clientgen::generate(text, &openapi_clientgen::Settings::new("t"))
         .expect_err("a cycle is an error");
     assert!(
-        failure.diagnostics.iter().any(|d| d.message.contains("cycle")
-            && d.pointer == "#/paths/~1c/get/responses/404"),
+        failure
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("cycle") && d.pointer == "#/paths/~1c/get/responses/404"),
         "{:?}",
         failure.diagnostics
     );

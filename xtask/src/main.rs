@@ -98,22 +98,6 @@ fn usage(command: Option<&str>) -> String {
     if own.lines().count() > 1 { own.trim_end().to_string() } else { USAGE.to_string() }
 }
 
-#[cfg(test)]
-mod tests {
-    /// Every command named in the usage answers `--help` with its own
-    /// entries, and nothing of another command's.
-    #[test]
-    fn each_command_has_its_usage() {
-        for command in ["codegen", "api-diff", "test", "e2e", "bench", "corpus", "conformance"] {
-            let usage = super::usage(Some(command));
-            assert!(usage.contains(&format!("cargo xtask {command}")), "{command}: {usage}");
-            assert!(!usage.contains("cargo xtask semver-referee"), "{command}: {usage}");
-        }
-        assert!(super::usage(Some("codegen")).contains("--check"));
-        assert!(super::usage(None).contains("cargo xtask semver-referee"));
-    }
-}
-
 const USAGE: &str = "\
 usage:
   cargo xtask codegen                 regenerate generated/ from spec/agilicus.yaml
@@ -145,3 +129,19 @@ usage:
   cargo xtask conformance [--filter S] [--limit N] [--dynamic] [--max-operations N]
                                       call every operation of the Agilicus spec and the
                                       corpus specs against Prism (slow; not CI)";
+
+#[cfg(test)]
+mod tests {
+    /// Every command named in the usage answers `--help` with its own
+    /// entries, and nothing of another command's.
+    #[test]
+    fn each_command_has_its_usage() {
+        for command in ["codegen", "api-diff", "test", "e2e", "bench", "corpus", "conformance"] {
+            let usage = super::usage(Some(command));
+            assert!(usage.contains(&format!("cargo xtask {command}")), "{command}: {usage}");
+            assert!(!usage.contains("cargo xtask semver-referee"), "{command}: {usage}");
+        }
+        assert!(super::usage(Some("codegen")).contains("--check"));
+        assert!(super::usage(None).contains("cargo xtask semver-referee"));
+    }
+}

@@ -438,7 +438,11 @@ fn facts(what: &str, o: &Facts, n: &Facts, sent: bool, at: (Area, &str), out: &m
             (None, Some(_)) => tighter.push(text),
             (Some(_), None) => looser.push(text),
             (Some(a), Some(b)) if a != b => {
-                if widens { looser.push(text) } else { replaced.push(text) }
+                if widens {
+                    looser.push(text)
+                } else {
+                    replaced.push(text)
+                }
             }
             _ => {}
         }

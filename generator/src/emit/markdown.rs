@@ -323,7 +323,9 @@ fn model_page(def: &TypeDef) -> String {
                         d.property, d.property
                     );
                 }
-                None => out.push_str("One of (the first that fits):\n\n| Variant | Type |\n|---|---|\n"),
+                None => {
+                    out.push_str("One of (the first that fits):\n\n| Variant | Type |\n|---|---|\n")
+                }
             }
             for (i, v) in u.variants.iter().enumerate() {
                 let tags = u.discriminator.as_ref().map(|d| {

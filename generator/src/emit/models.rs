@@ -12,8 +12,8 @@ use super::features::Features;
 use super::overrides;
 use super::types::{Scope, count, field_init, ident, number, rust_type};
 use crate::ir::{
-    Api, Check, Discriminator, Enum, EnumRepr, External, Field, Holder, Struct, TupleItem, TypeDef, TypeKind,
-    TypeRef, Union,
+    Api, Check, Discriminator, Enum, EnumRepr, External, Field, Holder, Struct, TupleItem, TypeDef,
+    TypeKind, TypeRef, Union,
 };
 use crate::naming::{self, NameSet};
 
@@ -287,8 +287,12 @@ fn value_check(check: &Check, held: &Held, wire: &str, name: &TokenStream) -> To
                 (Held::Field(field, Holder::Plain), true) => quote!(Some(self.#field)),
                 (Held::Field(field, Holder::Plain), false) => quote!(Some(self.#field as f64)),
                 (Held::Field(field, Holder::Option), true) => quote!(self.#field),
-                (Held::Field(field, Holder::Option), false) => quote!(self.#field.map(|v| v as f64)),
-                (Held::Field(field, Holder::Nullable), true) => quote!(self.#field.value().copied()),
+                (Held::Field(field, Holder::Option), false) => {
+                    quote!(self.#field.map(|v| v as f64))
+                }
+                (Held::Field(field, Holder::Nullable), true) => {
+                    quote!(self.#field.value().copied())
+                }
                 (Held::Field(field, Holder::Nullable), false) => {
                     quote!(self.#field.value().map(|v| *v as f64))
                 }

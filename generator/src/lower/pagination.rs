@@ -24,8 +24,8 @@ use serde_json::Value;
 
 use super::Lowerer;
 use crate::ir::{
-    BodyKind, Field, FieldAccess, Method, PageStep, Pagination, ParamLocation, Parameter, Struct, Success,
-    SuccessShape, TypeKind, TypeRef,
+    BodyKind, Field, FieldAccess, Method, PageStep, Pagination, ParamLocation, Parameter, Struct,
+    Success, SuccessShape, TypeKind, TypeRef,
 };
 
 const CURSOR_PARAMS: &[&str] = &[

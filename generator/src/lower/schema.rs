@@ -870,7 +870,12 @@ impl<'a> Lowerer<'a> {
     /// The one value a union member allows its discriminator `property`
     /// (a `const`, or a one-value string `enum`), through `allOf` and
     /// references; `None` when it allows more, or says nothing.
-    fn tag_value(&mut self, member: SchemaRef<'a>, property: &str, pointer: &str) -> Option<String> {
+    fn tag_value(
+        &mut self,
+        member: SchemaRef<'a>,
+        property: &str,
+        pointer: &str,
+    ) -> Option<String> {
         let mut parts = ObjectParts::default();
         let mut scalar = None;
         self.collect_object(member, &mut parts, &mut scalar, pointer, &mut BTreeSet::new());
@@ -1365,7 +1370,11 @@ pub(super) fn finish(types: &mut [TypeDef]) {
 
 /// Whether the client checks a field's own value (its bounds, length,
 /// pattern, items), as [`crate::ir::checks`] decides for every emitter.
-fn bounded<'a>(f: &'a crate::ir::Field, types: &'a [TypeDef], index: &BTreeMap<String, usize>) -> bool {
+fn bounded<'a>(
+    f: &'a crate::ir::Field,
+    types: &'a [TypeDef],
+    index: &BTreeMap<String, usize>,
+) -> bool {
     let alias = |name: &str| match &types[*index.get(name)?].kind {
         TypeKind::Alias(inner) => Some(inner),
         _ => None,
