@@ -34,6 +34,7 @@ pub struct Client {
     http: reqwest::Client,
     retry: RetryPolicy,
     hook: Option<RequestHook>,
+    timeout: Duration,
     deadline: Duration,
     max_body_size: usize,
     checks: bool,
@@ -86,6 +87,11 @@ impl Client {
 
     pub(crate) fn deadline(&self) -> Duration {
         self.deadline
+    }
+
+    /// How long one attempt may take; a stream's idle limit.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     pub(crate) fn max_body_size(&self) -> usize {
@@ -354,6 +360,7 @@ impl ClientBuilder {
             http,
             retry: self.retry,
             hook: self.hook,
+            timeout: self.timeout,
             deadline: self.deadline,
             max_body_size: self.max_body_size,
             checks: self.checks,

@@ -197,6 +197,24 @@ pub enum Error<E> {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// A streamed response sent nothing (no item, no keep-alive) for the
+    /// idle time: the call's timeout, or the client's (see `ClientBuilder::timeout`).
+    #[error("{operation}: the stream sent nothing for {idle:?}, so it was closed")]
+    StreamIdle {
+        /// The operation's id in the spec.
+        operation: &'static str,
+        /// How long the stream was silent.
+        idle: std::time::Duration,
+    },
+    /// One item of a streamed response (an event's data, a line) was
+    /// larger than a stream holds in memory; the stream ends.
+    #[error("{operation}: a streamed item is larger than {limit} bytes, the most one may hold")]
+    ItemTooLarge {
+        /// The operation's id in the spec.
+        operation: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// The request was not sent because it could not be built faithfully
     /// (a header value with a line break, a path parameter of `..`, …).
     #[error("{operation}: invalid request: {reason}")]
@@ -217,7 +235,11 @@ impl<E: ApiError> Error<E> {
                 Some(response.status())
             }
             Error::Transport { source, .. } => source.status(),
-            Error::InvalidRequest { .. } | Error::Deadline { .. } | Error::BodyTooLarge { .. } => None,
+            Error::InvalidRequest { .. }
+            | Error::Deadline { .. }
+            | Error::BodyTooLarge { .. }
+            | Error::StreamIdle { .. }
+            | Error::ItemTooLarge { .. } => None,
         }
     }
 
@@ -231,7 +253,9 @@ impl<E: ApiError> Error<E> {
             Error::Transport { .. }
             | Error::InvalidRequest { .. }
             | Error::Deadline { .. }
-            | Error::BodyTooLarge { .. } => None,
+            | Error::BodyTooLarge { .. }
+            | Error::StreamIdle { .. }
+            | Error::ItemTooLarge { .. } => None,
         }
     }
 }
@@ -303,6 +327,8 @@ impl<E: ApiError> From<Error<E>> for AnyError {
                 Error::Deadline { operation, method, url, deadline }
             }
             Error::BodyTooLarge { operation, limit } => Error::BodyTooLarge { operation, limit },
+            Error::StreamIdle { operation, idle } => Error::StreamIdle { operation, idle },
+            Error::ItemTooLarge { operation, limit } => Error::ItemTooLarge { operation, limit },
         })
     }
 }

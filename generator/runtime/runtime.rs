@@ -822,6 +822,9 @@ pub(crate) enum ListStyle {
 /// so operations need no error handling until then.
 pub(crate) struct Request<'c> {
     client: &'c Client,
+    /// The response is read as items over time: no per-attempt timeout
+    /// after the head (an idle limit between items instead).
+    streamed: bool,
     operation: &'static str,
     method: Method,
     path: String,
@@ -912,6 +915,7 @@ impl<'c> Request<'c> {
     pub(crate) fn new(client: &'c Client, operation: &'static str, method: Method) -> Self {
         Self {
             client,
+            streamed: false,
             operation,
             method,
             path: String::new(),
@@ -923,6 +927,13 @@ impl<'c> Request<'c> {
             follow: None,
             keep_redirects: false,
         }
+    }
+
+    /// Reads the response as items over time (see `ItemStream`): after the
+    /// head, no per-attempt timeout and no body limit; an idle limit
+    /// between items instead.
+    pub(crate) fn streamed(&mut self) {
+        self.streamed = true;
     }
 
     /// Returns a redirect as the answer instead of following it: the
@@ -1321,7 +1332,12 @@ impl<'c> Request<'c> {
         let secret: Vec<HeaderName> =
             self.headers.iter().filter(|(_, v)| v.is_sensitive()).map(|(n, _)| n.clone()).collect();
         let mut builder = self.client.http().request(self.method, url).headers(self.headers);
-        if let Some(timeout) = self.options.timeout {
+        // A stream outlives any per-attempt timeout: the deadline bounds
+        // the wait for its head, an idle limit the wait between items.
+        let idle = self.options.timeout.unwrap_or_else(|| self.client.timeout());
+        if self.streamed {
+            builder = builder.timeout(STREAM_LIFETIME);
+        } else if let Some(timeout) = self.options.timeout {
             builder = builder.timeout(timeout);
         }
         if let Some(attach) = self.body {
@@ -1338,6 +1354,7 @@ impl<'c> Request<'c> {
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
+            items = tracing::field::Empty,
         );
         #[cfg(feature = "tracing")]
         let started = std::time::Instant::now();
@@ -1381,9 +1398,20 @@ impl<'c> Request<'c> {
             Err(_) => return Err(origin.deadline(deadline)),
         };
         hide_credentials(response.headers_mut(), &secret);
-        Ok(Opened { origin, response, limit: self.client.max_body_size() })
+        Ok(Opened {
+            origin,
+            response,
+            limit: self.client.max_body_size(),
+            idle,
+            #[cfg(feature = "tracing")]
+            span,
+        })
     }
 }
+
+/// How long a streamed response may last at most: a year, which no
+/// per-attempt timeout should cut short (the idle limit ends a stalled one).
+const STREAM_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// Marks the response headers whose values may carry the request's
 /// credentials as sensitive, so that `Debug` (of a response, of an error)
@@ -1430,6 +1458,10 @@ pub(crate) struct Origin {
 }
 
 impl Origin {
+    pub(crate) fn operation(&self) -> &'static str {
+        self.operation
+    }
+
     fn deadline(&self, deadline: Duration) -> Failure {
         Failure::Deadline {
             operation: self.operation,
@@ -1455,6 +1487,11 @@ pub(crate) struct Opened {
     pub(crate) response: reqwest::Response,
     /// The most a body read into memory may hold.
     limit: usize,
+    /// The longest wait for more of a streamed body.
+    pub(crate) idle: Duration,
+    /// The request's span, kept by a stream for its whole life.
+    #[cfg(feature = "tracing")]
+    pub(crate) span: tracing::Span,
 }
 
 impl Opened {

@@ -122,6 +122,9 @@ pub struct Operation {
     pub security: Vec<Vec<usize>>,
     /// How to walk every page, when the operation pages.
     pub pagination: Option<Pagination>,
+    /// A success response that is items over time (server-sent events,
+    /// JSON Lines): read by `send_stream()`, beside `send()`.
+    pub stream: Option<ItemStream>,
     /// An `Authorization` header the spec declares as a parameter. OpenAPI
     /// ignores such a parameter (security schemes set that header), so no
     /// argument carries it; the docs say how to send it.
@@ -134,6 +137,42 @@ pub struct DeclaredHeader {
     pub required: bool,
     /// The parameter's example or default, when it has one as text.
     pub example: Option<String>,
+}
+
+/// A success response whose body is a sequence of items, each handed out
+/// as it arrives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemStream {
+    /// The media type asked for (`text/event-stream`, `application/jsonl`).
+    pub media_type: String,
+    pub framing: Framing,
+    /// What one item is: for events, what their `data` holds.
+    pub item: StreamItem,
+    /// The request body's boolean property that switches the stream on
+    /// (the LLM APIs' `stream`): `send_stream()` sets it, `send()` clears
+    /// it, so what is asked and what is read never disagree.
+    pub switch: Option<FieldAccess>,
+    /// How the item's type was read from the spec, for the docs.
+    pub how: String,
+}
+
+/// How a streamed body is cut into items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// `text/event-stream`: server-sent events.
+    Events,
+    /// `application/jsonl`, `application/x-ndjson`: a JSON text per line.
+    Lines,
+    /// `application/json-seq` (RFC 7464).
+    Sequence,
+}
+
+/// What one streamed item decodes into.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamItem {
+    Json(TypeRef),
+    /// Text as it came (an event's data without a schema, or a string).
+    Text,
 }
 
 /// A list operation that pages: where its items are, and how the next
@@ -234,7 +273,11 @@ impl Operation {
             .chain(responses.clone().filter_map(|r| r.body.as_ref().map(|b| &b.kind)));
         let body_types = bodies.flat_map(BodyKind::type_refs);
         let header_types = responses.flat_map(|r| &r.headers).map(|h| &h.ty);
-        self.params.iter().map(|p| &p.ty).chain(body_types).chain(header_types)
+        let stream = self.stream.iter().filter_map(|s| match &s.item {
+            StreamItem::Json(t) => Some(t),
+            StreamItem::Text => None,
+        });
+        self.params.iter().map(|p| &p.ty).chain(body_types).chain(header_types).chain(stream)
     }
 
     /// Whether some way of authorising this operation needs credentials
@@ -622,10 +665,10 @@ pub fn checks<'a>(
                 return checks(inner, facts, alias);
             }
         }
-        TypeRef::Integer(_) | TypeRef::Float(_) => {
-            if facts.minimum.is_some() || facts.maximum.is_some() {
-                out.push(Check::Range { facts, f64: *ty == TypeRef::Float(FloatWidth::F64) });
-            }
+        TypeRef::Integer(_) | TypeRef::Float(_)
+            if facts.minimum.is_some() || facts.maximum.is_some() =>
+        {
+            out.push(Check::Range { facts, f64: *ty == TypeRef::Float(FloatWidth::F64) });
         }
         TypeRef::String => {
             if facts.min_length.is_some() || facts.max_length.is_some() {
@@ -971,6 +1014,9 @@ impl Api {
             if let Some(p) = &mut op.pagination {
                 walk(&mut p.item, f);
             }
+            if let Some(ItemStream { item: StreamItem::Json(t), .. }) = &mut op.stream {
+                walk(t, f);
+            }
         }
         for payload in self.webhooks.iter_mut().filter_map(|w| w.payload.as_mut()) {
             body(&mut payload.kind, f);
@@ -1050,6 +1096,9 @@ impl Flows {
             for response in op.success.responses.iter().chain(&op.errors) {
                 received.extend(response.body.iter().flat_map(|b| b.kind.type_refs()));
                 received.extend(response.headers.iter().map(|h| &h.ty));
+            }
+            if let Some(ItemStream { item: StreamItem::Json(t), .. }) = &op.stream {
+                received.push(t);
             }
         }
         for hook in &api.webhooks {

@@ -260,6 +260,7 @@ pub(super) fn client_rs(api: &Api, features: &Features, retries: bool) -> TokenS
             http: reqwest::Client,
             retry: RetryPolicy,
             hook: Option<RequestHook>,
+            timeout: Duration,
             deadline: Duration,
             max_body_size: usize,
             checks: bool,
@@ -303,6 +304,11 @@ pub(super) fn client_rs(api: &Api, features: &Features, retries: bool) -> TokenS
 
             pub(crate) fn deadline(&self) -> Duration {
                 self.deadline
+            }
+
+            /// How long one attempt may take; a stream's idle limit.
+            pub(crate) fn timeout(&self) -> Duration {
+                self.timeout
             }
 
             pub(crate) fn max_body_size(&self) -> usize {
@@ -479,6 +485,7 @@ pub(super) fn client_rs(api: &Api, features: &Features, retries: bool) -> TokenS
                     http,
                     retry: self.retry,
                     hook: self.hook,
+                    timeout: self.timeout,
                     deadline: self.deadline,
                     max_body_size: self.max_body_size,
                     checks: self.checks,

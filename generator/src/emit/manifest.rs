@@ -46,6 +46,12 @@ const TRANSFER_DEPENDENCIES: &[(&str, &str)] = &[
     ),
 ];
 
+/// reqwest with its body as a stream of chunks, for `src/streams.rs`.
+const STREAM_REQWEST: (&str, &str) = (
+    "reqwest",
+    r#"{ version = "0.13", default-features = false, features = ["rustls", "http2", "stream"] }"#,
+);
+
 pub(super) fn cargo_toml(api: &Api, settings: &Settings, features: &Features) -> String {
     let mut deps: Vec<(&str, &str)> = DEPENDENCIES.to_vec();
     if api_uses_uuid(api) {
@@ -58,8 +64,14 @@ pub(super) fn cargo_toml(api: &Api, settings: &Settings, features: &Features) ->
         deps.retain(|(name, _)| !TRANSFER_DEPENDENCIES.iter().any(|(n, _)| n == name));
         deps.extend_from_slice(TRANSFER_DEPENDENCIES);
     }
-    // Pages are a `Stream`: the trait alone, no stream library.
-    if super::runtime::uses_pages(api) && !deps.iter().any(|(name, _)| *name == "futures-core") {
+    // Streams read the body as chunks, which needs reqwest's `stream`.
+    if super::runtime::uses_streams(api) && !super::runtime::uses_transfer(api) {
+        deps.retain(|(name, _)| *name != "reqwest");
+        deps.push(STREAM_REQWEST);
+    }
+    // Pages and streams are a `Stream`: the trait alone, no stream library.
+    let needs_stream_trait = super::runtime::uses_pages(api) || super::runtime::uses_streams(api);
+    if needs_stream_trait && !deps.iter().any(|(name, _)| *name == "futures-core") {
         deps.push(("futures-core", r#""0.3""#));
     }
     if super::runtime::uses_patterns(api) {
@@ -198,6 +210,12 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             mod patterns;
         )
     });
+    let streams = super::runtime::uses_streams(api).then(|| {
+        quote! {
+            mod streams;
+            pub use streams::{Event, ItemStream, MAX_ITEM};
+        }
+    });
     quote! {
         #inner_docs
         #![deny(missing_docs)]
@@ -210,6 +228,7 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         #transfer
         #pages
         #patterns
+        #streams
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT};
         pub use error::{AnyError, ApiError, ApiResponse, Documented, Error, ErrorResponse, ResponseParts};

@@ -28,6 +28,10 @@ const TRANSFER: &str = include_str!("../../runtime/transfer.rs");
 /// list operation that pages.
 const PAGES: &str = include_str!("../../runtime/pages.rs");
 
+/// Responses that are items over time (server-sent events, JSON Lines),
+/// carried by the crates whose spec has one.
+const STREAMS: &str = include_str!("../../runtime/streams.rs");
+
 /// Checking the spec's `pattern`s, carried by the crates whose spec has one
 /// the client checks (it needs a regex engine).
 const PATTERNS: &str = include_str!("../../runtime/patterns.rs");
@@ -178,6 +182,11 @@ pub(super) fn uses_pages(api: &Api) -> bool {
     api.operations().any(|op| op.pagination.is_some())
 }
 
+/// Whether some operation's response is items over time.
+pub(super) fn uses_streams(api: &Api) -> bool {
+    api.operations().any(|op| op.stream.is_some())
+}
+
 /// Whether some operation sends or receives raw bytes or a multipart form.
 pub(super) fn uses_transfer(api: &Api) -> bool {
     api.operations()
@@ -204,6 +213,9 @@ pub(super) fn files(api: &Api) -> Vec<(&'static str, String)> {
     }
     if uses_patterns(api) {
         files.push(("src/patterns.rs", PATTERNS.to_string()));
+    }
+    if uses_streams(api) {
+        files.push(("src/streams.rs", STREAMS.to_string()));
     }
     files
 }

@@ -21,6 +21,9 @@ pub enum Version {
     Swagger2,
     OpenApi30,
     OpenApi31,
+    /// 3.2: 3.1's schemas, with streams (`itemSchema`) and a few new
+    /// places, which the walk reads or reports.
+    OpenApi32,
 }
 
 /// Something to tell the user about a schema: at the schema itself, or at
@@ -72,7 +75,7 @@ pub(super) fn schema(map: &mut Map<String, Value>, version: Version, notes: &mut
     match version {
         Version::Swagger2 => swagger2(map),
         Version::OpenApi30 => {}
-        Version::OpenApi31 => openapi31(map, notes),
+        Version::OpenApi31 | Version::OpenApi32 => openapi31(map, notes),
     }
     // Any version: `type: 'null'` is not 3.0, but its meaning is plain, and
     // 3.0 documents converted from elsewhere carry it.

@@ -38,7 +38,7 @@ use serde_json::Value;
 
 pub use dialect::{CONST, Version};
 pub use source::{Place, SourceMap, Sources};
-pub use walk::TUPLE;
+pub use walk::{CONTENT_SCHEMA, ITEM_SCHEMA, TUPLE};
 
 use crate::diag::{Diagnostic, Location};
 use files::Files;
@@ -68,6 +68,10 @@ pub struct Extra {
     /// 3.1's `prefixItems`: an array schema with [`TUPLE`] set to `n` is
     /// the tuple `tuples[n]`.
     pub tuples: Vec<Tuple>,
+    /// Schemas 3.0 has no place for: 3.2's `itemSchema` of a media type
+    /// (the media type's [`ITEM_SCHEMA`] extension holds its index here)
+    /// and 2020-12's `contentSchema` of a string ([`CONTENT_SCHEMA`]).
+    pub item_schemas: Vec<ReferenceOr<Schema>>,
     /// Keys of `components/schemas` that loading made for schemas that
     /// lived elsewhere (in another file, a property, `$defs`): they yield
     /// their Rust names to the spec's own components.
@@ -185,6 +189,21 @@ pub fn load_input(input: Input<'_>) -> Result<Document, Diagnostic> {
             }
         }
     }
+    for (index, schema) in walked.item_schemas.into_iter().enumerate() {
+        match read::<ReferenceOr<Schema>>(&schema) {
+            Ok(schema) => extra.item_schemas.push(schema),
+            Err(e) => {
+                diagnostics.push(sources.diagnostic(Diagnostic::error(
+                    format!("#/x-item-schemas/{index}"),
+                    format!("an item schema cannot be read, so items are any JSON value: {e}"),
+                )));
+                extra.item_schemas.push(ReferenceOr::Item(Schema {
+                    schema_data: Default::default(),
+                    schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+                }));
+            }
+        }
+    }
     for (items, open) in walked.tuples {
         let items = read::<Vec<ReferenceOr<Schema>>>(&items).unwrap_or_default();
         extra.tuples.push(Tuple { items, open });
@@ -221,8 +240,10 @@ fn version_of(value: &Value, map: &SourceMap) -> Result<Version, Diagnostic> {
     if let Some(v) = text("openapi") {
         return if v.starts_with("3.0") {
             Ok(Version::OpenApi30)
-        } else if v.starts_with('3') {
+        } else if v.starts_with("3.1") {
             Ok(Version::OpenApi31)
+        } else if v.starts_with('3') {
+            Ok(Version::OpenApi32)
         } else {
             Err(Diagnostic::error("#/openapi", format!("OpenAPI {v} is not a version this generator reads (3.0, 3.1, and Swagger 2.0 are)"))
                 .at(map.locate("#/openapi")))

@@ -10,6 +10,7 @@ mod operation;
 mod pagination;
 mod refs;
 mod schema;
+mod stream;
 
 pub use operation::opaque_media_type;
 pub use schema::js_regex_literal;

@@ -337,7 +337,8 @@ impl<'a> Lowerer<'a> {
             p.rust_name = names.claim(name);
         }
         let body = self.request_body(&cx, &builder_name, &mut names, scope);
-        let (success, errors) = self.responses(&cx, &builder_name, scope);
+        let (success, errors, success_raw) = self.responses(&cx, &builder_name, scope);
+        let stream = self.item_stream(&success_raw, body.as_ref(), &builder_name);
         let security = self.security(&cx);
         let paging = cx.op.extensions.get("x-pagination");
         let pagination = self.pagination(cx.method, paging, &params, &success, cx.pointer);
@@ -358,6 +359,7 @@ impl<'a> Lowerer<'a> {
             errors,
             security,
             pagination,
+            stream,
             authorization_parameter,
         }
     }
@@ -771,7 +773,7 @@ impl<'a> Lowerer<'a> {
         cx: &OpContext<'a, '_>,
         builder: &str,
         scope: &mut NameSet,
-    ) -> (Success, Vec<Response>) {
+    ) -> (Success, Vec<Response>, Vec<(&'a openapiv3::Response, String)>) {
         let at = join(cx.pointer, "responses");
         let mut entries: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> =
             Vec::new();
@@ -800,10 +802,14 @@ impl<'a> Lowerer<'a> {
         let mut success = Vec::new();
         let mut errors = Vec::new();
         let mut variants = NameSet::default();
+        let mut success_raw = Vec::new();
         for (status, r, pointer) in entries {
             let Some(r) = self.resolve(r, &pointer) else { continue };
             // With no 2xx documented, `default` describes the success.
             let ok = is_success(&status) || (status == StatusMatch::Default && !any_success);
+            if ok {
+                success_raw.push((r, pointer.clone()));
+            }
             let hint = match (ok, status) {
                 (true, StatusMatch::Code(n)) if success_bodies > 1 => {
                     format!("{builder}{}", status_variant(n))
@@ -850,7 +856,7 @@ impl<'a> Lowerer<'a> {
         // Exact codes are matched before ranges, ranges before `default`.
         errors.sort_by_key(|r| r.status);
         success.sort_by_key(|r| r.status);
-        (self.success(success, builder, scope), errors)
+        (self.success(success, builder, scope), errors, success_raw)
     }
 
     /// A response's documented headers, as fields of a struct called `name`.
@@ -1087,6 +1093,10 @@ fn media_kind(media_type: &str) -> MediaKind {
 /// equals.
 fn pick_media<'m>(media_types: impl Iterator<Item = &'m str>) -> Option<usize> {
     let rank = |k: &str| match media_kind(k) {
+        // Items over time are `send_stream()`'s; `send()` reads them only
+        // when nothing else is offered (text-to-speech: audio bytes beside
+        // events).
+        _ if super::stream::framing(k).is_some() => 6,
         MediaKind::Json if essence(k) == "application/json" => 0,
         MediaKind::Json => 1,
         MediaKind::Form => 2,

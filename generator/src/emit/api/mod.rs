@@ -20,8 +20,9 @@ use super::example::Examples;
 use super::features::Features;
 use super::types::{Scope, count, field_init, ident, number, rust_type};
 use crate::ir::{
-    Api, BodyKind, Check, FieldAccess, Group, Holder, Method, Operation, PageStep, ParamLocation, Parameter, PathPart,
-    QueryStyle, Response, StatusMatch, SuccessShape, TypeKind, TypeRef,
+    Api, BodyKind, Check, FieldAccess, Framing, Group, Holder, ItemStream, Method, Operation,
+    PageStep, ParamLocation, Parameter, PathPart, QueryStyle, Response, StatusMatch, StreamItem,
+    SuccessShape, TypeKind, TypeRef,
 };
 
 pub(super) fn files<'a>(
@@ -519,6 +520,8 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     let error_enum = error_enum(op);
     // Streams and files cannot be cloned, nor can a builder holding one.
     let derives = derives(op.body.iter().flat_map(|b| b.kinds()).any(BodyKind::takes_stream));
+    // The stream switch is set on the builder's own body before it goes.
+    let mutable = op.stream.as_ref().and_then(|s| s.switch.as_ref()).map(|_| quote!(mut));
     let sends = if streams(op) {
         let send = send_body(api, op, &slots, Reading::Streamed);
         quote! {
@@ -530,7 +533,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
 
             /// Sends the request and returns the successful response with
             /// its body as a stream, read only as it is consumed.
-            pub async fn send_streaming(self) -> Result<ApiResponse<crate::ByteStream>, Error<#error>> {
+            pub async fn send_streaming(#mutable self) -> Result<ApiResponse<crate::ByteStream>, Error<#error>> {
                 #send
             }
         }
@@ -539,11 +542,30 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         quote! {
             /// Sends the request and returns the whole successful response,
             /// status and headers included.
-            pub async fn send_with_response(self) -> Result<ApiResponse<#success_ty>, Error<#error>> {
+            pub async fn send_with_response(#mutable self) -> Result<ApiResponse<#success_ty>, Error<#error>> {
                 #send
             }
         }
     };
+    let send_stream = op.stream.as_ref().map(|stream| {
+        let send = send_body(api, op, &slots, Reading::Items(stream));
+        let item = stream_item_type(stream);
+        let what = match stream.framing {
+            Framing::Events => "events",
+            Framing::Lines | Framing::Sequence => "items",
+        };
+        let docs = doc::attrs(&format!(
+            "Sends the request for the response's {what} (`{}`; {}) and returns them as they arrive: a `Stream` of results, or `while let Some(item) = stream.next().await`. Documented error statuses arrive typed, as from [`send`](Self::send). The call's deadline bounds the wait for the response's head; after it, the stream ends when the server closes it, at a `[DONE]` sentinel, or after the call's timeout (else the client's) passes with nothing received.",
+            stream.media_type, stream.how
+        ));
+        let mutable = stream.switch.is_some().then(|| quote!(mut));
+        quote! {
+            #docs
+            pub async fn send_stream(#mutable self) -> Result<crate::ItemStream<#item, #error>, Error<#error>> {
+                #send
+            }
+        }
+    });
     let forms = op.body.iter().flat_map(|b| b.kinds()).filter_map(|kind| match kind {
         BodyKind::Multipart(form) => Some(multipart_form(op, form)),
         _ => None,
@@ -583,6 +605,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             }
 
             #sends
+            #send_stream
         }
 
         #paging
@@ -759,11 +782,14 @@ pub(super) fn streams(op: &Operation) -> bool {
 
 /// How `send_body` reads the response.
 #[derive(Clone, Copy, PartialEq)]
-enum Reading {
+enum Reading<'o> {
     /// Whole, then decoded by status.
     Whole,
     /// Success bodies as a stream; error bodies whole.
     Streamed,
+    /// Success bodies as items over time (`send_stream`); error bodies
+    /// whole.
+    Items(&'o ItemStream),
 }
 
 /// How a response body is decoded, and into what.
@@ -840,7 +866,7 @@ fn status_pattern(s: StatusMatch) -> TokenStream {
     }
 }
 
-fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) -> TokenStream {
+fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading<'_>) -> TokenStream {
     let id = &op.id;
     let method = match op.method {
         Method::Get => quote!(GET),
@@ -922,7 +948,25 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
             (false, false) => quote!(if let Some(body) = self.#name { #put }),
         }
     });
-    let accept = accept(op).map(|a| quote!(request.accept(#a);));
+    let accept = match reading {
+        Reading::Items(stream) => {
+            let media_type = &stream.media_type;
+            Some(quote!(request.accept(#media_type); request.streamed();))
+        }
+        _ => accept(op).map(|a| quote!(request.accept(#a);)),
+    };
+    // The LLM APIs' `stream` property says what the body will be: set for a
+    // stream, and left false otherwise unless the caller said.
+    let switch = op.stream.as_ref().and_then(|s| s.switch.as_ref()).and_then(|field| {
+        let body = op.body.as_ref()?;
+        let name = ident(&body.rust_name);
+        let set = switch_statement(field, matches!(reading, Reading::Items(_)));
+        Some(if body.required {
+            quote!({ let body = &mut self.#name; #set })
+        } else {
+            quote!(if let Some(body) = &mut self.#name { #set })
+        })
+    });
     let auth = op.uses_credentials().then(|| {
         let alternatives = op.security.iter().map(|all| {
             let schemes = all.iter().map(|&i| ident(&api.security_schemes[i].variant));
@@ -939,6 +983,7 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
     });
     let redirects = op.documents_redirects().then(|| quote!(request.keep_redirects();));
     let build = quote! {
+        #switch
         let mut request = Request::new(self.client, #id, Method::#method);
         #redirects
         #(#path)*
@@ -962,26 +1007,7 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
         }
         Reading::Streamed => {
             let statuses = op.success.responses.iter().map(|r| success_pattern(r.status));
-            // Error bodies are small and typed: read them whole.
-            let error = match op.errors.as_slice() {
-                [] => quote!(Err(response.read().await?.unexpected())),
-                [only] if only.status == StatusMatch::Default => {
-                    let value = error_value(op, only);
-                    quote!({
-                        let response = response.read().await?;
-                        #value
-                    })
-                }
-                _ => {
-                    let arms = response_arms(op, false);
-                    quote!({
-                        let response = response.read().await?;
-                        match response.status() {
-                            #(#arms)*
-                        }
-                    })
-                }
-            };
+            let error = error_reading(op);
             quote! {
                 #build
                 let response = request.open().await?;
@@ -991,6 +1017,96 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading) ->
                 }
             }
         }
+        Reading::Items(stream) => {
+            let statuses = op.success.responses.iter().map(|r| success_pattern(r.status));
+            let error = error_reading(op);
+            let (framing, decode) = stream_decoding(stream);
+            quote! {
+                #build
+                let response = request.open().await?;
+                match response.status() {
+                    #(#statuses)|* => Ok(response.items(crate::streams::Framing::#framing, #decode, crate::streams::SENTINELS)),
+                    _ => #error,
+                }
+            }
+        }
+    }
+}
+
+/// The error statuses of a response whose success body is not read whole:
+/// error bodies are small and typed, so they are read whole.
+fn error_reading(op: &Operation) -> TokenStream {
+    match op.errors.as_slice() {
+        [] => quote!(Err(response.read().await?.unexpected())),
+        [only] if only.status == StatusMatch::Default => {
+            let value = error_value(op, only);
+            quote!({
+                let response = response.read().await?;
+                #value
+            })
+        }
+        _ => {
+            let arms = response_arms(op, false);
+            quote!({
+                let response = response.read().await?;
+                match response.status() {
+                    #(#arms)*
+                }
+            })
+        }
+    }
+}
+
+/// How a stream's items are cut and decoded: the `Framing` variant and the
+/// runtime's decoding function.
+fn stream_decoding(stream: &ItemStream) -> (TokenStream, TokenStream) {
+    let framing = match stream.framing {
+        Framing::Events => quote!(Events),
+        Framing::Lines => quote!(Lines),
+        Framing::Sequence => quote!(Sequence),
+    };
+    let decode = match (&stream.item, stream.framing) {
+        (StreamItem::Text, Framing::Events) => quote!(crate::streams::event_text),
+        (StreamItem::Json(t), Framing::Events) => {
+            let ty = rust_type(t, Scope::Outside);
+            quote!(crate::streams::event_json::<#ty>)
+        }
+        (StreamItem::Text, _) => quote!(crate::streams::item_json::<String>),
+        (StreamItem::Json(t), _) => {
+            let ty = rust_type(t, Scope::Outside);
+            quote!(crate::streams::item_json::<#ty>)
+        }
+    };
+    (framing, decode)
+}
+
+/// The type of one item of a stream: `Event<T>` for events.
+fn stream_item_type(stream: &ItemStream) -> TokenStream {
+    let data = match &stream.item {
+        StreamItem::Text => quote!(String),
+        StreamItem::Json(t) => rust_type(t, Scope::Outside),
+    };
+    match stream.framing {
+        Framing::Events => quote!(crate::Event<#data>),
+        Framing::Lines | Framing::Sequence => data,
+    }
+}
+
+/// Sets the body's stream switch (`body` is `&mut` the body): to `true`
+/// for a stream; to `false` otherwise when the caller left it unset.
+fn switch_statement(field: &FieldAccess, streaming: bool) -> TokenStream {
+    let name = ident(&field.rust_name);
+    match (field.holder, streaming) {
+        (Holder::Plain, true) => quote!(body.#name = true;),
+        (Holder::Plain, false) => quote!(),
+        (Holder::Option, true) => quote!(body.#name = Some(true);),
+        (Holder::Option, false) => quote!(body.#name.get_or_insert(false);),
+        (Holder::Nullable, true) => quote!(body.#name = crate::Nullable::Value(true);),
+        (Holder::Nullable, false) => quote! {
+            if body.#name.is_absent() {
+                body.#name = crate::Nullable::Value(false);
+            }
+        },
     }
 }
 
