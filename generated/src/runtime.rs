@@ -207,6 +207,16 @@ macro_rules! string_enum {
             }
         }
 
+        impl From<String> for $name {
+            #[inline]
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    $($wire => Self::$variant,)*
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = std::convert::Infallible;
 
@@ -516,9 +526,64 @@ impl<T> Nullable<T> {
         }
     }
 
+    /// Takes the value, if there is one, as an `Option` (absent and `null`
+    /// are both `None`): the same as [`into_value`](Self::into_value).
+    pub fn into_option(self) -> Option<T> {
+        self.into_value()
+    }
+
     /// `Some(v)` is the value, `None` is `null`.
     pub fn from_option(value: Option<T>) -> Self {
         value.map_or(Nullable::Null, Nullable::Value)
+    }
+
+    /// A reference to the value, keeping absent and `null` apart.
+    pub fn as_ref(&self) -> Nullable<&T> {
+        match self {
+            Nullable::Absent => Nullable::Absent,
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(v) => Nullable::Value(v),
+        }
+    }
+
+    /// A mutable reference to the value, keeping absent and `null` apart.
+    pub fn as_mut(&mut self) -> Nullable<&mut T> {
+        match self {
+            Nullable::Absent => Nullable::Absent,
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(v) => Nullable::Value(v),
+        }
+    }
+
+    /// Maps the value, keeping absent and `null` as they are.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Nullable<U> {
+        match self {
+            Nullable::Absent => Nullable::Absent,
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(v) => Nullable::Value(f(v)),
+        }
+    }
+
+    /// The value, or `default` when absent or `null`.
+    pub fn unwrap_or(self, default: T) -> T {
+        self.into_value().unwrap_or(default)
+    }
+
+    /// The value, or `T`'s default when absent or `null`.
+    pub fn unwrap_or_default(self) -> T
+    where
+        T: Default,
+    {
+        self.into_value().unwrap_or_default()
+    }
+}
+
+/// `Some(v)` is the value and `None` is `null`, as
+/// [`Nullable::from_option`] says: a request that passes an `Option` clears
+/// the property with `None`.
+impl<T> From<Option<T>> for Nullable<T> {
+    fn from(value: Option<T>) -> Self {
+        Nullable::from_option(value)
     }
 }
 
@@ -1289,7 +1354,10 @@ async fn execute(
     loop {
         attempts.made += 1;
         let attempt = attempts.made;
-        let spare = if idempotent && attempt <= policy.max_retries { request.try_clone() } else { None };
+        // Any method may be tried again where the server did not act on it
+        // (429, 503, no connection); only an idempotent one (or one with an
+        // idempotency key) after a timeout, which may have come after it did.
+        let spare = if attempt <= policy.max_retries { request.try_clone() } else { None };
         let Some(next) = spare else {
             // No retry left (or possible): this attempt is the last.
             let response = client.http().execute(hooked(request)).await.map_err(transport)?;
@@ -1305,7 +1373,7 @@ async fn execute(
                 attempts.last_status = Some(response.status().as_u16());
                 return Ok(response);
             }
-            Err(e) if e.is_connect() || e.is_timeout() => policy.delay(attempt, None),
+            Err(e) if e.is_connect() || (e.is_timeout() && idempotent) => policy.delay(attempt, None),
             Err(e) => return Err(transport(e)),
         };
         debug_event!(attempt, delay_ms = delay.as_millis() as u64, "retrying");

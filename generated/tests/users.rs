@@ -395,12 +395,17 @@ mod robustness {
     }
 
     #[tokio::test]
-    async fn non_idempotent_calls_are_not_retried() {
+    async fn non_idempotent_calls_are_retried_only_where_the_server_did_not_act() {
+        // A 503 says the server did nothing: a POST goes again.
         let server = flaky(2, 503).await;
         let client = Client::builder().base_url(server.uri()).retry_policy(quick()).build().unwrap();
+        let _ = client.users().create_user(Default::default()).send().await;
+        assert_eq!(requests(&server).await, 3);
 
+        // A 500 may come after it acted: a POST is not sent twice.
+        let server = flaky(2, 500).await;
+        let client = Client::builder().base_url(server.uri()).retry_policy(quick()).build().unwrap();
         let err = client.users().create_user(Default::default()).send().await.unwrap_err();
-
         assert!(matches!(err, Error::UnexpectedStatus { .. }), "{err:?}");
         assert_eq!(requests(&server).await, 1);
     }
@@ -629,25 +634,40 @@ async fn call_options_apply_to_one_call_only() {
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
 }
 
+/// A POST is retried where the server did not act on it (429, 503, no
+/// connection), and after a timeout only with an idempotency key, since a
+/// timed-out request may have been carried out.
 #[tokio::test]
-async fn an_idempotency_key_lets_a_post_be_retried() {
+async fn a_post_is_retried_when_the_server_did_not_act_and_with_a_key_after_a_timeout() {
     use agilicus_api::{CallOptions, RetryPolicy};
+    use std::time::Duration;
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(user_json())).mount(&server).await;
-    let policy = RetryPolicy {
-        max_retries: 2,
-        initial_backoff: std::time::Duration::from_millis(1),
-        max_backoff: std::time::Duration::from_millis(1),
-    };
-    let client = Client::builder().base_url(server.uri()).retry_policy(policy).build().unwrap();
-    // Without a key a POST is not retried: the 503 comes back.
-    let err = client.users().create_user(User::default()).send().await.unwrap_err();
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
-    server.reset().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(429)).up_to_n_times(1).mount(&server).await;
     Mock::given(any()).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
     Mock::given(any()).respond_with(ResponseTemplate::new(201).set_body_json(user_json())).mount(&server).await;
-    let keyed = CallOptions::new().idempotency_key("create-ada-1");
+    let policy = RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(1),
+    };
+    let client = Client::builder().base_url(server.uri()).retry_policy(policy).build().unwrap();
+    client.users().create_user(User::default()).send().await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    // A timeout: without a key the POST is not sent again.
+    server.reset().await;
+    let slow = ResponseTemplate::new(201).set_body_json(user_json()).set_delay(Duration::from_millis(500));
+    Mock::given(any()).respond_with(slow).up_to_n_times(1).mount(&server).await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(201).set_body_json(user_json())).mount(&server).await;
+    let quick = || CallOptions::new().timeout(Duration::from_millis(100));
+    let err = client.users().create_user(User::default()).with_options(quick()).send().await.unwrap_err();
+    assert!(err.to_string().contains("timed out"), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    // With a key it is, the key on every attempt.
+    server.reset().await;
+    let slow = ResponseTemplate::new(201).set_body_json(user_json()).set_delay(Duration::from_millis(500));
+    Mock::given(any()).respond_with(slow).up_to_n_times(1).mount(&server).await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(201).set_body_json(user_json())).mount(&server).await;
+    let keyed = quick().idempotency_key("create-ada-1");
     client.users().create_user(User::default()).with_options(keyed).send().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 2);

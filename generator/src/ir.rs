@@ -914,6 +914,23 @@ impl Api {
         used.into_iter().filter_map(|i| self.security_schemes.get(i)).collect()
     }
 
+    /// The security scheme most operations can be authorised by (the first
+    /// in spec order among equals): what a front-page example sets up.
+    pub fn main_credential(&self) -> Option<&SecurityScheme> {
+        let mut uses = vec![0usize; self.security_schemes.len()];
+        for op in self.operations() {
+            let schemes: BTreeSet<usize> = op.security.iter().flatten().copied().collect();
+            for i in schemes {
+                if let Some(n) = uses.get_mut(i) {
+                    *n += 1;
+                }
+            }
+        }
+        let (best, n) =
+            uses.iter().enumerate().max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)))?;
+        (*n > 0).then(|| &self.security_schemes[best])
+    }
+
     /// The one value a type allows, when it is a `const`: the enum's name
     /// and its variant.
     pub fn constant<'s>(&'s self, ty: &'s TypeRef) -> Option<(&'s str, &'s Variant)> {

@@ -538,3 +538,59 @@ fn a_nullable_union_keeps_its_members_docs_and_bounds() {
         assert_eq!(f.facts.default.as_deref(), Some("1"), "{version}");
     }
 }
+
+/// The front page's example sets up the credential most operations need,
+/// not the first scheme by name.
+#[test]
+fn the_main_credential_is_the_one_most_operations_use() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+security: [{token: []}]
+paths:
+  /a: {get: {operationId: a, responses: {'200': {description: ok}}}}
+  /b: {get: {operationId: b, responses: {'200': {description: ok}}}}
+  /admin: {get: {operationId: admin, security: [{adminKey: []}], responses: {'200': {description: ok}}}}
+components:
+  securitySchemes:
+    adminKey: {type: apiKey, in: header, name: X-Admin}
+    token: {type: http, scheme: bearer}
+"#;
+    let (api, _) = lower_yaml(text);
+    assert_eq!(api.main_credential().map(|s| s.name.as_str()), Some("token"));
+}
+
+/// Union variants are named for what they are: a referenced member by its
+/// name less the words it shares with the union's, an inline one by its
+/// title or its tag value, and by position only as a last resort.
+#[test]
+fn union_variants_are_named_for_what_they_are() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    ChatCompletionRequestMessage:
+      oneOf:
+        - $ref: '#/components/schemas/ChatCompletionRequestSystemMessage'
+        - $ref: '#/components/schemas/ChatCompletionRequestUserMessage'
+        - {title: Tool message, type: object, properties: {role: {type: string, enum: [tool]}}}
+        - {type: object, properties: {role: {type: string, enum: [developer]}}}
+        - {type: object, properties: {other: {type: string}}}
+      discriminator: {propertyName: role}
+    ChatCompletionRequestSystemMessage:
+      type: object
+      properties: {role: {type: string, enum: [system]}}
+    ChatCompletionRequestUserMessage:
+      type: object
+      properties: {role: {type: string, enum: [user]}}
+"#;
+    let (api, _) = lower_yaml(text);
+    let union = api.types.iter().find(|t| t.name == "ChatCompletionRequestMessage").expect("union");
+    let TypeKind::Union(u) = &union.kind else { panic!("{union:?}") };
+    let names: Vec<&str> = u.variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["SystemMessage", "UserMessage", "ToolMessage", "Developer", "Variant5"]);
+    // Inline members' types are named the same way.
+    assert_eq!(u.variants[2].ty, TypeRef::Named("ChatCompletionRequestMessageToolMessage".into()));
+}

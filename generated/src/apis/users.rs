@@ -2215,10 +2215,13 @@ pub enum CreateUserError {
 impl std::fmt::Display for CreateUserError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
-            Self::Conflict(response) => ("User already exists", response.status()),
+        let (what, parts) = match self {
+            Self::Conflict(response) => ("User already exists", response.parts()),
         };
-        write!(f, "create_user: {what} (status {status})")
+        write!(
+            f, "create_user: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -2519,12 +2522,15 @@ pub enum DeleteChallengeMethodError {
 impl std::fmt::Display for DeleteChallengeMethodError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
+        let (what, parts) = match self {
             Self::NotFound(response) => {
-                ("Challenge method does not exist", response.status())
+                ("Challenge method does not exist", response.parts())
             }
         };
-        write!(f, "delete_challenge_method: {what} (status {status})")
+        write!(
+            f, "delete_challenge_method: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -2617,12 +2623,15 @@ pub enum DeleteServiceAccountError {
 impl std::fmt::Display for DeleteServiceAccountError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
+        let (what, parts) = match self {
             Self::NotFound(response) => {
-                ("service account does not exist", response.status())
+                ("service account does not exist", response.parts())
             }
         };
-        write!(f, "delete_service_account: {what} (status {status})")
+        write!(
+            f, "delete_service_account: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -2705,12 +2714,15 @@ pub enum DeleteUpstreamUserIdentityError {
 impl std::fmt::Display for DeleteUpstreamUserIdentityError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
+        let (what, parts) = match self {
             Self::NotFound(response) => {
-                ("Upstream user identity does not exist.", response.status())
+                ("Upstream user identity does not exist.", response.parts())
             }
         };
-        write!(f, "delete_upstream_user_identity: {what} (status {status})")
+        write!(
+            f, "delete_upstream_user_identity: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -2783,10 +2795,13 @@ pub enum DeleteUserError {
 impl std::fmt::Display for DeleteUserError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
-            Self::NotFound(response) => ("User does not exist", response.status()),
+        let (what, parts) = match self {
+            Self::NotFound(response) => ("User does not exist", response.parts()),
         };
-        write!(f, "delete_user: {what} (status {status})")
+        write!(
+            f, "delete_user: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -2890,12 +2905,15 @@ pub enum DeleteUserMetadataError {
 impl std::fmt::Display for DeleteUserMetadataError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
+        let (what, parts) = match self {
             Self::NotFound(response) => {
-                ("User metadata entry does not exist", response.status())
+                ("User metadata entry does not exist", response.parts())
             }
         };
-        write!(f, "delete_user_metadata: {what} (status {status})")
+        write!(
+            f, "delete_user_metadata: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -2997,12 +3015,13 @@ pub enum DeleteUserRequestError {
 impl std::fmt::Display for DeleteUserRequestError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
-            Self::NotFound(response) => {
-                ("User request does not exist", response.status())
-            }
+        let (what, parts) = match self {
+            Self::NotFound(response) => ("User request does not exist", response.parts()),
         };
-        write!(f, "delete_user_request: {what} (status {status})")
+        write!(
+            f, "delete_user_request: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -3085,12 +3104,15 @@ pub enum GetChallengeMethodError {
 impl std::fmt::Display for GetChallengeMethodError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
+        let (what, parts) = match self {
             Self::NotFound(response) => {
-                ("Challenge method does not exist", response.status())
+                ("Challenge method does not exist", response.parts())
             }
         };
-        write!(f, "get_challenge_method: {what} (status {status})")
+        write!(
+            f, "get_challenge_method: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -3178,12 +3200,15 @@ pub enum GetServiceAccountError {
 impl std::fmt::Display for GetServiceAccountError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
+        let (what, parts) = match self {
             Self::NotFound(response) => {
-                ("service account does not exist", response.status())
+                ("service account does not exist", response.parts())
             }
         };
-        write!(f, "get_service_account: {what} (status {status})")
+        write!(
+            f, "get_service_account: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -3272,12 +3297,15 @@ pub enum GetUpstreamUserIdentityError {
 impl std::fmt::Display for GetUpstreamUserIdentityError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
+        let (what, parts) = match self {
             Self::NotFound(response) => {
-                ("Upstream user identity does not exist", response.status())
+                ("Upstream user identity does not exist", response.parts())
             }
         };
-        write!(f, "get_upstream_user_identity: {what} (status {status})")
+        write!(
+            f, "get_upstream_user_identity: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -3361,10 +3389,13 @@ pub enum GetUserError {
 impl std::fmt::Display for GetUserError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
-            Self::NotFound(response) => ("User does not exist", response.status()),
+        let (what, parts) = match self {
+            Self::NotFound(response) => ("User does not exist", response.parts()),
         };
-        write!(f, "get_user: {what} (status {status})")
+        write!(
+            f, "get_user: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -3465,12 +3496,15 @@ pub enum GetUserMetadataError {
 impl std::fmt::Display for GetUserMetadataError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
+        let (what, parts) = match self {
             Self::NotFound(response) => {
-                ("User metadata entry does not exist", response.status())
+                ("User metadata entry does not exist", response.parts())
             }
         };
-        write!(f, "get_user_metadata: {what} (status {status})")
+        write!(
+            f, "get_user_metadata: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -3569,12 +3603,13 @@ pub enum GetUserRequestError {
 impl std::fmt::Display for GetUserRequestError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
-            Self::NotFound(response) => {
-                ("User request does not exist", response.status())
-            }
+        let (what, parts) = match self {
+            Self::NotFound(response) => ("User request does not exist", response.parts()),
         };
-        write!(f, "get_user_request: {what} (status {status})")
+        write!(
+            f, "get_user_request: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -3893,10 +3928,13 @@ pub enum ListAllUserOrgsError {
 impl std::fmt::Display for ListAllUserOrgsError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
-            Self::NotFound(response) => ("User does not exist", response.status()),
+        let (what, parts) = match self {
+            Self::NotFound(response) => ("User does not exist", response.parts()),
         };
-        write!(f, "list_all_user_orgs: {what} (status {status})")
+        write!(
+            f, "list_all_user_orgs: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -5268,10 +5306,13 @@ pub enum ListUserPermissionsError {
 impl std::fmt::Display for ListUserPermissionsError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
-            Self::NotFound(response) => ("User does not exist", response.status()),
+        let (what, parts) = match self {
+            Self::NotFound(response) => ("User does not exist", response.parts()),
         };
-        write!(f, "list_user_permissions: {what} (status {status})")
+        write!(
+            f, "list_user_permissions: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -5874,12 +5915,15 @@ pub enum ReplaceChallengeMethodError {
 impl std::fmt::Display for ReplaceChallengeMethodError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
+        let (what, parts) = match self {
             Self::NotFound(response) => {
-                ("Challenge method does not exist", response.status())
+                ("Challenge method does not exist", response.parts())
             }
         };
-        write!(f, "replace_challenge_method: {what} (status {status})")
+        write!(
+            f, "replace_challenge_method: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -5974,12 +6018,15 @@ pub enum ReplaceServiceAccountError {
 impl std::fmt::Display for ReplaceServiceAccountError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
+        let (what, parts) = match self {
             Self::NotFound(response) => {
-                ("service account does not exist", response.status())
+                ("service account does not exist", response.parts())
             }
         };
-        write!(f, "replace_service_account: {what} (status {status})")
+        write!(
+            f, "replace_service_account: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -6085,12 +6132,15 @@ pub enum ReplaceUpstreamUserIdentityError {
 impl std::fmt::Display for ReplaceUpstreamUserIdentityError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
+        let (what, parts) = match self {
             Self::NotFound(response) => {
-                ("Upstream user identity does not exist", response.status())
+                ("Upstream user identity does not exist", response.parts())
             }
         };
-        write!(f, "replace_upstream_user_identity: {what} (status {status})")
+        write!(
+            f, "replace_upstream_user_identity: {what} (status {}){}", parts.status,
+            crate ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -6173,10 +6223,13 @@ pub enum ReplaceUserError {
 impl std::fmt::Display for ReplaceUserError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
-            Self::NotFound(response) => ("User does not exists", response.status()),
+        let (what, parts) = match self {
+            Self::NotFound(response) => ("User does not exists", response.parts()),
         };
-        write!(f, "replace_user: {what} (status {status})")
+        write!(
+            f, "replace_user: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -6271,12 +6324,15 @@ pub enum ReplaceUserMetadataError {
 impl std::fmt::Display for ReplaceUserMetadataError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
+        let (what, parts) = match self {
             Self::NotFound(response) => {
-                ("User metadata entry does not exist", response.status())
+                ("User metadata entry does not exist", response.parts())
             }
         };
-        write!(f, "replace_user_metadata: {what} (status {status})")
+        write!(
+            f, "replace_user_metadata: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -6368,12 +6424,13 @@ pub enum ReplaceUserRequestError {
 impl std::fmt::Display for ReplaceUserRequestError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
-            Self::NotFound(response) => {
-                ("User request does not exist", response.status())
-            }
+        let (what, parts) = match self {
+            Self::NotFound(response) => ("User request does not exist", response.parts()),
         };
-        write!(f, "replace_user_request: {what} (status {status})")
+        write!(
+            f, "replace_user_request: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -6473,10 +6530,13 @@ pub enum ReplaceUserRoleError {
 impl std::fmt::Display for ReplaceUserRoleError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
-            Self::NotFound(response) => ("User does not exists", response.status()),
+        let (what, parts) = match self {
+            Self::NotFound(response) => ("User does not exists", response.parts()),
         };
-        write!(f, "replace_user_role: {what} (status {status})")
+        write!(
+            f, "replace_user_role: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -6637,12 +6697,13 @@ pub enum UpdateUserRequestError {
 impl std::fmt::Display for UpdateUserRequestError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
-            Self::NotFound(response) => {
-                ("User request does not exist", response.status())
-            }
+        let (what, parts) = match self {
+            Self::NotFound(response) => ("User request does not exist", response.parts()),
         };
-        write!(f, "update_user_request: {what} (status {status})")
+        write!(
+            f, "update_user_request: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 

@@ -6,15 +6,15 @@
 pub struct OrganisationStatus {
     /// The `all_up` property.
     ///
-    /// May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value.
+    /// May be absent (`Nullable::Absent`), `null` (`Nullable::Null`) or a value.
     pub all_up: crate::Nullable<bool>,
     /// The `admin_up` property.
     ///
-    /// May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value.
+    /// May be absent (`Nullable::Absent`), `null` (`Nullable::Null`) or a value.
     pub admin_up: crate::Nullable<bool>,
     /// The `issuer_up` property.
     ///
-    /// May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value.
+    /// May be absent (`Nullable::Absent`), `null` (`Nullable::Null`) or a value.
     pub issuer_up: crate::Nullable<bool>,
     /// The `current_state` property.
     pub current_state: Option<super::OrganisationStateStatus>,

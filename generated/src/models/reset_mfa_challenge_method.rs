@@ -21,3 +21,17 @@ impl ResetMfaChallengeMethod {
         Self { org_id: org_id.into() }
     }
 }
+
+impl From<&str> for ResetMfaChallengeMethod {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::new(value)
+    }
+}
+
+impl From<String> for ResetMfaChallengeMethod {
+    #[inline]
+    fn from(value: String) -> Self {
+        Self::new(value)
+    }
+}

@@ -46,11 +46,11 @@ pub struct UserApplicationAccessInfoStatus {
     pub access_level: super::UserApplicationAccessInfoStatusAccessLevel,
     /// The `application_default_role_name` property.
     ///
-    /// May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value. Constraints: 1 ≤ length ≤ 100.
+    /// May be absent (`Nullable::Absent`), `null` (`Nullable::Null`) or a value. Constraints: 1 ≤ length ≤ 100.
     pub application_default_role_name: crate::Nullable<String>,
     /// The `application_default_role_id` property.
     ///
-    /// May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value. Constraints: 1 ≤ length ≤ 40.
+    /// May be absent (`Nullable::Absent`), `null` (`Nullable::Null`) or a value. Constraints: 1 ≤ length ≤ 40.
     pub application_default_role_id: crate::Nullable<String>,
     /// The `roles` property.
     pub roles: Option<Vec<String>>,

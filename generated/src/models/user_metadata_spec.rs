@@ -87,6 +87,20 @@ impl UserMetadataSpec {
     }
 }
 
+impl From<&str> for UserMetadataSpec {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::new(value)
+    }
+}
+
+impl From<String> for UserMetadataSpec {
+    #[inline]
+    fn from(value: String) -> Self {
+        Self::new(value)
+    }
+}
+
 impl crate::runtime::Check for UserMetadataSpec {
     fn check(&self, at: &str, checks: &mut crate::runtime::Checks) {
         checks.length(at, "user_id", Some(self.user_id.as_str()), Some(1), Some(40));

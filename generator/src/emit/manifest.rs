@@ -147,7 +147,7 @@ fn toml_string(s: &str) -> String {
 
 pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     let crate_ident = ident(&settings.crate_name.replace('-', "_"));
-    let setter = api.credential_schemes().first().map(|s| {
+    let setter = api.main_credential().map(|s| {
         let setter = ident(&s.setter);
         match s.kind {
             crate::ir::SecurityKind::Basic => quote!(.#setter("user", "password")),

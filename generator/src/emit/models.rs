@@ -87,7 +87,9 @@ fn type_def(api: &Api, def: &TypeDef, derives: &Derives) -> TokenStream {
         TypeKind::Enum(e) => enum_def(&name, doc, e, extra),
         TypeKind::Union(u) => {
             let serde = derives.serde(&def.name, u.discriminator.is_none());
-            union_def(&name, doc, u, extra, serde)
+            let froms = union_froms(&name, u);
+            let def = union_def(&name, doc, u, extra, serde);
+            quote!(#def #froms)
         }
         TypeKind::Tuple(items) => {
             tuple_def(&name, doc, items, extra, derives.serde(&def.name, true))
@@ -164,7 +166,7 @@ fn struct_def(
             }
         }
         let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
-        let docs = field_doc(f).attrs();
+        let docs = field_doc(f, derives.directions(&def.name).0).attrs();
         fields.push(quote! {
             #docs
             #serde
@@ -196,6 +198,8 @@ fn struct_def(
         (quote!(), quote!(), impls)
     };
     let constructor = constructor(api, s);
+    // Only a model requests send is built by callers.
+    let from_text = directions.0.then(|| from_text(api, name, s)).flatten();
     let setters = setters(api, s);
     let methods = (constructor.is_some() || !setters.is_empty()).then(|| {
         quote! {
@@ -220,8 +224,63 @@ fn struct_def(
         }
         #serde_impls
         #methods
+        #from_text
         #check
     }
+}
+
+/// Whether a value of `ty` can be made from text with `into()`: a string,
+/// a string enum (whose `Unknown` takes any text), or a union with one
+/// string variant.
+fn text_like(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String => true,
+        TypeRef::Named(n) => match api.type_def(n).map(|t| &t.kind) {
+            Some(TypeKind::Enum(e)) => e.repr == EnumRepr::String && !e.constant,
+            Some(TypeKind::Union(u)) => string_variant(u).is_some(),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// A union's one variant of type `String`, if it has exactly one.
+fn string_variant(u: &Union) -> Option<&crate::ir::UnionVariant> {
+    let mut strings = u.variants.iter().filter(|v| v.ty == TypeRef::String);
+    let one = strings.next()?;
+    strings.next().is_none().then_some(one)
+}
+
+/// `From<&str>` and `From<String>` for a struct whose `new()` takes one
+/// argument, and that text-like (`SystemMessage::from("Be terse.")`): the
+/// one obvious way to make it from text.
+fn from_text(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> Option<TokenStream> {
+    let args: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.required_in_requests() && (f.boxed || api.constant(&f.ty).is_none()))
+        .collect();
+    let [only] = args.as_slice() else { return None };
+    if only.boxed || !text_like(api, &only.ty) {
+        return None;
+    }
+    // `new` takes `impl Into<String>` for a string, the type itself otherwise.
+    let value = if only.ty == TypeRef::String { quote!(value) } else { quote!(value.into()) };
+    Some(quote! {
+        impl From<&str> for #name {
+            #[inline]
+            fn from(value: &str) -> Self {
+                Self::new(#value)
+            }
+        }
+
+        impl From<String> for #name {
+            #[inline]
+            fn from(value: String) -> Self {
+                Self::new(#value)
+            }
+        }
+    })
 }
 
 /// The runtime's `json_object!` for a struct: its fields' wire names and
@@ -569,7 +628,7 @@ fn setters(api: &Api, s: &Struct) -> Vec<TokenStream> {
         .collect()
 }
 
-fn field_doc(f: &Field) -> Doc {
+fn field_doc(f: &Field, sent: bool) -> Doc {
     let mut notes = Vec::new();
     if naming::bare(&f.rust_name) != f.wire_name {
         notes.push(format!("Wire name: {}.", doc::code(&f.wire_name)));
@@ -583,7 +642,12 @@ fn field_doc(f: &Field) -> Doc {
         notes.push(format!("Write-only: sent in requests{required}, never returned."));
     }
     if f.absent_or_null() {
-        notes.push("May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value.".to_string());
+        // Only a request clears a value with `null`; a response just says so.
+        notes.push(if sent {
+            "May be left out (`Nullable::Absent`), `null` (`Nullable::Null`, which clears it) or a value.".to_string()
+        } else {
+            "May be absent (`Nullable::Absent`), `null` (`Nullable::Null`) or a value.".to_string()
+        });
     }
     if f.required && f.nullable {
         notes.push("Required, but may be `null`.".to_string());
@@ -747,6 +811,51 @@ fn union_def(
             }
         }
     }
+}
+
+/// `From` each member type for a union, where no two variants share a type,
+/// so `.into()` makes the union from a member (`message.into()`); a string
+/// variant takes `&str` too.
+fn union_froms(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let unique = |ty: &TypeRef| u.variants.iter().filter(|v| v.ty == *ty).count() == 1;
+    let froms = u.variants.iter().filter(|v| unique(&v.ty)).filter_map(|v| {
+        let variant = ident(&v.name);
+        let wrapped = if v.boxed {
+            quote!(Self::#variant(Box::new(value)))
+        } else {
+            quote!(Self::#variant(value))
+        };
+        match &v.ty {
+            TypeRef::Named(_) => {
+                let member = rust_type(&v.ty, Scope::Models);
+                Some(quote! {
+                    impl From<#member> for #name {
+                        #[inline]
+                        fn from(value: #member) -> Self {
+                            #wrapped
+                        }
+                    }
+                })
+            }
+            TypeRef::String if !v.boxed => Some(quote! {
+                impl From<String> for #name {
+                    #[inline]
+                    fn from(value: String) -> Self {
+                        Self::#variant(value)
+                    }
+                }
+
+                impl From<&str> for #name {
+                    #[inline]
+                    fn from(value: &str) -> Self {
+                        Self::#variant(value.to_owned())
+                    }
+                }
+            }),
+            _ => None,
+        }
+    });
+    quote!(#(#froms)*)
 }
 
 /// A tuple struct: serde writes and reads it as a JSON array of its items.

@@ -774,30 +774,52 @@ impl<'a> Lowerer<'a> {
         if let [only] = members {
             return self.schema_type(only.into(), naming, &join(&members_at, "0"));
         }
+        if let Some(values) = self.open_enum(members, &members_at) {
+            return self.define_enum(naming, data, pointer, EnumRepr::String, values);
+        }
         let name = self.claim(naming);
         let mut names = NameSet::default();
+        let tag = data.discriminator.as_ref().map(|d| d.property_name.as_str());
         let typed: Vec<(TypeRef, String, Facts)> = members
             .iter()
             .enumerate()
             .map(|(i, member)| {
                 let at = join(&members_at, &i.to_string());
-                let hint = Naming::Hint(format!("{name}Variant{}", i + 1));
+                // An inline member is named for what it is (its title, its
+                // tag value), and only as a last resort by its position.
+                let own = match member {
+                    ReferenceOr::Item(_) => self.inline_label(member.into(), tag, &at),
+                    ReferenceOr::Reference { .. } => None,
+                };
+                let hint = match &own {
+                    Some(label) => Naming::Hint(format!("{name}{label}")),
+                    None => Naming::Hint(format!("{name}Variant{}", i + 1)),
+                };
                 let ty = self.schema_type(member.into(), hint, &at);
-                let label = match &ty {
-                    TypeRef::Named(n) => n.clone(),
-                    other => naming::variant_name(&other.label()),
+                let label = match (&ty, own) {
+                    (_, Some(label)) => label,
+                    (TypeRef::Named(n), None)
+                        if matches!(member, ReferenceOr::Reference { .. }) =>
+                    {
+                        without_shared_prefix(n, &name)
+                    }
+                    (TypeRef::Named(_), None) => format!("Variant{}", i + 1),
+                    (other, None) => naming::variant_name(&other.label()),
                 };
                 (ty, label, self.facts(member.into(), &at))
             })
             .collect();
+        // Members of one Rust type (two `String`s), or that would share a
+        // name, are told apart by what the spec says of each.
         let shared: Vec<bool> = typed
             .iter()
-            .map(|(_, label, _)| typed.iter().filter(|(_, l, _)| l == label).count() > 1)
+            .map(|(ty, label, _)| {
+                let scalar = !matches!(ty, TypeRef::Named(_));
+                typed.iter().filter(|(t, l, _)| l == label || (scalar && t == ty)).count() > 1
+            })
             .collect();
         let mut variants = Vec::with_capacity(members.len());
         for ((member, (ty, label, facts)), shared) in members.iter().zip(typed).zip(shared) {
-            // Two members of one Rust type (both `String`) are told apart
-            // by what the spec says of each, not by a number.
             let label = match shared {
                 true => self.member_label(member.into(), &facts).unwrap_or(label),
                 false => label,
@@ -865,6 +887,36 @@ impl<'a> Lowerer<'a> {
             TypeKind::Union(Union { variants, discriminator, null, unknown }),
         );
         TypeRef::Named(name)
+    }
+
+    /// The known values of an open enum, the way many vendors write "these
+    /// values, and more may come": a union of a plain string and string
+    /// enums (`anyOf: [{type: string}, {enum: [gpt-4o, …]}]`). Such a union
+    /// is one enum of the known values, whose `Unknown(String)` holds the
+    /// rest, rather than a choice between two types.
+    fn open_enum(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> Option<Vec<String>> {
+        let mut open = false;
+        let mut values = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let at = join(pointer, &i.to_string());
+            let schema = self.deref(member.into(), &at)?;
+            let SchemaKind::Type(Type::String(t)) = &schema.schema_kind else { return None };
+            if t.enumeration.is_empty() {
+                // Only a plain string: a format or pattern says more.
+                let plain = t.format == VariantOrUnknownOrEmpty::Empty && t.pattern.is_none();
+                if !plain || open {
+                    return None;
+                }
+                open = true;
+            } else {
+                values.extend(t.enumeration.iter().flatten().cloned());
+            }
+        }
+        (open && !values.is_empty()).then_some(values)
     }
 
     /// The one value a union member allows its discriminator `property`
@@ -1150,6 +1202,32 @@ impl<'a> Lowerer<'a> {
 
     /// A union member's name from its `title`, else its `format` (or its
     /// items' `format`): `AssetId` for `{type: string, format: asset-id}`.
+    /// The name an inline union member has of its own: its `title`, else
+    /// its one value of the union's tag property (`system`), else its
+    /// `const`.
+    fn inline_label(
+        &mut self,
+        member: SchemaRef<'a>,
+        tag: Option<&str>,
+        pointer: &str,
+    ) -> Option<String> {
+        let schema = self.quiet_deref(member)?;
+        if let Some(title) = &schema.schema_data.title {
+            return Some(naming::variant_name(title));
+        }
+        if let Some(value) = tag.and_then(|t| self.tag_value(member, t, pointer)) {
+            return Some(naming::variant_name(&value));
+        }
+        if schema.schema_data.extensions.contains_key(crate::load::CONST) {
+            if let SchemaKind::Type(Type::String(t)) = &schema.schema_kind {
+                if let [Some(one)] = t.enumeration.as_slice() {
+                    return Some(naming::variant_name(one));
+                }
+            }
+        }
+        None
+    }
+
     fn member_label(&mut self, member: SchemaRef<'a>, facts: &Facts) -> Option<String> {
         if let Some(title) = &self.quiet_deref(member)?.schema_data.title {
             return Some(naming::variant_name(title));
@@ -1176,6 +1254,36 @@ impl<'a> Lowerer<'a> {
             }
         }
         None
+    }
+}
+
+/// A member type's name as a variant of the union `union`: without the
+/// words the two names start with (`ChatCompletionRequestSystemMessage` in
+/// `ChatCompletionRequestMessage` is `SystemMessage`); the whole name when
+/// nothing, or everything, would be left.
+fn without_shared_prefix(member: &str, union: &str) -> String {
+    let words = |name: &str| -> Vec<usize> {
+        // Where each word of an upper camel case name starts.
+        name.char_indices()
+            .filter(|(i, c)| *i == 0 || c.is_ascii_uppercase())
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let (m, u) = (words(member), words(union));
+    let mut shared = 0;
+    for k in 1..=m.len().min(u.len()) {
+        let end_m = m.get(k).copied().unwrap_or(member.len());
+        let end_u = u.get(k).copied().unwrap_or(union.len());
+        if member[..end_m] != union[..end_u] {
+            break;
+        }
+        shared = end_m;
+    }
+    let rest = &member[shared..];
+    if shared == 0 || rest.is_empty() || !rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+        member.to_string()
+    } else {
+        rest.to_string()
     }
 }
 
@@ -1365,7 +1473,35 @@ pub(super) fn finish(types: &mut [TypeDef]) {
             s.derive_default = s.fields.iter().all(Field::optional);
         }
     }
+    fix_tags(types, &index);
     mark_checked(types, &index);
+}
+
+/// A discriminated union's member whose tag property allows one value
+/// (`role: {enum: [system]}`) sets it itself, as a `const` does: `new()`
+/// fills it in and asks nothing, so a system message cannot be built with
+/// the tag of a user message.
+fn fix_tags(types: &mut [TypeDef], index: &BTreeMap<String, usize>) {
+    let mut tags = Vec::new();
+    for t in types.iter() {
+        let TypeKind::Union(u) = &t.kind else { continue };
+        let Some(d) = &u.discriminator else { continue };
+        for (wire, i) in &d.mapping[..d.exact] {
+            let Some(TypeRef::Named(member)) = u.variants.get(*i).map(|v| &v.ty) else { continue };
+            let Some(&m) = index.get(member) else { continue };
+            let TypeKind::Struct(s) = &types[m].kind else { continue };
+            if let Some(TypeRef::Named(tag)) = s.field(&d.property).map(|f| &f.ty) {
+                tags.extend(index.get(tag).map(|&j| (j, wire.clone())));
+            }
+        }
+    }
+    for (j, wire) in tags {
+        if let TypeKind::Enum(e) = &mut types[j].kind {
+            if matches!(e.variants.as_slice(), [only] if only.wire == wire) {
+                e.constant = true;
+            }
+        }
+    }
 }
 
 /// Whether the client checks a field's own value (its bounds, length,

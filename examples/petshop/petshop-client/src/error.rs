@@ -385,6 +385,34 @@ fn failure(e: &reqwest::Error) -> &'static str {
     }
 }
 
+/// What the server said went wrong, read from an error body: `message`,
+/// `error.message` (or `error` as text), `error_description` (OAuth),
+/// or an RFC 9457 problem's `detail` (else its `title`). Shown as
+/// `: <message>`, or nothing when the body says none of these.
+#[allow(dead_code)] // Only crates with a documented error status use it.
+pub(crate) fn server_message(text: &str) -> ServerMessage {
+    let Ok(body) = serde_json::from_str::<serde_json::Value>(text) else { return ServerMessage(None) };
+    let text_at = |pointer: &str| body.pointer(pointer).and_then(serde_json::Value::as_str);
+    let found = ["/message", "/error/message", "/error_description", "/detail", "/title", "/error", "/errors/0/message"]
+        .iter()
+        .find_map(|p| text_at(p))
+        .filter(|m| !m.trim().is_empty());
+    ServerMessage(found.map(|m| excerpt(m).text.to_string()))
+}
+
+/// The server's message in an error, shown after a colon.
+#[allow(dead_code)] // As `server_message`.
+pub(crate) struct ServerMessage(Option<String>);
+
+impl fmt::Display for ServerMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(message) => write!(f, ": {message}"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// At most this many bytes of a body go into an error message.
 const EXCERPT_LEN: usize = 512;
 

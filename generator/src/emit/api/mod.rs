@@ -1363,9 +1363,11 @@ fn error_enum(op: &Operation) -> TokenStream {
     let descriptions = op.errors.iter().map(|r| {
         let v = ident(&r.variant);
         let text = r.description.replace('\n', " ");
-        quote!(Self::#v(response) => (#text, response.status()))
+        quote!(Self::#v(response) => (#text, response.parts()))
     });
-    let display = format!("{id}: {{what}} (status {{status}})");
+    // The server's own words, when its body has them (`message`,
+    // `error.message`, a problem's `detail`).
+    let display = format!("{id}: {{what}} (status {{}}){{}}");
     // `fmt` and `response` are `#[inline]`, as setters are (see
     // `emit::setter`): made into machine code where an error is shown or
     // inspected.
@@ -1379,8 +1381,8 @@ fn error_enum(op: &Operation) -> TokenStream {
         (
             quote!(f),
             quote! {
-                let (what, status) = match self { #(#descriptions,)* };
-                write!(f, #display)
+                let (what, parts) = match self { #(#descriptions,)* };
+                write!(f, #display, parts.status, crate::error::server_message(parts.text))
             },
             quote!(match self { #(#parts,)* }),
         )

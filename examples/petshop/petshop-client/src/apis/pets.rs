@@ -164,12 +164,15 @@ pub enum AddPetError {
 impl std::fmt::Display for AddPetError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
+        let (what, parts) = match self {
             Self::Conflict(response) => {
-                ("A pet with this name is for sale already.", response.status())
+                ("A pet with this name is for sale already.", response.parts())
             }
         };
-        write!(f, "add_pet: {what} (status {status})")
+        write!(
+            f, "add_pet: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
@@ -239,10 +242,13 @@ pub enum GetPetError {
 impl std::fmt::Display for GetPetError {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (what, status) = match self {
-            Self::NotFound(response) => ("No pet of that name.", response.status()),
+        let (what, parts) = match self {
+            Self::NotFound(response) => ("No pet of that name.", response.parts()),
         };
-        write!(f, "get_pet: {what} (status {status})")
+        write!(
+            f, "get_pet: {what} (status {}){}", parts.status, crate
+            ::error::server_message(parts.text)
+        )
     }
 }
 
