@@ -191,9 +191,15 @@ pub struct Pagination {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PageStep {
-    /// The response's `field` (text) goes into the request's `param` (an
-    /// index into `Operation::params`); an absent or empty one ends.
-    Cursor { param: usize, field: FieldAccess },
+    /// The response's `field` (text, reached through the path's fields:
+    /// Slack's `response_metadata.next_cursor`) goes into the request's
+    /// `param` (an index into `Operation::params`); an absent or empty one
+    /// ends.
+    Cursor { param: usize, field: Vec<FieldAccess> },
+    /// The response body names the next page's URL (Azure's `nextLink`,
+    /// OData's `@odata.nextLink`, HAL's `_links.next.href`, JSON:API's
+    /// `links.next`), fetched as it is, as a `Link` header's.
+    BodyLink { field: Vec<FieldAccess> },
     /// The `param` (a number) advances by the items received.
     Offset { param: usize },
     /// The `param` (a number) advances by one, from `first`.

@@ -87,7 +87,7 @@ fn type_def(api: &Api, def: &TypeDef, derives: &Derives) -> TokenStream {
         TypeKind::Enum(e) => enum_def(&name, doc, e, extra),
         TypeKind::Union(u) => {
             let serde = derives.serde(&def.name, u.discriminator.is_none());
-            let froms = union_froms(&name, u);
+            let froms = union_froms(api, &name, u);
             let def = union_def(&name, doc, u, extra, serde);
             quote!(#def #froms)
         }
@@ -816,9 +816,15 @@ fn union_def(
 /// `From` each member type for a union, where no two variants share a type,
 /// so `.into()` makes the union from a member (`message.into()`); a string
 /// variant takes `&str` too.
-fn union_froms(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+fn union_froms(api: &Api, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     let unique = |ty: &TypeRef| u.variants.iter().filter(|v| v.ty == *ty).count() == 1;
-    let froms = u.variants.iter().filter(|v| unique(&v.ty)).filter_map(|v| {
+    // A type of its own (not an alias, which may be `String` or another
+    // variant's type under a second name, and would make two impls one).
+    let nominal = |ty: &TypeRef| match ty {
+        TypeRef::Named(n) => !matches!(api.type_def(n).map(|t| &t.kind), Some(TypeKind::Alias(_)) | None),
+        _ => true,
+    };
+    let froms = u.variants.iter().filter(|v| unique(&v.ty) && nominal(&v.ty)).filter_map(|v| {
         let variant = ident(&v.name);
         let wrapped = if v.boxed {
             quote!(Self::#variant(Box::new(value)))

@@ -341,7 +341,9 @@ impl<'a> Lowerer<'a> {
         let stream = self.item_stream(&success_raw, body.as_ref(), &builder_name);
         let security = self.security(&cx);
         let paging = cx.op.extensions.get("x-pagination");
-        let pagination = self.pagination(cx.method, paging, &params, &success, cx.pointer);
+        let ms_pageable = cx.op.extensions.get("x-ms-pageable");
+        let pagination =
+            self.pagination(cx.method, paging, ms_pageable, &params, &success, cx.pointer);
         Operation {
             id,
             fn_name,

@@ -1,23 +1,29 @@
 //! Which list operations page, and how: recognised from what the spec
 //! shows, or said by the `x-pagination` extension where it cannot be seen.
 //!
-//! Recognised (names compared in snake case):
+//! Recognised (names compared in snake case; a response field may sit at
+//! the top level or in an object holding paging details: `links`,
+//! `_links`, `paging`, `pagination`, `meta`, `response_metadata`,
+//! `cursors`, `next`):
 //!
 //! | request parameter | response field | step |
 //! |---|---|---|
-//! | `cursor`, `page_token`, `next_token`, `token`, `continuation_token`, `marker`, `starting_after`, `after` | `next_cursor`, `cursor`, `next_page_token`, `next_token`, `continuation_token`, `next_marker`, `next` | cursor |
+//! | `cursor`, `page_token`, `next_token`, `token`, `continuation_token`, `marker`, `starting_after`, `after` | `next_page` (dropshot), `next_cursor`, `cursor`, `next_page_token`, `next_token`, `continuation_token`, `next_marker`, `next`; a nested `next` (`meta.cursors.next`) | cursor |
 //! | `previous_<key>` | `next_page_<key>` (Agilicus: `previous_email`, `next_page_email`) | cursor |
+//! | | `nextLink`, `@odata.nextLink`, `next_page_url`, `next_url`, `next_page_link`, `next_href`, HAL's `_links.next.href`, JSON:API's `links.next`, a `next` no parameter takes back (Django's) | the next page's URL |
 //! | `offset` (integer) | | by the items received |
-//! | `page` (integer) | | by one, from its `default`, else its `minimum`, else 1 |
+//! | `page`, `page_number`, `page_index`, `page_no`, `page_num` (integer; `pageNumber`, `page[number]`) | | by one, from its `default`, else its `minimum`, else 0 for an index and 1 for the rest |
 //!
 //! The operation must be a GET whose success body is an object with one
 //! array property, the items. Otherwise, a success response documenting a
 //! `Link` header pages by it (`rel="next"`, GitHub's way), its items the
 //! body's one array property or the body itself when it is an array.
-//! `x-pagination` on the operation says it
-//! where names do not: `{items: users, cursor: {param: previous_email,
-//! field: next_page_email}}`, `{items: users, offset: offset}` or
-//! `{items: users, page: page, first: 0}`.
+//! Azure's `x-ms-pageable` (`{nextLinkName, itemName}`; a `nextLinkName`
+//! of `null` means one page) is read as it says. `x-pagination` on the
+//! operation says it where names do not: `{items: users, cursor: {param:
+//! previous_email, field: next_page_email}}`, `{items: users, offset:
+//! offset}` or `{items: users, page: page, first: 0}`. A next page's URL is
+//! followed only within the base URL's origin, as a `Link` header's.
 
 use heck::ToSnakeCase;
 use serde_json::Value;
@@ -40,6 +46,7 @@ const CURSOR_PARAMS: &[&str] = &[
 ];
 
 const CURSOR_FIELDS: &[&str] = &[
+    "next_page",
     "next_cursor",
     "cursor",
     "next_page_token",
@@ -55,6 +62,7 @@ impl Lowerer<'_> {
         &mut self,
         method: Method,
         extension: Option<&Value>,
+        ms_pageable: Option<&Value>,
         params: &[Parameter],
         success: &Success,
         pointer: &str,
@@ -101,7 +109,10 @@ impl Lowerer<'_> {
                 }
                 declared
             }
-            None => recognised(params, &body),
+            None => match ms_pageable {
+                Some(ext) => ms_pageable_of(ext, &body),
+                None => recognised(self, params, &body),
+            },
         };
         found.or_else(|| {
             let lists: Vec<&Field> =
@@ -114,6 +125,68 @@ impl Lowerer<'_> {
                 _ => None,
             }
         })
+    }
+}
+
+/// Names of a body field that holds the next page's URL (snake case).
+const LINK_FIELDS: &[&str] =
+    &["next_link", "odata_next_link", "next_page_url", "next_url", "next_page_link", "next_href"];
+
+/// Objects that hold paging details (JSON:API's `links`, HAL's `_links`,
+/// `paging`, `pagination`, `meta`, Slack's `response_metadata`), searched
+/// for a cursor or a link beside the top level.
+const PAGING_OBJECTS: &[&str] =
+    &["links", "paging", "pagination", "meta", "response_metadata", "cursors", "next"];
+
+/// Page number parameters by their other names (snake case).
+const PAGE_PARAMS: &[&str] = &["page", "page_number", "page_index", "page_no", "page_num"];
+
+/// A text field of the page body, at the end of a path of fields: its
+/// wire name (snake case), the path, and its format.
+struct Leaf {
+    name: String,
+    /// The wire names along the path (`_links.next.href`), for the docs.
+    dotted: String,
+    /// The name of the object holding it (`links` for `links.next`).
+    parent: Option<String>,
+    path: Vec<FieldAccess>,
+    format: Option<String>,
+}
+
+impl Lowerer<'_> {
+    /// The text fields of `body`, at the top level and in the objects that
+    /// hold paging details (two levels down at most), nearest first.
+    fn leaves(&self, body: &Struct) -> Vec<Leaf> {
+        let mut out = Vec::new();
+        let mut todo: Vec<(Vec<FieldAccess>, String, Option<String>, &Struct)> =
+            vec![(Vec::new(), String::new(), None, body)];
+        while let Some((path, prefix, parent, s)) = (!todo.is_empty()).then(|| todo.remove(0)) {
+            for f in &s.fields {
+                let name = f.wire_name.to_snake_case();
+                let mut here = path.clone();
+                here.push(FieldAccess::of(f));
+                let dotted = format!("{prefix}{}", f.wire_name);
+                match &f.ty {
+                    TypeRef::String => out.push(Leaf {
+                        name,
+                        dotted,
+                        parent: parent.clone(),
+                        path: here,
+                        format: f.facts.format.clone(),
+                    }),
+                    TypeRef::Named(n)
+                        if path.len() < 2
+                            && PAGING_OBJECTS.contains(&name.trim_start_matches('_')) =>
+                    {
+                        if let Some(TypeKind::Struct(inner)) = self.types.get(n).map(|t| &t.kind) {
+                            todo.push((here, format!("{dotted}."), Some(name), inner));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
     }
 }
 
@@ -134,44 +207,79 @@ fn paged(items: &Field, next: PageStep, how: String) -> Option<Pagination> {
 }
 
 fn cursor(param: usize, field: &Field) -> PageStep {
-    PageStep::Cursor { param, field: FieldAccess::of(field) }
+    PageStep::Cursor { param, field: vec![FieldAccess::of(field)] }
 }
 
 /// Pagination read from well-known names.
-fn recognised(params: &[Parameter], body: &Struct) -> Option<Pagination> {
+fn recognised(cx: &Lowerer<'_>, params: &[Parameter], body: &Struct) -> Option<Pagination> {
     let lists: Vec<&Field> =
         body.fields.iter().filter(|f| matches!(f.ty, TypeRef::List(_))).collect();
     let [items] = lists.as_slice() else { return None };
-    for field in body.fields.iter().filter(|f| f.ty == TypeRef::String) {
-        let snake = field.wire_name.to_snake_case();
-        let param = match snake.strip_prefix("next_page_").filter(|k| *k != "token") {
+    let leaves = cx.leaves(body);
+    let cursor_param = || {
+        CURSOR_PARAMS
+            .iter()
+            .find_map(|p| query(params, p))
+            .filter(|&i| params[i].ty == TypeRef::String)
+    };
+    for leaf in &leaves {
+        let param = match leaf.name.strip_prefix("next_page_").filter(|k| *k != "token") {
             // Not `<key>` itself: that is usually a filter (`email`).
             Some(key) => query(params, &format!("previous_{key}")),
-            None if CURSOR_FIELDS.contains(&snake.as_str()) => {
-                CURSOR_PARAMS.iter().find_map(|p| query(params, p))
-            }
+            None if CURSOR_FIELDS.contains(&leaf.name.as_str()) => cursor_param(),
+            // `meta.cursors.next`, `pagination.next_cursor`: a cursor by place.
+            None if leaf.name == "next" && leaf.parent.is_some() => cursor_param(),
             None => None,
         };
         let Some(param) = param.filter(|&i| params[i].ty == TypeRef::String) else { continue };
         let how = format!(
             "the response's `{}` is the next request's `{}`",
-            field.wire_name, params[param].wire_name
+            leaf.dotted, params[param].wire_name
         );
-        return paged(items, cursor(param, field), how);
+        return paged(items, PageStep::Cursor { param, field: leaf.path.clone() }, how);
+    }
+    // A URL of the next page in the body: by its name, or a `next` that no
+    // parameter takes back (Django's), or HAL's `next.href`.
+    let link = leaves.iter().find(|leaf| {
+        let url = leaf.format.as_deref().is_some_and(|f| f == "uri" || f == "url");
+        LINK_FIELDS.contains(&leaf.name.as_str())
+            || (leaf.name == "href" && leaf.parent.as_deref() == Some("next"))
+            || (leaf.name == "next" && (url || cursor_param().is_none()))
+    });
+    if let Some(leaf) = link {
+        let how = format!("the response's `{}` is the next page's URL", leaf.dotted);
+        return paged(items, PageStep::BodyLink { field: leaf.path.clone() }, how);
     }
     let integer = |i: &usize| matches!(params[*i].ty, TypeRef::Integer(_));
     if let Some(param) = query(params, "offset").filter(integer) {
         let how = "`offset` advances by the items each page holds".to_string();
         return paged(items, PageStep::Offset { param }, how);
     }
-    let param = query(params, "page").filter(integer)?;
+    let param = PAGE_PARAMS.iter().find_map(|p| query(params, p)).filter(integer)?;
     let facts = &params[param].facts;
+    // An index counts from 0, a number from 1, unless the spec says.
+    let zero = params[param].wire_name.to_snake_case().ends_with("index");
     let first = [&facts.default, &facts.minimum]
         .into_iter()
         .flatten()
         .find_map(|v| v.parse::<i64>().ok())
-        .unwrap_or(1);
-    paged(items, PageStep::Page { param, first }, format!("`page` counts up from {first}"))
+        .unwrap_or(if zero { 0 } else { 1 });
+    let how = format!("`{}` counts up from {first}", params[param].wire_name);
+    paged(items, PageStep::Page { param, first }, how)
+}
+
+/// Azure's `x-ms-pageable`: `itemName` (default `value`) holds the items,
+/// `nextLinkName` the next page's URL; a `nextLinkName` of `null` means
+/// the list comes whole.
+fn ms_pageable_of(ext: &Value, body: &Struct) -> Option<Pagination> {
+    let items_name = ext.get("itemName").and_then(Value::as_str).unwrap_or("value");
+    let items = body.fields.iter().find(|f| f.wire_name == items_name)?;
+    let next = body.field(ext.get("nextLinkName")?.as_str()?)?;
+    let how = format!(
+        "declared (`x-ms-pageable`): the response's `{}` is the next page's URL",
+        next.wire_name
+    );
+    paged(items, PageStep::BodyLink { field: vec![FieldAccess::of(next)] }, how)
 }
 
 /// Pagination as `x-pagination` declares it.

@@ -619,7 +619,9 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
 
 /// Whether the operation's pages are found by `Link` headers.
 fn follows_links(op: &Operation) -> bool {
-    op.pagination.as_ref().is_some_and(|p| p.next == PageStep::Link)
+    op.pagination
+        .as_ref()
+        .is_some_and(|p| matches!(p.next, PageStep::Link | PageStep::BodyLink { .. }))
 }
 
 /// `items()`: every item of every page, for an operation that pages.
@@ -674,7 +676,7 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
     let (context, place, next) = match &paging.next {
         PageStep::Cursor { param, field } => {
             let assign = set(*param, quote!(text));
-            let value = take_field(&quote!(page), field);
+            let value = take_path(&quote!(page), field);
             (
                 quote!(_),
                 quote! {
@@ -714,6 +716,18 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
                 quote!(let next = Some(crate::pages::Cursor::Number(current + 1));),
             )
         }
+        PageStep::BodyLink { field } => {
+            let value = take_path(&quote!(page), field);
+            (
+                quote!(_),
+                quote! {
+                    if let Some(crate::pages::Cursor::Text(link)) = cursor {
+                        call.next_page = Some(link);
+                    }
+                },
+                quote!(let next = #value.filter(|l| !l.is_empty()).map(crate::pages::Cursor::Text);),
+            )
+        }
         PageStep::Link => (
             quote!(_),
             quote! {
@@ -725,7 +739,7 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
         ),
     };
     // A `Link` is in the headers, read before the body is taken.
-    let link = follows_links(op).then(|| {
+    let link = (paging.next == PageStep::Link).then(|| {
         quote!(let next = crate::pages::next_link(response.headers()).map(crate::pages::Cursor::Text);)
     });
     let docs = doc::attrs(&format!(
@@ -759,6 +773,18 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
             }
         }
     })
+}
+
+/// `owner.a.b.c` taken out of the structs along the path as an `Option`,
+/// whatever holds each.
+fn take_path(owner: &TokenStream, path: &[FieldAccess]) -> TokenStream {
+    let Some((first, rest)) = path.split_first() else { return quote!(Some(#owner)) };
+    let mut value = take_field(owner, first);
+    for step in rest {
+        let inner = take_field(&quote!(v), step);
+        value = quote!(#value.and_then(|v| #inner));
+    }
+    value
 }
 
 /// `owner.field` taken out of its struct as an `Option`, whatever holds it.
