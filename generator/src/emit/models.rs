@@ -821,7 +821,9 @@ fn union_froms(api: &Api, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     // A type of its own (not an alias, which may be `String` or another
     // variant's type under a second name, and would make two impls one).
     let nominal = |ty: &TypeRef| match ty {
-        TypeRef::Named(n) => !matches!(api.type_def(n).map(|t| &t.kind), Some(TypeKind::Alias(_)) | None),
+        TypeRef::Named(n) => {
+            !matches!(api.type_def(n).map(|t| &t.kind), Some(TypeKind::Alias(_)) | None)
+        }
         _ => true,
     };
     let froms = u.variants.iter().filter(|v| unique(&v.ty) && nominal(&v.ty)).filter_map(|v| {
