@@ -41,6 +41,7 @@ SOURCE (one of):
 
 OPTIONS (override the settings file):
   --tags A,B           only these tags' operations and the types they use
+  --overlay FILE       apply an OpenAPI Overlay 1.0 to the spec first (repeatable)
   --allow-errors       write the crate even if the spec has errors
   --conformance        also write tests/conformance.rs (every operation against a mock)
 
@@ -109,6 +110,7 @@ struct Source {
     out: Option<PathBuf>,
     name: Option<String>,
     tags: Option<Vec<String>>,
+    overlays: Vec<PathBuf>,
     allow_errors: bool,
     conformance: bool,
 }
@@ -129,6 +131,7 @@ fn parse_source(args: &[String]) -> Result<Source, Exit> {
                 source.tags =
                     Some(value("--tags")?.split(',').map(|t| t.trim().to_string()).collect())
             }
+            "--overlay" => source.overlays.push(value("--overlay")?.into()),
             "--allow-errors" => source.allow_errors = true,
             "--conformance" => source.conformance = true,
             other => return Err(Exit::Usage(format!("unknown argument `{other}`"))),
@@ -171,6 +174,7 @@ fn project(source: Source) -> Result<Project, Exit> {
     if source.tags.is_some() {
         settings.tags = source.tags;
     }
+    settings.overlays.extend(source.overlays);
     settings.allow_errors |= source.allow_errors;
     settings.conformance |= source.conformance;
     Ok(Project::new(spec, out, settings))

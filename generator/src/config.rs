@@ -21,6 +21,8 @@
 //! reference-root = "."            # where references to other files may lead
 //! regenerate-with = "`cargo xtask codegen`"
 //! derives = ["Eq", "Hash"]        # extra derives on models, where they hold
+//! overlays = ["fixes.overlay.yaml"] # OpenAPI Overlays applied in order, relative to this file
+//! overlays-strict = false         # an action that selects nothing fails the run
 //!
 //! [runtime]
 //! tracing = true                  # the crate's `tracing` feature on by default
@@ -191,6 +193,10 @@ struct GenerateSection {
     regenerate_with: Option<String>,
     #[serde(default)]
     derives: Vec<String>,
+    #[serde(default)]
+    overlays: Vec<PathBuf>,
+    #[serde(default)]
+    overlays_strict: bool,
 }
 
 impl Config {
@@ -228,6 +234,8 @@ impl Config {
             .regenerate_with
             .unwrap_or_else(|| format!("the settings in `{}`", path.display()));
         settings.model_derives = generate.derives;
+        settings.overlays = generate.overlays.into_iter().map(|o| dir.join(o)).collect();
+        settings.overlays_strict = generate.overlays_strict;
         settings.tracing = file.runtime.tracing;
         settings.retries = file.runtime.retries;
         settings.format_types =

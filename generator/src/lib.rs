@@ -139,6 +139,13 @@ pub struct Settings {
     /// connection failures, 429 and 503, with backoff), or only when its
     /// builder is given a `RetryPolicy`.
     pub retries: bool,
+    /// OpenAPI Overlay 1.0 documents applied, in order, to the description
+    /// as written before anything reads it: fixes to a spec you do not own
+    /// that survive its updates.
+    pub overlays: Vec<std::path::PathBuf>,
+    /// Whether an overlay action that selects nothing fails the run (else
+    /// it is a warning).
+    pub overlays_strict: bool,
 }
 
 /// A Rust type put in place of the one the generator would make. It must
@@ -190,6 +197,8 @@ impl Settings {
             model_derives: Vec::new(),
             tracing: true,
             retries: true,
+            overlays: Vec::new(),
+            overlays_strict: false,
         }
     }
 }
@@ -239,7 +248,25 @@ impl Failure {
 /// document), or when the spec has errors and [`Settings::allow_errors`] is
 /// off; the diagnostics say why. Warnings never fail the run.
 pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Failure> {
-    run(load::Input::text(spec_text), settings)
+    let overlays = overlays(settings)?;
+    run(load::Input { overlays: &overlays, ..text_input(spec_text, settings) }, settings)
+}
+
+/// A spec given as text, with the settings' overlay strictness.
+fn text_input<'a>(text: &'a str, settings: &Settings) -> load::Input<'a> {
+    load::Input { overlays_strict: settings.overlays_strict, ..load::Input::text(text) }
+}
+
+/// The settings' overlay files, read.
+fn overlays(settings: &Settings) -> Result<Vec<load::Overlay>, Failure> {
+    settings
+        .overlays
+        .iter()
+        .map(|path| {
+            let text = read(path)?;
+            Ok(load::Overlay { name: path.display().to_string(), text })
+        })
+        .collect()
 }
 
 /// Runs the whole pipeline on a spec file, following its references to
@@ -248,7 +275,8 @@ pub fn generate(spec_text: &str, settings: &Settings) -> Result<Generated, Failu
 /// file cannot be read.
 pub fn generate_file(path: &std::path::Path, settings: &Settings) -> Result<Generated, Failure> {
     let text = read(path)?;
-    run(file_input(&text, path, settings), settings)
+    let overlays = overlays(settings)?;
+    run(file_input(&text, path, settings, &overlays), settings)
 }
 
 /// Loads and lowers a spec file (following its references, as
@@ -256,15 +284,19 @@ pub fn generate_file(path: &std::path::Path, settings: &Settings) -> Result<Gene
 /// [`diff::diff`] compares. Fails as [`generate_file`] does.
 pub fn model_file(path: &std::path::Path, settings: &Settings) -> Result<ir::Api, Failure> {
     let text = read(path)?;
-    model(file_input(&text, path, settings), settings).map(|(api, _)| api)
+    let overlays = overlays(settings)?;
+    model(file_input(&text, path, settings, &overlays), settings).map(|(api, _)| api)
 }
 
 /// The API change report between two spec texts (references to other files
 /// cannot be followed): what a client user must know, with a wire and a
 /// Rust verdict per change and the semver bump the generated crate needs.
 pub fn diff_texts(old: &str, new: &str, settings: &Settings) -> Result<diff::Report, Failure> {
-    let (before, _) = model(load::Input::text(old), settings)?;
-    let (after, _) = model(load::Input::text(new), settings)?;
+    let overlays = overlays(settings)?;
+    let (before, _) =
+        model(load::Input { overlays: &overlays, ..text_input(old, settings) }, settings)?;
+    let (after, _) =
+        model(load::Input { overlays: &overlays, ..text_input(new, settings) }, settings)?;
     Ok(diff::diff(&before, &after))
 }
 
@@ -301,8 +333,15 @@ fn file_input<'a>(
     text: &'a str,
     path: &'a std::path::Path,
     settings: &'a Settings,
+    overlays: &'a [load::Overlay],
 ) -> load::Input<'a> {
-    load::Input { text, path: Some(path), reference_root: settings.reference_root.as_deref() }
+    load::Input {
+        text,
+        path: Some(path),
+        reference_root: settings.reference_root.as_deref(),
+        overlays,
+        overlays_strict: settings.overlays_strict,
+    }
 }
 
 /// Loads and lowers a spec: the intermediate model and what was found on

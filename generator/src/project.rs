@@ -124,7 +124,9 @@ impl Project {
         // Loaded and lowered once: the change report compares this model
         // and the crate is written from it (the version only touches the
         // manifest). For GitHub's spec that is a fifth of the run.
-        let modelled = crate::model(crate::file_input(&text, &self.spec, &settings), &settings);
+        let modelled = crate::overlays(&settings).and_then(|overlays| {
+            crate::model(crate::file_input(&text, &self.spec, &settings, &overlays), &settings)
+        });
         let new = modelled.as_ref().ok().map(|(api, _)| api);
         let (recorded, version) = self.release(&mut settings, text, new)?;
         let shown_spec = self.shown(&self.spec);

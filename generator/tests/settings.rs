@@ -101,3 +101,40 @@ fn a_derive_that_reads_serdes_attributes_keeps_serdes_derives() {
     assert!(text.contains("schemars::JsonSchema, serde::Deserialize)]"), "{text}");
     assert!(!text.contains("json_object!"), "{text}");
 }
+
+/// Overlays fix a description the user does not own before anything reads
+/// it; an action that selects nothing is said at its line in the overlay,
+/// and is an error with `overlays_strict`.
+#[test]
+fn overlays_fix_the_description_and_say_what_no_longer_applies() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/overlays");
+    let mut settings = Settings::new("vendor-client");
+    settings.overlays = vec![dir.join("fixes.overlay.yaml")];
+    let api = openapi_clientgen::model_file(&dir.join("vendor.yaml"), &settings).expect("model");
+    let op = api.operations().next().expect("one operation");
+    assert_eq!(op.fn_name, "list_things");
+    let thing = api.type_def("Thing").expect("Thing");
+    let openapi_clientgen::ir::TypeKind::Struct(s) = &thing.kind else { panic!("{thing:?}") };
+    let field = |wire: &str| s.field(wire).expect(wire);
+    assert!(!field("nickname").required && field("id").required);
+    assert!(field("owner").nullable);
+    let colour = api.type_def("ThingColour").expect("ThingColour");
+    let openapi_clientgen::ir::TypeKind::Enum(e) = &colour.kind else { panic!("{colour:?}") };
+    assert_eq!(
+        e.variants.iter().map(|v| v.wire.as_str()).collect::<Vec<_>>(),
+        ["red", "blue", "green"]
+    );
+
+    let generated =
+        openapi_clientgen::generate_file(&dir.join("vendor.yaml"), &settings).expect("generates");
+    let stale: Vec<_> =
+        generated.diagnostics.iter().filter(|d| d.message.contains("selects nothing")).collect();
+    assert_eq!(stale.len(), 1, "{:?}", generated.diagnostics);
+    assert_eq!(stale[0].pointer, "#/actions/4/target");
+    assert!(stale[0].file.as_deref().is_some_and(|f| f.ends_with("fixes.overlay.yaml")));
+    assert_eq!(stale[0].location.map(|l| l.line), Some(14));
+    settings.overlays_strict = true;
+    let failure =
+        openapi_clientgen::generate_file(&dir.join("vendor.yaml"), &settings).expect_err("strict");
+    assert_eq!(failure.errors(), 1, "{:?}", failure.diagnostics);
+}

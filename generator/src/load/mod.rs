@@ -24,6 +24,7 @@
 
 mod dialect;
 mod files;
+mod overlay;
 mod parse;
 pub mod source;
 mod swagger2;
@@ -37,6 +38,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub use dialect::{CONST, Version};
+pub use overlay::Overlay;
 pub use source::{Place, SourceMap, Sources};
 pub use walk::{CONTENT_SCHEMA, ITEM_SCHEMA, TUPLE};
 
@@ -95,13 +97,17 @@ pub struct Input<'a> {
     /// Files may be read only from under this folder; the root spec's own
     /// folder when `None`.
     pub reference_root: Option<&'a Path>,
+    /// OpenAPI Overlays applied, in order, to the root document as written.
+    pub overlays: &'a [Overlay],
+    /// Whether an overlay action that selects nothing is an error.
+    pub overlays_strict: bool,
 }
 
 impl<'a> Input<'a> {
     /// A spec given as text alone: references to other files cannot be
     /// followed.
     pub fn text(text: &'a str) -> Self {
-        Self { text, path: None, reference_root: None }
+        Self { text, path: None, reference_root: None, overlays: &[], overlays_strict: false }
     }
 }
 
@@ -123,6 +129,12 @@ pub fn load_input(input: Input<'_>) -> Result<Document, Diagnostic> {
         };
         Diagnostic::error("#", message).at(e.location)
     })?;
+    // Overlays change the description before anything reads it.
+    let mut value = value;
+    let mut overlaid = Vec::new();
+    for o in input.overlays {
+        overlaid.extend(overlay::apply(&mut value, o, input.overlays_strict));
+    }
     let version = version_of(&value, &map).map_err(|d| {
         let at = d.location.or_else(|| map.locate(&d.pointer));
         d.at(at)
@@ -152,6 +164,8 @@ pub fn load_input(input: Input<'_>) -> Result<Document, Diagnostic> {
     diagnostics.extend(walked.diagnostics);
     let mut diagnostics: Vec<Diagnostic> =
         diagnostics.into_iter().map(|d| sources.diagnostic(d)).collect();
+    // Said in the overlays' own files, located already.
+    diagnostics.splice(0..0, overlaid);
 
     let mut doc = doc;
     let spec = loop {
