@@ -27,6 +27,9 @@ pub struct Api {
     pub webhooks: Vec<Webhook>,
     /// Named types, sorted by name.
     pub types: Vec<TypeDef>,
+    /// Crates the spec's own `x-rust-type`s come from: name and version
+    /// requirement as TOML (`"1"`), sorted.
+    pub dependencies: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -571,6 +574,28 @@ pub enum TypeRef {
     /// A type the settings put in place of the one the spec describes
     /// (`rust_decimal::Decimal` for `format: decimal`).
     External(External),
+}
+
+impl TypeRef {
+    /// The type the generator has its own name for, given as a Rust path
+    /// (`String`, `uuid::Uuid`, `chrono::NaiveDate`): put in place of a
+    /// schema, it is that type, with the dependency the crate already
+    /// manages (serde features and all).
+    pub fn own(path: &str) -> Option<TypeRef> {
+        Some(match path.replace(' ', "").as_str() {
+            "String" => TypeRef::String,
+            "i32" => TypeRef::Integer(IntWidth::I32),
+            "i64" => TypeRef::Integer(IntWidth::I64),
+            "f32" => TypeRef::Float(FloatWidth::F32),
+            "f64" => TypeRef::Float(FloatWidth::F64),
+            "bool" => TypeRef::Boolean,
+            "serde_json::Value" => TypeRef::Json,
+            "chrono::DateTime<chrono::Utc>" => TypeRef::DateTime,
+            "chrono::NaiveDate" => TypeRef::Date,
+            "uuid::Uuid" => TypeRef::Uuid,
+            _ => return None,
+        })
+    }
 }
 
 /// A Rust type from outside the generated crate, by path.

@@ -392,19 +392,9 @@ fn overrides(settings: &Settings, diagnostics: &mut Vec<Diagnostic>) -> lower::O
                 return None;
             }
         }
-        let own = match (o.rust_type.replace(' ', "").as_str(), &o.serde_with) {
-            (_, Some(_)) => None,
-            ("String", _) => Some(ir::TypeRef::String),
-            ("i32", _) => Some(ir::TypeRef::Integer(ir::IntWidth::I32)),
-            ("i64", _) => Some(ir::TypeRef::Integer(ir::IntWidth::I64)),
-            ("f32", _) => Some(ir::TypeRef::Float(ir::FloatWidth::F32)),
-            ("f64", _) => Some(ir::TypeRef::Float(ir::FloatWidth::F64)),
-            ("bool", _) => Some(ir::TypeRef::Boolean),
-            ("serde_json::Value", _) => Some(ir::TypeRef::Json),
-            ("chrono::DateTime<chrono::Utc>", _) => Some(ir::TypeRef::DateTime),
-            ("chrono::NaiveDate", _) => Some(ir::TypeRef::Date),
-            ("uuid::Uuid", _) => Some(ir::TypeRef::Uuid),
-            _ => None,
+        let own = match &o.serde_with {
+            Some(_) => None,
+            None => ir::TypeRef::own(&o.rust_type),
         };
         Some(own.unwrap_or_else(|| {
             ir::TypeRef::External(ir::External {

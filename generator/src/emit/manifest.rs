@@ -81,6 +81,12 @@ pub(super) fn cargo_toml(api: &Api, settings: &Settings, features: &Features) ->
     // entry wins over ours.
     deps.retain(|(name, _)| !settings.dependencies.iter().any(|(n, _)| n == name));
     deps.extend(settings.dependencies.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    // The crates the spec's `x-rust-type`s name, unless named already.
+    for (name, version) in &api.dependencies {
+        if !deps.iter().any(|(n, _)| n == name) {
+            deps.push((name.as_str(), version.as_str()));
+        }
+    }
     deps.sort();
     let mut out = String::new();
     out.push_str("[package]\n");

@@ -60,9 +60,21 @@ pub fn lower_with(document: &Document, overrides: &Overrides, diags: &mut Vec<Di
         groups,
         webhooks,
         types,
+        dependencies: Vec::new(),
     };
     // Before `finish`, which derives what a type can do from its fields.
-    for (key, ty) in &overrides.schemas {
+    // The settings' types first; a schema's own `x-rust-type` where the
+    // settings say nothing of it.
+    let mut replaced = overrides.schemas.clone();
+    for RustType { key, ty, dependency } in cx.rust_types() {
+        if let std::collections::btree_map::Entry::Vacant(free) = replaced.entry(key) {
+            free.insert(ty);
+            api.dependencies.extend(dependency);
+        }
+    }
+    api.dependencies.sort();
+    api.dependencies.dedup();
+    for (key, ty) in &replaced {
         match cx.components.get(key) {
             Some(name) => api.replace_type(name, ty),
             None => cx.error(
@@ -110,7 +122,70 @@ pub struct Overrides {
     pub schemas: BTreeMap<String, crate::ir::TypeRef>,
 }
 
+/// A component schema's `x-rust-type` (typify's extension): the Rust type
+/// used instead of generating one, and the crate it comes from.
+const RUST_TYPE: &str = "x-rust-type";
+
+/// A component schema that names an existing Rust type.
+struct RustType {
+    key: String,
+    ty: crate::ir::TypeRef,
+    /// The crate it comes from (name, version requirement as TOML), unless
+    /// the generated crate depends on it anyway.
+    dependency: Option<(String, String)>,
+}
+
 impl<'a> Lowerer<'a> {
+    /// The component schemas that name an existing Rust type with
+    /// `x-rust-type: {crate, version, path}`: by key, the type and the
+    /// dependency (crate name, version requirement) it needs. One that
+    /// cannot be used is a warning at its place, and the schema is
+    /// generated as usual.
+    fn rust_types(&mut self) -> Vec<RustType> {
+        let mut found = Vec::new();
+        let schemas = self.spec.components.iter().flat_map(|c| &c.schemas);
+        let mut warnings = Vec::new();
+        for (key, schema) in schemas {
+            let openapiv3::ReferenceOr::Item(schema) = schema else { continue };
+            let Some(ext) = schema.schema_data.extensions.get(RUST_TYPE) else { continue };
+            let at = join(&join("#/components/schemas", key), RUST_TYPE);
+            let path = ext.get("path").and_then(serde_json::Value::as_str).unwrap_or("");
+            let rust_path = |p: &str| {
+                !p.is_empty()
+                    && p.chars().all(|c| c.is_ascii_alphanumeric() || "_:<>, ".contains(c))
+                    && !p.starts_with(':')
+            };
+            if !rust_path(path) {
+                warnings.push((at, format!("`{RUST_TYPE}` needs a `path` that is a Rust type (`uuid::Uuid`); the schema is generated instead")));
+                continue;
+            }
+            let krate = ext.get("crate").and_then(serde_json::Value::as_str);
+            let version = ext.get("version").and_then(serde_json::Value::as_str);
+            let dependency = match (krate, version) {
+                (Some(k), Some(v)) => Some((k.to_string(), format!("{v:?}"))),
+                (Some(k), None) => Some((k.to_string(), "\"*\"".to_string())),
+                _ => None,
+            };
+            // A type the generator knows brings its own dependency.
+            let (ty, dependency) = match crate::ir::TypeRef::own(path) {
+                Some(own) => (own, None),
+                None => {
+                    let path = path.to_string();
+                    let ty = crate::ir::TypeRef::External(crate::ir::External {
+                        path,
+                        serde_with: None,
+                    });
+                    (ty, dependency)
+                }
+            };
+            found.push(RustType { key: key.clone(), ty, dependency });
+        }
+        for (at, message) in warnings {
+            self.warn(&at, message);
+        }
+        found
+    }
+
     fn new(
         spec: &'a OpenAPI,
         extra: &'a Extra,
