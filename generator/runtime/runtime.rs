@@ -1468,6 +1468,7 @@ impl<'c> Request<'c> {
             response,
             limit: self.client.max_body_size(),
             idle,
+            retries: retry.policy.max_retries,
             #[cfg(feature = "tracing")]
             span,
         })
@@ -1554,6 +1555,8 @@ pub(crate) struct Opened {
     limit: usize,
     /// The longest wait for more of a streamed body.
     pub(crate) idle: Duration,
+    /// How often a dropped event stream may be resumed: the retry policy's.
+    pub(crate) retries: u32,
     /// The request's span, kept by a stream for its whole life.
     #[cfg(feature = "tracing")]
     pub(crate) span: tracing::Span,

@@ -15,6 +15,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -26,7 +27,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
 use crate::error::{ApiResponse, Error};
-use crate::runtime::{Opened, Origin};
+use crate::runtime::{Failure, Opened, Origin};
 
 
 /// The largest item a stream holds in memory (16 MiB): an event's data, a
@@ -104,6 +105,12 @@ pub(crate) enum Frame {
 /// Why an item did not decode: serde's error and the item's text.
 pub(crate) type Undecoded = (serde_json::Error, String);
 
+/// A stream's request sent again, from the last event id it gave.
+pub(crate) type Reopening<'a> = Pin<Box<dyn Future<Output = Result<Opened, Failure>> + Send + 'a>>;
+
+/// Sends a dropped event stream's request again, given the last event id.
+pub(crate) type Reopen<'a> = Box<dyn FnMut(Option<String>) -> Reopening<'a> + Send + 'a>;
+
 /// Cuts a body into frames as its bytes arrive.
 #[derive(Debug)]
 pub(crate) struct Decoder {
@@ -123,6 +130,8 @@ pub(crate) struct Decoder {
     retry: Option<Duration>,
     /// The last event id buffer, kept across events as the SSE rules say.
     last_id: Option<String>,
+    /// The reconnection time, kept across events.
+    reconnect: Option<Duration>,
     ready: VecDeque<Frame>,
     limit: usize,
 }
@@ -144,9 +153,33 @@ impl Decoder {
             event: None,
             retry: None,
             last_id: None,
+            reconnect: None,
             ready: VecDeque::new(),
             limit,
         }
+    }
+
+    /// The last event id the server gave, for `Last-Event-ID`.
+    pub(crate) fn last_id(&self) -> Option<&str> {
+        self.last_id.as_deref()
+    }
+
+    /// The reconnection time the server last asked for.
+    pub(crate) fn reconnection_time(&self) -> Option<Duration> {
+        self.reconnect
+    }
+
+    /// A new connection: what was cut off mid-event is dropped (the SSE
+    /// rules dispatch nothing unfinished); the last event id stays.
+    pub(crate) fn restart(&mut self) {
+        self.buffer.clear();
+        self.scanned = 0;
+        self.after_cr = false;
+        self.started = false;
+        self.data.clear();
+        self.has_data = false;
+        self.event = None;
+        self.retry = None;
     }
 
     /// Takes in a chunk; complete frames become ready.
@@ -260,6 +293,7 @@ impl Decoder {
             "id" if !value.contains('\0') => self.last_id = Some(value.to_string()),
             "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
                 self.retry = value.parse().ok().map(Duration::from_millis);
+                self.reconnect = self.retry.or(self.reconnect);
             }
             _ => {}
         }
@@ -313,12 +347,13 @@ fn not_an_event() -> Undecoded {
 ///
 /// It ends when the body ends, at a sentinel (the LLM APIs' `data: [DONE]`),
 /// or after an error that leaves nothing more to read: the connection
-/// failed, no bytes came for the idle time, or an item grew past
-/// [`MAX_ITEM`]. Each event's [`Event::id`] is the last id the server gave,
-/// for a caller who resumes with `Last-Event-ID`. An item that does not decode is an `Err`
+/// failed (a `GET` event stream is first resumed, within the client's retry
+/// policy, with `Last-Event-ID` after the server's `retry`), no bytes came
+/// for the idle time, or an item grew past [`MAX_ITEM`]. Each event's
+/// [`Event::id`] is the last id the server gave. An item that does not decode is an `Err`
 /// ([`Error::Decode`], carrying its text) and the stream goes on.
 #[must_use = "nothing is read until the items are pulled"]
-pub struct ItemStream<I, E> {
+pub struct ItemStream<'a, I, E> {
     chunks: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
     decoder: Decoder,
     decode: fn(Frame) -> Result<I, Undecoded>,
@@ -328,6 +363,12 @@ pub struct ItemStream<I, E> {
     status: StatusCode,
     headers: HeaderMap,
     origin: Origin,
+    /// For a `GET` event stream: how to send the request again after the
+    /// connection drops, how often more, and how long to wait first.
+    reopen: Option<Reopen<'a>>,
+    reopening: Option<Reopening<'a>>,
+    resumes_left: u32,
+    wait: Option<Pin<Box<tokio::time::Sleep>>>,
     done: bool,
     items: u64,
     #[cfg(feature = "tracing")]
@@ -342,6 +383,7 @@ pub(crate) struct StreamParts {
     pub(crate) chunks: std::pin::Pin<Box<dyn futures_core::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
     pub(crate) origin: Origin,
     pub(crate) idle: Duration,
+    pub(crate) retries: u32,
     #[cfg(feature = "tracing")]
     pub(crate) span: tracing::Span,
 }
@@ -357,6 +399,7 @@ impl Opened {
             chunks: Box::pin(self.response.bytes_stream()),
             origin: self.origin,
             idle: self.idle,
+            retries: self.retries,
             #[cfg(feature = "tracing")]
             span: self.span,
         }
@@ -364,13 +407,13 @@ impl Opened {
 
     /// The body as items, cut by `framing` and each decoded by `decode`;
     /// data equal to one of `sentinels` ends the stream.
-    pub(crate) fn items<I, E>(
+    pub(crate) fn items<'a, I, E>(
         self,
         framing: Framing,
         decode: fn(Frame) -> Result<I, Undecoded>,
         sentinels: &'static [&'static str],
-    ) -> ItemStream<I, E> {
-        let StreamParts { status, headers, chunks, origin, idle, #[cfg(feature = "tracing")] span } =
+    ) -> ItemStream<'a, I, E> {
+        let StreamParts { status, headers, chunks, origin, idle, retries, #[cfg(feature = "tracing")] span } =
             self.into_stream_parts();
         ItemStream {
             chunks,
@@ -382,6 +425,10 @@ impl Opened {
             status,
             headers,
             origin,
+            reopen: None,
+            reopening: None,
+            resumes_left: retries,
+            wait: None,
             done: false,
             items: 0,
             #[cfg(feature = "tracing")]
@@ -391,7 +438,16 @@ impl Opened {
     }
 }
 
-impl<I, E> ItemStream<I, E> {
+impl<'a, I, E> ItemStream<'a, I, E> {
+    /// Lets a dropped connection be resumed: `reopen` sends the request
+    /// again with `Last-Event-ID` set to the last id the server gave, as
+    /// often as the retry policy retries, after the server's `retry` (else
+    /// a second).
+    pub(crate) fn resumable(mut self, reopen: Reopen<'a>) -> Self {
+        self.reopen = Some(reopen);
+        self
+    }
+
     /// The response's status.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -434,6 +490,35 @@ impl<I, E> ItemStream<I, E> {
             if self.done {
                 return Poll::Ready(None);
             }
+            if let Some(wait) = &mut self.wait {
+                let Poll::Ready(()) = wait.as_mut().poll(cx) else { return Poll::Pending };
+                self.wait = None;
+                let last = self.decoder.last_id().map(str::to_string);
+                if let Some(reopen) = &mut self.reopen {
+                    self.reopening = Some(reopen(last));
+                }
+            }
+            if let Some(reopening) = &mut self.reopening {
+                let Poll::Ready(opened) = reopening.as_mut().poll(cx) else { return Poll::Pending };
+                self.reopening = None;
+                match opened {
+                    Ok(opened) if opened.response.status().is_success() => {
+                        self.chunks = opened.into_stream_parts().chunks;
+                        self.decoder.restart();
+                        self.timer.as_mut().reset(tokio::time::Instant::now() + self.idle);
+                        continue;
+                    }
+                    Ok(opened) => {
+                        let reason = format!(
+                            "the event stream could not be resumed: the server answered {}",
+                            opened.response.status()
+                        );
+                        let operation = self.origin.operation();
+                        return self.fail(Error::InvalidRequest { operation, reason });
+                    }
+                    Err(failure) => return self.fail(failure.into()),
+                }
+            }
             match self.chunks.as_mut().poll_next(cx) {
                 Poll::Ready(Some(Ok(chunk))) => {
                     self.timer.as_mut().reset(tokio::time::Instant::now() + self.idle);
@@ -442,7 +527,15 @@ impl<I, E> ItemStream<I, E> {
                         return self.fail(Error::ItemTooLarge { operation, limit: MAX_ITEM });
                     }
                 }
-                Poll::Ready(Some(Err(e))) => return self.fail(self.origin.transport(e).into()),
+                Poll::Ready(Some(Err(e))) => {
+                    if self.reopen.is_some() && self.resumes_left > 0 {
+                        self.resumes_left -= 1;
+                        let delay = self.decoder.reconnection_time().unwrap_or(Duration::from_secs(1));
+                        self.wait = Some(Box::pin(tokio::time::sleep(delay)));
+                        continue;
+                    }
+                    return self.fail(self.origin.transport(e).into());
+                }
                 Poll::Ready(None) => {
                     self.decoder.finish();
                     self.done = true;
@@ -459,7 +552,7 @@ impl<I, E> ItemStream<I, E> {
     }
 }
 
-impl<I, E> Stream for ItemStream<I, E> {
+impl<I, E> Stream for ItemStream<'_, I, E> {
     type Item = Result<I, Error<E>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -467,7 +560,7 @@ impl<I, E> Stream for ItemStream<I, E> {
     }
 }
 
-impl<I, E> fmt::Debug for ItemStream<I, E> {
+impl<I, E> fmt::Debug for ItemStream<'_, I, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ItemStream")
             .field("status", &self.status)
@@ -477,7 +570,7 @@ impl<I, E> fmt::Debug for ItemStream<I, E> {
     }
 }
 
-impl<I, E> Drop for ItemStream<I, E> {
+impl<I, E> Drop for ItemStream<'_, I, E> {
     /// The request's span, which lives as long as the stream, records how
     /// many items it gave.
     fn drop(&mut self) {

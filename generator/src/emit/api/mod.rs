@@ -548,21 +548,53 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         }
     };
     let send_stream = op.stream.as_ref().map(|stream| {
-        let send = send_body(api, op, &slots, Reading::Items(stream));
+        let open = send_body(api, op, &slots, Reading::Items(stream));
+        let statuses = op.success.responses.iter().map(|r| success_pattern(r.status));
+        let failed = error_reading(op);
+        let (framing, decode) = stream_decoding(stream);
+        // A `GET` event stream whose connection drops is sent again from
+        // the last event id; other methods may have acted, so they are not.
+        let resumes = op.method == Method::Get && stream.framing == Framing::Events;
+        let again = resumes.then(|| quote!(let again = self.clone();));
+        let resumable = resumes.then(|| {
+            quote!(.resumable(Box::new(move |last| Box::pin(again.clone().open_stream(last)))))
+        });
         let item = stream_item_type(stream);
         let what = match stream.framing {
             Framing::Events => "events",
             Framing::Lines | Framing::Sequence => "items",
         };
         let docs = doc::attrs(&format!(
-            "Sends the request for the response's {what} (`{}`; {}) and returns them as they arrive: a `Stream` of results, or `while let Some(item) = stream.next().await`. Documented error statuses arrive typed, as from [`send`](Self::send). The call's deadline bounds the wait for the response's head; after it, the stream ends when the server closes it, at a `[DONE]` sentinel, or after the call's timeout (else the client's) passes with nothing received.",
-            stream.media_type, stream.how
+            "Sends the request for the response's {what} (`{}`; {}) and returns them as they arrive: a `Stream` of results, or `while let Some(item) = stream.next().await`. Documented error statuses arrive typed, as from [`send`](Self::send). The call's deadline bounds the wait for the response's head; after it, the stream ends when the server closes it, at a `[DONE]` sentinel, or after the call's timeout (else the client's) passes with nothing received.{}",
+            stream.media_type,
+            stream.how,
+            if resumes {
+                " A dropped connection is resumed with `Last-Event-ID`, as often as the retry policy retries."
+            } else {
+                ""
+            }
         ));
         let mutable = stream.switch.is_some().then(|| quote!(mut));
         quote! {
-            #docs
-            pub async fn send_stream(#mutable self) -> Result<crate::ItemStream<#item, #error>, Error<#error>> {
-                #send
+            impl<'a> #builder<'a> {
+                #docs
+                pub async fn send_stream(self) -> Result<crate::ItemStream<'a, #item, #error>, Error<#error>> {
+                    #again
+                    let response = self.open_stream(None).await?;
+                    match response.status() {
+                        #(#statuses)|* => Ok(response.items(crate::streams::Framing::#framing, #decode, crate::streams::SENTINELS)#resumable),
+                        _ => #failed,
+                    }
+                }
+
+                /// Sends the request for the stream; resuming, with the last
+                /// event id the server gave.
+                async fn open_stream(
+                    #mutable self,
+                    last_event_id: Option<String>,
+                ) -> Result<crate::runtime::Opened, crate::runtime::Failure> {
+                    #open
+                }
             }
         }
     });
@@ -605,9 +637,9 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             }
 
             #sends
-            #send_stream
         }
 
+        #send_stream
         #paging
         #choice
         #(#forms)*
@@ -1043,19 +1075,15 @@ fn send_body(api: &Api, op: &Operation, slots: &[Slot<'_>], reading: Reading<'_>
                 }
             }
         }
-        Reading::Items(stream) => {
-            let statuses = op.success.responses.iter().map(|r| success_pattern(r.status));
-            let error = error_reading(op);
-            let (framing, decode) = stream_decoding(stream);
-            quote! {
-                #build
-                let response = request.open().await?;
-                match response.status() {
-                    #(#statuses)|* => Ok(response.items(crate::streams::Framing::#framing, #decode, crate::streams::SENTINELS)),
-                    _ => #error,
-                }
+        // The request alone: `send_stream` reads the answer, and sends it
+        // again to resume.
+        Reading::Items(_) => quote! {
+            #build
+            if let Some(id) = &last_event_id {
+                request.header("Last-Event-ID", id);
             }
-        }
+            request.open().await
+        },
     }
 }
 
