@@ -579,6 +579,99 @@ impl<I, E> Drop for ItemStream<'_, I, E> {
     }
 }
 
+/// A request body of items, each sent as a JSON text as it is produced
+/// (JSON Lines, or a JSON text sequence): from a list (`vec![a, b].into()`,
+/// sent whole and retried like any body) or from any stream of items
+/// ([`ItemsBody::stream`], sent without buffering and never retried, since
+/// it cannot be replayed).
+pub struct ItemsBody<T>(Items<T>);
+
+enum Items<T> {
+    List(Vec<T>),
+    Stream(Pin<Box<dyn Stream<Item = T> + Send>>),
+}
+
+impl<T> ItemsBody<T> {
+    /// Items sent as `stream` yields them.
+    pub fn stream(stream: impl Stream<Item = T> + Send + 'static) -> Self {
+        Self(Items::Stream(Box::pin(stream)))
+    }
+}
+
+impl<T> From<Vec<T>> for ItemsBody<T> {
+    fn from(items: Vec<T>) -> Self {
+        Self(Items::List(items))
+    }
+}
+
+impl<T, const N: usize> From<[T; N]> for ItemsBody<T> {
+    fn from(items: [T; N]) -> Self {
+        Self(Items::List(items.into()))
+    }
+}
+
+impl<T> fmt::Debug for ItemsBody<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Items::List(items) => write!(f, "ItemsBody({} items)", items.len()),
+            Items::Stream(_) => f.write_str("ItemsBody(stream)"),
+        }
+    }
+}
+
+/// One item as its framing writes it: a JSON text and a line end, after
+/// an RS for a sequence.
+fn encode<T: serde::Serialize>(item: &T, framing: Framing) -> serde_json::Result<Vec<u8>> {
+    let mut bytes = if framing == Framing::Sequence { vec![0x1E] } else { Vec::new() };
+    serde_json::to_writer(&mut bytes, item)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// A stream of items as the chunks of a request body.
+struct Encoded<T> {
+    items: Pin<Box<dyn Stream<Item = T> + Send>>,
+    framing: Framing,
+}
+
+impl<T: serde::Serialize> Stream for Encoded<T> {
+    type Item = std::io::Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let framing = self.framing;
+        self.items.as_mut().poll_next(cx).map(|item| {
+            item.map(|item| encode(&item, framing).map(Bytes::from).map_err(std::io::Error::other))
+        })
+    }
+}
+
+impl crate::runtime::Request<'_> {
+    /// Sets a body of items: a list whole, a stream as it is produced.
+    pub(crate) fn items<T: serde::Serialize + Send + 'static>(
+        &mut self,
+        media_type: &'static str,
+        framing: Framing,
+        body: ItemsBody<T>,
+    ) {
+        match body.0 {
+            Items::List(items) => {
+                let mut bytes = Vec::new();
+                for item in &items {
+                    match encode(item, framing) {
+                        Ok(one) => bytes.extend(one),
+                        Err(e) => return self.reject(format!("an item of the body cannot be serialized: {e}")),
+                    }
+                }
+                self.raw(media_type, bytes);
+            }
+            Items::Stream(items) => {
+                let body = reqwest::Body::wrap_stream(Encoded { items, framing });
+                self.attach(move |b| b.header(reqwest::header::CONTENT_TYPE, media_type).body(body));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -403,6 +403,9 @@ pub enum BodyKind {
     Bytes,
     /// `multipart/form-data` request bodies: one part per property.
     Multipart(Multipart),
+    /// A request body of JSON texts sent one by one as they are produced
+    /// (JSON Lines, JSON text sequences; a 3.2 `itemSchema`).
+    Items { framing: Framing, item: TypeRef },
 }
 
 impl BodyKind {
@@ -410,16 +413,16 @@ impl BodyKind {
     /// have none; a multipart form has its parts').
     pub fn type_refs(&self) -> Vec<&TypeRef> {
         match self {
-            BodyKind::Json(t) | BodyKind::Form(t) => vec![t],
+            BodyKind::Json(t) | BodyKind::Form(t) | BodyKind::Items { item: t, .. } => vec![t],
             BodyKind::Multipart(form) => form.parts.iter().filter_map(Part::type_ref).collect(),
             BodyKind::Text | BodyKind::Bytes => Vec::new(),
         }
     }
 
     /// Whether a request body of this kind may come from a stream (raw
-    /// bytes and multipart files), which cannot be cloned or replayed.
+    /// bytes, multipart files, items), which cannot be cloned or replayed.
     pub fn takes_stream(&self) -> bool {
-        matches!(self, BodyKind::Bytes | BodyKind::Multipart(_))
+        matches!(self, BodyKind::Bytes | BodyKind::Multipart(_) | BodyKind::Items { .. })
     }
 }
 
@@ -1031,7 +1034,9 @@ impl Api {
         }
         fn body(kind: &mut BodyKind, f: &mut impl FnMut(&mut TypeRef)) {
             match kind {
-                BodyKind::Json(t) | BodyKind::Form(t) => walk(t, f),
+                BodyKind::Json(t) | BodyKind::Form(t) | BodyKind::Items { item: t, .. } => {
+                    walk(t, f)
+                }
                 BodyKind::Multipart(form) => {
                     for part in &mut form.parts {
                         if let PartKind::Text(t) | PartKind::Json(t) = &mut part.kind {

@@ -627,6 +627,7 @@ fn show_kind(kind: &BodyKind) -> String {
         BodyKind::Text => "text".into(),
         BodyKind::Bytes => "bytes".into(),
         BodyKind::Multipart(m) => format!("multipart `{}`", m.name),
+        BodyKind::Items { item, .. } => format!("items `{}`", show_type(item)),
     }
 }
 

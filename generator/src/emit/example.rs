@@ -145,6 +145,11 @@ pub(super) fn body_value(
             quote!(#text)
         }
         BodyKind::Bytes => body_bytes(&body.facts),
+        // A list converts into the items body (a stream does too).
+        BodyKind::Items { item, .. } => {
+            let one = value(api, item, Place::Exact, None, 0)?;
+            quote!(vec![#one])
+        }
         BodyKind::Multipart(form) => {
             let part = |p: &crate::ir::Part| {
                 let one = match (&p.kind, p.type_ref()) {

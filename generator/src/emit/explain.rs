@@ -126,6 +126,7 @@ fn body_type(kind: &BodyKind) -> String {
         BodyKind::Text => "String".into(),
         BodyKind::Bytes => "bytes::Bytes".into(),
         BodyKind::Multipart(form) => form.name.clone(),
+        BodyKind::Items { item, .. } => format!("ItemsBody<{}>", shown(item)),
     }
 }
 

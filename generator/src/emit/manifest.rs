@@ -219,7 +219,7 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     let streams = super::runtime::uses_streams(api).then(|| {
         quote! {
             mod streams;
-            pub use streams::{Event, ItemStream, MAX_ITEM};
+            pub use streams::{Event, ItemStream, ItemsBody, MAX_ITEM};
         }
     });
     quote! {

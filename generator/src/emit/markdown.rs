@@ -90,6 +90,9 @@ fn body_text(kind: Option<&BodyKind>) -> String {
         Some(BodyKind::Text) => "String".into(),
         Some(BodyKind::Bytes) => "Bytes".into(),
         Some(BodyKind::Multipart(form)) => format!("`{}`, a field per part", form.name),
+        Some(BodyKind::Items { item, .. }) => {
+            format!("`ItemsBody` of {}, sent as produced", type_text(item, "models/"))
+        }
     }
 }
 

@@ -182,15 +182,18 @@ pub(super) fn uses_pages(api: &Api) -> bool {
     api.operations().any(|op| op.pagination.is_some())
 }
 
-/// Whether some operation's response is items over time.
+/// Whether some operation's response, or request body, is items over time.
 pub(super) fn uses_streams(api: &Api) -> bool {
-    api.operations().any(|op| op.stream.is_some())
+    let items_body = |op: &crate::ir::Operation| {
+        op.body.iter().flat_map(|b| b.kinds()).any(|k| matches!(k, BodyKind::Items { .. }))
+    };
+    api.operations().any(|op| op.stream.is_some() || items_body(op))
 }
 
 /// Whether some operation sends or receives raw bytes or a multipart form.
 pub(super) fn uses_transfer(api: &Api) -> bool {
-    api.operations()
-        .any(|op| streams(op) || op.body.iter().flat_map(|b| b.kinds()).any(|k| k.takes_stream()))
+    let raw = |k: &BodyKind| matches!(k, BodyKind::Bytes | BodyKind::Multipart(_));
+    api.operations().any(|op| streams(op) || op.body.iter().flat_map(|b| b.kinds()).any(raw))
 }
 
 /// Whether the crate authenticates with HTTP basic (and needs `base64`).

@@ -677,6 +677,9 @@ impl<'a> Lowerer<'a> {
         body_at: &str,
     ) -> BodyKind {
         let content_at = join(&join(body_at, "content"), key);
+        if let Some(kind) = self.request_items(media_type, media, builder, &content_at) {
+            return kind;
+        }
         match media_kind(media_type) {
             MediaKind::Multipart => self.multipart(media, builder, scope, &content_at),
             _ => {

@@ -119,6 +119,39 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// A request body of items sent as they are produced: JSON Lines or a
+    /// JSON text sequence, or any media type with a 3.2 `itemSchema`; its
+    /// item read as a response's is (an array `schema` is the whole
+    /// stream).
+    pub(super) fn request_items(
+        &mut self,
+        media_type: &str,
+        media: &'a MediaType,
+        builder: &str,
+        pointer: &str,
+    ) -> Option<BodyKind> {
+        let item_schema = self.item_schema(media);
+        let framing = match framing(media_type) {
+            Some(f @ (Framing::Lines | Framing::Sequence)) => f,
+            Some(Framing::Events) => return None,
+            None if item_schema.is_some() => Framing::Lines,
+            None => return None,
+        };
+        let hint = || Naming::Hint(format!("{builder}Item"));
+        let item = match (item_schema, &media.schema) {
+            (Some(item), _) => self.schema_type(item.into(), hint(), &join(pointer, "itemSchema")),
+            (None, Some(schema)) => {
+                let at = join(pointer, "schema");
+                match self.array_item(schema.into(), &at) {
+                    Some(item) => self.schema_type(item, hint(), &join(&at, "items")),
+                    None => self.schema_type(schema.into(), hint(), &at),
+                }
+            }
+            (None, None) => TypeRef::Json,
+        };
+        Some(BodyKind::Items { framing, item })
+    }
+
     /// 3.2's `itemSchema`, which loading keeps beside the document.
     fn item_schema(&self, media: &'a MediaType) -> Option<&'a ReferenceOr<Schema>> {
         let index = media.extensions.get(crate::load::ITEM_SCHEMA)?.as_u64()?;

@@ -22,6 +22,11 @@ pub(super) fn body_type(kind: &BodyKind, value: &Ident) -> (TokenStream, Arg) {
             let ty = ident(&form.name);
             (quote!(#ty), Arg { ty: quote!(#ty), store: quote!(#value) })
         }
+        BodyKind::Items { item, .. } => {
+            let item = rust_type(item, Scope::Outside);
+            let ty = quote!(crate::ItemsBody<#item>);
+            (ty.clone(), Arg { ty: quote!(impl Into<#ty>), store: quote!(#value.into()) })
+        }
     }
 }
 
@@ -34,6 +39,13 @@ pub(super) fn put_body(kind: &BodyKind, media: &str, value: TokenStream) -> Toke
         BodyKind::Text => quote!(request.raw(#media, #value.into_bytes());),
         BodyKind::Bytes => quote!(request.payload(#media, #value);),
         BodyKind::Multipart(_) => quote!(request.multipart(#value.into_multipart());),
+        BodyKind::Items { framing, .. } => {
+            let framing = match framing {
+                crate::ir::Framing::Sequence => quote!(Sequence),
+                _ => quote!(Lines),
+            };
+            quote!(request.items(#media, crate::streams::Framing::#framing, #value);)
+        }
     }
 }
 

@@ -862,7 +862,8 @@ fn decode(kind: Option<&BodyKind>, boxed: bool) -> (TokenStream, TokenStream) {
             (ty, quote!(response.json()?))
         }
         Some(BodyKind::Text) => (quote!(String), quote!(response.text())),
-        Some(BodyKind::Bytes | BodyKind::Multipart(_)) => {
+        // Items are a request's; a response's are `send_stream`'s.
+        Some(BodyKind::Bytes | BodyKind::Multipart(_) | BodyKind::Items { .. }) => {
             (quote!(bytes::Bytes), quote!(response.bytes()))
         }
     }
@@ -1382,7 +1383,9 @@ fn error_value(op: &Operation, r: &Response) -> TokenStream {
         None => quote!(response.error_empty()),
         Some(BodyKind::Json(_) | BodyKind::Form(_)) => quote!(response.error_json()),
         Some(BodyKind::Text) => quote!(response.error_text()),
-        Some(BodyKind::Bytes | BodyKind::Multipart(_)) => quote!(response.error_bytes()),
+        Some(BodyKind::Bytes | BodyKind::Multipart(_) | BodyKind::Items { .. }) => {
+            quote!(response.error_bytes())
+        }
     };
     quote!(Err(Error::Api(#error::#v(#decoded))))
 }
