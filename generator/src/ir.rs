@@ -205,6 +205,9 @@ pub enum PageStep {
     BodyLink { field: Vec<FieldAccess> },
     /// The `param` (a number) advances by the items received.
     Offset { param: usize },
+    /// While the response's `has_more` is true, the last item's `id` goes
+    /// into the request's `param` (Stripe's `starting_after`).
+    AfterLast { param: usize, has_more: FieldAccess, id: FieldAccess },
     /// The `param` (a number) advances by one, from `first`.
     Page { param: usize, first: i64 },
     /// The response's `Link` header names the next page (`rel="next"`, as

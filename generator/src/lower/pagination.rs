@@ -11,6 +11,7 @@
 //! | `cursor`, `page_token`, `next_token`, `token`, `continuation_token`, `marker`, `starting_after`, `after` | `next_page` (dropshot), `next_cursor`, `cursor`, `next_page_token`, `next_token`, `continuation_token`, `next_marker`, `next`; a nested `next` (`meta.cursors.next`) | cursor |
 //! | `previous_<key>` | `next_page_<key>` (Agilicus: `previous_email`, `next_page_email`) | cursor |
 //! | | `nextLink`, `@odata.nextLink`, `next_page_url`, `next_url`, `next_page_link`, `next_href`, HAL's `_links.next.href`, JSON:API's `links.next`, a `next` no parameter takes back (Django's) | the next page's URL |
+//! | `starting_after`, `after`, `after_id`, `since_id` | `has_more` (boolean), items with a text `id` (Stripe) | the last item's `id`, while `has_more` |
 //! | `offset` (integer) | | by the items received |
 //! | `page`, `page_number`, `page_index`, `page_no`, `page_num` (integer; `pageNumber`, `page[number]`) | | by one, from its `default`, else its `minimum`, else 0 for an index and 1 for the rest |
 //!
@@ -138,6 +139,9 @@ const LINK_FIELDS: &[&str] =
 const PAGING_OBJECTS: &[&str] =
     &["links", "paging", "pagination", "meta", "response_metadata", "cursors", "next"];
 
+/// Parameters that take the last item's id (snake case).
+const AFTER_PARAMS: &[&str] = &["starting_after", "after", "after_id", "since_id"];
+
 /// Page number parameters by their other names (snake case).
 const PAGE_PARAMS: &[&str] = &["page", "page_number", "page_index", "page_no", "page_num"];
 
@@ -187,6 +191,17 @@ impl Lowerer<'_> {
             }
         }
         out
+    }
+}
+
+impl Lowerer<'_> {
+    /// The `id` field (text) of the objects a list holds.
+    fn item_id(&self, items: &Field) -> Option<FieldAccess> {
+        let TypeRef::List(item) = &items.ty else { return None };
+        let TypeRef::Named(name) = &**item else { return None };
+        let TypeKind::Struct(s) = &self.types.get(name)?.kind else { return None };
+        let id = s.field("id").filter(|f| f.ty == TypeRef::String && !f.boxed)?;
+        Some(FieldAccess::of(id))
     }
 }
 
@@ -249,6 +264,25 @@ fn recognised(cx: &Lowerer<'_>, params: &[Parameter], body: &Struct) -> Option<P
     if let Some(leaf) = link {
         let how = format!("the response's `{}` is the next page's URL", leaf.dotted);
         return paged(items, PageStep::BodyLink { field: leaf.path.clone() }, how);
+    }
+    // Has-more with the last item's id (Stripe's `has_more` and
+    // `starting_after`): the items must be objects with a text `id`.
+    let has_more = body
+        .fields
+        .iter()
+        .find(|f| f.ty == TypeRef::Boolean && f.wire_name.to_snake_case() == "has_more");
+    let after = AFTER_PARAMS.iter().find_map(|p| query(params, p));
+    if let (Some(has_more), Some(param)) =
+        (has_more, after.filter(|&i| params[i].ty == TypeRef::String))
+    {
+        if let Some(id) = cx.item_id(items) {
+            let how = format!(
+                "while `{}` is true, the last item's `id` is the next request's `{}`",
+                has_more.wire_name, params[param].wire_name
+            );
+            let step = PageStep::AfterLast { param, has_more: FieldAccess::of(has_more), id };
+            return paged(items, step, how);
+        }
     }
     let integer = |i: &usize| matches!(params[*i].ty, TypeRef::Integer(_));
     if let Some(param) = query(params, "offset").filter(integer) {

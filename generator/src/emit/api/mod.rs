@@ -719,6 +719,31 @@ fn items_method(op: &Operation) -> Option<TokenStream> {
                 quote!(let next = #value.filter(|c| !c.is_empty()).map(crate::pages::Cursor::Text);),
             )
         }
+        PageStep::AfterLast { param, has_more, id } => {
+            let assign = set(*param, quote!(text));
+            let more = take_field(&quote!(page), has_more);
+            let id_name = ident(&id.rust_name);
+            let last_id = match id.holder {
+                Holder::Plain => quote!(map(|item| item.#id_name.clone())),
+                Holder::Option => quote!(and_then(|item| item.#id_name.clone())),
+                Holder::Nullable => quote!(and_then(|item| item.#id_name.value().cloned())),
+            };
+            (
+                quote!(_),
+                quote! {
+                    if let Some(crate::pages::Cursor::Text(text)) = cursor {
+                        #assign
+                    }
+                },
+                quote! {
+                    let next = if #more == Some(true) {
+                        items.last().#last_id.map(crate::pages::Cursor::Text)
+                    } else {
+                        None
+                    };
+                },
+            )
+        }
         PageStep::Offset { param } => {
             let assign = set(*param, quote!(n));
             let start = current(*param, quote!(0));
@@ -813,8 +838,17 @@ fn take_path(owner: &TokenStream, path: &[FieldAccess]) -> TokenStream {
     let Some((first, rest)) = path.split_first() else { return quote!(Some(#owner)) };
     let mut value = take_field(owner, first);
     for step in rest {
-        let inner = take_field(&quote!(v), step);
-        value = quote!(#value.and_then(|v| #inner));
+        // A plain field is always there: `map`, as clippy prefers.
+        value = match step.holder {
+            Holder::Plain => {
+                let name = ident(&step.rust_name);
+                quote!(#value.map(|v| v.#name))
+            }
+            _ => {
+                let inner = take_field(&quote!(v), step);
+                quote!(#value.and_then(|v| #inner))
+            }
+        };
     }
     value
 }
