@@ -40,7 +40,10 @@ fn generated_crates_match_their_snapshots() {
         for entry in std::fs::read_dir(&on_disk).expect("snapshot folder").flatten() {
             let file = entry.file_name().to_string_lossy().into_owned();
             if file.ends_with(".snap") {
-                assert!(expected.contains(&file), "{name}: {file} is a snapshot of a file no longer generated");
+                assert!(
+                    expected.contains(&file),
+                    "{name}: {file} is a snapshot of a file no longer generated"
+                );
             }
         }
     }
