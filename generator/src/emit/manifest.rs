@@ -238,6 +238,8 @@ pub(super) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT};
         pub use error::{AnyError, ApiError, ApiResponse, Documented, Error, ErrorResponse, ResponseParts};
+        /// The status of a response, as `status()` returns it.
+        pub use reqwest::StatusCode;
         pub use runtime::{CallOptions, Nullable, RequestHook, RetryPolicy};
     }
 }

@@ -33,4 +33,6 @@ pub use error::{
     AnyError, ApiError, ApiResponse, Documented, Error, ErrorResponse, ResponseParts,
 };
 
+/// The status of a response, as `status()` returns it.
+pub use reqwest::StatusCode;
 pub use runtime::{CallOptions, Nullable, RequestHook, RetryPolicy};
