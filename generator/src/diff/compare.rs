@@ -453,32 +453,20 @@ fn facts(what: &str, o: &Facts, n: &Facts, sent: bool, at: (Area, &str), out: &m
     };
     keyword("pattern", &o.pattern, &n.pattern, widens);
     keyword("format", &o.format, &n.format, false);
-    if !tighter.is_empty() {
-        out.push(
-            at,
-            "constraint-tightened",
-            format!("{what}: {}", tighter.join(", ")),
-            Verdict::breaking_if(sent),
-            Compatible,
-        );
-    }
-    if !replaced.is_empty() {
-        out.push(
-            at,
+    let groups = [
+        ("constraint-tightened", tighter, "", Verdict::breaking_if(sent)),
+        (
             "constraint-changed",
-            format!("{what}: {} (may refuse values the old one took)", replaced.join(", ")),
+            replaced,
+            " (may refuse values the old one took)",
             Verdict::breaking_if(sent),
-            Compatible,
-        );
-    }
-    if !looser.is_empty() {
-        out.push(
-            at,
-            "constraint-loosened",
-            format!("{what}: {}", looser.join(", ")),
-            Compatible,
-            Compatible,
-        );
+        ),
+        ("constraint-loosened", looser, "", Compatible),
+    ];
+    for (kind, changes, note, wire) in groups {
+        if !changes.is_empty() {
+            out.push(at, kind, format!("{what}: {}{note}", changes.join(", ")), wire, Compatible);
+        }
     }
     if o.default != n.default {
         // Callers that leave the value out now get different behaviour.

@@ -255,12 +255,8 @@ fn string_variant(u: &Union) -> Option<&crate::ir::UnionVariant> {
 /// argument, and that text-like (`SystemMessage::from("Be terse.")`): the
 /// one obvious way to make it from text.
 fn from_text(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> Option<TokenStream> {
-    let args: Vec<&Field> = s
-        .fields
-        .iter()
-        .filter(|f| f.required_in_requests() && (f.boxed || api.constant(&f.ty).is_none()))
-        .collect();
-    let [only] = args.as_slice() else { return None };
+    let arguments = new_arguments(api, s);
+    let [only] = arguments.as_slice() else { return None };
     if only.boxed || !text_like(api, &only.ty) {
         return None;
     }
@@ -516,15 +512,22 @@ fn check_impl(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     }
 }
 
+/// The one value `new()` fills in for a required field that allows only it
+/// (a `const`, a tag), rather than asking for it.
+fn constant_of<'a>(api: &'a Api, f: &'a Field) -> Option<(&'a str, &'a crate::ir::Variant)> {
+    if f.required_in_requests() && !f.boxed { api.constant(&f.ty) } else { None }
+}
+
+/// The fields `new()` takes as arguments, in order.
+fn new_arguments<'a>(api: &Api, s: &'a Struct) -> Vec<&'a Field> {
+    s.fields.iter().filter(|f| f.required_in_requests() && constant_of(api, f).is_none()).collect()
+}
+
 /// `new(required…)`, for structs with fields that have no obvious default.
 /// A required field with one allowed value (a `const`) is set, not asked for.
 fn constructor(api: &Api, s: &Struct) -> Option<TokenStream> {
-    fn constant_of<'a>(api: &'a Api, f: &'a Field) -> Option<(&'a str, &'a crate::ir::Variant)> {
-        if f.required_in_requests() && !f.boxed { api.constant(&f.ty) } else { None }
-    }
     let constant = |f| constant_of(api, f);
-    let required: Vec<&Field> =
-        s.fields.iter().filter(|f| f.required_in_requests() && constant(f).is_none()).collect();
+    let required = new_arguments(api, s);
     if required.is_empty() && !s.fields.iter().any(|f| constant(f).is_some()) {
         return None;
     }

@@ -26,6 +26,8 @@
 //! offset}` or `{items: users, page: page, first: 0}`. A next page's URL is
 //! followed only within the base URL's origin, as a `Link` header's.
 
+use std::collections::VecDeque;
+
 use heck::ToSnakeCase;
 use serde_json::Value;
 
@@ -162,9 +164,9 @@ impl Lowerer<'_> {
     /// hold paging details (two levels down at most), nearest first.
     fn leaves(&self, body: &Struct) -> Vec<Leaf> {
         let mut out = Vec::new();
-        let mut todo: Vec<(Vec<FieldAccess>, String, Option<String>, &Struct)> =
-            vec![(Vec::new(), String::new(), None, body)];
-        while let Some((path, prefix, parent, s)) = (!todo.is_empty()).then(|| todo.remove(0)) {
+        let mut todo: VecDeque<(Vec<FieldAccess>, String, Option<String>, &Struct)> =
+            VecDeque::from([(Vec::new(), String::new(), None, body)]);
+        while let Some((path, prefix, parent, s)) = todo.pop_front() {
             for f in &s.fields {
                 let name = f.wire_name.to_snake_case();
                 let mut here = path.clone();
@@ -183,7 +185,7 @@ impl Lowerer<'_> {
                             && PAGING_OBJECTS.contains(&name.trim_start_matches('_')) =>
                     {
                         if let Some(TypeKind::Struct(inner)) = self.types.get(n).map(|t| &t.kind) {
-                            todo.push((here, format!("{dotted}."), Some(name), inner));
+                            todo.push_back((here, format!("{dotted}."), Some(name), inner));
                         }
                     }
                     _ => {}
@@ -192,9 +194,7 @@ impl Lowerer<'_> {
         }
         out
     }
-}
 
-impl Lowerer<'_> {
     /// The `id` field (text) of the objects a list holds.
     fn item_id(&self, items: &Field) -> Option<FieldAccess> {
         let TypeRef::List(item) = &items.ty else { return None };

@@ -40,10 +40,7 @@ pub(super) fn put_body(kind: &BodyKind, media: &str, value: TokenStream) -> Toke
         BodyKind::Bytes => quote!(request.payload(#media, #value);),
         BodyKind::Multipart(_) => quote!(request.multipart(#value.into_multipart());),
         BodyKind::Items { framing, .. } => {
-            let framing = match framing {
-                crate::ir::Framing::Sequence => quote!(Sequence),
-                _ => quote!(Lines),
-            };
+            let framing = super::framing_variant(*framing);
             quote!(request.items(#media, crate::streams::Framing::#framing, #value);)
         }
     }

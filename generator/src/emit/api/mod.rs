@@ -574,7 +574,6 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
                 ""
             }
         ));
-        let mutable = stream.switch.is_some().then(|| quote!(mut));
         quote! {
             impl<'a> #builder<'a> {
                 #docs
@@ -1149,11 +1148,7 @@ fn error_reading(op: &Operation) -> TokenStream {
 /// How a stream's items are cut and decoded: the `Framing` variant and the
 /// runtime's decoding function.
 fn stream_decoding(stream: &ItemStream) -> (TokenStream, TokenStream) {
-    let framing = match stream.framing {
-        Framing::Events => quote!(Events),
-        Framing::Lines => quote!(Lines),
-        Framing::Sequence => quote!(Sequence),
-    };
+    let framing = framing_variant(stream.framing);
     let decode = match (&stream.item, stream.framing) {
         (StreamItem::Text, Framing::Events) => quote!(crate::streams::event_text),
         (StreamItem::Json(t), Framing::Events) => {
@@ -1167,6 +1162,15 @@ fn stream_decoding(stream: &ItemStream) -> (TokenStream, TokenStream) {
         }
     };
     (framing, decode)
+}
+
+/// The runtime's `Framing` variant for `framing`.
+pub(super) fn framing_variant(framing: Framing) -> TokenStream {
+    match framing {
+        Framing::Events => quote!(Events),
+        Framing::Lines => quote!(Lines),
+        Framing::Sequence => quote!(Sequence),
+    }
 }
 
 /// The type of one item of a stream: `Event<T>` for events.
